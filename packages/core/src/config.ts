@@ -1,0 +1,260 @@
+/**
+ * The one config module: the owner's config file plus environment variables,
+ * validated with zod. Nothing else in the project reads `process.env`.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { ENV } from './env-names.js';
+import { taxonomySchema, type Taxonomy } from './taxonomy.js';
+import defaultTaxonomy from './default-taxonomy.json' with { type: 'json' };
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
+    super(message);
+  }
+}
+
+const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a lowercase slug like "llm" or "speech-audio"');
+const weekday = z.enum(['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN']);
+const frequency = z.enum(['daily', 'weekly']);
+const cron = z.string().regex(/^(cron|rate)\(.+\)$/, 'must be an EventBridge Scheduler expression like "cron(0 7 * * ? *)"');
+const httpUrl = z
+  .string()
+  .url()
+  .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL');
+
+const sourceSchema = z.discriminatedUnion('kind', [
+  z.object({
+    id: slug,
+    kind: z.literal('snapshot'),
+    name: z.string().min(1).optional(),
+    /** A saved Daily Papers page, relative to the config file. */
+    path: z.string().min(1),
+    enabled: z.boolean().default(true),
+  }),
+  z.object({
+    id: slug,
+    kind: z.literal('hf-daily'),
+    name: z.string().min(1).optional(),
+    url: httpUrl.default('https://huggingface.co/api/daily_papers'),
+    enabled: z.boolean().default(true),
+  }),
+]);
+export type SourceConfig = z.infer<typeof sourceSchema>;
+
+export const ownerConfigSchema = z
+  .object({
+    site: z
+      .object({
+        title: z.string().min(1).max(120),
+        description: z.string().max(500).default(''),
+        /** Public base URL; locally it defaults to the gateway's address. */
+        url: httpUrl.optional(),
+        language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag like "en" or "en-GB"').default('en'),
+      })
+      .strict(),
+    sources: z.array(sourceSchema).min(1, 'must list at least one source'),
+    schedule: z
+      .object({
+        timezone: z.string().refine(isTimeZone, 'must be an IANA time zone like "Europe/Berlin"').default('UTC'),
+        ingest: cron.default('cron(0 6 ? * MON-FRI *)'),
+        digest: cron.default('cron(0 7 * * ? *)'),
+      })
+      .strict()
+      .default({ timezone: 'UTC', ingest: 'cron(0 6 ? * MON-FRI *)', digest: 'cron(0 7 * * ? *)' }),
+    mail: z
+      .object({
+        from: z.string().regex(/^(?:[^<>\r\n]*<)?[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>?$/, 'must be an address like "paperboy <digest@example.com>"'),
+        replyTo: z.string().email().optional(),
+      })
+      .strict(),
+    digest: z
+      .object({
+        maxPapers: z.number().int().min(1).max(100).default(10),
+        windowDays: z.number().int().min(1).max(60).default(7),
+        weeklyDay: weekday.default('MON'),
+        sendWhenEmpty: z.boolean().default(false),
+        sendRatePerSecond: z.number().int().min(1).max(1000).default(1),
+      })
+      .strict()
+      .default({ maxPapers: 10, windowDays: 7, weeklyDay: 'MON', sendWhenEmpty: false, sendRatePerSecond: 1 }),
+    feeds: z
+      .object({ maxItems: z.number().int().min(1).max(500).default(50) })
+      .strict()
+      .default({ maxItems: 50 }),
+    taxonomy: taxonomySchema.optional(),
+    local: z
+      .object({
+        demoSubscriber: z
+          .object({
+            email: z.string().email(),
+            topics: z.array(slug).min(1),
+            frequency: frequency.default('daily'),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .default({}),
+    deploy: z
+      .object({
+        retainData: z.boolean().default(true),
+        alarmEmail: z.string().email().optional(),
+        domainName: z.string().optional(),
+        certificateArn: z.string().optional(),
+      })
+      .strict()
+      .default({ retainData: true }),
+  })
+  .strict();
+
+export type OwnerConfig = z.infer<typeof ownerConfigSchema>;
+
+const envSchema = z.object({
+  [ENV.region]: z.string().min(1).default('us-east-1'),
+  [ENV.siteUrl]: httpUrl.optional(),
+  [ENV.tableName]: z.string().min(3).default('paperboy'),
+  [ENV.bucketName]: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name').default('paperboy-site'),
+  [ENV.queueUrl]: z.string().optional(),
+  [ENV.publishFunctionName]: z.string().optional(),
+  [ENV.sesConfigurationSet]: z.string().optional(),
+  [ENV.hmacSecret]: z.string().min(32, 'must be at least 32 characters').optional(),
+  [ENV.hmacSecretParameter]: z.string().optional(),
+  [ENV.dynamodbEndpoint]: httpUrl.optional(),
+  [ENV.s3Endpoint]: httpUrl.optional(),
+  [ENV.sesEndpoint]: httpUrl.optional(),
+  [ENV.dataDir]: z.string().min(1).default('.paperboy'),
+  [ENV.port]: z.coerce.number().int().min(1).max(65535).default(8787),
+});
+
+/** Everything the runtime needs, resolved from the config file and the environment. */
+export interface AppConfig {
+  owner: OwnerConfig;
+  taxonomy: Taxonomy;
+  /** Directory of the config file; relative paths in it resolve from here. */
+  baseDir: string;
+  region: string;
+  siteUrl: string;
+  tableName: string;
+  bucketName: string;
+  queueUrl?: string;
+  publishFunctionName?: string;
+  sesConfigurationSet?: string;
+  hmacSecret?: string;
+  hmacSecretParameter?: string;
+  endpoints: { dynamodb?: string; s3?: string; ses?: string };
+  dataDir: string;
+  port: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Formats the first zod issue as one line: where, what value, what is wrong. */
+function describeIssue(where: string, error: z.ZodError, input: unknown): ConfigError {
+  const issue = error.issues[0]!;
+  const path = issue.path.map(String);
+  const field = path.join('.') || '(root)';
+  let value: unknown = input;
+  for (const key of path) value = value != null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  const shown = value === undefined ? 'missing' : JSON.stringify(value);
+  const what = issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}` : issue.message;
+  const shownPart = issue.code === 'unrecognized_keys' ? '' : ` = ${shown.length > 80 ? `${shown.slice(0, 77)}...` : shown}`;
+  return new ConfigError(`${where}: ${field}${shownPart}: ${what}`, field);
+}
+
+export function parseOwnerConfig(raw: unknown, where = 'config'): OwnerConfig {
+  const result = ownerConfigSchema.safeParse(raw);
+  if (!result.success) throw describeIssue(where, result.error, raw);
+  const config = result.data;
+  const taxonomy = config.taxonomy ?? defaultTaxonomyParsed();
+  const slugs = new Set(taxonomy.topics.map((t) => t.slug));
+  const ids = new Set<string>();
+  config.sources.forEach((s, i) => {
+    if (ids.has(s.id)) throw new ConfigError(`${where}: sources.${i}.id = ${JSON.stringify(s.id)}: duplicate source id`, `sources.${i}.id`);
+    ids.add(s.id);
+  });
+  config.local.demoSubscriber?.topics.forEach((t, i) => {
+    if (!slugs.has(t)) {
+      throw new ConfigError(`${where}: local.demoSubscriber.topics.${i} = ${JSON.stringify(t)}: not a topic of the taxonomy`, `local.demoSubscriber.topics.${i}`);
+    }
+  });
+  return config;
+}
+
+let cachedDefaultTaxonomy: Taxonomy | undefined;
+export function defaultTaxonomyParsed(): Taxonomy {
+  if (!cachedDefaultTaxonomy) {
+    const result = taxonomySchema.safeParse(defaultTaxonomy);
+    if (!result.success) throw describeIssue('default taxonomy', result.error, defaultTaxonomy);
+    cachedDefaultTaxonomy = result.data;
+  }
+  return cachedDefaultTaxonomy;
+}
+
+/** Builds the runtime config from an already-read owner config and an environment. */
+export function resolveConfig(rawOwner: unknown, env: Env, where = 'config', baseDir = '.'): AppConfig {
+  const owner = parseOwnerConfig(rawOwner, where);
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) throw describeIssue('environment', parsed.error, env);
+  const e = parsed.data;
+  const port = e[ENV.port];
+  const siteUrl = (e[ENV.siteUrl] ?? owner.site.url ?? `http://127.0.0.1:${port}/`).replace(/\/?$/, '/');
+  return {
+    owner,
+    taxonomy: owner.taxonomy ?? defaultTaxonomyParsed(),
+    baseDir,
+    region: e[ENV.region],
+    siteUrl,
+    tableName: e[ENV.tableName],
+    bucketName: e[ENV.bucketName],
+    queueUrl: e[ENV.queueUrl],
+    publishFunctionName: e[ENV.publishFunctionName],
+    sesConfigurationSet: e[ENV.sesConfigurationSet],
+    hmacSecret: e[ENV.hmacSecret],
+    hmacSecretParameter: e[ENV.hmacSecretParameter],
+    endpoints: { dynamodb: e[ENV.dynamodbEndpoint], s3: e[ENV.s3Endpoint], ses: e[ENV.sesEndpoint] },
+    dataDir: resolve(e[ENV.dataDir]),
+    port,
+  };
+}
+
+/** Reads a config file from disk and parses it; errors name the file. */
+export function readOwnerConfigFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`${path}: cannot read the config file (${(err as NodeJS.ErrnoException).code ?? String(err)})`, '(file)');
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`${path}: not valid JSON (${(err as Error).message})`, '(file)');
+  }
+}
+
+/** The process environment. The only read of `process.env` in the project. */
+export function processEnv(): Env {
+  return process.env;
+}
+
+/** Loads the config for a process: the file named by PAPERBOY_CONFIG (default ./paperboy.config.json) plus the environment. */
+export function loadConfig(env: Env = processEnv(), overrides: Env = {}): AppConfig {
+  const merged = { ...env, ...overrides };
+  const path = resolve(merged[ENV.configFile] ?? 'paperboy.config.json');
+  return resolveConfig(readOwnerConfigFile(path), merged, path, resolve(path, '..'));
+}
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}

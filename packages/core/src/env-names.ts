@@ -1,0 +1,31 @@
+/**
+ * Names of the environment variables that carry runtime settings.
+ * Shared by the CDK app (which sets them) and the config module (which reads them),
+ * so infrastructure and runtime cannot drift apart.
+ */
+export const ENV = {
+  /** Path of the owner's config file (local runs; Lambda bundles it). */
+  configFile: 'PAPERBOY_CONFIG',
+  /** Where local state lives (default `.paperboy`). */
+  dataDir: 'PAPERBOY_DATA_DIR',
+  /** Port of the local gateway (default 8787). */
+  port: 'PORT',
+  region: 'AWS_REGION',
+  /** Public base URL of the site (overrides `site.url` from the config file). */
+  siteUrl: 'PAPERBOY_SITE_URL',
+  tableName: 'PAPERBOY_TABLE_NAME',
+  bucketName: 'PAPERBOY_BUCKET_NAME',
+  queueUrl: 'PAPERBOY_DIGEST_QUEUE_URL',
+  publishFunctionName: 'PAPERBOY_PUBLISH_FUNCTION',
+  sesConfigurationSet: 'PAPERBOY_SES_CONFIGURATION_SET',
+  /** The HMAC secret itself (local), or the name of the SSM SecureString that holds it (cloud). */
+  hmacSecret: 'PAPERBOY_HMAC_SECRET',
+  hmacSecretParameter: 'PAPERBOY_HMAC_SECRET_PARAMETER',
+  /** Endpoint overrides, set only by the local wiring. */
+  dynamodbEndpoint: 'PAPERBOY_DYNAMODB_ENDPOINT',
+  s3Endpoint: 'PAPERBOY_S3_ENDPOINT',
+  sesEndpoint: 'PAPERBOY_SES_ENDPOINT',
+  logLevel: 'POWERTOOLS_LOG_LEVEL',
+} as const;
+
+export type EnvName = (typeof ENV)[keyof typeof ENV];

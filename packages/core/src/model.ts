@@ -1,0 +1,81 @@
+/** Domain types shared by every stage. */
+
+export type Frequency = 'daily' | 'weekly';
+export type SubscriberStatus = 'pending' | 'active' | 'unsubscribed' | 'suppressed';
+
+/** A paper as a source delivers it, after normalisation but before tagging. */
+export interface PaperInput {
+  /** Stable id: the bare arXiv id when known, else `t-<fingerprint of the normalised title>`. */
+  id: string;
+  arxivId?: string;
+  version?: number;
+  title: string;
+  abstract: string;
+  authors: string[];
+  /** Day the paper was listed on, YYYY-MM-DD. */
+  listedOn: string;
+  links: PaperLinks;
+  categories: string[];
+  keywords: string[];
+  upvotes?: number;
+  source: string;
+}
+
+export interface PaperLinks {
+  abs?: string;
+  pdf?: string;
+  code?: string;
+  hf?: string;
+  project?: string;
+  doi?: string;
+}
+
+/** A stored paper. */
+export interface Paper extends Omit<PaperInput, 'source'> {
+  tags: string[];
+  sources: string[];
+  /** ISO time the store first saw it. */
+  firstSeenAt: string;
+  updatedAt: string;
+  /** Hash of the fields that readers see; a changed hash means a changed paper. */
+  contentHash: string;
+}
+
+export interface Subscriber {
+  id: string;
+  email: string;
+  status: SubscriberStatus;
+  topics: string[];
+  frequency: Frequency;
+  createdAt: string;
+  confirmedAt?: string;
+  unsubscribedAt?: string;
+  /** sha256 of the pending confirm token; the token itself is never stored. */
+  confirmTokenHash?: string;
+  confirmExpiresAt?: string;
+  /** ISO time of the previous digest sent; papers first seen after it are new to this subscriber. */
+  lastDigestAt?: string;
+}
+
+export interface RunRecord {
+  kind: string;
+  startedAt: string;
+  finishedAt: string;
+  counts: Record<string, number>;
+  errors: string[];
+}
+
+export interface SiteObject {
+  key: string;
+  body: string;
+  contentType: string;
+  cacheControl: string;
+}
+
+export interface EmailMessage {
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  headers?: Record<string, string>;
+}
