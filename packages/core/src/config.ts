@@ -124,7 +124,7 @@ const envSchema = z.object({
   [ENV.publishFunctionName]: z.string().optional(),
   [ENV.sesConfigurationSet]: z.string().optional(),
   [ENV.hmacSecret]: z.string().min(32, 'must be at least 32 characters').optional(),
-  [ENV.hmacSecretParameter]: z.string().optional(),
+  [ENV.hmacSecretArn]: z.string().optional(),
   [ENV.dynamodbEndpoint]: httpUrl.optional(),
   [ENV.s3Endpoint]: httpUrl.optional(),
   [ENV.sesEndpoint]: httpUrl.optional(),
@@ -146,7 +146,7 @@ export interface AppConfig {
   publishFunctionName?: string;
   sesConfigurationSet?: string;
   hmacSecret?: string;
-  hmacSecretParameter?: string;
+  hmacSecretArn?: string;
   endpoints: { dynamodb?: string; s3?: string; ses?: string };
   dataDir: string;
   port: number;
@@ -216,7 +216,7 @@ export function resolveConfig(rawOwner: unknown, env: Env, where = 'config', bas
     publishFunctionName: e[ENV.publishFunctionName],
     sesConfigurationSet: e[ENV.sesConfigurationSet],
     hmacSecret: e[ENV.hmacSecret],
-    hmacSecretParameter: e[ENV.hmacSecretParameter],
+    hmacSecretArn: e[ENV.hmacSecretArn],
     endpoints: { dynamodb: e[ENV.dynamodbEndpoint], s3: e[ENV.s3Endpoint], ses: e[ENV.sesEndpoint] },
     dataDir: resolve(e[ENV.dataDir]),
     port,

@@ -18,9 +18,10 @@ export const ENV = {
   queueUrl: 'PAPERBOY_DIGEST_QUEUE_URL',
   publishFunctionName: 'PAPERBOY_PUBLISH_FUNCTION',
   sesConfigurationSet: 'PAPERBOY_SES_CONFIGURATION_SET',
-  /** The HMAC secret itself (local), or the name of the SSM SecureString that holds it (cloud). */
+  /** The HMAC secret itself (local only). */
   hmacSecret: 'PAPERBOY_HMAC_SECRET',
-  hmacSecretParameter: 'PAPERBOY_HMAC_SECRET_PARAMETER',
+  /** ARN of the Secrets Manager secret that holds the HMAC secret (cloud). */
+  hmacSecretArn: 'PAPERBOY_HMAC_SECRET_ARN',
   /** Endpoint overrides, set only by the local wiring. */
   dynamodbEndpoint: 'PAPERBOY_DYNAMODB_ENDPOINT',
   s3Endpoint: 'PAPERBOY_S3_ENDPOINT',
