@@ -35,13 +35,8 @@ const sourceSchema = z.discriminatedUnion('kind', [
     name: z.string().min(1).optional(),
     /** A saved Daily Papers page, relative to the config file. */
     path: z.string().min(1),
-    enabled: z.boolean().default(true),
-  }),
-  z.object({
-    id: slug,
-    kind: z.literal('hf-daily'),
-    name: z.string().min(1).optional(),
-    url: httpUrl.default('https://huggingface.co/api/daily_papers'),
+    /** The day the page lists; the page itself names no year, so by default the day it is first ingested. */
+    listedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day like 2026-11-26').optional(),
     enabled: z.boolean().default(true),
   }),
 ]);

@@ -50,6 +50,8 @@ export interface Subscriber {
   createdAt: string;
   confirmedAt?: string;
   unsubscribedAt?: string;
+  /** Why the address was suppressed (hard bounce, complaint). */
+  suppressedReason?: string;
   /** sha256 of the pending confirm token; the token itself is never stored. */
   confirmTokenHash?: string;
   confirmExpiresAt?: string;

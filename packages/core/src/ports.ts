@@ -3,12 +3,21 @@ import type { EmailMessage, Frequency, Paper, RunRecord, SiteObject, Subscriber 
 
 export interface PaperRepository {
   get(id: string): Promise<Paper | undefined>;
-  /** Writes the paper if it is new or its content hash changed since `expectedHash`; false when a concurrent writer won. */
+  /**
+   * Writes the paper and its topic memberships. Conditional on `previous` still being what is stored
+   * (absent, or the same content hash), so concurrent or repeated runs never clobber each other;
+   * returns false when another writer got there first.
+   */
   put(paper: Paper, previous: Paper | undefined): Promise<boolean>;
-  /** Papers listed on or after `sinceDay` (YYYY-MM-DD), newest first. */
-  listSince(sinceDay: string): Promise<Paper[]>;
-  /** Every stored paper, newest listing first. */
-  listAll(): Promise<Paper[]>;
+  /** Papers listed on or after `sinceDay` (YYYY-MM-DD), newest listing first. */
+  listListedSince(sinceDay: string): Promise<Paper[]>;
+  /** The latest `limit` papers by listing day. Reads only those, never the whole table. */
+  listLatest(limit: number): Promise<Paper[]>;
+  /** The latest `limit` papers of one topic. */
+  listLatestByTopic(slug: string, limit: number): Promise<Paper[]>;
+  countByTopic(slug: string): Promise<number>;
+  /** Every stored paper, page by page (retagging). */
+  scanAll(): AsyncIterable<Paper>;
 }
 
 export interface SubscriberRepository {
@@ -17,6 +26,8 @@ export interface SubscriberRepository {
   /** Creates the subscriber and its email guard; false when the email is already taken. */
   create(subscriber: Subscriber): Promise<boolean>;
   update(subscriber: Subscriber): Promise<void>;
+  /** Sets only lastDigestAt, so a concurrent unsubscribe is never overwritten. */
+  recordDigest(id: string, at: string): Promise<void>;
   findByConfirmTokenHash(hash: string): Promise<Subscriber | undefined>;
   listActive(frequency: Frequency): Promise<Subscriber[]>;
 }

@@ -1,0 +1,79 @@
+/**
+ * The composition root shared by every handler: adapters wired to SDK clients built from config.
+ * Lambda builds it once per cold start; the local runner builds it pointing at the embedded stand-ins.
+ */
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  DynamoDigestLedger,
+  DynamoPaperRepository,
+  DynamoRunLog,
+  DynamoSubscriberRepository,
+  S3ObjectStore,
+  SesMailer,
+  makeClients,
+  type Clients,
+} from '@paperboy/aws';
+import { buildTagger, systemClock, type AppConfig, type Clock, type Tagger } from '@paperboy/core';
+import { Logger } from '@aws-lambda-powertools/logger';
+
+/** The logging the handlers use: Powertools' structured JSON logger in Lambda, terse lines locally. */
+export interface AppLogger {
+  info(message: string, extra?: Record<string, unknown>): void;
+  warn(message: string, extra?: Record<string, unknown>): void;
+  error(message: string, extra?: Record<string, unknown>): void;
+}
+
+export interface Runtime {
+  config: AppConfig;
+  clients: Clients;
+  papers: DynamoPaperRepository;
+  subscribers: DynamoSubscriberRepository;
+  ledger: DynamoDigestLedger;
+  runs: DynamoRunLog;
+  objects: S3ObjectStore;
+  mailer: SesMailer;
+  tagger: Tagger;
+  clock: Clock;
+  logger: AppLogger;
+  /** The HMAC key for links: from config locally, from Secrets Manager in the cloud (read once). */
+  secret(): Promise<string>;
+}
+
+export function buildRuntime(config: AppConfig, overrides: Partial<Runtime> = {}): Runtime {
+  const clients = makeClients(config);
+  const table = config.tableName;
+  let secret: Promise<string> | undefined;
+  return {
+    config,
+    clients,
+    papers: new DynamoPaperRepository(clients.dynamo, table),
+    subscribers: new DynamoSubscriberRepository(clients.dynamo, table),
+    ledger: new DynamoDigestLedger(clients.dynamo, table),
+    runs: new DynamoRunLog(clients.dynamo, table),
+    objects: new S3ObjectStore(clients.s3, config.bucketName),
+    mailer: new SesMailer(clients.ses, config.owner.mail.from, config.sesConfigurationSet, config.owner.mail.replyTo),
+    tagger: buildTagger(config.taxonomy),
+    clock: systemClock,
+    logger: powertoolsLogger(),
+    secret: () => (secret ??= readSecret(config)),
+    ...overrides,
+  };
+}
+
+async function readSecret(config: AppConfig): Promise<string> {
+  if (config.hmacSecret) return config.hmacSecret;
+  if (!config.hmacSecretArn) throw new Error('no HMAC secret: set PAPERBOY_HMAC_SECRET (local) or PAPERBOY_HMAC_SECRET_ARN (cloud)');
+  const sm = new SecretsManagerClient({ region: config.region });
+  const out = await sm.send(new GetSecretValueCommand({ SecretId: config.hmacSecretArn }));
+  if (!out.SecretString || out.SecretString.length < 32) throw new Error(`secret ${config.hmacSecretArn} is empty or shorter than 32 characters`);
+  return out.SecretString;
+}
+
+function powertoolsLogger(): AppLogger {
+  const logger = new Logger({ serviceName: 'paperboy' });
+  return {
+    info: (message, extra) => (extra ? logger.info(message, extra) : logger.info(message)),
+    warn: (message, extra) => (extra ? logger.warn(message, extra) : logger.warn(message)),
+    error: (message, extra) => (extra ? logger.error(message, extra) : logger.error(message)),
+  };
+}

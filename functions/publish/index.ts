@@ -1,0 +1,34 @@
+/** Lambda: render every feed and page, upload only what changed. */
+import { publishSite, type PublishCounts, type RenderSite } from '@paperboy/core';
+import { renderSite } from '@paperboy/feeds';
+import { buildRuntime, type Runtime } from '../commons/runtime.js';
+import { lambdaConfig } from '../commons/lambda-config.js';
+
+export function makeHandler(rt: Runtime, extras: { render?: RenderSite; onProgress?: (done: number, total: number) => void } = {}) {
+  return async (): Promise<PublishCounts> => {
+    const startedAt = rt.clock.now();
+    const { site, feeds } = rt.config.owner;
+    const counts = await publishSite({
+      papers: rt.papers,
+      objects: rt.objects,
+      render: extras.render ?? renderSite,
+      site: { title: site.title, description: site.description, language: site.language, url: rt.config.siteUrl },
+      topics: rt.config.taxonomy.topics,
+      maxItems: feeds.maxItems,
+      clock: rt.clock,
+      onProgress: extras.onProgress,
+    });
+    await rt.runs.record({
+      kind: 'publish',
+      startedAt: startedAt.toISOString(),
+      finishedAt: rt.clock.now().toISOString(),
+      counts: { objects: counts.objects, uploaded: counts.uploaded, unchanged: counts.unchanged },
+      errors: [],
+    });
+    rt.logger.info('publish finished', { objects: counts.objects, uploaded: counts.uploaded });
+    return counts;
+  };
+}
+
+let cached: ReturnType<typeof makeHandler> | undefined;
+export const handler = async () => (cached ??= makeHandler(buildRuntime(lambdaConfig())))();

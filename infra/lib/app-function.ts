@@ -1,0 +1,201 @@
+/**
+ * The one Lambda construct: house defaults plus bind helpers that set an environment
+ * variable and the matching least-privilege grant in one call, so infra and runtime cannot drift.
+ */
+import { join } from 'node:path';
+import { Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing, type IFunction } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource, type SqsEventSourceProps } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { CfnBucket, type IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IConfigurationSet } from 'aws-cdk-lib/aws-ses';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { ENV, type EnvName } from '@paperboy/core';
+import { BUNDLED_CONFIG_FILE, LAMBDA_TASK_ROOT, REPO_ROOT, TABLE_INDEXES, mailFromIdentities } from './settings.js';
+
+/** Newest Node.js runtime this aws-cdk-lib knows; cdk-nag (AwsSolutions-L1) asks for the latest. */
+export const FUNCTION_RUNTIME = Runtime.NODEJS_24_X;
+
+/** Lets CommonJS dependencies call `require` inside the ESM bundle. */
+const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+export interface AppFunctionProps {
+  /** Folder under `functions/`; the entry is `functions/<name>/index.ts`, exporting `handler`. */
+  name: string;
+  description: string;
+  memorySize: number;
+  timeout: Duration;
+  /** Absolute path of the owner's config file; bundled as /var/task/paperboy.config.json. */
+  configFile: string;
+  /** Extra files for the bundle: absolute source path -> path relative to the bundle root. */
+  extraFiles?: Record<string, string>;
+  /** Public base URL of the site, for links the function writes. */
+  siteUrl?: string;
+  logRetention?: RetentionDays;
+  logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+}
+
+export type TableAccess = 'read' | 'readWrite';
+export type BucketAccess = 'read' | 'readWrite';
+
+export class AppFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: AppFunctionProps) {
+    // An explicit log group (with retention) and an explicit role: the default role would carry
+    // the AWSLambdaBasicExecutionRole managed policy (logs on every group, cdk-nag AwsSolutions-IAM4).
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `paperboy ${props.name} function`,
+    });
+    const files: Record<string, string> = { [props.configFile]: BUNDLED_CONFIG_FILE, ...props.extraFiles };
+    const copyArgs = Object.entries(files).map(([from, to]) => `"${from}=${to}"`);
+    super(scope, id, {
+      entry: join(REPO_ROOT, 'functions', props.name, 'index.ts'),
+      handler: 'handler',
+      description: props.description,
+      runtime: FUNCTION_RUNTIME,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      tracing: Tracing.DISABLED,
+      logGroup,
+      role,
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'paperboy',
+        [ENV.logLevel]: props.logLevel ?? 'INFO',
+        [ENV.configFile]: `${LAMBDA_TASK_ROOT}/${BUNDLED_CONFIG_FILE}`,
+        ...(props.siteUrl ? { [ENV.siteUrl]: props.siteUrl } : {}),
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        minify: true,
+        sourceMap: true,
+        sourceMapMode: SourceMapMode.DEFAULT,
+        sourcesContent: false,
+        // Ship the pinned SDK versions from package-lock.json rather than the runtime's copy.
+        bundleAwsSDK: true,
+        forceDockerBundling: false,
+        tsconfig: join(REPO_ROOT, 'tsconfig.json'),
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir: string, outputDir: string) => [
+            `node "${join(REPO_ROOT, 'infra', 'lib', 'copy-into-bundle.mjs')}" "${outputDir}" ${copyArgs.join(' ')}`,
+          ],
+        },
+      },
+    });
+    logGroup.grantWrite(role);
+  }
+
+  /** Sets the table name and grants item access (plus the named indexes, never `index/*`). */
+  bindTable(table: ITable, mode: TableAccess): this {
+    this.addEnvironment(ENV.tableName, table.tableName);
+    const read = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan'];
+    const write = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+    this.addToRolePolicy(
+      new PolicyStatement({ actions: mode === 'readWrite' ? [...read, ...write] : read, resources: [table.tableArn] }),
+    );
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:Query', 'dynamodb:Scan'],
+        resources: TABLE_INDEXES.map((index) => `${table.tableArn}/index/${index}`),
+      }),
+    );
+    return this;
+  }
+
+  /**
+   * Sets the bucket name and grants object access (list, get; put and delete for readWrite).
+   * Object ARNs need `/*`, which cdk-nag (AwsSolutions-IAM5) wants acknowledged by its exact text.
+   * Across stacks that text would embed the cross-stack reference (and change with the deploy
+   * environment), so for a bucket built in another stack the statements go into a customer managed
+   * policy in the bucket's own stack, where the ARN is a plain `<Logical.Arn>`, and the role attaches it.
+   */
+  bindBucket(bucket: IBucket, mode: BucketAccess): this {
+    this.addEnvironment(ENV.bucketName, bucket.bucketName);
+    const objectActions = mode === 'readWrite' ? ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'] : ['s3:GetObject'];
+    const statements = [
+      new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
+      new PolicyStatement({ actions: objectActions, resources: [bucket.arnForObjects('*')] }),
+    ];
+    const cfnBucket = bucket.node.defaultChild;
+    if (!(cfnBucket instanceof CfnBucket)) {
+      statements.forEach((statement) => this.addToRolePolicy(statement));
+      return this;
+    }
+    const bucketStack = Stack.of(bucket);
+    const policy = new ManagedPolicy(bucketStack, `${Names.uniqueId(this)}${bucket.node.id}${mode === 'readWrite' ? 'ReadWrite' : 'Read'}`, {
+      description: `paperboy: ${mode} objects of ${bucket.node.path} for ${this.node.path}`,
+      statements,
+    });
+    Validations.of(policy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${bucketStack.getLogicalId(cfnBucket)}.Arn>/*]`,
+      reason: `${this.node.id} reads/writes many generated objects (pages, feeds) of this one bucket; object ARNs need a key wildcard.`,
+    });
+    this.role!.addManagedPolicy(policy);
+    return this;
+  }
+
+  /** `send`: sets the queue URL and grants SendMessage. `consume`: the queue becomes this function's event source. */
+  bindQueue(queue: IQueue, mode: 'send', options?: never): this;
+  bindQueue(queue: IQueue, mode: 'consume', options?: SqsEventSourceProps): this;
+  bindQueue(queue: IQueue, mode: 'send' | 'consume', options?: SqsEventSourceProps): this {
+    if (mode === 'send') {
+      this.addEnvironment(ENV.queueUrl, queue.queueUrl);
+      queue.grantSendMessages(this);
+    } else {
+      this.addEventSource(new SqsEventSource(queue, { reportBatchItemFailures: true, ...options }));
+    }
+    return this;
+  }
+
+  /**
+   * Sets the configuration set name and allows ses:SendEmail only from the sender's address or domain
+   * identity, only through that configuration set.
+   */
+  bindSes(configurationSet: IConfigurationSet, mailFrom: string): this {
+    const stack = Stack.of(this);
+    const { address, domain } = mailFromIdentities(mailFrom);
+    this.addEnvironment(ENV.sesConfigurationSet, configurationSet.configurationSetName);
+    this.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['ses:SendEmail'],
+        resources: [
+          stack.formatArn({ service: 'ses', resource: 'identity', resourceName: domain }),
+          stack.formatArn({ service: 'ses', resource: 'identity', resourceName: address }),
+          stack.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: configurationSet.configurationSetName }),
+        ],
+      }),
+    );
+    return this;
+  }
+
+  /** Sets the secret's ARN and grants reading its value. */
+  bindSecret(secret: ISecret, envName: EnvName = ENV.hmacSecretArn): this {
+    this.addEnvironment(envName, secret.secretArn);
+    secret.grantRead(this);
+    return this;
+  }
+
+  /** Sets the function's name and allows invoking exactly that function (not its versions or aliases). */
+  bindInvoke(fn: IFunction, envName: EnvName = ENV.publishFunctionName): this {
+    this.addEnvironment(envName, fn.functionName);
+    this.addToRolePolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] }));
+    return this;
+  }
+}

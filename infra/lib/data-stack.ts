@@ -1,0 +1,147 @@
+/**
+ * PaperboyData: the stateful resources. Data survives redeploys and `cdk destroy PaperboyApp`.
+ * Construct ids here are a contract: renaming one replaces (and with RETAIN, orphans) the resource.
+ */
+import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { ConfigurationSet, ConfigurationSetEventDestination, EmailSendingEvent, EventDestination, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import type { Construct } from 'constructs';
+import type { PaperboySettings } from './settings.js';
+
+export interface DataStackProps extends StackProps {
+  settings: PaperboySettings;
+}
+
+export class DataStack extends Stack {
+  readonly table: Table;
+  readonly siteBucket: Bucket;
+  readonly logsBucket: Bucket;
+  readonly configurationSet: ConfigurationSet;
+  readonly mailEventsTopic: Topic;
+  readonly hmacSecret: Secret;
+  /** Encrypts the SNS topics; a customer managed key because SES and CloudWatch cannot use the AWS managed SNS key. */
+  readonly notificationsKey: Key;
+
+  constructor(scope: Construct, id: string, props: DataStackProps) {
+    super(scope, id, props);
+    const retain = props.settings.owner.deploy.retainData;
+    const removalPolicy = retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    this.table = new Table(this, 'Table', {
+      partitionKey: { name: 'PK', type: AttributeType.STRING },
+      sortKey: { name: 'SK', type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: 'expiresAt',
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: retain,
+      removalPolicy,
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: 'GSI1',
+      partitionKey: { name: 'GSI1PK', type: AttributeType.STRING },
+      sortKey: { name: 'GSI1SK', type: AttributeType.STRING },
+      projectionType: ProjectionType.ALL,
+    });
+    // Sparse: only items that carry GSI2PK (active subscribers, per frequency) appear in it.
+    this.table.addGlobalSecondaryIndex({
+      indexName: 'GSI2',
+      partitionKey: { name: 'GSI2PK', type: AttributeType.STRING },
+      sortKey: { name: 'GSI2SK', type: AttributeType.STRING },
+      projectionType: ProjectionType.ALL,
+    });
+
+    // Access logs of the site bucket and of CloudFront. ACLs stay enabled (BUCKET_OWNER_PREFERRED)
+    // because CloudFront standard logging writes through the bucket ACL; S3 access logs use the bucket policy.
+    this.logsBucket = new Bucket(this, 'LogsBucket', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      lifecycleRules: [{ expiration: Duration.days(90) }],
+      removalPolicy,
+      autoDeleteObjects: !retain,
+    });
+    Validations.of(this.logsBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This is the access-log bucket itself; logging it into itself would loop and into another bucket would only move the question.',
+    });
+
+    this.siteBucket = new Bucket(this, 'SiteBucket', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: this.logsBucket,
+      serverAccessLogsPrefix: 's3/site/',
+      removalPolicy,
+      autoDeleteObjects: !retain,
+    });
+    // CloudFront reads the bucket through Origin Access Control. The distribution lives in PaperboyApp,
+    // which already depends on this stack (bucket name, domain); naming its ARN here would be a
+    // cross-stack cycle. So the grant is to CloudFront distributions of this account only, by
+    // AWS:SourceArn pattern: the bucket stays private (BLOCK_ALL), only GetObject, only this account.
+    this.siteBucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowCloudFrontOriginAccessControlRead',
+        principals: [new ServicePrincipal('cloudfront.amazonaws.com')],
+        actions: ['s3:GetObject'],
+        resources: [this.siteBucket.arnForObjects('*')],
+        conditions: {
+          ArnLike: { 'AWS:SourceArn': `arn:${this.partition}:cloudfront::${this.account}:distribution/*` },
+          StringEquals: { 'AWS:SourceAccount': this.account },
+        },
+      }),
+    );
+
+    this.notificationsKey = new Key(this, 'NotificationsKey', {
+      description: 'paperboy: encrypts SNS topics for SES mail events and alarms',
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    this.notificationsKey.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowServicesToPublishToEncryptedTopics',
+        principals: [new ServicePrincipal('ses.amazonaws.com'), new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+
+    this.mailEventsTopic = new Topic(this, 'MailEventsTopic', {
+      displayName: 'paperboy SES events',
+      masterKey: this.notificationsKey,
+      enforceSSL: true,
+    });
+    // ConfigurationSetEventDestination adds the topic policy that lets SES (this account only) publish.
+    this.configurationSet = new ConfigurationSet(this, 'MailConfigurationSet', {
+      reputationMetrics: true,
+      sendingEnabled: true,
+      suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+    new ConfigurationSetEventDestination(this, 'MailEventDestination', {
+      configurationSet: this.configurationSet,
+      destination: EventDestination.snsTopic(this.mailEventsTopic),
+      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT, EmailSendingEvent.REJECT, EmailSendingEvent.DELIVERY],
+    });
+
+    // Signs confirm/unsubscribe/preferences tokens. Generated by Secrets Manager, never in the template.
+    this.hmacSecret = new Secret(this, 'HmacSecret', {
+      description: 'paperboy: HMAC key for subscription links',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy,
+    });
+    Validations.of(this.hmacSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'The HMAC key signs unsubscribe links already sitting in inboxes; automatic rotation would break them. Rotate by hand when needed.',
+    });
+
+    new CfnOutput(this, 'BucketName', { value: this.siteBucket.bucketName, description: 'Site and feeds bucket' });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'DynamoDB table' });
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Composition root of the CDK app: both stacks from one validated config.
+ * Used by infra/bin/app.ts and by the infra tests, so they synthesize the same thing.
+ */
+import { Validations, type App, type Environment } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { AppStack } from './app-stack.js';
+import { DataStack } from './data-stack.js';
+import type { PaperboySettings } from './settings.js';
+
+export interface PaperboyStacks {
+  data: DataStack;
+  app: AppStack;
+}
+
+export interface BuildOptions {
+  env?: Environment;
+  /** Register cdk-nag (AwsSolutions) as a synth-time validation plugin. Default true. */
+  nag?: boolean;
+}
+
+/** Stack ids are a contract: renaming one creates new stacks (and orphans retained data). */
+export const STACK_IDS = { data: 'PaperboyData', app: 'PaperboyApp' } as const;
+
+export function buildPaperboy(app: App, settings: PaperboySettings, options: BuildOptions = {}): PaperboyStacks {
+  const tags = { project: 'paperboy' };
+  const data = new DataStack(app, STACK_IDS.data, {
+    env: options.env,
+    settings,
+    tags,
+    description: 'paperboy: stateful resources (table, site bucket, mail configuration, signing secret)',
+    terminationProtection: settings.owner.deploy.retainData,
+  });
+  const stateless = new AppStack(app, STACK_IDS.app, {
+    env: options.env,
+    settings,
+    tags,
+    description: 'paperboy: functions, schedules, queues, HTTP API and CDN',
+    table: data.table,
+    siteBucket: data.siteBucket,
+    logsBucket: data.logsBucket,
+    configurationSet: data.configurationSet,
+    mailEventsTopic: data.mailEventsTopic,
+    hmacSecret: data.hmacSecret,
+    notificationsKey: data.notificationsKey,
+  });
+  if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  return { data, app: stateless };
+}

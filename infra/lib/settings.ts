@@ -1,0 +1,85 @@
+/**
+ * What the CDK app derives from the owner's config file at synth time.
+ * Pure functions, so they are tested without synthesizing anything.
+ */
+import { dirname, isAbsolute, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, parseOwnerConfig, readOwnerConfigFile, type OwnerConfig } from '@paperboy/core';
+
+/** Repository root: esbuild's project root, where package-lock.json and the config file live. */
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Where the config file sits inside every function bundle (Lambda's working directory is /var/task). */
+export const BUNDLED_CONFIG_FILE = 'paperboy.config.json';
+export const LAMBDA_TASK_ROOT = '/var/task';
+
+/** Global secondary indexes of the table; named so grants can list them without a `/index/*` wildcard. */
+export const TABLE_INDEXES = ['GSI1', 'GSI2'] as const;
+
+export interface PaperboySettings {
+  owner: OwnerConfig;
+  /** Absolute path of the config file that was read. */
+  configFile: string;
+}
+
+/** Reads and validates the owner's config file; a bad file throws a one-line ConfigError naming the field. */
+export function loadSettings(configFile: string): PaperboySettings {
+  const path = isAbsolute(configFile) ? configFile : resolve(REPO_ROOT, configFile);
+  const owner = parseOwnerConfig(readOwnerConfigFile(path), path);
+  checkDeploy(owner, path);
+  return { owner, configFile: path };
+}
+
+/** Cross-field rules the zod schema cannot express, checked before any construct is built. */
+export function checkDeploy(owner: OwnerConfig, where = 'config'): void {
+  const { domainName, certificateArn } = owner.deploy;
+  if (domainName && !certificateArn) {
+    throw new ConfigError(`${where}: deploy.certificateArn = missing: required when deploy.domainName is set (an ACM certificate in us-east-1)`, 'deploy.certificateArn');
+  }
+  if (certificateArn && !domainName) {
+    throw new ConfigError(`${where}: deploy.domainName = missing: required when deploy.certificateArn is set`, 'deploy.domainName');
+  }
+  if (certificateArn && !/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/.test(certificateArn)) {
+    throw new ConfigError(
+      `${where}: deploy.certificateArn = ${JSON.stringify(certificateArn)}: must be an ACM certificate ARN in us-east-1 (CloudFront only uses certificates from there)`,
+      'deploy.certificateArn',
+    );
+  }
+}
+
+/** The sender address and its domain, from `mail.from` ("paperboy <digest@example.com>"). */
+export function mailFromIdentities(from: string): { address: string; domain: string } {
+  const match = /<([^<>]+)>\s*$/.exec(from);
+  const address = (match ? match[1]! : from).trim();
+  const domain = address.slice(address.lastIndexOf('@') + 1);
+  return { address, domain };
+}
+
+/**
+ * Most concurrent `send-digests` invocations. SQS event sources accept 2..1000.
+ * The runtime paces each invocation at `sendRatePerSecond / digestMaxConcurrency(rate)` sends per second,
+ * so together they never exceed the SES send rate.
+ */
+export function digestMaxConcurrency(sendRatePerSecond: number): number {
+  return Math.min(1000, Math.max(2, Math.floor(sendRatePerSecond)));
+}
+
+/**
+ * Files the ingest bundle needs besides the config: saved snapshots named by enabled `snapshot` sources.
+ * Paths are relative to the config file and must stay inside its folder, so the bundle layout mirrors it.
+ */
+export function snapshotFiles(settings: PaperboySettings): string[] {
+  const files: string[] = [];
+  settings.owner.sources.forEach((source, i) => {
+    if (source.kind !== 'snapshot' || !source.enabled) return;
+    const rel = normalize(source.path);
+    if (isAbsolute(rel) || rel === '..' || rel.startsWith(`..${sep}`)) {
+      throw new ConfigError(
+        `${settings.configFile}: sources.${i}.path = ${JSON.stringify(source.path)}: must be a path inside the config file's folder to be bundled`,
+        `sources.${i}.path`,
+      );
+    }
+    files.push(rel);
+  });
+  return files;
+}

@@ -1,0 +1,446 @@
+/**
+ * DynamoDB adapters over one table. Every write is a conditional single-item write:
+ * correctness never depends on transactions (dynalite has none) or on TTL expiry (checked in code).
+ *
+ *   PAPER#<id>        / PAPER            the paper; GSI1 (PAPERS, <listedOn>#<id>) lists papers by day
+ *   TAG#<slug>        / <listedOn>#<id>  topic membership
+ *   SUB#<id>          / SUB              subscriber; GSI2 (ACTIVE#<frequency>, <id>) only while active
+ *   SUB#<id>          / DIGEST#<period>  send ledger: one item per digest, claimed before sending
+ *   EMAIL#<sha256>    / EMAIL            uniqueness guard for an address
+ *   CONFIRM#<sha256>  / CONFIRM          pending confirm token (hash only)
+ *   RUN#<kind>        / <startedAt>      run records
+ */
+import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  sha256,
+  type DigestLedger,
+  type Frequency,
+  type Paper,
+  type PaperRepository,
+  type RunLog,
+  type RunRecord,
+  type Subscriber,
+  type SubscriberRepository,
+} from '@paperboy/core';
+
+const PAPER_SK = 'PAPER';
+const ALL_PAPERS = 'PAPERS';
+
+type Item = Record<string, unknown>;
+
+function isConditionFailure(err: unknown): boolean {
+  return err instanceof ConditionalCheckFailedException || (err as { name?: string })?.name === 'ConditionalCheckFailedException';
+}
+
+function stripKeys<T>(item: Item | undefined): T | undefined {
+  if (!item) return undefined;
+  const { PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK, expiresAt, type, ...rest } = item;
+  void PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK, expiresAt, type;
+  return rest as T;
+}
+
+async function queryAll(doc: DynamoDBDocumentClient, input: QueryCommandInput, limit = Infinity): Promise<Item[]> {
+  const items: Item[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await doc.send(
+      new QueryCommand({ ...input, ExclusiveStartKey: start, ...(Number.isFinite(limit) ? { Limit: limit - items.length } : {}) }),
+    );
+    items.push(...((page.Items ?? []) as Item[]));
+    start = page.LastEvaluatedKey;
+  } while (start && items.length < limit);
+  return items;
+}
+
+export class DynamoPaperRepository implements PaperRepository {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(id: string): Promise<Paper | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { PK: `PAPER#${id}`, SK: PAPER_SK } }));
+    return stripKeys<Paper>(out.Item);
+  }
+
+  async put(paper: Paper, previous: Paper | undefined): Promise<boolean> {
+    // Memberships first, paper last: if we stop in between, the paper still looks unchanged-or-new
+    // to the next run, which then writes the same memberships again.
+    const oldTags = new Set(previous?.tags ?? []);
+    const newTags = new Set(paper.tags);
+    const moved = previous && previous.listedOn !== paper.listedOn;
+    for (const slug of paper.tags) {
+      if (!oldTags.has(slug) || moved) {
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { PK: `TAG#${slug}`, SK: `${paper.listedOn}#${paper.id}`, type: 'membership', paperId: paper.id },
+          }),
+        );
+      }
+    }
+    for (const slug of oldTags) {
+      if (!newTags.has(slug) || moved) {
+        await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: { PK: `TAG#${slug}`, SK: `${previous!.listedOn}#${paper.id}` } }));
+      }
+    }
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            PK: `PAPER#${paper.id}`,
+            SK: PAPER_SK,
+            GSI1PK: ALL_PAPERS,
+            GSI1SK: `${paper.listedOn}#${paper.id}`,
+            type: 'paper',
+            ...paper,
+          },
+          ...(previous
+            ? { ConditionExpression: 'contentHash = :prev', ExpressionAttributeValues: { ':prev': previous.contentHash } }
+            : { ConditionExpression: 'attribute_not_exists(PK)' }),
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  async listListedSince(sinceDay: string): Promise<Paper[]> {
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :p AND GSI1SK >= :since',
+      ExpressionAttributeValues: { ':p': ALL_PAPERS, ':since': sinceDay },
+      ScanIndexForward: false,
+    });
+    return items.map((i) => stripKeys<Paper>(i)!);
+  }
+
+  async listLatest(limit: number): Promise<Paper[]> {
+    const items = await queryAll(
+      this.doc,
+      {
+        TableName: this.tableName,
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :p',
+        ExpressionAttributeValues: { ':p': ALL_PAPERS },
+        ScanIndexForward: false,
+      },
+      limit,
+    );
+    return items.map((i) => stripKeys<Paper>(i)!);
+  }
+
+  async listLatestByTopic(slug: string, limit: number): Promise<Paper[]> {
+    const members = await queryAll(
+      this.doc,
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :p',
+        ExpressionAttributeValues: { ':p': `TAG#${slug}` },
+        ScanIndexForward: false,
+        ProjectionExpression: 'paperId',
+      },
+      limit,
+    );
+    return this.getMany(members.map((m) => String(m.paperId)));
+  }
+
+  async countByTopic(slug: string): Promise<number> {
+    let count = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :p',
+          ExpressionAttributeValues: { ':p': `TAG#${slug}` },
+          Select: 'COUNT',
+          ExclusiveStartKey: start,
+        }),
+      );
+      count += page.Count ?? 0;
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return count;
+  }
+
+  /** Papers by id, in the order given; missing ids are left out. */
+  async getMany(ids: string[]): Promise<Paper[]> {
+    const found = new Map<string, Paper>();
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += 100) {
+      let keys: Item[] | undefined = unique.slice(i, i + 100).map((id) => ({ PK: `PAPER#${id}`, SK: PAPER_SK }));
+      for (let attempt = 0; keys && keys.length > 0; attempt++) {
+        const out = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }));
+        for (const item of out.Responses?.[this.tableName] ?? []) {
+          const paper = stripKeys<Paper>(item)!;
+          found.set(paper.id, paper);
+        }
+        keys = out.UnprocessedKeys?.[this.tableName]?.Keys as Item[] | undefined;
+        if (keys?.length) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
+      }
+    }
+    return ids.map((id) => found.get(id)).filter((p): p is Paper => p !== undefined);
+  }
+
+  async *scanAll(): AsyncIterable<Paper> {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: '#t = :paper',
+          ExpressionAttributeNames: { '#t': 'type' },
+          ExpressionAttributeValues: { ':paper': 'paper' },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) yield stripKeys<Paper>(item)!;
+      start = page.LastEvaluatedKey;
+    } while (start);
+  }
+}
+
+export function emailKey(email: string): string {
+  return `EMAIL#${sha256(email.trim().toLowerCase())}`;
+}
+
+export class DynamoSubscriberRepository implements SubscriberRepository {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(id: string): Promise<Subscriber | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { PK: `SUB#${id}`, SK: 'SUB' } }));
+    return stripKeys<Subscriber>(out.Item);
+  }
+
+  async findByEmail(email: string): Promise<Subscriber | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { PK: emailKey(email), SK: 'EMAIL' } }));
+    return out.Item ? this.get(String(out.Item.subscriberId)) : undefined;
+  }
+
+  async create(subscriber: Subscriber): Promise<boolean> {
+    // The guard first: whoever claims the address owns it.
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { PK: emailKey(subscriber.email), SK: 'EMAIL', type: 'email', subscriberId: subscriber.id },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+    await this.update(subscriber);
+    return true;
+  }
+
+  async update(subscriber: Subscriber): Promise<void> {
+    const active = subscriber.status === 'active';
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          PK: `SUB#${subscriber.id}`,
+          SK: 'SUB',
+          type: 'subscriber',
+          ...subscriber,
+          ...(active ? { GSI2PK: `ACTIVE#${subscriber.frequency}`, GSI2SK: subscriber.id } : {}),
+        },
+      }),
+    );
+    if (subscriber.confirmTokenHash) {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            PK: `CONFIRM#${subscriber.confirmTokenHash}`,
+            SK: 'CONFIRM',
+            type: 'confirm',
+            subscriberId: subscriber.id,
+            // TTL only cleans up; expiry is checked in code.
+            expiresAt: subscriber.confirmExpiresAt ? Math.floor(Date.parse(subscriber.confirmExpiresAt) / 1000) + 86_400 : undefined,
+          },
+        }),
+      );
+    }
+  }
+
+  async recordDigest(id: string, at: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { PK: `SUB#${id}`, SK: 'SUB' },
+        UpdateExpression: 'SET lastDigestAt = :at',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: { ':at': at },
+      }),
+    );
+  }
+
+  async findByConfirmTokenHash(hash: string): Promise<Subscriber | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { PK: `CONFIRM#${hash}`, SK: 'CONFIRM' } }));
+    if (!out.Item) return undefined;
+    const sub = await this.get(String(out.Item.subscriberId));
+    return sub?.confirmTokenHash === hash ? sub : undefined;
+  }
+
+  async listActive(frequency: Frequency): Promise<Subscriber[]> {
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      IndexName: 'GSI2',
+      KeyConditionExpression: 'GSI2PK = :p',
+      ExpressionAttributeValues: { ':p': `ACTIVE#${frequency}` },
+    });
+    return items.map((i) => stripKeys<Subscriber>(i)!);
+  }
+}
+
+export class DynamoDigestLedger implements DigestLedger {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    /** A claim older than this is taken to be from a crashed sender and may be retried. */
+    private readonly claimLeaseMs = 15 * 60_000,
+  ) {}
+
+  async claim(subscriberId: string, period: string, paperIds: string[], now: string): Promise<boolean> {
+    const staleBefore = new Date(Date.parse(now) - this.claimLeaseMs).toISOString();
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { PK: `SUB#${subscriberId}`, SK: `DIGEST#${period}`, type: 'digest', status: 'sending', paperIds, claimedAt: now },
+          ConditionExpression: 'attribute_not_exists(PK) OR (#s = :sending AND claimedAt < :stale)',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':sending': 'sending', ':stale': staleBefore },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  async markSent(subscriberId: string, period: string, messageId: string, now: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { PK: `SUB#${subscriberId}`, SK: `DIGEST#${period}` },
+        UpdateExpression: 'SET #s = :sent, messageId = :m, sentAt = :now',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':sent': 'sent', ':m': messageId, ':now': now },
+      }),
+    );
+  }
+
+  async release(subscriberId: string, period: string): Promise<void> {
+    await this.doc.send(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: { PK: `SUB#${subscriberId}`, SK: `DIGEST#${period}` },
+        ConditionExpression: '#s = :sending',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':sending': 'sending' },
+      }),
+    ).catch((err) => {
+      if (!isConditionFailure(err)) throw err;
+    });
+  }
+
+  async sentPaperIds(subscriberId: string): Promise<Set<string>> {
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'PK = :p AND begins_with(SK, :d)',
+      ExpressionAttributeValues: { ':p': `SUB#${subscriberId}`, ':d': 'DIGEST#' },
+    });
+    return new Set(items.flatMap((i) => (i.paperIds as string[] | undefined) ?? []));
+  }
+}
+
+export class DynamoRunLog implements RunLog {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async record(run: RunRecord): Promise<void> {
+    await this.doc.send(
+      new PutCommand({ TableName: this.tableName, Item: { PK: `RUN#${run.kind}`, SK: run.startedAt, type: 'run', ...run } }),
+    );
+  }
+
+  async latest(kind: string): Promise<RunRecord | undefined> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :p',
+        ExpressionAttributeValues: { ':p': `RUN#${kind}` },
+        ScanIndexForward: false,
+        Limit: 1,
+      }),
+    );
+    return stripKeys<RunRecord>(out.Items?.[0]);
+  }
+}
+
+/** Creates the table with the same keys and indexes as the CDK stack (local use). */
+export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return;
+  } catch (err) {
+    if (!(err instanceof ResourceNotFoundException) && (err as { name?: string }).name !== 'ResourceNotFoundException') throw err;
+  }
+  const s = 'S' as const;
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK'].map((AttributeName) => ({ AttributeName, AttributeType: s })),
+      KeySchema: [
+        { AttributeName: 'PK', KeyType: 'HASH' },
+        { AttributeName: 'SK', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'GSI1',
+          KeySchema: [
+            { AttributeName: 'GSI1PK', KeyType: 'HASH' },
+            { AttributeName: 'GSI1SK', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: 'GSI2',
+          KeySchema: [
+            { AttributeName: 'GSI2PK', KeyType: 'HASH' },
+            { AttributeName: 'GSI2SK', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+    }),
+  );
+}

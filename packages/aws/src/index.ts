@@ -1,0 +1,5 @@
+export * from './clients.js';
+export * from './dynamo-store.js';
+export * from './s3-object-store.js';
+export * from './ses-mailer.js';
+export * from './sqs-queue.js';

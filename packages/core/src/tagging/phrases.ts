@@ -1,0 +1,109 @@
+/**
+ * Phrase rules compiled once per taxonomy into an index keyed by the first word,
+ * then matched against token streams (see the rule language at the top of tagger.ts).
+ */
+import { singular, singularCased, type Token } from './tokens.js';
+
+type Form = 'lower' | 'cased';
+
+export interface WordSpec {
+  key: string;
+  form: Form;
+  prefix: boolean;
+}
+
+export interface PhraseRule<T> {
+  /** The phrase as the taxonomy wrote it, for explanations. */
+  phrase: string;
+  data: T;
+}
+
+interface Entry<T> {
+  rule: PhraseRule<T>;
+  words: WordSpec[];
+  order: number;
+}
+
+/** A phrase word is an acronym (matched case-sensitively) when it has a capital letter: "RL", "MoE", "LoRA", "3D". */
+function compileWord(word: string): WordSpec {
+  const prefix = word.endsWith('*');
+  const body = prefix ? word.slice(0, -1) : word;
+  const cased = /[A-Z]/.test(body);
+  if (prefix) return { key: cased ? body : body.toLowerCase(), form: cased ? 'cased' : 'lower', prefix: true };
+  return cased ? { key: singularCased(body), form: 'cased', prefix: false } : { key: singular(body.toLowerCase()), form: 'lower', prefix: false };
+}
+
+/** "fine-tun*" -> [[fine, tun*], [finetun*]]: a hyphen also matches the words written together. */
+export function phraseVariants(phrase: string): WordSpec[][] {
+  const groups = phrase.trim().split(/\s+/);
+  const split = groups.flatMap((g) => g.split('-')).filter(Boolean).map(compileWord);
+  const variants = [split];
+  if (groups.some((g) => g.includes('-'))) {
+    const joined = groups.map((g) => compileWord(g.split('-').map((w, i, a) => (i < a.length - 1 ? w.replace(/\*$/, '') : w)).join('')));
+    variants.push(joined);
+  }
+  return variants;
+}
+
+function wordMatches(w: WordSpec, t: Token): boolean {
+  if (w.prefix) return w.form === 'lower' ? t.raw.startsWith(w.key) : t.cased.startsWith(w.key);
+  return w.form === 'lower' ? t.lower === w.key : t.cased === w.key;
+}
+
+export class PhraseIndex<T> {
+  private readonly exact = new Map<string, Entry<T>[]>();
+  private readonly prefixes = new Map<string, Entry<T>[]>();
+  private prefixLengths: number[] = [];
+  private readonly cache = new Map<Token, Entry<T>[]>();
+  private count = 0;
+
+  add(rule: PhraseRule<T>): void {
+    for (const words of phraseVariants(rule.phrase)) {
+      const entry: Entry<T> = { rule, words, order: this.count++ };
+      const first = words[0]!;
+      const mapKey = `${first.form === 'cased' ? 'C' : 'l'}:${first.key}`;
+      const map = first.prefix ? this.prefixes : this.exact;
+      const list = map.get(mapKey) ?? [];
+      list.push(entry);
+      // Longest phrases first, so a topic's longest match at a position wins; then taxonomy order.
+      list.sort((a, b) => b.words.length - a.words.length || a.order - b.order);
+      map.set(mapKey, list);
+      if (first.prefix && !this.prefixLengths.includes(first.key.length)) this.prefixLengths.push(first.key.length);
+    }
+    this.prefixLengths.sort((a, b) => a - b);
+    this.cache.clear();
+  }
+
+  /** Entries whose first word matches this token (memoised per distinct token). */
+  private startingAt(t: Token): Entry<T>[] {
+    let hit = this.cache.get(t);
+    if (hit) return hit;
+    const found: Entry<T>[] = [];
+    const push = (list: Entry<T>[] | undefined) => list && found.push(...list);
+    push(this.exact.get(`l:${t.lower}`));
+    if (t.cased !== t.lower) push(this.exact.get(`C:${t.cased}`));
+    for (const n of this.prefixLengths) {
+      if (n <= t.raw.length) push(this.prefixes.get(`l:${t.raw.slice(0, n)}`));
+      if (n <= t.cased.length) push(this.prefixes.get(`C:${t.cased.slice(0, n)}`));
+    }
+    found.sort((a, b) => b.words.length - a.words.length || a.order - b.order);
+    hit = found;
+    if (this.cache.size > 100_000) this.cache.clear();
+    this.cache.set(t, hit);
+    return hit;
+  }
+
+  /** Calls back for every phrase occurrence, in text order, longest first at each position. */
+  scan(tokens: readonly Token[], onMatch: (rule: PhraseRule<T>, start: number, length: number) => void): void {
+    for (let i = 0; i < tokens.length; i++) {
+      const entries = this.startingAt(tokens[i]!);
+      for (const e of entries) {
+        const n = e.words.length;
+        if (i + n > tokens.length) continue;
+        let ok = true;
+        for (let k = 1; k < n && ok; k++) ok = wordMatches(e.words[k]!, tokens[i + k]!);
+        if (ok) onMatch(e.rule, i, n);
+      }
+    }
+  }
+}

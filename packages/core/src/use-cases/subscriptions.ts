@@ -1,0 +1,136 @@
+/** Use cases: subscribe (double opt-in), confirm, unsubscribe. Answers never reveal whether an address is known. */
+import { z } from 'zod';
+import type { EmailMessage, Frequency, Subscriber } from '../model.js';
+import type { Clock, Mailer, SubscriberRepository } from '../ports.js';
+import { hashToken, newConfirmToken, newSubscriberId, signLinkToken, verifyLinkToken } from '../tokens.js';
+
+export class InputError extends Error {
+  override name = 'InputError';
+}
+
+export function subscribeRequestSchema(topicSlugs: string[]) {
+  return z.object({
+    email: z
+      .string({ error: 'email is required' })
+      .trim()
+      .max(254, 'email is too long')
+      .email('email must be an address like name@example.com')
+      .transform((e) => e.toLowerCase()),
+    topics: z
+      .array(z.string())
+      .min(1, 'choose at least one topic')
+      .max(topicSlugs.length)
+      .refine((ts) => ts.every((t) => topicSlugs.includes(t)), { message: 'topics: unknown topic' })
+      .transform((ts) => [...new Set(ts)].sort()),
+    frequency: z.enum(['daily', 'weekly'], { error: 'frequency must be "daily" or "weekly"' }).default('daily'),
+  });
+}
+export type SubscribeRequest = z.infer<ReturnType<typeof subscribeRequestSchema>>;
+
+export interface LinkSettings {
+  siteUrl: string;
+  secret: string;
+}
+
+export function subscriberLinks(settings: LinkSettings, subscriberId: string) {
+  const u = (path: string, token: string) => `${settings.siteUrl}api/${path}?token=${encodeURIComponent(token)}`;
+  const unsubscribeToken = signLinkToken(settings.secret, 'unsubscribe', subscriberId);
+  return {
+    unsubscribeUrl: u('unsubscribe', unsubscribeToken),
+    /** RFC 8058 one-click target: the same URL, POSTed. */
+    unsubscribePostUrl: u('unsubscribe', unsubscribeToken),
+    preferencesUrl: u('preferences', signLinkToken(settings.secret, 'preferences', subscriberId)),
+  };
+}
+
+export interface SubscriptionDeps {
+  subscribers: SubscriberRepository;
+  mailer: Mailer;
+  clock: Clock;
+  links: LinkSettings;
+  confirmTtlHours: number;
+  renderConfirmation(input: { to: string; confirmUrl: string; topics: string[]; frequency: Frequency; expiresInHours: number }): EmailMessage;
+  renderAlreadySubscribed(input: { to: string; preferencesUrl: string; unsubscribeUrl: string }): EmailMessage;
+}
+
+export type SubscribeOutcome = 'confirmation-sent' | 'already-active' | 'suppressed';
+
+export async function subscribe(request: SubscribeRequest, deps: SubscriptionDeps): Promise<SubscribeOutcome> {
+  const now = deps.clock.now();
+  const existing = await deps.subscribers.findByEmail(request.email);
+  if (existing?.status === 'suppressed') return 'suppressed';
+  if (existing?.status === 'active') {
+    const links = subscriberLinks(deps.links, existing.id);
+    await deps.mailer.send(deps.renderAlreadySubscribed({ to: existing.email, preferencesUrl: links.preferencesUrl, unsubscribeUrl: links.unsubscribeUrl }));
+    return 'already-active';
+  }
+  const { token, hash } = newConfirmToken();
+  const pending: Subscriber = {
+    ...(existing ?? { id: newSubscriberId(), email: request.email, createdAt: now.toISOString() }),
+    status: 'pending',
+    topics: request.topics,
+    frequency: request.frequency,
+    confirmTokenHash: hash,
+    confirmExpiresAt: new Date(now.getTime() + deps.confirmTtlHours * 3_600_000).toISOString(),
+  };
+  if (existing) await deps.subscribers.update(pending);
+  else if (!(await deps.subscribers.create(pending))) {
+    // Another request claimed the address a moment ago; answer the same way, send nothing twice.
+    return 'confirmation-sent';
+  }
+  await deps.mailer.send(
+    deps.renderConfirmation({
+      to: pending.email,
+      confirmUrl: `${deps.links.siteUrl}api/confirm?token=${encodeURIComponent(token)}`,
+      topics: pending.topics,
+      frequency: pending.frequency,
+      expiresInHours: deps.confirmTtlHours,
+    }),
+  );
+  return 'confirmation-sent';
+}
+
+export type ConfirmOutcome = { status: 'confirmed'; subscriber: Subscriber } | { status: 'invalid' | 'expired' };
+
+export async function confirmSubscription(token: string, deps: Pick<SubscriptionDeps, 'subscribers' | 'clock'>): Promise<ConfirmOutcome> {
+  if (!/^[A-Za-z0-9_-]{16,64}$/.test(token)) return { status: 'invalid' };
+  const subscriber = await deps.subscribers.findByConfirmTokenHash(hashToken(token));
+  if (!subscriber || subscriber.status !== 'pending') return { status: 'invalid' };
+  const now = deps.clock.now();
+  if (!subscriber.confirmExpiresAt || Date.parse(subscriber.confirmExpiresAt) < now.getTime()) return { status: 'expired' };
+  const active: Subscriber = { ...subscriber, status: 'active', confirmedAt: now.toISOString() };
+  delete active.confirmTokenHash;
+  delete active.confirmExpiresAt;
+  await deps.subscribers.update(active);
+  return { status: 'confirmed', subscriber: active };
+}
+
+/** Checks an unsubscribe link without acting on it (the GET page). */
+export function checkUnsubscribeToken(token: string, secret: string): string | undefined {
+  return verifyLinkToken(secret, 'unsubscribe', token);
+}
+
+export async function unsubscribe(
+  token: string,
+  deps: Pick<SubscriptionDeps, 'subscribers' | 'clock'> & { secret: string },
+): Promise<'unsubscribed' | 'invalid'> {
+  const id = verifyLinkToken(deps.secret, 'unsubscribe', token);
+  if (!id) return 'invalid';
+  const subscriber = await deps.subscribers.get(id);
+  if (!subscriber) return 'invalid';
+  if (subscriber.status === 'unsubscribed' || subscriber.status === 'suppressed') return 'unsubscribed';
+  await deps.subscribers.update({ ...subscriber, status: 'unsubscribed', unsubscribedAt: deps.clock.now().toISOString() });
+  return 'unsubscribed';
+}
+
+/** Hard bounces and complaints suppress the address for good. */
+export async function suppressAddress(
+  email: string,
+  reason: string,
+  deps: Pick<SubscriptionDeps, 'subscribers' | 'clock'>,
+): Promise<boolean> {
+  const subscriber = await deps.subscribers.findByEmail(email);
+  if (!subscriber || subscriber.status === 'suppressed') return false;
+  await deps.subscribers.update({ ...subscriber, status: 'suppressed', unsubscribedAt: deps.clock.now().toISOString(), suppressedReason: reason });
+  return true;
+}

@@ -1,0 +1,189 @@
+/** The static site: the home page (latest papers) and one page per topic. No JavaScript needed. */
+import { renderPage, type AlternateLink } from './layout.js';
+import { FEED_LABEL, FEED_TYPE, paths, type FeedFormat, type FeedScope, type PaperView, type SiteInfo, type TopicView } from './model.js';
+import { escapeHtml } from './text.js';
+
+const FORMATS: FeedFormat[] = ['rss', 'atom', 'json'];
+/** Long author lists are cut on the page (the feeds carry them all). */
+const MAX_AUTHORS_SHOWN = 8;
+
+/** Autodiscovery links for one feed scope, relative to a page `root`. */
+export function alternatesFor(site: SiteInfo, scope: FeedScope, root: string, name?: string): AlternateLink[] {
+  return FORMATS.map((format) => ({
+    type: FEED_TYPE[format],
+    title: `${site.title}${name ? ` — ${name}` : ''} (${FEED_LABEL[format]})`,
+    href: `${root}${paths.feed(scope, format)}`,
+  }));
+}
+
+function formatDay(day: string): string {
+  const t = /^\d{4}-\d{2}-\d{2}$/.test(day) ? Date.parse(`${day}T00:00:00Z`) : Number.NaN;
+  if (Number.isNaN(t)) return day;
+  // A fixed locale and zone keep the bytes independent of where the render runs.
+  return new Date(t).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+}
+
+/** One paper as a card with an id anchor; links relative to `root`. */
+export function paperCard(item: PaperView, root: string, headingLevel: 2 | 3 = 3): string {
+  const h = `h${headingLevel}`;
+  const title = item.pageUrl
+    ? `<a href="${escapeHtml(item.pageUrl)}">${escapeHtml(item.title)}</a>`
+    : escapeHtml(item.title);
+  const meta: string[] = [];
+  if (item.authors.length) {
+    const shown = item.authors.slice(0, MAX_AUTHORS_SHOWN).map(escapeHtml).join(', ');
+    const more = item.authors.length - MAX_AUTHORS_SHOWN;
+    meta.push(more > 0 ? `${shown} and ${more} more` : shown);
+  }
+  meta.push(`<time datetime="${escapeHtml(item.listedOn)}">${escapeHtml(formatDay(item.listedOn))}</time>`);
+  if (item.upvotes !== undefined) meta.push(`${item.upvotes} ${item.upvotes === 1 ? 'upvote' : 'upvotes'}`);
+  const topics = item.topics.length
+    ? `\n<ul class="chips" aria-label="Topics">${item.topics
+        .map((t) => `<li><a href="${escapeHtml(`${root}${paths.topic(t.slug)}`)}">${escapeHtml(t.name)}</a></li>`)
+        .join('')}</ul>`
+    : '';
+  const links = item.links.length
+    ? `\n<ul class="links">${item.links
+        .map((l) => `<li><a href="${escapeHtml(l.url)}">${escapeHtml(l.label)}</a></li>`)
+        .join('')}</ul>`
+    : '';
+  const abstract = item.abstract
+    ? `\n<details><summary>Abstract</summary><p>${escapeHtml(item.abstract)}</p></details>`
+    : '';
+  return `<li class="card" id="${escapeHtml(item.anchor)}">
+<article>
+<${h}>${title}</${h}>
+<p class="meta">${meta.join(' · ')}</p>${topics}${abstract}${links}
+</article>
+</li>`;
+}
+
+function paperList(items: readonly PaperView[], root: string, emptyText: string): string {
+  if (!items.length) return `<p class="muted">${escapeHtml(emptyText)}</p>`;
+  return `<ol class="papers">\n${items.map((i) => paperCard(i, root)).join('\n')}\n</ol>`;
+}
+
+/** The subscribe form; works without JavaScript (a plain POST to the API). */
+export function subscribeForm(topics: readonly TopicView[], checked: readonly string[] = []): string {
+  const boxes = topics
+    .map((t) => {
+      const id = `topic-${t.slug}`;
+      const on = checked.includes(t.slug) ? ' checked' : '';
+      return `<li><input type="checkbox" id="${escapeHtml(id)}" name="topics" value="${escapeHtml(t.slug)}"${on}><label for="${escapeHtml(id)}">${escapeHtml(t.name)}</label></li>`;
+    })
+    .join('\n');
+  return `<form class="subscribe" method="post" action="/api/subscribe">
+<label for="email">Email address</label>
+<input type="email" id="email" name="email" required autocomplete="email" inputmode="email" spellcheck="false" aria-describedby="subscribe-hint">
+<fieldset>
+<legend>Topics (choose at least one)</legend>
+<ul>
+${boxes}
+</ul>
+</fieldset>
+<fieldset>
+<legend>How often</legend>
+<ul>
+<li><input type="radio" id="frequency-daily" name="frequency" value="daily" checked><label for="frequency-daily">Daily</label></li>
+<li><input type="radio" id="frequency-weekly" name="frequency" value="weekly"><label for="frequency-weekly">Weekly</label></li>
+</ul>
+</fieldset>
+<button type="submit">Subscribe</button>
+<p class="hint" id="subscribe-hint">We send one email to confirm your address first. Every digest has a one-click unsubscribe link.</p>
+</form>`;
+}
+
+function feedLinks(site: SiteInfo, scope: FeedScope, root: string, label: string): string {
+  return FORMATS.map(
+    (f) => `<li><a href="${escapeHtml(`${root}${paths.feed(scope, f)}`)}" type="${escapeHtml(FEED_TYPE[f])}">${escapeHtml(`${label} (${FEED_LABEL[f]})`)}</a></li>`,
+  ).join('\n');
+}
+
+function topicList(topics: readonly TopicView[], counts: ReadonlyMap<string, number>, root: string): string {
+  if (!topics.length) return '<p class="muted">No topics yet.</p>';
+  return `<ul class="topics">\n${topics
+    .map((t) => {
+      const n = counts.get(t.slug) ?? 0;
+      return `<li><a href="${escapeHtml(`${root}${paths.topic(t.slug)}`)}">${escapeHtml(t.name)}</a> <span class="count">(${n}<span class="visually-hidden"> ${n === 1 ? 'paper' : 'papers'}</span>)</span></li>`;
+    })
+    .join('\n')}\n</ul>`;
+}
+
+export interface IndexPageInput {
+  site: SiteInfo;
+  topics: readonly TopicView[];
+  counts: ReadonlyMap<string, number>;
+  items: readonly PaperView[];
+}
+
+export function renderIndexPage({ site, topics, counts, items }: IndexPageInput): string {
+  const root = '';
+  const body = `<p class="lede">${escapeHtml(site.description)}</p>
+<section aria-labelledby="latest">
+<h2 id="latest">Latest papers</h2>
+${paperList(items, root, 'No papers yet. Check back after the next update.')}
+</section>
+<section aria-labelledby="topics">
+<h2 id="topics">Topics</h2>
+${topicList(topics, counts, root)}
+</section>
+<section aria-labelledby="feeds">
+<h2 id="feeds">Feeds</h2>
+<p>Add a feed to your reader, or import <a href="${escapeHtml(`${root}${paths.opml}`)}">every feed at once (OPML)</a>. Each topic page has its own feeds.</p>
+<ul class="feeds">
+${feedLinks(site, 'all', root, 'All papers')}
+</ul>
+</section>
+<section aria-labelledby="subscribe">
+<h2 id="subscribe">Get a digest by email</h2>
+${subscribeForm(topics)}
+</section>`;
+  return renderPage({
+    site,
+    title: site.title,
+    heading: site.title,
+    bodyHtml: body,
+    root,
+    alternates: alternatesFor(site, 'all', root),
+  });
+}
+
+export interface TopicPageInput {
+  site: SiteInfo;
+  topic: TopicView;
+  topics: readonly TopicView[];
+  count: number;
+  items: readonly PaperView[];
+}
+
+export function renderTopicPage({ site, topic, topics, count, items }: TopicPageInput): string {
+  const root = '../../';
+  const scope = { topic: topic.slug };
+  const shown = items.length < count ? ` The latest ${items.length} are below.` : '';
+  const body = `${topic.description ? `<p class="lede">${escapeHtml(topic.description)}</p>\n` : ''}<p class="muted">${count} ${count === 1 ? 'paper' : 'papers'} in this topic.${escapeHtml(shown)} <a href="${escapeHtml(`${root}${paths.index}#topics`)}">All topics</a></p>
+<section aria-labelledby="latest">
+<h2 id="latest">Latest papers</h2>
+${paperList(items, root, 'No papers in this topic yet.')}
+</section>
+<section aria-labelledby="feeds">
+<h2 id="feeds">Feeds</h2>
+<ul class="feeds">
+${feedLinks(site, scope, root, topic.name)}
+${feedLinks(site, 'all', root, 'All papers')}
+</ul>
+<p><a href="${escapeHtml(`${root}${paths.opml}`)}">Every feed (OPML)</a></p>
+</section>
+<section aria-labelledby="subscribe">
+<h2 id="subscribe">Get a digest by email</h2>
+${subscribeForm(topics, [topic.slug])}
+</section>`;
+  return renderPage({
+    site,
+    title: topic.name,
+    heading: topic.name,
+    bodyHtml: body,
+    root,
+    description: topic.description || undefined,
+    alternates: [...alternatesFor(site, scope, root, topic.name), ...alternatesFor(site, 'all', root)],
+  });
+}

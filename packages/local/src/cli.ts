@@ -1,0 +1,221 @@
+#!/usr/bin/env node
+/**
+ * `paperboy <command>`: the owner's CLI, and `npm start` (the `start` command).
+ * Works alone, or beside a running `npm start` on the same data dir (it then uses those services).
+ */
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { ConfigError, processEnv, subscribe, subscribeRequestSchema, type AppConfig } from '@paperboy/core';
+import { renderAlreadySubscribedEmail, renderConfirmationEmail } from '@paperboy/mail';
+import { startGateway } from './gateway.js';
+import { terminalProgress } from './progress.js';
+import { digest, ingest, openLocal, publish, runPipeline, type LocalContext, type PipelineSummary } from './runner.js';
+
+// The project runs on Node 20 locally (Lambda runs 22); the SDK's advance notice about Node 22 is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const USAGE = `usage: paperboy <command> [options]
+
+commands:
+  start [--once] [--port N]    run the whole pipeline once on the bundled data, then serve
+                               http://127.0.0.1:8787/ (site, feeds, /api/*, /_local/mail/)
+  ingest [--source ID]         fetch and store the configured sources (or one of them)
+  ingest --file PATH           ingest a saved Daily Papers page
+  publish                      render feeds and pages, upload what changed
+  digest                       send the digests that are due
+  subscribe EMAIL --topics a,b [--frequency daily|weekly]
+                               subscribe an address (a confirmation email is sent)
+  unsubscribe EMAIL            unsubscribe an address
+  status                       what is stored and what the last runs did
+
+environment: PAPERBOY_CONFIG (config file, default ./paperboy.config.json),
+             PAPERBOY_DATA_DIR (default .paperboy), PORT (default 8787)`;
+
+function fail(message: string, code = 1): never {
+  console.error(`paperboy: ${message}`);
+  process.exit(code);
+}
+
+function printSummary(s: PipelineSummary, config: AppConfig): void {
+  const t = s.ingest.totals;
+  const tags = Object.entries(s.ingest.sources.reduce<Record<string, number>>((acc, r) => {
+    for (const [k, v] of Object.entries(r.counts?.tagged ?? {})) acc[k] = (acc[k] ?? 0) + v;
+    return acc;
+  }, {}))
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const tagged = tags.reduce((n, [, v]) => n + v, 0);
+  const o = s.digest.outcomes;
+  const lines = [
+    `paperboy: local run (data in ${config.dataDir})`,
+    `  ingest   ${t.received} received, ${t.new} new, ${t.updated} updated, ${t.unchanged} unchanged, ${t.skipped} skipped${t.failedSources ? `, ${t.failedSources} source(s) FAILED` : ''}`,
+    `  tag      ${tagged} topic tags on ${t.new + t.updated} new or changed papers${tags.length ? ` (${tags.slice(0, 6).map(([k, v]) => `${k} ${v}`).join(', ')}${tags.length > 6 ? ', ...' : ''})` : ''}`,
+    `  publish  ${s.publish.objects} objects, ${s.publish.uploaded} uploaded, ${s.publish.unchanged} unchanged`,
+    `  digest   ${s.digest.due} due, ${o.sent} sent, ${o.empty} with nothing new, ${o.duplicate} already sent${s.demoSubscriber === 'created' ? ' (demo subscriber created)' : ''}`,
+  ];
+  for (const r of s.ingest.sources) {
+    if (r.error) lines.push(`  ! source ${r.source}: ${r.error}`);
+    for (const k of r.skipped) lines.push(`  ! skipped ${k.where}: ${k.reason}`);
+  }
+  console.log(lines.join('\n'));
+}
+
+function printUrls(url: string, config: AppConfig): void {
+  console.log(
+    [
+      '',
+      `  site     ${url}`,
+      `  feeds    ${url}feeds/all.xml  ${url}feeds/all.atom  ${url}feeds/all.json  (OPML: ${url}feeds/index.opml)`,
+      `  api      ${url}api/subscribe`,
+      `  mail     ${url}_local/mail/  (as .eml: ${resolve(config.dataDir, 'outbox')})`,
+    ].join('\n'),
+  );
+}
+
+async function withLocal<T>(fn: (ctx: LocalContext) => Promise<T>, port?: number): Promise<T> {
+  const ctx = await openLocal(processEnv(), { port });
+  try {
+    return await fn(ctx);
+  } finally {
+    await ctx.close();
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      once: { type: 'boolean', default: false },
+      port: { type: 'string' },
+      source: { type: 'string' },
+      file: { type: 'string' },
+      topics: { type: 'string' },
+      frequency: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    console.log(USAGE);
+    return;
+  }
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) fail(`--port ${JSON.stringify(values.port)}: must be a port number`, 2);
+
+  switch (command) {
+    case 'start': {
+      const ctx = await openLocal(processEnv(), { port });
+      try {
+        const summary = await runPipeline(ctx, terminalProgress());
+        printSummary(summary, ctx.config);
+        if (values.once) return;
+        const { url } = await startGateway(ctx, ctx.config.port);
+        printUrls(url, ctx.config);
+        console.log('\n  Ctrl-C to stop.');
+        await new Promise<void>((done) => {
+          process.once('SIGINT', done);
+          process.once('SIGTERM', done);
+        });
+      } finally {
+        await ctx.close();
+      }
+      return;
+    }
+    case 'ingest': {
+      await withLocal(async (ctx) => {
+        if (values.file) {
+          // A saved file becomes a one-off snapshot source.
+          ctx.rt.config.owner.sources = [{ id: 'file', kind: 'snapshot', path: resolve(values.file), enabled: true }];
+        }
+        const result = await ingest(ctx, terminalProgress(), values.source ? { sources: [values.source] } : {});
+        if (values.source && result.sources.length === 0) fail(`--source ${JSON.stringify(values.source)}: no enabled source has that id`, 2);
+        for (const r of result.sources) {
+          const c = r.counts;
+          console.log(`${r.source}: ${r.error ? `FAILED: ${r.error}` : `${c!.received} received, ${c!.new} new, ${c!.updated} updated, ${c!.unchanged} unchanged, ${r.skipped.length} skipped`}`);
+          for (const k of r.skipped) console.log(`  skipped ${k.where}: ${k.reason}`);
+        }
+        if (result.totals.new + result.totals.updated > 0) {
+          const p = await publish(ctx);
+          console.log(`publish: ${p.uploaded} of ${p.objects} objects uploaded`);
+        }
+        if (result.totals.failedSources > 0) process.exitCode = 1;
+      });
+      return;
+    }
+    case 'publish': {
+      await withLocal(async (ctx) => {
+        const p = await publish(ctx, terminalProgress());
+        console.log(`publish: ${p.objects} objects, ${p.uploaded} uploaded, ${p.unchanged} unchanged`);
+      });
+      return;
+    }
+    case 'digest': {
+      await withLocal(async (ctx) => {
+        const d = await digest(ctx);
+        console.log(`digest: ${d.due} due, ${d.outcomes.sent} sent, ${d.outcomes.empty} with nothing new, ${d.outcomes.duplicate} already sent`);
+      });
+      return;
+    }
+    case 'subscribe': {
+      const [email] = rest;
+      await withLocal(async (ctx) => {
+        const parsed = subscribeRequestSchema(ctx.config.taxonomy.topics.map((t) => t.slug)).safeParse({
+          email,
+          topics: values.topics?.split(',').map((t) => t.trim()).filter(Boolean) ?? [],
+          frequency: values.frequency,
+        });
+        if (!parsed.success) fail(parsed.error.issues[0]!.message, 2);
+        const site = { ...ctx.config.owner.site, url: ctx.config.siteUrl };
+        const outcome = await subscribe(parsed.data, {
+          subscribers: ctx.rt.subscribers,
+          mailer: ctx.rt.mailer,
+          clock: ctx.rt.clock,
+          links: { siteUrl: ctx.config.siteUrl, secret: await ctx.rt.secret() },
+          confirmTtlHours: 48,
+          renderConfirmation: (i) => renderConfirmationEmail({ ...i, site, topics: ctx.config.taxonomy.topics.filter((t) => i.topics.includes(t.slug)) }),
+          renderAlreadySubscribed: (i) => renderAlreadySubscribedEmail({ ...i, site }),
+        });
+        console.log(outcome === 'confirmation-sent' ? `subscribe: confirmation sent to ${parsed.data.email}` : `subscribe: ${parsed.data.email} is ${outcome === 'suppressed' ? 'suppressed' : 'already active'}`);
+      });
+      return;
+    }
+    case 'unsubscribe': {
+      const [email] = rest;
+      if (!email) fail('unsubscribe needs an EMAIL', 2);
+      await withLocal(async (ctx) => {
+        const sub = await ctx.rt.subscribers.findByEmail(email);
+        if (!sub) fail(`unsubscribe: no subscriber with that address`);
+        if (sub.status !== 'unsubscribed') await ctx.rt.subscribers.update({ ...sub, status: 'unsubscribed', unsubscribedAt: new Date().toISOString() });
+        console.log(`unsubscribe: ${email} is unsubscribed`);
+      });
+      return;
+    }
+    case 'status': {
+      await withLocal(async (ctx) => {
+        const latest = await ctx.rt.papers.listLatest(1);
+        console.log(`data dir   ${ctx.config.dataDir}${ctx.services.owned ? '' : ' (served by a running paperboy)'}`);
+        console.log(`latest     ${latest[0] ? `${latest[0].listedOn} ${latest[0].title}` : 'no papers yet'}`);
+        for (const slug of ctx.config.taxonomy.topics.map((t) => t.slug)) {
+          const n = await ctx.rt.papers.countByTopic(slug);
+          if (n) console.log(`topic      ${slug.padEnd(24)} ${n}`);
+        }
+        for (const f of ['daily', 'weekly'] as const) console.log(`active     ${f.padEnd(24)} ${(await ctx.rt.subscribers.listActive(f)).length}`);
+        for (const kind of ['ingest', 'publish']) {
+          const run = await ctx.rt.runs.latest(kind);
+          console.log(`last ${kind.padEnd(8)}${run ? `${run.finishedAt} ${JSON.stringify(run.counts)}${run.errors.length ? ` errors: ${run.errors.join('; ')}` : ''}` : 'never'}`);
+        }
+      });
+      return;
+    }
+    default:
+      fail(`unknown command ${JSON.stringify(command)}\n${USAGE}`, 2);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  () => process.exit(process.exitCode ?? 0),
+  (err: unknown) => {
+    if (err instanceof ConfigError) fail(err.message, 2);
+    fail((err as Error).message ?? String(err));
+  },
+);

@@ -1,0 +1,179 @@
+/**
+ * The local origin, standing in for CloudFront: the site and feeds from the S3 stand-in at `/`,
+ * the subscriptions handler at `/api/*` (called with an APIGatewayProxyEventV2, as in the cloud),
+ * and the captured mail at `/_local/mail/`.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { escapeHtml, renderPage } from '@paperboy/feeds';
+import { makeHandler as makeSubscriptions } from '../../../functions/subscriptions/index.js';
+import type { LocalContext } from './runner.js';
+
+const MAX_BODY = 64 * 1024;
+
+export async function startGateway(ctx: LocalContext, port: number): Promise<{ server: Server; url: string }> {
+  const api = makeSubscriptions(ctx.rt);
+  const server = createServer((req, res) => {
+    handle(ctx, api, req, res).catch((err) => {
+      console.error(`error: ${req.method} ${req.url}: ${(err as Error).message}`);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('internal error');
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'EADDRINUSE' ? new Error(`port ${port} is in use; choose another with --port or PORT`) : err),
+    );
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+async function handle(
+  ctx: LocalContext,
+  api: ReturnType<typeof makeSubscriptions>,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const method = (req.method ?? 'GET').toUpperCase();
+
+  if (url.pathname.startsWith('/api/')) {
+    const body = await readBody(req);
+    if (!body) {
+      res.writeHead(413, { 'content-type': 'text/plain; charset=utf-8' }).end('request body too large');
+      return;
+    }
+    const result = await api(apiEvent(req, url, method, body));
+    res.writeHead(result.statusCode ?? 200, (result.headers ?? {}) as Record<string, string>);
+    res.end(result.body ?? '');
+    return;
+  }
+
+  if (method !== 'GET' && method !== 'HEAD') {
+    res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' }).end('method not allowed');
+    return;
+  }
+
+  if (url.pathname === '/_local/mail' || url.pathname.startsWith('/_local/mail/')) {
+    await serveMail(ctx, url.pathname.slice('/_local/mail'.length).replace(/^\//, ''), res);
+    return;
+  }
+
+  // Like CloudFront with a default root object, and like S3 website index documents.
+  let key = decodeURIComponent(url.pathname).replace(/^\/+/, '');
+  if (key === '' || key.endsWith('/')) key += 'index.html';
+  if (key.split('/').some((part) => part === '..' || part.startsWith('_paperboy'))) key = '';
+  const object = key ? await ctx.rt.objects.getObject(key) : undefined;
+  if (!object) {
+    const page = renderPage({ site: { ...ctx.config.owner.site, url: ctx.config.siteUrl }, title: 'Not found', heading: 'Not found', bodyHtml: '<p>There is nothing at this address. <a href="/">Back to the latest papers</a>.</p>' });
+    res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' }).end(method === 'HEAD' ? undefined : page);
+    return;
+  }
+  const headers: Record<string, string> = {
+    'content-type': object.contentType ?? 'application/octet-stream',
+    'cache-control': object.cacheControl ?? 'no-cache',
+    'content-length': String(object.body.length),
+    'x-content-type-options': 'nosniff',
+  };
+  if (object.etag) headers.etag = object.etag;
+  if (object.etag && req.headers['if-none-match'] === object.etag) {
+    res.writeHead(304, headers).end();
+    return;
+  }
+  res.writeHead(200, headers).end(method === 'HEAD' ? undefined : Buffer.from(object.body));
+}
+
+function apiEvent(req: IncomingMessage, url: URL, method: string, body: Buffer): APIGatewayProxyEventV2 {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: url.pathname,
+    rawQueryString: url.search.replace(/^\?/, ''),
+    headers,
+    queryStringParameters: url.search ? Object.fromEntries(url.searchParams) : undefined,
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: headers.host ?? '127.0.0.1',
+      domainPrefix: 'local',
+      http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      requestId: `local-${now.getTime()}`,
+      routeKey: '$default',
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    body: body.length ? body.toString('utf8') : undefined,
+    isBase64Encoded: false,
+  };
+}
+
+interface MailEntry {
+  name: string;
+  at: string;
+  to: string[];
+  subject: string;
+  html: string;
+  text: string;
+}
+
+async function serveMail(ctx: LocalContext, rest: string, res: ServerResponse): Promise<void> {
+  const mailDir = join(ctx.config.dataDir, 'mail');
+  const outbox = join(ctx.config.dataDir, 'outbox');
+  const site = { ...ctx.config.owner.site, url: ctx.config.siteUrl };
+  const m = /^([A-Za-z0-9._-]+)\.(eml|html|txt)$/.exec(rest);
+  if (m) {
+    const [, name, ext] = m as unknown as [string, string, string];
+    try {
+      if (ext === 'eml') {
+        res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(await readFile(join(outbox, `${name}.eml`)));
+        return;
+      }
+      const entry = JSON.parse(await readFile(join(mailDir, `${name}.json`), 'utf8')) as MailEntry;
+      // The HTML part is the project's own rendering; a sandboxing CSP keeps any script in it inert.
+      if (ext === 'html') res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data: https:" }).end(entry.html);
+      else res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(entry.text);
+    } catch {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('no such message');
+    }
+    return;
+  }
+  if (rest !== '') {
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('no such message');
+    return;
+  }
+  let names: string[] = [];
+  try {
+    names = (await readdir(mailDir)).filter((n) => n.endsWith('.json')).sort().reverse();
+  } catch {
+    names = [];
+  }
+  const entries = await Promise.all(names.map(async (n) => JSON.parse(await readFile(join(mailDir, n), 'utf8')) as MailEntry));
+  const rows = entries
+    .map(
+      (e) =>
+        `<li><strong>${escapeHtml(e.subject)}</strong><br>to ${escapeHtml(e.to.join(', '))} · ${escapeHtml(e.at)}<br>` +
+        `<a href="${escapeHtml(e.name)}.html">HTML</a> · <a href="${escapeHtml(e.name)}.txt">text</a> · <a href="${escapeHtml(e.name)}.eml">.eml (as sent)</a></li>`,
+    )
+    .join('\n');
+  const body = entries.length ? `<p>${entries.length} message(s), newest first. Also saved in <code>${escapeHtml(outbox)}</code>.</p><ul>${rows}</ul>` : '<p>No mail yet.</p>';
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(renderPage({ site, title: 'Local mail', heading: 'Local mail', bodyHtml: body }));
+}

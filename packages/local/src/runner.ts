@@ -1,0 +1,162 @@
+/**
+ * The local wiring: the same handlers as in Lambda, pointed at the embedded stand-ins, invoked with
+ * the event shapes Lambda would give them (scheduler events, SQSEvent, APIGatewayProxyEventV2).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SQSEvent } from 'aws-lambda';
+import { CreateBucketCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ensureTable } from '@paperboy/aws';
+import { loadConfig, newSubscriberId, type AppConfig, type DigestJob, type DigestOutcome, type JobQueue } from '@paperboy/core';
+import { buildRuntime, type Runtime } from '../../../functions/commons/runtime.js';
+import { makeHandler as makeIngest, type IngestResult } from '../../../functions/ingest/index.js';
+import { makeHandler as makePublish } from '../../../functions/publish/index.js';
+import { makeHandler as makePlan } from '../../../functions/plan-digests/index.js';
+import { makeHandler as makeSend } from '../../../functions/send-digests/index.js';
+import { startOrAttach, type RunningServices } from './services.js';
+import type { Progress } from './progress.js';
+
+export interface LocalContext {
+  config: AppConfig;
+  services: RunningServices;
+  rt: Runtime;
+  close(): Promise<void>;
+}
+
+type Env = Record<string, string | undefined>;
+
+const quietLogger = {
+  info: () => {},
+  warn: (message: string, extra?: unknown) => console.error(`warning: ${message}${extra ? ` ${JSON.stringify(extra)}` : ''}`),
+  error: (message: string, extra?: unknown) => console.error(`error: ${message}${extra ? ` ${JSON.stringify(extra)}` : ''}`),
+};
+
+/** The HMAC key for local links: from the environment, else generated once into the data dir. */
+async function localSecret(config: AppConfig): Promise<string> {
+  if (config.hmacSecret) return config.hmacSecret;
+  const file = join(config.dataDir, 'hmac-secret');
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch {
+    const secret = randomBytes(32).toString('base64url');
+    await writeFile(file, secret, { mode: 0o600 });
+    return secret;
+  }
+}
+
+/** Loads config, starts (or attaches to) the stand-ins, and builds the runtime against them. */
+export async function openLocal(env: Env, options: { port?: number; logger?: Runtime['logger'] } = {}): Promise<LocalContext> {
+  const base = loadConfig(env, options.port ? { PORT: String(options.port) } : {});
+  await mkdir(base.dataDir, { recursive: true });
+  const services = await startOrAttach(base.dataDir);
+  try {
+    const config: AppConfig = {
+      ...base,
+      hmacSecret: await localSecret(base),
+      endpoints: { dynamodb: services.endpoints.dynamodb, s3: services.endpoints.s3, ses: services.endpoints.ses },
+    };
+    const rt = buildRuntime(config, { logger: options.logger ?? quietLogger });
+    await ensureTable(new DynamoDBClient({ region: config.region, endpoint: config.endpoints.dynamodb, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }), config.tableName);
+    await ensureBucket(rt, config.bucketName);
+    return { config, services, rt, close: () => services.stop() };
+  } catch (err) {
+    await services.stop();
+    throw err;
+  }
+}
+
+async function ensureBucket(rt: Runtime, bucket: string): Promise<void> {
+  try {
+    await rt.clients.s3.send(new HeadBucketCommand({ Bucket: bucket }));
+  } catch {
+    await rt.clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  }
+}
+
+export interface DigestSummary {
+  due: number;
+  outcomes: Record<DigestOutcome, number>;
+}
+
+export interface PipelineSummary {
+  ingest: IngestResult;
+  publish: { objects: number; uploaded: number; unchanged: number };
+  demoSubscriber?: 'created' | 'existing';
+  digest: DigestSummary;
+}
+
+/** A queue that collects jobs so the runner can hand them to send-digests as one SQS event. */
+export class MemoryQueue implements JobQueue {
+  readonly jobs: DigestJob[] = [];
+  async enqueue(jobs: DigestJob[]): Promise<void> {
+    this.jobs.push(...jobs);
+  }
+}
+
+export function sqsEventOf(jobs: DigestJob[], queueArn = 'arn:aws:sqs:local:000000000000:paperboy-digests'): SQSEvent {
+  return {
+    Records: jobs.map((job, i) => ({
+      messageId: `local-${i}-${job.subscriberId}-${job.period}`,
+      receiptHandle: `local-${i}`,
+      body: JSON.stringify(job),
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: String(Date.now()),
+        SenderId: 'local',
+        ApproximateFirstReceiveTimestamp: String(Date.now()),
+      },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: queueArn,
+      awsRegion: 'local',
+    })),
+  };
+}
+
+export async function ingest(ctx: LocalContext, progress?: Progress, event: { sources?: string[] } = {}): Promise<IngestResult> {
+  return makeIngest(ctx.rt, { onProgress: (source, done, total) => progress?.update(`ingest ${source}`, done, total) })(event);
+}
+
+export async function publish(ctx: LocalContext, progress?: Progress) {
+  return makePublish(ctx.rt, { onProgress: (done, total) => progress?.update('publish', done, total) })();
+}
+
+export async function digest(ctx: LocalContext): Promise<DigestSummary> {
+  const queue = new MemoryQueue();
+  await makePlan(ctx.rt, queue)();
+  const outcomes: Record<DigestOutcome, number> = { sent: 0, empty: 0, duplicate: 0, inactive: 0 };
+  const result = await makeSend(ctx.rt, { onOutcome: (o) => outcomes[o]++ })(sqsEventOf(queue.jobs));
+  if (result.batchItemFailures.length) throw new Error(`${result.batchItemFailures.length} digest(s) failed to send`);
+  return { due: queue.jobs.length, outcomes };
+}
+
+/** The local-only demo subscriber, active from the start so the demo digest has someone to go to. */
+export async function ensureDemoSubscriber(ctx: LocalContext): Promise<'created' | 'existing' | undefined> {
+  const demo = ctx.config.owner.local.demoSubscriber;
+  if (!demo) return undefined;
+  if (await ctx.rt.subscribers.findByEmail(demo.email)) return 'existing';
+  const now = ctx.rt.clock.now().toISOString();
+  await ctx.rt.subscribers.create({
+    id: newSubscriberId(),
+    email: demo.email.toLowerCase(),
+    status: 'active',
+    topics: demo.topics,
+    frequency: demo.frequency,
+    createdAt: now,
+    confirmedAt: now,
+  });
+  return 'created';
+}
+
+export async function runPipeline(ctx: LocalContext, progress?: Progress): Promise<PipelineSummary> {
+  const ingested = await ingest(ctx, progress);
+  progress?.done();
+  const published = await publish(ctx, progress);
+  progress?.done();
+  const demoSubscriber = await ensureDemoSubscriber(ctx);
+  const digested = await digest(ctx);
+  return { ingest: ingested, publish: published, demoSubscriber, digest: digested };
+}

@@ -1,0 +1,248 @@
+/** The digest email: new papers on the subscriber's topics, as HTML and plain text. */
+import type { EmailMessage, Frequency, Paper, Topic } from '@paperboy/core';
+import { authorLine, escapeHtml, excerpt, link, listProse, oneLine, plural, requireUrl, safeUrl, withSlash } from './html.js';
+import { COLORS, FONT, S, shell } from './layout.js';
+
+export interface SiteInfo {
+  title: string;
+  /** Absolute base URL of the published site, with a trailing slash. */
+  url: string;
+}
+
+/** Only the parts of a topic an email needs; a full `Topic` fits. */
+export type TopicRef = Pick<Topic, 'slug' | 'name'>;
+
+export interface DigestInput {
+  to: string;
+  site: SiteInfo;
+  /** The subscriber's topics, resolved, in the subscriber's order. */
+  topics: TopicRef[];
+  /** Papers to show, already selected, ordered and capped. */
+  papers: Paper[];
+  /** Topic slug -> number of further papers on it that are not shown. */
+  moreByTopic: Record<string, number>;
+  frequency: Frequency;
+  /** The period the digest covers, such as 2026-11-26 or 2026-W48. */
+  period: string;
+  unsubscribeUrl: string;
+  preferencesUrl: string;
+  /** RFC 8058 one-click endpoint, placed in List-Unsubscribe. */
+  unsubscribePostUrl: string;
+  /** Where a paper's title links when it has neither an abs nor a Hugging Face link (default: its card on the site). */
+  paperUrl?: (paper: Paper, siteUrl: string) => string;
+}
+
+const ABSTRACT_CHARS = 300;
+const SUBJECT_TOPIC_CHARS = 48;
+
+/**
+ * The paper's card on the published site: the page of its first topic (or the index page),
+ * with the card's anchor. Mirrors the feeds package's URL contract (`topics/<slug>/index.html`
+ * and `anchorId`), which has no per-paper pages.
+ */
+export function defaultPaperUrl(paper: Paper, siteUrl: string, topicSlugs: string[] = []): string {
+  const slug = (paper.tags ?? []).find((t) => topicSlugs.includes(t)) ?? (paper.tags ?? [])[0];
+  const page = slug && /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(slug) ? topicPageUrl(siteUrl, slug) : `${withSlash(siteUrl)}index.html`;
+  return `${page}#${anchorId(paper.id)}`;
+}
+
+/** Same rule as the feeds package: the HTML id of a paper's card. */
+function anchorId(paperId: string): string {
+  const id = oneLine(paperId).replace(/[^A-Za-z0-9._-]/g, '-');
+  return /^[A-Za-z0-9]/.test(id) ? id : `p${id}`;
+}
+
+export function topicPageUrl(siteUrl: string, slug: string): string {
+  return `${withSlash(siteUrl)}topics/${encodeURIComponent(slug)}/index.html`;
+}
+
+interface PaperView {
+  title: string;
+  url: string;
+  authors: string;
+  chips: string[];
+  abstract: string;
+  extra: { label: string; url: string }[];
+  upvotes?: number;
+}
+
+function doiUrl(doi: string | undefined): string | undefined {
+  if (!doi) return undefined;
+  const direct = safeUrl(doi);
+  if (direct) return direct;
+  const bare = doi.trim().replace(/^doi:\s*/i, '');
+  return /^10\.\d{4,}\/\S+$/.test(bare) ? safeUrl(`https://doi.org/${encodeURI(bare)}`) : undefined;
+}
+
+function viewPaper(paper: Paper, names: Map<string, string>, siteUrl: string, paperUrl: DigestInput['paperUrl']): PaperView {
+  const fallback = paperUrl ? paperUrl(paper, siteUrl) : defaultPaperUrl(paper, siteUrl, [...names.keys()]);
+  const links = paper.links ?? {};
+  const abs = safeUrl(links.abs);
+  const hf = safeUrl(links.hf);
+  const url = abs ?? hf ?? safeUrl(fallback) ?? siteUrl;
+  const extra: { label: string; url: string }[] = [];
+  const add = (label: string, href: string | undefined) => {
+    if (href && href !== url && !extra.some((e) => e.url === href)) extra.push({ label, url: href });
+  };
+  add('PDF', safeUrl(links.pdf));
+  add('Code', safeUrl(links.code));
+  add('Hugging Face', hf);
+  add('Project page', safeUrl(links.project));
+  add('DOI', doiUrl(links.doi));
+  const chips = (paper.tags ?? []).filter((t) => names.has(t)).map((t) => names.get(t)!);
+  return {
+    title: oneLine(paper.title) || 'Untitled paper',
+    url,
+    authors: authorLine(paper.authors ?? []),
+    chips,
+    abstract: excerpt(paper.abstract ?? '', ABSTRACT_CHARS),
+    extra,
+    upvotes: typeof paper.upvotes === 'number' && Number.isFinite(paper.upvotes) && paper.upvotes > 0 ? Math.floor(paper.upvotes) : undefined,
+  };
+}
+
+function shorten(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
+}
+
+/**
+ * The topic with the most papers in this digest (ties go to the subscriber's order),
+ * and the other subscriber topics that have anything in it (shown or "more").
+ */
+function leadingTopic(input: DigestInput): { lead?: TopicRef; others: TopicRef[] } {
+  const counts = new Map<string, number>();
+  for (const paper of input.papers) for (const tag of paper.tags ?? []) counts.set(tag, (counts.get(tag) ?? 0) + 1);
+  let lead: TopicRef | undefined;
+  let best = 0;
+  for (const topic of input.topics) {
+    const n = counts.get(topic.slug) ?? 0;
+    if (n > best) [lead, best] = [topic, n];
+  }
+  lead ??= input.topics[0];
+  const others = input.topics.filter(
+    (t) => t !== lead && ((counts.get(t.slug) ?? 0) > 0 || (input.moreByTopic[t.slug] ?? 0) > 0),
+  );
+  return { lead, others };
+}
+
+export function digestSubject(input: DigestInput): string {
+  const n = input.papers.length;
+  const { lead, others } = leadingTopic(input);
+  const siteTitle = oneLine(input.site.title);
+  const on = lead ? ` on ${shorten(oneLine(lead.name), SUBJECT_TOPIC_CHARS)}` : '';
+  const more = others.length > 0 ? ` and ${plural(others.length, 'more topic', 'more topics')}` : '';
+  const head = n === 0 ? `No new papers${on}` : `${plural(n, 'new paper', 'new papers')}${on}${more}`;
+  return siteTitle ? `${head} — ${siteTitle}` : head;
+}
+
+function periodLabel(frequency: Frequency, period: string): string {
+  const p = oneLine(period);
+  return frequency === 'weekly' ? `Your weekly papers${p ? ` — ${p}` : ''}` : `Your daily papers${p ? ` — ${p}` : ''}`;
+}
+
+interface MoreLine {
+  name: string;
+  count: number;
+  url: string;
+}
+
+function moreLines(input: DigestInput, siteUrl: string): MoreLine[] {
+  const lines: MoreLine[] = [];
+  const seen = new Set<string>();
+  const push = (slug: string, name: string) => {
+    const count = Math.floor(input.moreByTopic[slug] ?? 0);
+    if (seen.has(slug) || !(count > 0)) return;
+    seen.add(slug);
+    lines.push({ name, count, url: topicPageUrl(siteUrl, slug) });
+  };
+  for (const topic of input.topics) push(topic.slug, oneLine(topic.name));
+  // Counts for slugs outside the resolved topics still deserve a line; label them by slug.
+  for (const slug of Object.keys(input.moreByTopic)) if (/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(slug)) push(slug, slug);
+  return lines;
+}
+
+export function renderDigestEmail(input: DigestInput): EmailMessage {
+  const siteUrl = withSlash(requireUrl(input.site.url, 'site.url'));
+  const unsubscribeUrl = requireUrl(input.unsubscribeUrl, 'unsubscribeUrl');
+  const preferencesUrl = requireUrl(input.preferencesUrl, 'preferencesUrl');
+  const unsubscribePostUrl = requireUrl(input.unsubscribePostUrl, 'unsubscribePostUrl');
+  const siteTitle = oneLine(input.site.title) || siteUrl;
+
+  const names = new Map(input.topics.map((t) => [t.slug, oneLine(t.name)]));
+  const papers = input.papers.map((p) => viewPaper(p, names, siteUrl, input.paperUrl));
+  const more = moreLines(input, siteUrl);
+  const subject = digestSubject(input);
+  const heading = periodLabel(input.frequency, input.period);
+  const topicProse = listProse(input.topics.map((t) => oneLine(t.name)));
+  const why = `You get this because you subscribed to ${input.frequency} papers on ${topicProse || 'your chosen topics'} from ${siteTitle}.`;
+  const preheader = papers.length > 0 ? papers.slice(0, 3).map((p) => p.title).join(' · ') : `Nothing new on ${topicProse} this time.`;
+
+  // ---- HTML ----
+  const sep = `border-top:1px solid ${COLORS.border};`;
+  const paperHtml = papers
+    .map((p, i) => {
+      const parts: string[] = [];
+      parts.push(`<h2 style="${S.h2}"><a href="${escapeHtml(p.url)}" style="${S.titleLink}">${escapeHtml(p.title)}</a></h2>`);
+      if (p.authors) parts.push(`<p style="${S.small}">${escapeHtml(p.authors)}</p>`);
+      if (p.chips.length) parts.push(`<div style="margin:0 0 4px 0;">${p.chips.map((c) => `<span style="${S.chip}">${escapeHtml(c)}</span>`).join('')}</div>`);
+      if (p.abstract) parts.push(`<p style="margin:0 0 8px 0;font-family:${FONT};font-size:16px;line-height:24px;color:${COLORS.text};">${escapeHtml(p.abstract)}</p>`);
+      const meta = [
+        ...p.extra.map((e) => link(e.url, e.label, S.a)),
+        ...(p.upvotes !== undefined ? [`<span style="color:${COLORS.muted};">&#9650; ${escapeHtml(plural(p.upvotes, 'upvote', 'upvotes'))}</span>`] : []),
+      ];
+      if (meta.length) parts.push(`<p style="${S.small}">${meta.join(' &nbsp;·&nbsp; ')}</p>`);
+      const style = `padding:16px 0;${i > 0 ? sep : ''}`;
+      return `<tr><td style="${style}">\n${parts.join('\n')}\n</td></tr>`;
+    })
+    .join('\n');
+
+  const moreHtml = more.length
+    ? `<tr><td style="padding:16px 0 0 0;${sep}">\n${more
+        .map((m) => `<p style="margin:0 0 6px 0;font-family:${FONT};font-size:16px;line-height:24px;">${link(m.url, `and ${m.count} more on ${m.name}`, S.a)}</p>`)
+        .join('\n')}\n</td></tr>`
+    : '';
+
+  const intro = papers.length
+    ? `${plural(papers.length, 'new paper', 'new papers')} on ${topicProse}.`
+    : `No new papers on ${topicProse} this time.`;
+
+  const body = `<h1 style="${S.h1}">${escapeHtml(heading)}</h1>
+<p style="${S.p}">${escapeHtml(intro)}</p>
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;">
+${paperHtml}
+${moreHtml}
+</table>`;
+
+  const footer = `<p style="margin:0 0 8px 0;">${escapeHtml(why)}</p>
+<p style="margin:0 0 8px 0;">${link(preferencesUrl, 'Change topics or frequency', `color:${COLORS.muted};text-decoration:underline;`)} &nbsp;·&nbsp; ${link(unsubscribeUrl, 'Unsubscribe', `color:${COLORS.muted};text-decoration:underline;`)}</p>
+<p style="margin:0;">${link(siteUrl, siteTitle, `color:${COLORS.muted};text-decoration:underline;`)}</p>`;
+
+  const html = shell({ title: subject, preheader, body, footer });
+
+  // ---- Plain text ----
+  const lines: string[] = [heading, '', intro, ''];
+  papers.forEach((p, i) => {
+    lines.push(`${i + 1}. ${p.title}`);
+    if (p.authors) lines.push(p.authors);
+    if (p.chips.length) lines.push(`Topics: ${p.chips.join(', ')}`);
+    if (p.upvotes !== undefined) lines.push(plural(p.upvotes, 'upvote', 'upvotes'));
+    if (p.abstract) lines.push('', p.abstract);
+    lines.push('', p.url);
+    for (const e of p.extra) lines.push(`${e.label}:`, e.url);
+    lines.push('');
+  });
+  for (const m of more) lines.push(`And ${m.count} more on ${m.name}:`, m.url, '');
+  lines.push('-- ', why, '', 'Change topics or frequency:', preferencesUrl, '', 'Unsubscribe:', unsubscribeUrl, '', siteTitle, siteUrl, '');
+  const text = lines.join('\n');
+
+  return {
+    to: oneLine(input.to),
+    subject,
+    html,
+    text,
+    headers: {
+      'List-Unsubscribe': `<${unsubscribePostUrl}>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    },
+  };
+}

@@ -1,0 +1,80 @@
+/** Small, dependency-free helpers for building email markup safely. */
+
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Escape text for use in HTML element content and in double- or single-quoted attributes. */
+export function escapeHtml(value: unknown): string {
+  return String(value ?? '').replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
+}
+
+/**
+ * The normalised form of an absolute http(s) URL, or undefined for anything else
+ * (javascript:, data:, mailto:, relative or unparsable input).
+ */
+export function safeUrl(raw: string | undefined | null): string | undefined {
+  if (typeof raw !== 'string') return undefined;
+  const trimmed = raw.trim();
+  if (!trimmed) return undefined;
+  let url: URL;
+  try {
+    url = new URL(trimmed);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+  return url.href;
+}
+
+/** Like safeUrl, but throws: for URLs the email cannot go out without (unsubscribe, confirm, ...). */
+export function requireUrl(raw: string, what: string): string {
+  const url = safeUrl(raw);
+  if (!url) throw new Error(`${what} must be an absolute http(s) URL, got ${JSON.stringify(raw)}`);
+  return url;
+}
+
+/** An anchor, or just the escaped label when the URL is not an allowed http(s) URL. */
+export function link(href: string | undefined, label: string, style = ''): string {
+  const url = safeUrl(href);
+  if (!url) return escapeHtml(label);
+  const styleAttr = style ? ` style="${style}"` : '';
+  return `<a href="${escapeHtml(url)}"${styleAttr}>${escapeHtml(label)}</a>`;
+}
+
+/** Collapse whitespace and drop control characters (keeps text parts and subjects on one line). */
+export function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return String(text ?? '').replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/** Cut text to at most `max` characters at a word boundary, adding "…" when anything was cut. */
+export function excerpt(text: string, max = 300): string {
+  const clean = oneLine(text);
+  if (clean.length <= max) return clean;
+  const hard = clean.slice(0, max);
+  const space = hard.lastIndexOf(' ');
+  // Cut at the last space unless that would throw away most of the text (one giant word).
+  const cut = space >= max * 0.6 ? hard.slice(0, space) : hard;
+  return `${cut.replace(/[\s,;:.\-–—(]+$/u, '')}…`;
+}
+
+/** "A", "A and B", "A, B and C". */
+export function listProse(items: string[]): string {
+  if (items.length <= 1) return items[0] ?? '';
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/** First three authors then "et al." when there are more. */
+export function authorLine(authors: string[], keep = 3): string {
+  const names = authors.map(oneLine).filter(Boolean);
+  if (names.length <= keep) return names.join(', ');
+  return `${names.slice(0, keep).join(', ')} et al.`;
+}
+
+export function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** Ensure a base URL ends with exactly one slash. */
+export function withSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}

@@ -1,0 +1,613 @@
+/**
+ * Feeds: RSS 2.0, Atom 1.0, JSON Feed 1.1 and OPML 2.0 from renderSite, read back with independent
+ * parsers (rss-parser over xml2js, fast-xml-parser, sax in strict mode, JSON.parse + a JSON Feed 1.1 schema)
+ * and checked against the specs and against the source text.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import Parser from 'rss-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import sax from 'sax';
+import { z } from 'zod';
+import { tagPaper, taxonomySchema, type Paper, type SiteObject } from '@paperboy/core';
+import { parseSnapshot } from '@paperboy/sources';
+import { comparePapers, renderSite, type RenderSiteInput } from '@paperboy/feeds';
+
+// ---------------------------------------------------------------------------------------------
+// Fixtures
+// ---------------------------------------------------------------------------------------------
+
+const SITE = { title: 'paperboy', description: 'New research papers, by topic.', url: 'https://papers.example.org/', language: 'en' };
+const ORIGIN = 'https://papers.example.org';
+
+const taxonomy = taxonomySchema.parse({
+  threshold: 1,
+  maxTags: 3,
+  titleWeight: 2,
+  topics: [
+    { slug: 'llm', name: 'Language models', description: 'LLMs & friends', phrases: ['language model', 'llm', 'reasoning'] },
+    { slug: 'vision', name: 'Vision', phrases: ['image', 'video', 'visual'] },
+    { slug: 'speech-audio', name: 'Speech & audio', phrases: ['audio', 'speech', 'talking'] },
+    { slug: 'agents', name: 'Agents', phrases: ['agent'] },
+    { slug: 'quantum-gravity', name: 'Quantum gravity', description: 'Nothing in the snapshot is about this.', phrases: ['loop quantum gravity'] },
+  ],
+});
+const TOPICS = taxonomy.topics;
+
+const DAYS = ['2024-10-08', '2024-10-07', '2024-10-06'];
+
+function snapshotPapers(): Paper[] {
+  const text = readFileSync(new URL('../../data/daily-papers-page.txt', import.meta.url), 'utf8');
+  const { papers } = parseSnapshot(text, { source: 'snapshot', listedOn: '2024-10-08' });
+  return papers.map((p, i) => {
+    const arxiv = `2410.${String(1000 + i).padStart(5, '0')}`;
+    const links: Paper['links'] = {};
+    if (i % 2 === 0) {
+      links.abs = `https://arxiv.org/abs/${arxiv}`;
+      links.pdf = `https://arxiv.org/pdf/${arxiv}`;
+    }
+    if (i % 3 === 0) links.hf = `https://huggingface.co/papers/${arxiv}`;
+    if (i % 4 === 1) links.code = `https://github.com/example/repo-${i}`;
+    const { source, ...rest } = p;
+    return {
+      ...rest,
+      links,
+      authors: i % 2 === 0 ? [`Author ${i}`, 'Second Author'] : [],
+      listedOn: DAYS[i % 3]!,
+      upvotes: i % 4 === 0 ? undefined : (i * 7) % 20,
+      tags: tagPaper(p, taxonomy).tags,
+      sources: [source],
+      firstSeenAt: new Date(Date.UTC(2024, 9, 8, 6 + (i % 5), 0, 0)).toISOString(),
+      updatedAt: new Date(Date.UTC(2024, 9, 8, 6 + (i % 5), i, 0)).toISOString(),
+      contentHash: `h${i}`,
+    };
+  });
+}
+
+const C0 = '\u0001\u0002\u0008\u000B\u000C\u001F\u007F\u0085\uFFFE\uFFFF\uD800';
+/** What a hostile source hands us, and, written out by hand, what a reader must see. */
+const HOSTILE_TITLE = `<script>alert("x")</script> & Tom's "quotes" ]]> a]]]]>b 🚀👩‍🔬 ${C0}مرحبا بالعالم שלום $\\alpha$ &amp; &lt;`;
+const HOSTILE_TITLE_SEEN = `<script>alert("x")</script> & Tom's "quotes" ]]> a]]]]>b 🚀👩‍🔬 مرحبا بالعالم שלום $\\alpha$ &amp; &lt;`;
+const HOSTILE_ABSTRACT = `We study $\\mathcal{O}(n^2)$ <b>bold</b> claims & "quotes" ]]> in\tRTL: עברית and العربية;\u0000 x < y > z, 100% \\textbf{sure} {x}_{i}^{2}.`;
+const HOSTILE_ABSTRACT_SEEN = `We study $\\mathcal{O}(n^2)$ <b>bold</b> claims & "quotes" ]]> in\tRTL: עברית and العربية; x < y > z, 100% \\textbf{sure} {x}_{i}^{2}.`;
+
+function hostilePapers(): Paper[] {
+  const base = { categories: [], keywords: [], sources: ['hostile'], contentHash: 'x' };
+  return [
+    {
+      ...base,
+      id: '2410.99999',
+      arxivId: '2410.99999',
+      version: 2,
+      title: HOSTILE_TITLE,
+      abstract: HOSTILE_ABSTRACT,
+      authors: [`O'Brien & <Sons>`, 'محمد الخوارزمي', 'Zoë "Z" Ünal\u0001'],
+      listedOn: '2024-10-09',
+      links: {
+        abs: 'https://arxiv.org/abs/2410.99999?x=1&y=2',
+        pdf: 'https://arxiv.org/pdf/2410.99999v2',
+        code: 'javascript:alert(1)',
+        hf: 'https://huggingface.co/papers/2410.99999',
+        project: 'data:text/html,<script>alert(1)</script>',
+      },
+      upvotes: 42,
+      tags: ['llm', 'vision', 'not-a-topic'],
+      firstSeenAt: '2024-10-09T05:00:00.000Z',
+      updatedAt: '2024-10-09T07:30:00.000Z',
+    },
+    {
+      ...base,
+      id: 'hep-th/9901001',
+      title: 'Old-style id, no links at all',
+      abstract: 'No abs, no Hugging Face page: the link is the card on our own page.',
+      authors: [],
+      listedOn: '2024-10-09',
+      links: {},
+      tags: ['llm'],
+      firstSeenAt: '2024-10-09T05:00:00.000Z',
+      updatedAt: '2024-10-09T05:00:00.000Z',
+    },
+  ];
+}
+
+const ALL_PAPERS = [...hostilePapers(), ...snapshotPapers()];
+
+function render(overrides: Partial<RenderSiteInput> = {}): Map<string, SiteObject> {
+  const objects = renderSite({
+    site: SITE,
+    topics: TOPICS,
+    papers: ALL_PAPERS,
+    maxItems: 20,
+    generatedAt: new Date('2030-01-01T00:00:00Z'),
+    ...overrides,
+  });
+  const map = new Map(objects.map((o) => [o.key, o]));
+  expect(map.size, 'keys are unique').toBe(objects.length);
+  return map;
+}
+
+function body(objects: Map<string, SiteObject>, key: string): string {
+  const o = objects.get(key);
+  if (!o) throw new Error(`no object ${key}; have ${[...objects.keys()].join(', ')}`);
+  return o.body;
+}
+
+const FEED_KEYS = (slug?: string) =>
+  slug ? ['xml', 'atom', 'json'].map((e) => `feeds/topics/${slug}.${e}`) : ['feeds/all.xml', 'feeds/all.atom', 'feeds/all.json'];
+
+// ---------------------------------------------------------------------------------------------
+// Readers' helpers
+// ---------------------------------------------------------------------------------------------
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+const RFC822 = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} (GMT|[+-]\d{4})$/;
+/** Characters XML 1.0 does not allow (section 2.2), written independently of the implementation. */
+const XML_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Strict well-formedness: fast-xml-parser's validator, sax in strict mode, and the XML 1.0 Char production. */
+function expectWellFormed(xml: string, what: string): void {
+  expect(XMLValidator.validate(xml), `${what}: fast-xml-parser validator`).toBe(true);
+  const errors: string[] = [];
+  const parser = sax.parser(true, { xmlns: true });
+  parser.onerror = (e) => {
+    errors.push(e.message.split('\n')[0]!);
+    // @ts-expect-error sax wants the error cleared to continue
+    parser.error = null;
+  };
+  parser.write(xml).close();
+  expect(errors, `${what}: sax strict`).toEqual([]);
+  expect(XML_FORBIDDEN.test(xml), `${what}: contains a character XML 1.0 forbids`).toBe(false);
+  // We never write CDATA, so "]]>" may only appear escaped.
+  expect(xml.includes(']]>'), `${what}: literal "]]>"`).toBe(false);
+  expect(xml.startsWith('<?xml version="1.0" encoding="utf-8"?>\n'), `${what}: XML declaration`).toBe(true);
+}
+
+const xml = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  trimValues: false,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  // fast-xml-parser does not decode character references by default; these are the only ones we write.
+  htmlEntities: true,
+  isArray: (name) => ['item', 'entry', 'link', 'category', 'author', 'dc:creator', 'outline'].includes(name),
+});
+
+/** Element text whether fast-xml-parser gave a string or an object with attributes. */
+function text(node: unknown): string {
+  if (typeof node === 'string') return node;
+  if (node && typeof node === 'object' && '#text' in node) return String((node as { '#text': unknown })['#text']);
+  if (node && typeof node === 'object') return '';
+  throw new Error(`no text in ${JSON.stringify(node)}`);
+}
+
+const rssParser = new Parser({ customFields: { item: [['dc:creator', 'creators', { keepArray: true }], ['atom:updated', 'atomUpdated']] } });
+
+function expectAbsoluteHttp(url: unknown, what: string): void {
+  expect(typeof url, what).toBe('string');
+  const u = new URL(url as string); // throws for relative URLs
+  expect(['https:', 'http:'], `${what}: ${url as string}`).toContain(u.protocol);
+}
+
+const byOrder = [...ALL_PAPERS].sort(comparePapers);
+const expectedIds = (slug?: string, max = 20) => byOrder.filter((p) => !slug || p.tags.includes(slug)).slice(0, max).map((p) => p.id);
+const guidOf = (id: string) => `tag:paperboy,2024:paper/${id}`;
+
+// ---------------------------------------------------------------------------------------------
+
+describe('renderSite: objects', () => {
+  it('parses the 53 bundled papers and tags them, leaving one topic empty', () => {
+    const snap = snapshotPapers();
+    expect(snap).toHaveLength(53);
+    expect(snap.filter((p) => p.tags.length > 0).length).toBeGreaterThan(10);
+    expect(ALL_PAPERS.some((p) => p.tags.includes('quantum-gravity'))).toBe(false);
+  });
+
+  it('produces every key of the URL contract with the right content type and cache control', () => {
+    const objects = render();
+    const expected = [
+      ...FEED_KEYS(),
+      ...TOPICS.flatMap((t) => FEED_KEYS(t.slug)),
+      'feeds/index.opml',
+      'index.html',
+      ...TOPICS.map((t) => `topics/${t.slug}/index.html`),
+    ];
+    for (const key of expected) expect(objects.has(key), key).toBe(true);
+    for (const o of objects.values()) {
+      expect(o.key).not.toMatch(/^\/|\/\/|\.\./);
+      const ext = o.key.split('.').pop();
+      const types: Record<string, string> = {
+        xml: 'application/rss+xml; charset=utf-8',
+        atom: 'application/atom+xml; charset=utf-8',
+        json: 'application/feed+json; charset=utf-8',
+        opml: 'text/x-opml; charset=utf-8',
+        html: 'text/html; charset=utf-8',
+        css: 'text/css; charset=utf-8',
+      };
+      expect(o.contentType, o.key).toBe(types[ext!]);
+      if (ext === 'html') expect(o.cacheControl).toBe('public, max-age=60');
+      else if (ext === 'css') expect(o.cacheControl).toMatch(/max-age=\d{4,}/);
+      else expect(o.cacheControl).toBe('public, max-age=300');
+    }
+  });
+
+  it('is byte-stable: another generatedAt or another input order gives identical bytes', () => {
+    const a = render();
+    const b = render({ generatedAt: new Date('2031-06-15T12:34:56Z'), papers: [...ALL_PAPERS].reverse() });
+    expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
+    for (const [key, o] of a) expect(b.get(key)!.body, key).toBe(o.body);
+    // ...and nothing of the render time leaks in.
+    for (const o of a.values()) expect(o.body).not.toMatch(/2030|Jan 2030/);
+  });
+
+  it('changes the bytes when a paper changes', () => {
+    const a = render();
+    const changed = ALL_PAPERS.map((p) => (p.id === '2410.99999' ? { ...p, upvotes: 43, updatedAt: '2024-10-10T00:00:00.000Z' } : p));
+    const b = render({ papers: changed });
+    expect(body(b, 'feeds/all.xml')).not.toBe(body(a, 'feeds/all.xml'));
+    expect(body(b, 'feeds/topics/agents.xml')).toBe(body(a, 'feeds/topics/agents.xml'));
+  });
+
+  it('rejects a bad maxItems and a bad site URL instead of publishing nonsense', () => {
+    expect(() => render({ maxItems: 0 })).toThrow(/maxItems/);
+    expect(() => render({ site: { ...SITE, url: '/relative/' } })).toThrow(/site.url/);
+  });
+});
+
+describe('RSS 2.0', () => {
+  it('every RSS feed is well-formed and reads back with rss-parser', async () => {
+    const objects = render();
+    for (const key of [...objects.keys()].filter((k) => k.endsWith('.xml'))) {
+      const doc = body(objects, key);
+      expectWellFormed(doc, key);
+      const feed = await rssParser.parseString(doc);
+      expect(feed.title, key).toMatch(/^paperboy/);
+      expectAbsoluteHttp(feed.link, `${key} link`);
+      for (const item of feed.items) {
+        expect(item.guid, key).toMatch(/^tag:paperboy,2024:paper\//);
+        expectAbsoluteHttp(item.link, `${key} item link`);
+        expect(item.pubDate).toMatch(RFC822);
+      }
+    }
+  });
+
+  it('has the channel and item elements the spec requires, and a self link', () => {
+    const objects = render();
+    const rss = xml.parse(body(objects, 'feeds/all.xml')).rss;
+    expect(rss['@version']).toBe('2.0');
+    const ch = rss.channel;
+    expect(text(ch.title)).toBe('paperboy');
+    expect(ch.link.map(text)).toEqual([`${ORIGIN}/index.html`]);
+    expect(text(ch.description)).toBe(SITE.description);
+    expect(text(ch.language)).toBe('en');
+    expect(text(ch.generator)).toBe('paperboy');
+    expect(text(ch.lastBuildDate)).toMatch(RFC822);
+    expect(ch['atom:link']).toMatchObject({ '@rel': 'self', '@href': `${ORIGIN}/feeds/all.xml`, '@type': 'application/rss+xml' });
+    const ids = ch.item.map((i: any) => text(i.guid));
+    expect(ids).toEqual(expectedIds().map(guidOf));
+    for (const item of ch.item) {
+      expect(item.guid['@isPermaLink']).toBe('false');
+      expect(text(item.pubDate)).toMatch(RFC822);
+      expect(text(item['atom:updated'])).toMatch(RFC3339);
+    }
+    // The newest item's update time, not the render time.
+    const newest = Math.max(...ALL_PAPERS.filter((p) => ids.includes(guidOf(p.id))).map((p) => Date.parse(p.updatedAt)));
+    expect(Date.parse(text(ch.lastBuildDate))).toBe(newest);
+  });
+
+  it('brings hostile text back exactly (minus forbidden characters) and escapes the HTML body once', async () => {
+    const objects = render();
+    const feed = await rssParser.parseString(body(objects, 'feeds/all.xml'));
+    const item = feed.items.find((i) => i.guid === guidOf('2410.99999'))! as Parser.Item & { creators: string[]; atomUpdated: string };
+    expect(item.title).toBe(HOSTILE_TITLE_SEEN);
+    expect(item.creators).toEqual([`O'Brien & <Sons>`, 'محمد الخوارزمي', 'Zoë "Z" Ünal']);
+    // rss-parser gives categories with a domain attribute as xml2js objects.
+    expect(item.categories!.map((c: any) => (typeof c === 'string' ? c : c._))).toEqual(['Language models', 'Vision']);
+    expect((item.categories as any[]).map((c) => c.$?.domain)).toEqual([`${ORIGIN}/topics/llm/index.html`, `${ORIGIN}/topics/vision/index.html`]);
+    expect(item.link).toBe('https://arxiv.org/abs/2410.99999?x=1&y=2');
+    expect(item.pubDate).toBe('Wed, 09 Oct 2024 05:00:00 GMT');
+    expect(item.atomUpdated).toBe('2024-10-09T07:30:00Z');
+    // The description is HTML: the abstract in it is escaped exactly once.
+    const html = item.content!;
+    expect(html).toContain(`<p>We study $\\mathcal{O}(n^2)$ &lt;b&gt;bold&lt;/b&gt; claims &amp; &quot;quotes&quot; ]]&gt; in\tRTL: עברית and العربية; x &lt; y &gt; z`);
+    expect(html).toContain('<a href="https://arxiv.org/pdf/2410.99999v2">PDF</a>');
+    expect(html).toContain('<a href="https://huggingface.co/papers/2410.99999">Hugging Face</a>');
+    expect(html).toContain('42 upvotes');
+    expect(html).not.toMatch(/javascript:|data:text/);
+    expect(html).not.toContain('<script');
+    expect(html).not.toContain('&amp;amp;');
+  });
+
+  it('links a paper without abs or Hugging Face page to its card on our own page', async () => {
+    const objects = render();
+    const all = await rssParser.parseString(body(objects, 'feeds/all.xml'));
+    expect(all.items.find((i) => i.guid === guidOf('hep-th/9901001'))!.link).toBe(`${ORIGIN}/index.html#hep-th-9901001`);
+    const topic = await rssParser.parseString(body(objects, 'feeds/topics/llm.xml'));
+    expect(topic.items.find((i) => i.guid === guidOf('hep-th/9901001'))!.link).toBe(`${ORIGIN}/topics/llm/index.html#hep-th-9901001`);
+    expect(body(objects, 'topics/llm/index.html')).toContain('id="hep-th-9901001"');
+    expect(body(objects, 'index.html')).toContain('id="hep-th-9901001"');
+    // A paper with only a Hugging Face page links there.
+    const hfOnly = snapshotPapers().find((p) => !p.links.abs && p.links.hf)!;
+    const hfItem = all.items.find((i) => i.guid === guidOf(hfOnly.id))!;
+    expect(hfItem.link).toBe(hfOnly.links.hf);
+  });
+});
+
+describe('Atom 1.0 (RFC 4287)', () => {
+  it('every Atom feed is well-formed and has the required feed and entry elements', async () => {
+    const objects = render();
+    for (const key of [...objects.keys()].filter((k) => k.endsWith('.atom'))) {
+      const doc = body(objects, key);
+      expectWellFormed(doc, key);
+      const feed = xml.parse(doc).feed;
+      expect(feed['@xmlns']).toBe('http://www.w3.org/2005/Atom');
+      expect(text(feed.id)).toMatch(/^tag:paperboy,2024:feed\//);
+      expect(text(feed.title)).toMatch(/^paperboy/);
+      expect(text(feed.updated)).toMatch(RFC3339);
+      const links = feed.link as any[];
+      expect(links.find((l) => l['@rel'] === 'self')['@href']).toBe(`${ORIGIN}/${key}`);
+      expectAbsoluteHttp(links.find((l) => l['@rel'] === 'alternate')['@href'], key);
+      const feedHasAuthor = (feed.author ?? []).length > 0;
+      const ids = new Set<string>();
+      for (const entry of feed.entry ?? []) {
+        const id = text(entry.id);
+        expect(ids.has(id), `${key}: duplicate entry id ${id}`).toBe(false);
+        ids.add(id);
+        expect(typeof text(entry.title)).toBe('string');
+        expect(text(entry.updated)).toMatch(RFC3339);
+        expect(text(entry.published)).toMatch(RFC3339);
+        expect(feedHasAuthor || (entry.author ?? []).length > 0, `${key}: entry without author`).toBe(true);
+        const alternates = (entry.link as any[]).filter((l) => l['@rel'] === 'alternate');
+        expect(alternates).toHaveLength(1);
+        for (const l of entry.link) expectAbsoluteHttp(l['@href'], `${key} entry link`);
+        expect(entry.content['@type']).toBe('html');
+      }
+      // rss-parser reads Atom too: a second, independent reader.
+      const parsed = await rssParser.parseString(doc);
+      expect(parsed.items.map((i) => i.id)).toEqual([...ids]);
+    }
+  });
+
+  it('carries hostile text as text (type="text"), exact, and the HTML content escaped once', async () => {
+    const objects = render();
+    const doc = body(objects, 'feeds/all.atom');
+    const entry = (xml.parse(doc).feed.entry as any[]).find((e) => text(e.id) === guidOf('2410.99999'));
+    expect(entry.title['@type']).toBe('text');
+    expect(text(entry.title)).toBe(HOSTILE_TITLE_SEEN);
+    expect(text(entry.summary)).toBe(HOSTILE_ABSTRACT_SEEN);
+    expect(entry.author.map((a: any) => text(a.name))).toEqual([`O'Brien & <Sons>`, 'محمد الخوارزمي', 'Zoë "Z" Ünal']);
+    expect(entry.category.map((c: any) => c['@term'])).toEqual(['llm', 'vision']);
+    expect(entry.category.map((c: any) => c['@label'])).toEqual(['Language models', 'Vision']);
+    expect(text(entry.published)).toBe('2024-10-09T05:00:00Z');
+    expect(text(entry.updated)).toBe('2024-10-09T07:30:00Z');
+    const html = text(entry.content);
+    expect(html).toContain('&lt;b&gt;bold&lt;/b&gt; claims &amp; &quot;quotes&quot; ]]&gt;');
+    expect(html).not.toContain('<script');
+    expect(html).not.toContain('<b>');
+    // rss-parser agrees on the title.
+    const parsed = await rssParser.parseString(doc);
+    expect(parsed.items.find((i) => i.id === guidOf('2410.99999'))!.title).toBe(HOSTILE_TITLE_SEEN);
+  });
+});
+
+// JSON Feed 1.1, https://www.jsonfeed.org/version/1.1/
+const rfc3339 = z.string().regex(RFC3339);
+const absUrl = z.string().refine((u) => /^https?:\/\//.test(u) && !!new URL(u), 'absolute http(s) URL');
+const author = z.object({ name: z.string().optional(), url: absUrl.optional(), avatar: absUrl.optional() }).refine((a) => a.name || a.url || a.avatar, 'an author needs a name, url or avatar');
+const jsonFeedItem = z
+  .object({
+    id: z.string().min(1),
+    url: absUrl.optional(),
+    external_url: absUrl.optional(),
+    title: z.string().optional(),
+    content_html: z.string().optional(),
+    content_text: z.string().optional(),
+    summary: z.string().optional(),
+    image: absUrl.optional(),
+    date_published: rfc3339.optional(),
+    date_modified: rfc3339.optional(),
+    authors: z.array(author).min(1).optional(),
+    tags: z.array(z.string()).optional(),
+    language: z.string().optional(),
+    attachments: z.array(z.object({ url: absUrl, mime_type: z.string(), title: z.string().optional(), size_in_bytes: z.number().optional() })).optional(),
+  })
+  .catchall(z.unknown())
+  .refine((i) => i.content_html !== undefined || i.content_text !== undefined, 'content_html or content_text is required')
+  .refine((i) => !('author' in i), 'JSON Feed 1.1 uses authors, not author')
+  .refine((i) => Object.keys(i).every((k) => jsonFeedItemKeys.has(k) || /^_[a-z]/i.test(k)), 'unknown key without "_" prefix');
+const jsonFeedItemKeys = new Set(['id', 'url', 'external_url', 'title', 'content_html', 'content_text', 'summary', 'image', 'banner_image', 'date_published', 'date_modified', 'authors', 'tags', 'language', 'attachments']);
+const jsonFeed = z
+  .object({
+    version: z.literal('https://jsonfeed.org/version/1.1'),
+    title: z.string().min(1),
+    home_page_url: absUrl,
+    feed_url: absUrl,
+    description: z.string().optional(),
+    language: z.string().min(2),
+    authors: z.array(author).optional(),
+    items: z.array(jsonFeedItem),
+  })
+  .refine((f) => !('author' in f), 'JSON Feed 1.1 uses authors, not author');
+
+describe('JSON Feed 1.1', () => {
+  it('every JSON feed matches the 1.1 schema, with absolute URLs', () => {
+    const objects = render();
+    for (const key of [...objects.keys()].filter((k) => k.endsWith('.json'))) {
+      const doc = JSON.parse(body(objects, key));
+      const result = jsonFeed.safeParse(doc);
+      expect(result.success ? '' : JSON.stringify(result.error.issues), key).toBe('');
+      expect(doc.feed_url).toBe(`${ORIGIN}/${key}`);
+      expect(new Set(doc.items.map((i: any) => i.id)).size).toBe(doc.items.length);
+    }
+  });
+
+  it('brings hostile text back exactly', () => {
+    const doc = JSON.parse(body(render(), 'feeds/all.json'));
+    const item = doc.items.find((i: any) => i.id === guidOf('2410.99999'));
+    expect(item.title).toBe(HOSTILE_TITLE_SEEN);
+    expect(item.summary).toBe(HOSTILE_ABSTRACT_SEEN);
+    expect(item.authors).toEqual([{ name: `O'Brien & <Sons>` }, { name: 'محمد الخوارزمي' }, { name: 'Zoë "Z" Ünal' }]);
+    expect(item.tags).toEqual(['Language models', 'Vision']);
+    expect(item.url).toBe('https://arxiv.org/abs/2410.99999?x=1&y=2');
+    expect(item.date_published).toBe('2024-10-09T05:00:00Z');
+    expect(item.date_modified).toBe('2024-10-09T07:30:00Z');
+    expect(item.attachments).toEqual([{ url: 'https://arxiv.org/pdf/2410.99999v2', mime_type: 'application/pdf', title: 'PDF' }]);
+    expect(item.content_html).toContain('&lt;b&gt;bold&lt;/b&gt;');
+    expect(item.content_html).not.toContain('<script');
+  });
+});
+
+describe('selection and order', () => {
+  it('sorts by listedOn desc, upvotes desc, firstSeenAt desc, then id', () => {
+    const mk = (id: string, listedOn: string, upvotes: number | undefined, firstSeenAt: string): Paper => ({
+      id, title: id, abstract: '', authors: [], listedOn, links: {}, categories: [], keywords: [], upvotes,
+      tags: ['agents'], sources: ['t'], firstSeenAt, updatedAt: firstSeenAt, contentHash: id,
+    });
+    const papers = [
+      mk('e', '2024-10-07', 100, '2024-10-07T00:00:00Z'),
+      mk('d', '2024-10-08', undefined, '2024-10-08T09:00:00Z'),
+      mk('c', '2024-10-08', 1, '2024-10-08T01:00:00Z'),
+      mk('b2', '2024-10-08', 5, '2024-10-08T01:00:00Z'),
+      mk('b1', '2024-10-08', 5, '2024-10-08T01:00:00Z'),
+      mk('a', '2024-10-08', 5, '2024-10-08T02:00:00Z'),
+      mk('z', '2024-10-09', 0, '2024-10-09T00:00:00Z'),
+    ];
+    const want = ['z', 'a', 'b1', 'b2', 'c', 'd', 'e'];
+    for (const input of [papers, [...papers].reverse(), [papers[3]!, papers[0]!, papers[6]!, papers[1]!, papers[5]!, papers[2]!, papers[4]!]]) {
+      const doc = JSON.parse(body(render({ papers: input, maxItems: 50 }), 'feeds/topics/agents.json'));
+      expect(doc.items.map((i: any) => i._paperboy.paper_id)).toEqual(want);
+    }
+  });
+
+  it('honours maxItems in every feed and page, keeping the newest', async () => {
+    const objects = render({ maxItems: 5 });
+    for (const key of [...objects.keys()].filter((k) => k.startsWith('feeds/') && !k.endsWith('.opml'))) {
+      const doc = body(objects, key);
+      const n = key.endsWith('.json') ? JSON.parse(doc).items.length : (await rssParser.parseString(doc)).items.length;
+      expect(n, key).toBeLessThanOrEqual(5);
+    }
+    const all = await rssParser.parseString(body(objects, 'feeds/all.xml'));
+    expect(all.items.map((i) => i.guid)).toEqual(expectedIds(undefined, 5).map(guidOf));
+    expect(body(objects, 'index.html').match(/<li class="card"/g)).toHaveLength(5);
+  });
+
+  it('per-topic feeds hold exactly the newest papers tagged with that topic; empty topics get valid empty feeds', async () => {
+    const objects = render();
+    for (const topic of TOPICS) {
+      const want = expectedIds(topic.slug).map(guidOf);
+      const rss = await rssParser.parseString(body(objects, `feeds/topics/${topic.slug}.xml`));
+      expect(rss.items.map((i) => i.guid), topic.slug).toEqual(want);
+      expect(rss.title).toBe(`paperboy — ${topic.name}`);
+      const atom = xml.parse(body(objects, `feeds/topics/${topic.slug}.atom`)).feed;
+      expect((atom.entry ?? []).map((e: any) => text(e.id))).toEqual(want);
+      const json = JSON.parse(body(objects, `feeds/topics/${topic.slug}.json`));
+      expect(json.items.map((i: any) => i.id)).toEqual(want);
+      for (const item of json.items) expect(item._paperboy.topics).toContain(topic.slug);
+    }
+    expect(expectedIds('quantum-gravity')).toEqual([]);
+    const empty = xml.parse(body(objects, 'feeds/topics/quantum-gravity.atom')).feed;
+    expect(empty.entry).toBeUndefined();
+    // An empty feed's updated time comes from the data (newest change anywhere), not the clock.
+    expect(text(empty.updated)).toBe('2024-10-09T07:30:00Z');
+  });
+
+  it('an empty site renders valid feeds dated generatedAt', async () => {
+    const generatedAt = new Date('2024-11-01T10:00:00Z');
+    const objects = render({ papers: [], generatedAt });
+    for (const key of [...objects.keys()].filter((k) => /\.(xml|atom|opml)$/.test(k))) expectWellFormed(body(objects, key), key);
+    expect(text(xml.parse(body(objects, 'feeds/all.atom')).feed.updated)).toBe('2024-11-01T10:00:00Z');
+    expect((await rssParser.parseString(body(objects, 'feeds/all.xml'))).items).toEqual([]);
+    expect(jsonFeed.safeParse(JSON.parse(body(objects, 'feeds/all.json'))).success).toBe(true);
+  });
+
+  it('ids are host-independent: another site URL changes links, never guids', async () => {
+    const a = await rssParser.parseString(body(render(), 'feeds/all.xml'));
+    const b = await rssParser.parseString(body(render({ site: { ...SITE, url: 'http://127.0.0.1:8787' } }), 'feeds/all.xml'));
+    expect(b.items.map((i) => i.guid)).toEqual(a.items.map((i) => i.guid));
+    expect(b.link).toBe('http://127.0.0.1:8787/index.html');
+  });
+});
+
+describe('text round-trip, property style', () => {
+  // A seeded generator over an alphabet of trouble: markup, entities, CDATA ends, controls,
+  // surrogate halves, astral emoji, combining marks, RTL, TeX.
+  const ALPHABET = ['<', '>', '&', '"', "'", ']]>', ']', '&amp;', '&lt;', '&#x1;', '\u0000', '\u0001', '\u0008', '\u000B', '\u001F', '\u007F', '\u009F', '\uFFFE', '\uFFFF', '\uD800', '\uDFFF', '🚀', '👩‍🔬', 'e\u0301', 'ש', 'ع', '\u202E', '$\\alpha$', '\\', '{', '}', '%', 'a', 'B', ' ', '\t', '\u00A0', '\u2028'];
+  function rng(seed: number) {
+    let s = seed >>> 0;
+    return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  }
+  /** Reference cleaning, written from XML 1.0 section 2.2 (plus the discouraged DEL and C1 controls). */
+  const seen = (s: string) =>
+    Array.from(s)
+      .filter((ch) => {
+        const c = ch.codePointAt(0)!;
+        if (c === 0x9 || c === 0xa || c === 0xd) return true;
+        if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) return false;
+        if (c >= 0xd800 && c <= 0xdfff) return false;
+        return c !== 0xfffe && c !== 0xffff;
+      })
+      .join('')
+      .trim();
+
+  it('any title and abstract survive RSS, Atom and JSON exactly, minus forbidden characters', async () => {
+    const next = rng(20241008);
+    const papers: Paper[] = Array.from({ length: 60 }, (_, i) => {
+      const str = (n: number) => Array.from({ length: 1 + Math.floor(next() * n) }, () => ALPHABET[Math.floor(next() * ALPHABET.length)]).join('');
+      return {
+        id: `p-${String(i).padStart(3, '0')}`, title: `T${i} ${str(25)}`, abstract: str(60), authors: [str(6)], listedOn: '2024-10-08', links: {},
+        categories: [], keywords: [], tags: ['llm'], sources: ['fuzz'], firstSeenAt: '2024-10-08T00:00:00Z', updatedAt: '2024-10-08T00:00:00Z', contentHash: String(i),
+      };
+    });
+    const objects = render({ papers, maxItems: 100 });
+    const byGuid = new Map(papers.map((p) => [guidOf(p.id), p]));
+    for (const key of ['feeds/all.xml', 'feeds/all.atom']) expectWellFormed(body(objects, key), key);
+
+    const rss = await rssParser.parseString(body(objects, 'feeds/all.xml'));
+    expect(rss.items).toHaveLength(60);
+    for (const item of rss.items) expect(item.title).toBe(seen(byGuid.get(item.guid!)!.title));
+
+    const atom = xml.parse(body(objects, 'feeds/all.atom')).feed;
+    for (const entry of atom.entry) {
+      const p = byGuid.get(text(entry.id))!;
+      expect(text(entry.title)).toBe(seen(p.title));
+      if (seen(p.abstract)) expect(text(entry.summary)).toBe(seen(p.abstract));
+      if (seen(p.authors[0]!)) expect(text(entry.author[0].name)).toBe(seen(p.authors[0]!));
+      else expect(entry.author).toBeUndefined();
+    }
+
+    const json = JSON.parse(body(objects, 'feeds/all.json'));
+    for (const item of json.items) {
+      const p = byGuid.get(item.id)!;
+      expect(item.title).toBe(seen(p.title));
+      expect(item.summary ?? '').toBe(seen(p.abstract));
+    }
+  });
+});
+
+describe('OPML 2.0', () => {
+  it('is well-formed and lists every feed with absolute URLs, grouped', () => {
+    const objects = render();
+    const doc = body(objects, 'feeds/index.opml');
+    expectWellFormed(doc, 'opml');
+    const opml = xml.parse(doc).opml;
+    expect(opml['@version']).toBe('2.0');
+    expect(text(opml.head.title)).toBe('paperboy feeds');
+    expect(text(opml.head.dateModified)).toMatch(RFC822);
+    const groups = opml.body.outline as any[];
+    expect(groups.length).toBeGreaterThanOrEqual(1);
+    const listed: string[] = [];
+    for (const group of groups) {
+      expect(group['@text']).toBeTruthy();
+      for (const o of group.outline) {
+        expect(o['@type']).toBe('rss');
+        expect(o['@text']).toBeTruthy();
+        expectAbsoluteHttp(o['@xmlUrl'], 'xmlUrl');
+        expectAbsoluteHttp(o['@htmlUrl'], 'htmlUrl');
+        expect(objects.has(new URL(o['@htmlUrl']).pathname.slice(1)), o['@htmlUrl']).toBe(true);
+        listed.push(new URL(o['@xmlUrl']).pathname.slice(1));
+      }
+    }
+    const feeds = [...objects.keys()].filter((k) => k.startsWith('feeds/') && k !== 'feeds/index.opml');
+    expect([...listed].sort()).toEqual([...feeds].sort());
+  });
+});

@@ -1,0 +1,265 @@
+/**
+ * The static site: pages parsed with htmlparser2 (a real HTML tokenizer) and checked for what a reader
+ * without JavaScript, a screen-reader user and a feed reader doing autodiscovery each need.
+ */
+import { describe, expect, it } from 'vitest';
+import { DomUtils, parseDocument } from 'htmlparser2';
+import type { Document, Element } from 'domhandler';
+import { taxonomySchema, type Paper, type SiteObject } from '@paperboy/core';
+import { escapeHtml, renderPage, renderSite, SITE_CSS, SITE_CSS_HASH } from '@paperboy/feeds';
+import { createHash } from 'node:crypto';
+
+const SITE = { title: 'paperboy <dev>', description: 'Papers & "feeds".', url: 'https://papers.example.org/', language: 'en' };
+const TOPICS = taxonomySchema.parse({
+  topics: [
+    { slug: 'llm', name: 'Language models', description: 'LLMs & <friends>', phrases: ['language model'] },
+    { slug: 'vision', name: 'Vision', phrases: ['image'] },
+    { slug: 'empty-topic', name: 'Empty <topic>', phrases: ['nothing'] },
+  ],
+}).topics;
+
+const HOSTILE_TITLE = '<script>alert("x")</script> & "q" ]]> 🚀 مرحبا שלום \u0001$\\alpha$';
+const HOSTILE_TITLE_SEEN = '<script>alert("x")</script> & "q" ]]> 🚀 مرحبا שלום $\\alpha$';
+
+function paper(i: number, extra: Partial<Paper> = {}): Paper {
+  const id = `2410.${String(10000 + i)}`;
+  return {
+    id,
+    title: `Paper ${i}`,
+    abstract: `Abstract ${i} <i>with</i> & markup.`,
+    authors: Array.from({ length: i % 12 }, (_, k) => `Author ${k}`),
+    listedOn: `2024-10-${String(10 + (i % 5)).padStart(2, '0')}`,
+    links: { abs: `https://arxiv.org/abs/${id}`, pdf: `https://arxiv.org/pdf/${id}`, ...(i % 2 ? { code: `https://github.com/x/${i}` } : {}) },
+    categories: [],
+    keywords: [],
+    upvotes: i,
+    tags: i % 3 === 0 ? ['llm'] : i % 3 === 1 ? ['vision', 'llm'] : [],
+    sources: ['t'],
+    firstSeenAt: '2024-10-10T00:00:00Z',
+    updatedAt: `2024-10-10T00:${String(i).padStart(2, '0')}:00Z`,
+    contentHash: String(i),
+    ...extra,
+  };
+}
+
+const PAPERS: Paper[] = [
+  ...Array.from({ length: 12 }, (_, i) => paper(i)),
+  paper(40, {
+    id: '2410.99999',
+    title: HOSTILE_TITLE,
+    abstract: 'Abstract </details><script>alert(1)</script> & more',
+    authors: ['<img src=x onerror=alert(1)>', "O'Brien"],
+    links: { abs: 'javascript:alert(1)', pdf: 'https://arxiv.org/pdf/2410.99999?a=1&b="2"', hf: 'https://huggingface.co/papers/2410.99999' },
+    tags: ['llm'],
+  }),
+];
+
+function render(extra: { topicCounts?: Record<string, number>; maxItems?: number } = {}): Map<string, SiteObject> {
+  const objects = renderSite({ site: SITE, topics: TOPICS, papers: PAPERS, maxItems: extra.maxItems ?? 50, topicCounts: extra.topicCounts, generatedAt: new Date('2030-01-01T00:00:00Z') });
+  return new Map(objects.map((o) => [o.key, o]));
+}
+
+const pages = (objects: Map<string, SiteObject>) => [...objects.values()].filter((o) => o.key.endsWith('.html'));
+const dom = (html: string): Document => parseDocument(html, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true });
+const all = (doc: Document, pred: (e: Element) => boolean) => DomUtils.findAll(pred, doc.children);
+const byTag = (doc: Document, tag: string) => all(doc, (e) => e.name === tag);
+const attr = (e: Element, name: string) => e.attribs[name];
+const textOf = (e: Element) => DomUtils.textContent(e);
+
+describe('site pages', () => {
+  it('renders the home page and one page per topic, as documents with lang, charset, viewport and a title', () => {
+    const objects = render();
+    expect(objects.has('index.html')).toBe(true);
+    for (const t of TOPICS) expect(objects.has(`topics/${t.slug}/index.html`)).toBe(true);
+    for (const page of pages(objects)) {
+      expect(page.body.startsWith('<!DOCTYPE html>\n'), page.key).toBe(true);
+      const doc = dom(page.body);
+      expect(attr(byTag(doc, 'html')[0]!, 'lang')).toBe('en');
+      expect(byTag(doc, 'meta').some((m) => attr(m, 'charset') === 'utf-8')).toBe(true);
+      expect(byTag(doc, 'meta').some((m) => attr(m, 'name') === 'viewport' && /width=device-width/.test(attr(m, 'content') ?? ''))).toBe(true);
+      expect(textOf(byTag(doc, 'title')[0]!)).toContain('paperboy <dev>');
+    }
+  });
+
+  it('has one h1, headings that never skip a level, and a skip link to the main landmark', () => {
+    for (const page of pages(render())) {
+      const doc = dom(page.body);
+      const levels = all(doc, (e) => /^h[1-6]$/.test(e.name)).map((e) => Number(e.name[1]));
+      expect(levels.filter((l) => l === 1), page.key).toHaveLength(1);
+      expect(levels[0]).toBe(1);
+      for (let i = 1; i < levels.length; i++) expect(levels[i]! - levels[i - 1]!, `${page.key} heading ${i}`).toBeLessThanOrEqual(1);
+      const skip = byTag(doc, 'a')[0]!;
+      expect(attr(skip, 'href')).toBe('#main');
+      expect(byTag(doc, 'main').map((m) => attr(m, 'id'))).toEqual(['main']);
+    }
+  });
+
+  it('never lets data become markup: hostile titles, authors and links are escaped or dropped', () => {
+    const objects = render();
+    for (const page of pages(objects)) {
+      const doc = dom(page.body);
+      expect(byTag(doc, 'script'), page.key).toEqual([]);
+      expect(byTag(doc, 'img'), page.key).toEqual([]);
+      for (const a of byTag(doc, 'a')) expect(attr(a, 'href') ?? '', page.key).not.toMatch(/^\s*(javascript|data):/i);
+      expect(all(doc, (e) => Object.keys(e.attribs).some((k) => k.startsWith('on'))), page.key).toEqual([]);
+    }
+    for (const key of ['index.html', 'topics/llm/index.html']) {
+      const doc = dom(objects.get(key)!.body);
+      const card = all(doc, (e) => attr(e, 'id') === '2410.99999')[0]!;
+      expect(card, key).toBeDefined();
+      // The title reads exactly as the source had it (minus the control character)...
+      expect(textOf(DomUtils.findOne((e) => e.name === 'h3', [card])!)).toBe(HOSTILE_TITLE_SEEN);
+      // ...and, with no safe abstract URL, the title links to the Hugging Face page.
+      expect(attr(DomUtils.findOne((e) => e.name === 'a', [card])!, 'href')).toBe('https://huggingface.co/papers/2410.99999');
+      expect(textOf(card)).toContain('<img src=x onerror=alert(1)>');
+      expect(textOf(card)).toContain('Abstract </details><script>alert(1)</script> & more');
+      const pdf = DomUtils.findOne((e) => e.name === 'a' && textOf(e) === 'PDF', [card])!;
+      expect(attr(pdf, 'href')).toBe('https://arxiv.org/pdf/2410.99999?a=1&b=%222%22');
+    }
+    expect(objects.get('index.html')!.body).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+  });
+
+  it('gives every paper a unique id anchor, and every relative link and fragment resolves inside the site', () => {
+    const objects = render();
+    const idsByKey = new Map(pages(objects).map((p) => [p.key, new Set(all(dom(p.body), (e) => !!attr(e, 'id')).map((e) => attr(e, 'id')!))]));
+    for (const page of pages(objects)) {
+      const doc = dom(page.body);
+      const ids = all(doc, (e) => !!attr(e, 'id')).map((e) => attr(e, 'id'));
+      expect(new Set(ids).size, `${page.key}: duplicate ids`).toBe(ids.length);
+      const base = new URL(page.key, SITE.url);
+      for (const el of all(doc, (e) => (e.name === 'a' || e.name === 'link') && !!attr(e, 'href'))) {
+        const href = attr(el, 'href')!;
+        if (/^https?:/.test(href)) continue; // external (arXiv, Hugging Face, code)
+        const target = new URL(href, base);
+        expect(target.origin, `${page.key}: ${href}`).toBe(new URL(SITE.url).origin);
+        const key = target.pathname.slice(1);
+        expect(objects.has(key), `${page.key}: ${href} -> ${key}`).toBe(true);
+        if (target.hash) expect(idsByKey.get(key)?.has(decodeURIComponent(target.hash.slice(1))), `${page.key}: ${href}`).toBe(true);
+      }
+    }
+    const index = dom(objects.get('index.html')!.body);
+    for (const p of PAPERS) expect(all(index, (e) => attr(e, 'id') === p.id)).toHaveLength(1);
+  });
+
+  it('advertises the feeds for autodiscovery: all feeds on the home page, topic feeds first on topic pages', () => {
+    const objects = render();
+    const alternates = (key: string) =>
+      byTag(dom(objects.get(key)!.body), 'link')
+        .filter((l) => attr(l, 'rel') === 'alternate')
+        .map((l) => ({ type: attr(l, 'type'), href: new URL(attr(l, 'href')!, new URL(key, SITE.url)).pathname, title: attr(l, 'title') }));
+    expect(alternates('index.html').map((a) => [a.type, a.href])).toEqual([
+      ['application/rss+xml', '/feeds/all.xml'],
+      ['application/atom+xml', '/feeds/all.atom'],
+      ['application/feed+json', '/feeds/all.json'],
+    ]);
+    const topic = alternates('topics/llm/index.html');
+    expect(topic.map((a) => [a.type, a.href])).toEqual([
+      ['application/rss+xml', '/feeds/topics/llm.xml'],
+      ['application/atom+xml', '/feeds/topics/llm.atom'],
+      ['application/feed+json', '/feeds/topics/llm.json'],
+      ['application/rss+xml', '/feeds/all.xml'],
+      ['application/atom+xml', '/feeds/all.atom'],
+      ['application/feed+json', '/feeds/all.json'],
+    ]);
+    expect(topic[0]!.title).toContain('Language models');
+    for (const page of pages(objects)) {
+      const links = byTag(dom(page.body), 'a').map((a) => attr(a, 'href') ?? '');
+      expect(links.some((h) => h.endsWith('feeds/index.opml')), `${page.key}: OPML link`).toBe(true);
+    }
+  });
+
+  it('has a subscribe form that works without JavaScript, every control labelled', () => {
+    const objects = render();
+    for (const key of ['index.html', 'topics/llm/index.html', 'topics/empty-topic/index.html']) {
+      const doc = dom(objects.get(key)!.body);
+      const forms = byTag(doc, 'form');
+      expect(forms, key).toHaveLength(1);
+      const form = forms[0]!;
+      expect(attr(form, 'method')).toBe('post');
+      expect(attr(form, 'action')).toBe('/api/subscribe');
+      const inputs = DomUtils.findAll((e) => e.name === 'input', [form]);
+      const labels = DomUtils.findAll((e) => e.name === 'label', [form]);
+      const labelFor = (id: string | undefined) => labels.find((l) => attr(l, 'for') === id);
+      for (const input of inputs) expect(labelFor(attr(input, 'id')), `${key}: label for ${attr(input, 'id')}`).toBeDefined();
+
+      const email = inputs.filter((i) => attr(i, 'name') === 'email');
+      expect(email).toHaveLength(1);
+      expect(attr(email[0]!, 'type')).toBe('email');
+      expect(attr(email[0]!, 'required')).toBeDefined();
+      expect(textOf(labelFor(attr(email[0]!, 'id'))!)).toMatch(/email/i);
+
+      const boxes = inputs.filter((i) => attr(i, 'name') === 'topics');
+      expect(boxes.map((b) => [attr(b, 'type'), attr(b, 'value')])).toEqual(TOPICS.map((t) => ['checkbox', t.slug]));
+      expect(textOf(labelFor(attr(boxes[2]!, 'id'))!)).toBe('Empty <topic>');
+      const checked = boxes.filter((b) => attr(b, 'checked') !== undefined).map((b) => attr(b, 'value'));
+      expect(checked).toEqual(key.startsWith('topics/') ? [key.split('/')[1]] : []);
+
+      const radios = inputs.filter((i) => attr(i, 'name') === 'frequency');
+      expect(radios.map((r) => [attr(r, 'type'), attr(r, 'value')])).toEqual([['radio', 'daily'], ['radio', 'weekly']]);
+      expect(radios.filter((r) => attr(r, 'checked') !== undefined)).toHaveLength(1);
+      // Radios and checkboxes are grouped with a legend.
+      expect(DomUtils.findAll((e) => e.name === 'legend', [form]).length).toBeGreaterThanOrEqual(2);
+
+      const submit = DomUtils.findAll((e) => e.name === 'button', [form]);
+      expect(submit.map((b) => attr(b, 'type'))).toEqual(['submit']);
+    }
+  });
+
+  it('lists the topics with counts (store counts win over the papers given), linked to their pages', () => {
+    const counts = (objects: Map<string, SiteObject>) =>
+      Object.fromEntries(
+        byTag(dom(objects.get('index.html')!.body), 'a')
+          .filter((a) => /^topics\/[a-z-]+\/index\.html$/.test(attr(a, 'href') ?? '') && a.parent && (a.parent as Element).name === 'li' && /\(\d+/.test(textOf(a.parent as Element)))
+          .map((a) => [attr(a, 'href')!.split('/')[1], Number(/\((\d+)/.exec(textOf(a.parent as Element))![1])]),
+      );
+    const tagged = (slug: string) => PAPERS.filter((p) => p.tags.includes(slug)).length;
+    expect(counts(render())).toEqual({ llm: tagged('llm'), vision: tagged('vision'), 'empty-topic': 0 });
+    expect(counts(render({ topicCounts: { llm: 1234 } }))).toEqual({ llm: 1234, vision: tagged('vision'), 'empty-topic': 0 });
+    const topicPage = render({ topicCounts: { llm: 1234 }, maxItems: 3 }).get('topics/llm/index.html')!.body;
+    expect(textOf(byTag(dom(topicPage), 'main')[0]!)).toContain('1234 papers in this topic. The latest 3 are below.');
+  });
+
+  it('shows the topic page with its description, papers of that topic only, and an empty state', () => {
+    const objects = render();
+    const doc = dom(objects.get('topics/llm/index.html')!.body);
+    expect(textOf(byTag(doc, 'h1')[0]!)).toBe('Language models');
+    expect(textOf(byTag(doc, 'main')[0]!)).toContain('LLMs & <friends>');
+    const cards = all(doc, (e) => (attr(e, 'class') ?? '').split(' ').includes('card')).map((e) => attr(e, 'id'));
+    expect(cards.sort()).toEqual(PAPERS.filter((p) => p.tags.includes('llm')).map((p) => p.id).sort());
+    const empty = dom(objects.get('topics/empty-topic/index.html')!.body);
+    expect(textOf(byTag(empty, 'h1')[0]!)).toBe('Empty <topic>');
+    expect(textOf(byTag(empty, 'main')[0]!)).toContain('No papers in this topic yet.');
+  });
+
+  it('is readable on a phone: fluid layout, no fixed widths, system fonts, colour-scheme aware', () => {
+    expect(SITE_CSS).toMatch(/max-width:46rem/);
+    expect(SITE_CSS).toMatch(/system-ui/);
+    expect(SITE_CSS).toMatch(/prefers-color-scheme:dark/);
+    expect(SITE_CSS).not.toMatch(/[^-]width:\s*\d{3,}px/);
+    expect(SITE_CSS_HASH).toBe(`sha256-${createHash('sha256').update(SITE_CSS).digest('base64')}`);
+    expect(render().get('index.html')!.body).toContain(`<style>${SITE_CSS}</style>`);
+  });
+});
+
+describe('renderPage and escapeHtml (for the subscription API)', () => {
+  it('escapes & < > " \' once and drops characters XML forbids', () => {
+    expect(escapeHtml(`<a href="x">Tom's & Jerry's</a>\u0001\u007F`)).toBe('&lt;a href=&quot;x&quot;&gt;Tom&#39;s &amp; Jerry&#39;s&lt;/a&gt;');
+    expect(escapeHtml('&amp;')).toBe('&amp;amp;');
+    expect(escapeHtml(undefined)).toBe('');
+    expect(escapeHtml(42)).toBe('42');
+  });
+
+  it('wraps a body in the site layout, escaping title and heading, with absolute site links by default', () => {
+    const html = renderPage({ site: SITE, title: 'You are <in>', heading: 'Confirmed & "done"', bodyHtml: '<p class="x">Trusted body</p>' });
+    const doc = dom(html);
+    expect(textOf(byTag(doc, 'title')[0]!)).toBe('You are <in> · paperboy <dev>');
+    expect(textOf(byTag(doc, 'h1')[0]!)).toBe('Confirmed & "done"');
+    expect(html).toContain('<p class="x">Trusted body</p>');
+    expect(attr(byTag(doc, 'html')[0]!, 'lang')).toBe('en');
+    expect(html).toContain(`<style>${SITE_CSS}</style>`);
+    // Served from /api/..., so links back to the site are absolute.
+    const hrefs = byTag(doc, 'a').map((a) => attr(a, 'href')!).filter((h) => h !== '#main');
+    for (const h of hrefs) expect(h.startsWith('https://papers.example.org/'), h).toBe(true);
+    expect(byTag(doc, 'script')).toEqual([]);
+  });
+});
