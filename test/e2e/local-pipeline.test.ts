@@ -1,0 +1,222 @@
+/**
+ * End to end, as a new user runs it: `paperboy start --once` twice on a fresh data dir, then the
+ * served site, feeds, subscriptions API and captured mail, and the CLI beside the running server.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import Parser from 'rss-parser';
+import { XMLValidator } from 'fast-xml-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const ROOT = join(import.meta.dirname, '..', '..');
+const CLI = [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'packages', 'local', 'src', 'cli.ts')];
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function paperboy(args: string[], env: Record<string, string>) {
+  return run(process.execPath, [...CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, timeout: 120_000 });
+}
+
+async function outboxFiles(dataDir: string): Promise<string[]> {
+  return (await readdir(join(dataDir, 'outbox'))).filter((f) => f.endsWith('.eml')).sort();
+}
+
+interface MailEntry {
+  name: string;
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+}
+
+async function mailEntries(dataDir: string): Promise<MailEntry[]> {
+  const dir = join(dataDir, 'mail');
+  const names = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
+  return Promise.all(names.map(async (n) => JSON.parse(await readFile(join(dir, n), 'utf8')) as MailEntry));
+}
+
+describe('local pipeline, end to end', () => {
+  let dataDir: string;
+  let env: Record<string, string>;
+  let first: { stdout: string; stderr: string };
+  let second: { stdout: string; stderr: string };
+  let server: ChildProcess | undefined;
+  let base: string;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'paperboy-e2e-'));
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}/`;
+    env = { PAPERBOY_DATA_DIR: dataDir, PORT: String(port) };
+    first = await paperboy(['start', '--once'], env);
+    second = await paperboy(['start', '--once'], env);
+  });
+
+  afterAll(async () => {
+    server?.kill('SIGINT');
+    if (server && server.exitCode === null) await new Promise((r) => server!.once('exit', r));
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('ingests the 53 bundled papers, publishes and sends the demo digest on the first run', async () => {
+    expect(first.stdout).toMatch(/ingest\s+53 received, 53 new/);
+    expect(first.stdout).toMatch(/publish\s+\d+ objects, \d+ uploaded/);
+    expect(first.stdout).toMatch(/digest\s+1 due, 1 sent/);
+    const files = await outboxFiles(dataDir);
+    expect(files).toHaveLength(1);
+    const eml = await readFile(join(dataDir, 'outbox', files[0]!), 'utf8');
+    expect(eml).toMatch(/^To: reader@example\.com$/m);
+    expect(eml).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click$/m);
+    expect(eml).toMatch(/^List-Unsubscribe:\s*<http:\/\/127\.0\.0\.1:\d+\/api\/unsubscribe\?token=[^>]+>$/m);
+    expect(eml).toMatch(/Content-Type: text\/html/);
+    expect(eml).toMatch(/Content-Type: text\/plain/);
+  });
+
+  it('finds nothing new and sends nothing on the second run', async () => {
+    expect(second.stdout).toMatch(/ingest\s+53 received, 0 new, 0 updated, 53 unchanged/);
+    expect(second.stdout).toMatch(/publish\s+\d+ objects, 0 uploaded/);
+    expect(second.stdout).toMatch(/digest\s+1 due, 0 sent/);
+    expect(await outboxFiles(dataDir)).toHaveLength(1);
+  });
+
+  describe('served on one local origin', () => {
+    beforeAll(async () => {
+      server = spawn(process.execPath, [...CLI, 'start'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 90_000);
+        server!.stdout!.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('Ctrl-C')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        server!.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+        server!.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${out}`)));
+      });
+    });
+
+    it('serves index.html with feed autodiscovery', async () => {
+      const res = await fetch(base);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      const html = await res.text();
+      const feed = (await (await fetch(`${base}feeds/all.json`)).json()) as { items: { title: string }[] };
+      expect(feed.items.length).toBeGreaterThan(0);
+      expect(html).toContain(`>${feed.items[0]!.title}<`);
+      expect(html).toMatch(/<link[^>]+rel="alternate"[^>]+type="application\/rss\+xml"/);
+    });
+
+    it('serves RSS, Atom and JSON Feed that real parsers accept', async () => {
+      const parser = new Parser();
+      const rssRes = await fetch(`${base}feeds/all.xml`);
+      expect(rssRes.headers.get('content-type')).toBe('application/rss+xml; charset=utf-8');
+      const rssText = await rssRes.text();
+      expect(XMLValidator.validate(rssText)).toBe(true);
+      const rss = await parser.parseString(rssText);
+      expect(rss.items.length).toBeGreaterThan(0);
+      expect(rss.items.map((i) => i.title)).toContain('Pointer Networks');
+
+      const atomRes = await fetch(`${base}feeds/all.atom`);
+      expect(atomRes.headers.get('content-type')).toBe('application/atom+xml; charset=utf-8');
+      const atomText = await atomRes.text();
+      expect(XMLValidator.validate(atomText)).toBe(true);
+      const atom = await parser.parseString(atomText);
+      expect(atom.items.length).toBe(rss.items.length);
+
+      const jsonRes = await fetch(`${base}feeds/all.json`);
+      expect(jsonRes.headers.get('content-type')).toBe('application/feed+json; charset=utf-8');
+      const json = (await jsonRes.json()) as { version: string; items: { title: string }[] };
+      expect(json.version).toBe('https://jsonfeed.org/version/1.1');
+      expect(json.items.map((i) => i.title).sort()).toEqual(rss.items.map((i) => i.title).sort());
+    });
+
+    it('lets the CLI work beside the running server, on the same data dir', async () => {
+      const status = await paperboy(['status'], env);
+      expect(status.stdout).toContain('(served by a running paperboy)');
+      expect(status.stdout).toMatch(/active\s+daily\s+1/);
+    });
+
+    it('subscribes through the form, confirms by the emailed link, and unsubscribes in one click', async () => {
+      const before = (await mailEntries(dataDir)).length;
+      const form = new URLSearchParams([
+        ['email', 'new.reader@example.org'],
+        ['topics', 'vision'],
+        ['topics', 'llm'],
+        ['frequency', 'weekly'],
+      ]);
+      const sub = await fetch(`${base}api/subscribe`, { method: 'POST', body: form, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      expect(sub.status).toBe(202);
+      expect(await sub.text()).toContain('Check your inbox');
+
+      const mails = await mailEntries(dataDir);
+      expect(mails).toHaveLength(before + 1);
+      const confirmation = mails.at(-1)!;
+      expect(confirmation.to).toEqual(['new.reader@example.org']);
+      const confirmUrl = /(http:\/\/127\.0\.0\.1:\d+\/api\/confirm\?token=[A-Za-z0-9_%-]+)/.exec(confirmation.text)?.[1];
+      expect(confirmUrl).toBeDefined();
+      expect(confirmUrl).not.toContain('example.org');
+
+      const confirmed = await fetch(confirmUrl!.replace(/^http:\/\/127\.0\.0\.1:\d+\//, base));
+      expect(confirmed.status).toBe(200);
+      expect(await confirmed.text()).toContain('You are subscribed');
+      const again = await fetch(confirmUrl!.replace(/^http:\/\/127\.0\.0\.1:\d+\//, base));
+      expect(again.status).toBe(404);
+
+      // The demo digest's one-click unsubscribe: GET shows a button, POST acts.
+      const eml = await readFile(join(dataDir, 'outbox', (await outboxFiles(dataDir))[0]!), 'utf8');
+      const unsubscribeUrl = /List-Unsubscribe:\s*<([^>]+)>/.exec(eml)![1]!.replace(/^http:\/\/127\.0\.0\.1:\d+\//, base);
+      const page = await fetch(unsubscribeUrl);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<button');
+      const status1 = await paperboy(['status'], env);
+      expect(status1.stdout).toMatch(/active\s+daily\s+1/);
+      const oneClick = await fetch(unsubscribeUrl, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      expect(oneClick.status).toBe(200);
+      const status2 = await paperboy(['status'], env);
+      expect(status2.stdout).toMatch(/active\s+daily\s+0/);
+      expect(status2.stdout).toMatch(/active\s+weekly\s+1/);
+    });
+
+    it('shows the captured mail at /_local/mail/', async () => {
+      const res = await fetch(`${base}_local/mail/`);
+      expect(res.status).toBe(200);
+      const html = await res.text();
+      expect(html).toContain('Confirm');
+      expect(html).toMatch(/new papers on/);
+    });
+
+    it('rejects a forged unsubscribe token', async () => {
+      const res = await fetch(`${base}api/unsubscribe?token=AAAAAAAAAAAAAAAA.forged`, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      expect(res.status).toBe(404);
+    });
+  });
+
+  it('fails when the config has a bad value, with one line naming the field', async () => {
+    const bad = join(dataDir, 'bad.config.json');
+    const config = JSON.parse(await readFile(join(ROOT, 'paperboy.config.json'), 'utf8')) as { digest: { maxPapers: number } };
+    config.digest.maxPapers = -3;
+    await writeFile(bad, JSON.stringify(config));
+    const err = await paperboy(['start', '--once'], { ...env, PAPERBOY_CONFIG: bad }).then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(err?.code).toBe(2);
+    const lines = err!.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/digest\.maxPapers = -3/);
+  });
+});

@@ -1,0 +1,161 @@
+/** The AWS adapters against the real embedded stand-ins (dynalite, s3rver, aws-ses-v2-local). */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DynamoDigestLedger,
+  DynamoPaperRepository,
+  DynamoSubscriberRepository,
+  S3ObjectStore,
+  SesMailer,
+} from '@paperboy/aws';
+import type { Subscriber } from '@paperboy/core';
+import { paper } from '../support/papers.js';
+import { startStandIns, type StandIns } from '../support/stand-ins.js';
+
+let env: StandIns;
+beforeAll(async () => {
+  env = await startStandIns();
+});
+afterAll(async () => {
+  await env?.stop();
+});
+
+describe('DynamoPaperRepository', () => {
+  it('stores a new paper once and refuses a second blind insert', async () => {
+    // Prepare
+    const repo = new DynamoPaperRepository(env.clients.dynamo, env.table);
+    const p = paper({ id: '2411.00001', tags: ['llm', 'efficiency'] });
+    // Act
+    const first = await repo.put(p, undefined);
+    const second = await repo.put(p, undefined);
+    // Assess
+    expect(first).toBe(true);
+    expect(second).toBe(false);
+    expect(await repo.get('2411.00001')).toEqual(p);
+  });
+
+  it('updates only when the stored hash is the one the writer read, and moves topic memberships', async () => {
+    const repo = new DynamoPaperRepository(env.clients.dynamo, env.table);
+    const v1 = paper({ id: '2411.00002', tags: ['llm', 'vision'] });
+    await repo.put(v1, undefined);
+    const v2 = paper({ id: '2411.00002', tags: ['vision', 'agents'], title: 'Retitled' });
+    expect(await repo.put(v2, v1)).toBe(true);
+    // A writer that read v1 and lost the race does not clobber v2.
+    expect(await repo.put(paper({ id: '2411.00002', title: 'Stale' }), v1)).toBe(false);
+    expect((await repo.get('2411.00002'))?.title).toBe('Retitled');
+    expect((await repo.listLatestByTopic('llm', 10)).map((p) => p.id)).not.toContain('2411.00002');
+    expect((await repo.listLatestByTopic('agents', 10)).map((p) => p.id)).toContain('2411.00002');
+  });
+
+  it('lists the latest papers overall and per topic, newest listing first, and counts a topic', async () => {
+    const repo = new DynamoPaperRepository(env.clients.dynamo, env.table);
+    for (const [id, day] of [
+      ['2411.10001', '2026-11-01'],
+      ['2411.10002', '2026-11-03'],
+      ['2411.10003', '2026-11-02'],
+    ] as const) {
+      await repo.put(paper({ id, listedOn: day, tags: ['graphs'] }), undefined);
+    }
+    expect((await repo.listLatestByTopic('graphs', 2)).map((p) => p.id)).toEqual(['2411.10002', '2411.10003']);
+    expect(await repo.countByTopic('graphs')).toBe(3);
+    const since = await repo.listListedSince('2026-11-02');
+    expect(since.map((p) => p.id)).toEqual(expect.arrayContaining(['2411.10002', '2411.10003']));
+    expect(since.map((p) => p.id)).not.toContain('2411.10001');
+    const latest = await repo.listLatest(2);
+    expect(latest).toHaveLength(2);
+    expect(latest[0]!.listedOn >= latest[1]!.listedOn).toBe(true);
+  });
+});
+
+describe('DynamoSubscriberRepository', () => {
+  const sub = (id: string, email: string, status: Subscriber['status']): Subscriber => ({
+    id,
+    email,
+    status,
+    topics: ['llm'],
+    frequency: 'daily',
+    createdAt: '2026-11-20T00:00:00.000Z',
+  });
+
+  it('guards the address: a second subscriber with the same email is refused', async () => {
+    const repo = new DynamoSubscriberRepository(env.clients.dynamo, env.table);
+    expect(await repo.create(sub('subscriber-a1', 'Same@Example.com', 'pending'))).toBe(true);
+    expect(await repo.create(sub('subscriber-a2', 'same@example.com', 'pending'))).toBe(false);
+    expect((await repo.findByEmail('SAME@example.com'))?.id).toBe('subscriber-a1');
+  });
+
+  it('lists only active subscribers of a frequency, and drops them from the list when they leave', async () => {
+    const repo = new DynamoSubscriberRepository(env.clients.dynamo, env.table);
+    const active = sub('subscriber-b1', 'b1@example.com', 'active');
+    await repo.create(active);
+    await repo.create(sub('subscriber-b2', 'b2@example.com', 'pending'));
+    expect((await repo.listActive('daily')).map((s) => s.id)).toEqual(['subscriber-b1']);
+    await repo.update({ ...active, status: 'unsubscribed' });
+    expect(await repo.listActive('daily')).toEqual([]);
+  });
+
+  it('finds a pending subscriber by the hash of its confirm token, and only while that token is current', async () => {
+    const repo = new DynamoSubscriberRepository(env.clients.dynamo, env.table);
+    const pending = { ...sub('subscriber-c1', 'c1@example.com', 'pending' as const), confirmTokenHash: 'h1', confirmExpiresAt: '2026-11-22T00:00:00.000Z' };
+    await repo.create(pending);
+    expect((await repo.findByConfirmTokenHash('h1'))?.id).toBe('subscriber-c1');
+    await repo.update({ ...pending, confirmTokenHash: 'h2' });
+    expect(await repo.findByConfirmTokenHash('h1')).toBeUndefined();
+    expect((await repo.findByConfirmTokenHash('h2'))?.id).toBe('subscriber-c1');
+  });
+});
+
+describe('DynamoDigestLedger', () => {
+  it('lets one sender claim a digest, and no second one', async () => {
+    const ledger = new DynamoDigestLedger(env.clients.dynamo, env.table);
+    expect(await ledger.claim('subscriber-l1', '2026-11-26', ['p1'], '2026-11-26T07:00:00.000Z')).toBe(true);
+    expect(await ledger.claim('subscriber-l1', '2026-11-26', ['p1'], '2026-11-26T07:00:01.000Z')).toBe(false);
+    await ledger.markSent('subscriber-l1', '2026-11-26', 'm-1', '2026-11-26T07:00:02.000Z');
+    // Even long after, a sent digest is never claimed again.
+    expect(await ledger.claim('subscriber-l1', '2026-11-26', ['p1'], '2026-11-27T07:00:00.000Z')).toBe(false);
+    expect([...(await ledger.sentPaperIds('subscriber-l1'))]).toEqual(['p1']);
+  });
+
+  it('frees a claim whose send failed, and lets a stale claim of a crashed sender be taken over', async () => {
+    const ledger = new DynamoDigestLedger(env.clients.dynamo, env.table, 60_000);
+    expect(await ledger.claim('subscriber-l2', '2026-11-26', [], '2026-11-26T07:00:00.000Z')).toBe(true);
+    await ledger.release('subscriber-l2', '2026-11-26');
+    expect(await ledger.claim('subscriber-l2', '2026-11-26', [], '2026-11-26T07:00:10.000Z')).toBe(true);
+    expect(await ledger.claim('subscriber-l2', '2026-11-26', [], '2026-11-26T07:00:30.000Z')).toBe(false);
+    expect(await ledger.claim('subscriber-l2', '2026-11-26', [], '2026-11-26T07:02:00.000Z')).toBe(true);
+  });
+});
+
+describe('S3ObjectStore', () => {
+  it('stores bodies byte for byte with their content type and cache control', async () => {
+    const store = new S3ObjectStore(env.clients.s3, env.bucket);
+    const body = '<title>ünïcödé — 📄 العربية &amp; ]]&gt;</title>';
+    await store.put({ key: 'feeds/test.xml', body, contentType: 'application/rss+xml; charset=utf-8', cacheControl: 'public, max-age=300' });
+    const got = await store.getObject('feeds/test.xml');
+    expect(Buffer.from(got!.body).toString('utf8')).toBe(body);
+    expect(got!.contentType).toBe('application/rss+xml; charset=utf-8');
+    expect(got!.cacheControl).toBe('public, max-age=300');
+    expect(await store.get('feeds/missing.xml')).toBeUndefined();
+  });
+});
+
+describe('SesMailer', () => {
+  it('sends through SES v2 with List-Unsubscribe headers, and the outbox keeps the message as sent', async () => {
+    const mailer = new SesMailer(env.clients.ses, 'paperboy <digest@example.com>');
+    const { messageId } = await mailer.send({
+      to: 'reader@example.com',
+      subject: 'Hello ✓',
+      html: '<p>Hello</p>',
+      text: 'Hello',
+      headers: { 'List-Unsubscribe': '<https://example.com/api/unsubscribe?token=abc>', 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    });
+    expect(messageId).not.toBe('');
+    const files = (await readdir(join(env.dataDir, 'outbox'))).filter((f) => f.includes(messageId));
+    expect(files).toHaveLength(1);
+    const eml = await readFile(join(env.dataDir, 'outbox', files[0]!), 'utf8');
+    expect(eml).toMatch(/^List-Unsubscribe: <https:\/\/example\.com\/api\/unsubscribe\?token=abc>$/m);
+    expect(eml).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click$/m);
+    expect(eml).toMatch(/^From: paperboy <digest@example\.com>$/m);
+  });
+});

@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseOwnerConfig, resolveConfig } from '@paperboy/core';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const shipped = JSON.parse(readFileSync(join(ROOT, 'paperboy.config.json'), 'utf8')) as Record<string, any>;
+const withChange = (change: (c: Record<string, any>) => void) => {
+  const c = structuredClone(shipped);
+  change(c);
+  return c;
+};
+const errorOf = (fn: () => unknown): ConfigError => {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('config', () => {
+  it('accepts the shipped config and fills in defaults', () => {
+    const config = resolveConfig(shipped, {}, 'paperboy.config.json');
+    expect(config.siteUrl).toBe('http://127.0.0.1:8787/');
+    expect(config.owner.feeds.maxItems).toBe(50);
+    expect(config.taxonomy.topics).toHaveLength(18);
+    expect(config.dataDir).toMatch(/\.paperboy$/);
+  });
+
+  it('takes the port, site URL and data dir from the environment', () => {
+    const config = resolveConfig(shipped, { PORT: '9000', PAPERBOY_DATA_DIR: '/tmp/pb', PAPERBOY_SITE_URL: 'https://papers.example.com' }, 'x');
+    expect(config.port).toBe(9000);
+    expect(config.dataDir).toBe('/tmp/pb');
+    expect(config.siteUrl).toBe('https://papers.example.com/');
+  });
+
+  it('fails when a value is bad, naming the file, the field and the value in one line', () => {
+    const err = errorOf(() => parseOwnerConfig(withChange((c) => (c.digest.maxPapers = -3)), 'paperboy.config.json'));
+    expect(err.field).toBe('digest.maxPapers');
+    expect(err.message).toMatch(/^paperboy\.config\.json: digest\.maxPapers = -3: /);
+    expect(err.message).not.toContain('\n');
+  });
+
+  it('fails when a field is unknown (a typo would otherwise be ignored silently)', () => {
+    const err = errorOf(() => parseOwnerConfig(withChange((c) => (c.digest.maxPaper = 5)), 'cfg'));
+    expect(err.message).toMatch(/unknown field\(s\) "maxPaper"/);
+  });
+
+  it('fails when the time zone, schedule or sender is not valid', () => {
+    expect(errorOf(() => parseOwnerConfig(withChange((c) => (c.schedule.timezone = 'Mars/Olympus')))).field).toBe('schedule.timezone');
+    expect(errorOf(() => parseOwnerConfig(withChange((c) => (c.schedule.ingest = '0 7 * * *')))).field).toBe('schedule.ingest');
+    expect(errorOf(() => parseOwnerConfig(withChange((c) => (c.mail.from = 'not an address')))).field).toBe('mail.from');
+  });
+
+  it('fails when the demo subscriber names a topic the taxonomy does not have', () => {
+    const err = errorOf(() => parseOwnerConfig(withChange((c) => (c.local.demoSubscriber.topics = ['llm', 'astrology']))));
+    expect(err.message).toMatch(/local\.demoSubscriber\.topics\.1 = "astrology": not a topic/);
+  });
+
+  it('fails when an environment value is bad, naming the variable', () => {
+    const err = errorOf(() => resolveConfig(shipped, { PORT: 'eighty' }, 'x'));
+    expect(err.message).toMatch(/^environment: PORT = "eighty"/);
+  });
+});

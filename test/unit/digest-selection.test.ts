@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { isoWeek, mergePaper, periodFor, selectDigestPapers, type Subscriber } from '@paperboy/core';
+import { paper } from '../support/papers.js';
+
+const subscriber: Subscriber = {
+  id: 'sub-1',
+  email: 'r@example.com',
+  status: 'active',
+  topics: ['llm', 'vision'],
+  frequency: 'daily',
+  createdAt: '2026-11-20T00:00:00.000Z',
+  confirmedAt: '2026-11-25T12:00:00.000Z',
+};
+
+describe('selectDigestPapers', () => {
+  const candidates = [
+    paper({ id: 'old', tags: ['llm'], firstSeenAt: '2026-11-24T06:00:00.000Z' }),
+    paper({ id: 'a', tags: ['llm'], upvotes: 5, firstSeenAt: '2026-11-25T06:00:00.000Z' }),
+    paper({ id: 'b', tags: ['vision'], upvotes: 50, firstSeenAt: '2026-11-26T06:00:00.000Z' }),
+    paper({ id: 'c', tags: ['graphs'], upvotes: 99, firstSeenAt: '2026-11-26T06:00:00.000Z' }),
+    paper({ id: 'd', tags: ['vision', 'llm'], upvotes: 5, listedOn: '2026-11-26', firstSeenAt: '2026-11-26T06:00:00.000Z' }),
+  ];
+
+  it('for a first digest, takes papers first seen since one period before confirming, on the chosen topics, by upvotes then day', () => {
+    const s = selectDigestPapers({ subscriber, candidates, alreadySent: new Set(), maxPapers: 10 });
+    expect(s.papers.map((p) => p.id)).toEqual(['b', 'd', 'a']);
+    expect(s.moreByTopic).toEqual({});
+  });
+
+  it('after a digest, takes only papers first seen since it, and never one already sent', () => {
+    const s = selectDigestPapers({
+      subscriber: { ...subscriber, lastDigestAt: '2026-11-25T07:00:00.000Z' },
+      candidates,
+      alreadySent: new Set(['d']),
+      maxPapers: 10,
+    });
+    expect(s.papers.map((p) => p.id)).toEqual(['b']);
+  });
+
+  it('caps the digest and counts the rest per topic', () => {
+    const s = selectDigestPapers({ subscriber, candidates, alreadySent: new Set(), maxPapers: 1 });
+    expect(s.papers.map((p) => p.id)).toEqual(['b']);
+    expect(s.moreByTopic).toEqual({ llm: 2 });
+  });
+});
+
+describe('mergePaper', () => {
+  const now = '2026-11-26T08:00:00.000Z';
+  const stored = paper({ id: '2411.00001', abstract: 'A long and rich abstract.', listedOn: '2026-11-20', upvotes: 3, links: { pdf: 'https://arxiv.org/pdf/2411.00001' } });
+
+  it('never lets a thinner record blank a richer field, and keeps which sources saw the paper', () => {
+    const merged = mergePaper(
+      stored,
+      { id: '2411.00001', title: stored.title, abstract: '', authors: [], listedOn: '2026-11-21', links: { code: 'https://github.com/x/y' }, categories: [], keywords: [], upvotes: 9, source: 'hf' },
+      stored.tags,
+      now,
+    );
+    expect(merged.abstract).toBe('A long and rich abstract.');
+    expect(merged.authors).toEqual(stored.authors);
+    expect(merged.links).toEqual({ pdf: 'https://arxiv.org/pdf/2411.00001', code: 'https://github.com/x/y' });
+    expect(merged.upvotes).toBe(9);
+    expect(merged.listedOn).toBe('2026-11-20');
+    expect(merged.sources).toEqual(['hf', 'test']);
+    expect(merged.firstSeenAt).toBe(stored.firstSeenAt);
+    expect(merged.updatedAt).toBe(now);
+  });
+
+  it('leaves the hash and update time alone when nothing changed', () => {
+    const { contentHash, firstSeenAt, updatedAt, tags, sources, ...rest } = stored;
+    void firstSeenAt, updatedAt;
+    const merged = mergePaper(stored, { ...rest, source: sources[0]! }, tags, now);
+    expect(merged.contentHash).toBe(contentHash);
+    expect(merged.updatedAt).toBe(stored.updatedAt);
+  });
+});
+
+describe('periods', () => {
+  it('names a daily digest by its day and a weekly one by its ISO week', () => {
+    expect(periodFor('daily', '2026-11-26')).toBe('2026-11-26');
+    expect(periodFor('weekly', '2026-11-26')).toBe('2026-W48');
+    expect(isoWeek('2027-01-01')).toBe('2026-W53');
+    expect(isoWeek('2024-12-30')).toBe('2025-W01');
+  });
+});

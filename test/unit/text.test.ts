@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { cleanText, normaliseTitle, parseArxivId, titleFingerprint } from '@paperboy/core';
+
+describe('cleanText', () => {
+  it('removes LaTeX residue whose backslash the page lost', () => {
+    expect(cleanText('via texttt{D}ual-texttt{H}ead texttt{O}ptimization')).toBe('via Dual-Head Optimization');
+  });
+
+  it('turns LaTeX commands, accents and inline maths into plain text', () => {
+    expect(cleanText('\\textbf{adaptability} of R\\\'{e}nyi entropy with $\\delta$-bounds')).toBe('adaptability of Rényi entropy with δ-bounds');
+  });
+
+  it('strips HTML tags, decodes entities, collapses whitespace and hard line breaks', () => {
+    expect(cleanText('<p>Fast &amp; small\n   models&#x2014;really&nbsp;fast</p>')).toBe('Fast & small models—really fast');
+  });
+
+  it('drops characters XML 1.0 forbids and applies NFC', () => {
+    expect(cleanText('bad\u0001char e\u0301')).toBe('badchar é');
+  });
+
+  it('keeps text that only looks special', () => {
+    expect(cleanText('a < b and 5$ and C++ {braces}')).toBe('a < b and 5$ and C++ {braces}');
+  });
+});
+
+describe('ids', () => {
+  it('strips the version from new and old-style arXiv ids with an anchored pattern', () => {
+    expect(parseArxivId('2410.01234v2')).toEqual({ id: '2410.01234', version: 2 });
+    expect(parseArxivId('astro-ph/0601001v1')).toEqual({ id: 'astro-ph/0601001', version: 1 });
+    expect(parseArxivId('2410.01234')).toEqual({ id: '2410.01234', version: undefined });
+    expect(parseArxivId('x2410.01234v2')).toBeUndefined();
+  });
+
+  it('fingerprints a title the same way whatever its case, accents and punctuation', () => {
+    expect(titleFingerprint('Pointer  Networks!')).toBe(titleFingerprint('pointer networks'));
+    expect(titleFingerprint('Rényi')).toBe(titleFingerprint('Renyi'));
+    expect(titleFingerprint('Pointer Networks')).not.toBe(titleFingerprint('Pointer Network'));
+    expect(normaliseTitle('LoRA: Low-Rank')).toBe('lora low rank');
+  });
+});
