@@ -8,8 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { buildTagger, defaultTaxonomyParsed, formatExplanation, normaliseTitle, type TagResult } from '@paperboy/core';
-import { evaluateTagging } from '../packages/core/src/tagging/evaluate.js';
+import { buildTagger, defaultTaxonomyParsed, evaluateTagging, formatExplanation, normaliseTitle, type TagResult } from '@paperboy/core';
 import { parseSnapshot } from '@paperboy/sources';
 
 const args = process.argv.slice(2);

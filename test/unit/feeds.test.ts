@@ -1,15 +1,14 @@
 /**
  * Feeds: RSS 2.0, Atom 1.0, JSON Feed 1.1 and OPML 2.0 from renderSite, read back with independent
- * parsers (rss-parser over xml2js, fast-xml-parser, sax in strict mode, JSON.parse + a JSON Feed 1.1 schema)
+ * parsers (rss-parser over xml2js/sax, fast-xml-parser, JSON.parse + a JSON Feed 1.1 schema)
  * and checked against the specs and against the source text.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import Parser from 'rss-parser';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import sax from 'sax';
 import { z } from 'zod';
-import { tagPaper, taxonomySchema, type Paper, type SiteObject } from '@paperboy/core';
+import { taxonomySchema, type Paper, type SiteObject } from '@paperboy/core';
 import { parseSnapshot } from '@paperboy/sources';
 import { comparePapers, renderSite, type RenderSiteInput } from '@paperboy/feeds';
 
@@ -36,6 +35,12 @@ const TOPICS = taxonomy.topics;
 
 const DAYS = ['2024-10-08', '2024-10-07', '2024-10-06'];
 
+/** A plain phrase match (the real tagger is tested on its own; feeds only need some tags). */
+function tagsFor(text: string): string[] {
+  const lower = text.toLowerCase();
+  return TOPICS.filter((t) => t.phrases.some((p) => lower.includes((typeof p === 'string' ? p : p.phrase).toLowerCase()))).map((t) => t.slug);
+}
+
 function snapshotPapers(): Paper[] {
   const text = readFileSync(new URL('../../data/daily-papers-page.txt', import.meta.url), 'utf8');
   const { papers } = parseSnapshot(text, { source: 'snapshot', listedOn: '2024-10-08' });
@@ -55,7 +60,7 @@ function snapshotPapers(): Paper[] {
       authors: i % 2 === 0 ? [`Author ${i}`, 'Second Author'] : [],
       listedOn: DAYS[i % 3]!,
       upvotes: i % 4 === 0 ? undefined : (i * 7) % 20,
-      tags: tagPaper(p, taxonomy).tags,
+      tags: tagsFor(`${p.title} ${p.abstract}`),
       sources: [source],
       firstSeenAt: new Date(Date.UTC(2024, 9, 8, 6 + (i % 5), 0, 0)).toISOString(),
       updatedAt: new Date(Date.UTC(2024, 9, 8, 6 + (i % 5), i, 0)).toISOString(),
@@ -144,18 +149,13 @@ const RFC822 = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|J
 /** Characters XML 1.0 does not allow (section 2.2), written independently of the implementation. */
 const XML_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** Strict well-formedness: fast-xml-parser's validator, sax in strict mode, and the XML 1.0 Char production. */
+/**
+ * Well-formedness: fast-xml-parser's validator (tags, attributes, entities) and the XML 1.0 Char
+ * production checked here. rss-parser (xml2js over sax in strict mode) parses every feed below too,
+ * and feeds.conformance.test.ts checks every document with saxes, a fully conformant checker.
+ */
 function expectWellFormed(xml: string, what: string): void {
   expect(XMLValidator.validate(xml), `${what}: fast-xml-parser validator`).toBe(true);
-  const errors: string[] = [];
-  const parser = sax.parser(true, { xmlns: true });
-  parser.onerror = (e) => {
-    errors.push(e.message.split('\n')[0]!);
-    // @ts-expect-error sax wants the error cleared to continue
-    parser.error = null;
-  };
-  parser.write(xml).close();
-  expect(errors, `${what}: sax strict`).toEqual([]);
   expect(XML_FORBIDDEN.test(xml), `${what}: contains a character XML 1.0 forbids`).toBe(false);
   // We never write CDATA, so "]]>" may only appear escaped.
   expect(xml.includes(']]>'), `${what}: literal "]]>"`).toBe(false);
@@ -364,7 +364,7 @@ describe('Atom 1.0 (RFC 4287)', () => {
       }
       // rss-parser reads Atom too: a second, independent reader.
       const parsed = await rssParser.parseString(doc);
-      expect(parsed.items.map((i) => i.id)).toEqual([...ids]);
+      expect(parsed.items.map((i) => (i as { id?: string }).id)).toEqual([...ids]);
     }
   });
 
@@ -386,7 +386,7 @@ describe('Atom 1.0 (RFC 4287)', () => {
     expect(html).not.toContain('<b>');
     // rss-parser agrees on the title.
     const parsed = await rssParser.parseString(doc);
-    expect(parsed.items.find((i) => i.id === guidOf('2410.99999'))!.title).toBe(HOSTILE_TITLE_SEEN);
+    expect(parsed.items.find((i) => (i as { id?: string }).id === guidOf('2410.99999'))!.title).toBe(HOSTILE_TITLE_SEEN);
   });
 });
 

@@ -4,10 +4,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DomUtils, parseDocument } from 'htmlparser2';
-import type { Document, Element } from 'domhandler';
 import { taxonomySchema, type Paper, type SiteObject } from '@paperboy/core';
 import { escapeHtml, renderPage, renderSite, SITE_CSS, SITE_CSS_HASH } from '@paperboy/feeds';
 import { createHash } from 'node:crypto';
+
+type Document = ReturnType<typeof parseDocument>;
+type Element = Extract<Document['children'][number], { attribs: Record<string, string> }>;
 
 const SITE = { title: 'paperboy <dev>', description: 'Papers & "feeds".', url: 'https://papers.example.org/', language: 'en' };
 const TOPICS = taxonomySchema.parse({

@@ -31,7 +31,7 @@
 import type { CategoryHint, NegativePhrase, Taxonomy, WeightedPhrase } from './taxonomy.js';
 import { PhraseIndex } from './tagging/phrases.js';
 import { cosine, TfIdf, topSharedTerms, type SparseVector } from './tagging/tfidf.js';
-import { tokenize } from './tagging/tokens.js';
+import { tokenize, type Token } from './tagging/tokens.js';
 
 export interface TagInput {
   title: string;
@@ -125,11 +125,11 @@ export function buildTagger(taxonomy: Taxonomy, corpus: readonly TagInput[] = []
     const covered = new Array<number>(topics.length);
 
     // Phrase occurrences per place, longest-first per topic with no overlaps.
-    const scanPlace = (text: string, where: EvidenceWhere, placeWeight: number, once: boolean) => {
-      if (!text || placeWeight === 0) return;
+    const scanPlace = (tokens: Token[], where: EvidenceWhere, placeWeight: number, once: boolean) => {
+      if (tokens.length === 0 || placeWeight === 0) return;
       covered.fill(0);
       const counts = new Map<{ phrase: string; data: RuleData }, number>();
-      index.scan(tokenize(text), (rule, start, length) => {
+      index.scan(tokens, (rule, start, length) => {
         const t = rule.data.topic;
         if (start < covered[t]!) return;
         // "Low-Rank Adaptation (LoRA)": an acronym directly after a match of the same topic is its definition, not more evidence.
@@ -148,8 +148,10 @@ export function buildTagger(taxonomy: Taxonomy, corpus: readonly TagInput[] = []
       evidence[topic]!.push({ kind, rule: rule.phrase, where, count: n, contribution: round(sign * weight * placeWeight * repeats(n)) });
     };
 
-    scanPlace(paper.title, 'title', taxonomy.titleWeight, false);
-    scanPlace(paper.abstract, 'abstract', 1, false);
+    const titleTokens = tokenize(paper.title ?? '');
+    const abstractTokens = tokenize(paper.abstract ?? '');
+    scanPlace(titleTokens, 'title', taxonomy.titleWeight, false);
+    scanPlace(abstractTokens, 'abstract', 1, false);
     if (paper.keywords?.length && taxonomy.keywordWeight > 0) {
       // Each keyword is matched on its own (phrases never span two keywords) and counts once per phrase.
       for (const kw of paper.keywords) {
@@ -178,7 +180,7 @@ export function buildTagger(taxonomy: Taxonomy, corpus: readonly TagInput[] = []
     }
 
     if (tfidf && taxonomy.exampleWeight > 0) {
-      const v = tfidf.vector(paper);
+      const v = tfidf.vector({ titleTokens, abstractTokens });
       for (const [t, c] of centroids) {
         const sim = cosine(v, c);
         if (sim <= 0) continue;
@@ -272,3 +274,5 @@ export function formatExplanation(result: TagResult, opts: { maxTopics?: number 
   }
   return lines.join('\n');
 }
+
+export { evaluateTagging, type Evaluation, type LabelledPrediction, type TagMetrics } from './tagging/evaluate.js';

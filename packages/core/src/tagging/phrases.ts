@@ -54,7 +54,6 @@ export class PhraseIndex<T> {
   private readonly exact = new Map<string, Entry<T>[]>();
   private readonly prefixes = new Map<string, Entry<T>[]>();
   private prefixLengths: number[] = [];
-  private readonly cache = new Map<Token, Entry<T>[]>();
   private count = 0;
 
   add(rule: PhraseRule<T>): void {
@@ -71,13 +70,15 @@ export class PhraseIndex<T> {
       if (first.prefix && !this.prefixLengths.includes(first.key.length)) this.prefixLengths.push(first.key.length);
     }
     this.prefixLengths.sort((a, b) => a - b);
-    this.cache.clear();
+    this.generation = {};
   }
+
+  /** Identity of the current rule set; tokens memoise their first-word entries against it. */
+  private generation: object = {};
 
   /** Entries whose first word matches this token (memoised per distinct token). */
   private startingAt(t: Token): Entry<T>[] {
-    let hit = this.cache.get(t);
-    if (hit) return hit;
+    if (t.memoOwner === this.generation) return t.memo as Entry<T>[];
     const found: Entry<T>[] = [];
     const push = (list: Entry<T>[] | undefined) => list && found.push(...list);
     push(this.exact.get(`l:${t.lower}`));
@@ -87,16 +88,16 @@ export class PhraseIndex<T> {
       if (n <= t.cased.length) push(this.prefixes.get(`C:${t.cased.slice(0, n)}`));
     }
     found.sort((a, b) => b.words.length - a.words.length || a.order - b.order);
-    hit = found;
-    if (this.cache.size > 100_000) this.cache.clear();
-    this.cache.set(t, hit);
-    return hit;
+    t.memoOwner = this.generation;
+    t.memo = found;
+    return found;
   }
 
   /** Calls back for every phrase occurrence, in text order, longest first at each position. */
   scan(tokens: readonly Token[], onMatch: (rule: PhraseRule<T>, start: number, length: number) => void): void {
     for (let i = 0; i < tokens.length; i++) {
       const entries = this.startingAt(tokens[i]!);
+      if (entries.length === 0) continue;
       for (const e of entries) {
         const n = e.words.length;
         if (i + n > tokens.length) continue;

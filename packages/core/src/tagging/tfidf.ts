@@ -3,7 +3,7 @@
  * Pure and deterministic. idf is smoothed, idf(t) = ln((1 + N) / (1 + df(t))) + 1, over the example papers
  * plus any corpus given, so a term nobody has seen gets the largest weight rather than infinity.
  */
-import { STOPWORDS, tokenize } from './tokens.js';
+import { STOPWORDS, tokenize, type Token } from './tokens.js';
 
 export type SparseVector = Map<string, number>;
 
@@ -12,36 +12,51 @@ export interface Doc {
   abstract: string;
 }
 
+/** Tokens already split, to avoid tokenising twice. */
+export interface TokenisedDoc {
+  titleTokens: readonly Token[];
+  abstractTokens: readonly Token[];
+}
+
+const tokenised = (doc: Doc | TokenisedDoc): TokenisedDoc =>
+  'titleTokens' in doc ? doc : { titleTokens: tokenize(doc.title), abstractTokens: tokenize(doc.abstract) };
+
 /** Content terms of a document: singular, lowercased, no stopwords, no numbers; the title counts twice. */
-export function terms(doc: Doc): Map<string, number> {
+export function terms(doc: Doc | TokenisedDoc): Map<string, number> {
+  const { titleTokens, abstractTokens } = tokenised(doc);
   const counts = new Map<string, number>();
-  const add = (text: string, times: number) => {
-    for (const t of tokenize(text)) {
+  const add = (tokens: readonly Token[], times: number) => {
+    for (const t of tokens) {
       const w = t.lower;
-      if (w.length < 3 || STOPWORDS.has(w) || /^\d/.test(w)) continue;
+      const c = w.charCodeAt(0);
+      if (w.length < 3 || (c >= 48 && c <= 57) || STOPWORDS.has(w)) continue;
       counts.set(w, (counts.get(w) ?? 0) + times);
     }
   };
-  add(doc.title, 2);
-  add(doc.abstract, 1);
+  add(titleTokens, 2);
+  add(abstractTokens, 1);
   return counts;
 }
 
 export class TfIdf {
-  private readonly df = new Map<string, number>();
-  private readonly n: number;
+  /** idf of every term seen in the documents; unseen terms get `unseenIdf`. */
+  private readonly idfs = new Map<string, number>();
+  private readonly unseenIdf: number;
 
   constructor(docs: readonly Doc[]) {
-    for (const d of docs) for (const t of terms(d).keys()) this.df.set(t, (this.df.get(t) ?? 0) + 1);
-    this.n = docs.length;
+    const df = new Map<string, number>();
+    for (const d of docs) for (const t of terms(d).keys()) df.set(t, (df.get(t) ?? 0) + 1);
+    const n = docs.length;
+    for (const [t, f] of df) this.idfs.set(t, Math.log((1 + n) / (1 + f)) + 1);
+    this.unseenIdf = Math.log(1 + n) + 1;
   }
 
   idf(term: string): number {
-    return Math.log((1 + this.n) / (1 + (this.df.get(term) ?? 0))) + 1;
+    return this.idfs.get(term) ?? this.unseenIdf;
   }
 
   /** Unit-length tf-idf vector with sublinear term frequency (1 + ln tf). */
-  vector(doc: Doc): SparseVector {
+  vector(doc: Doc | TokenisedDoc): SparseVector {
     const v: SparseVector = new Map();
     let norm = 0;
     for (const [t, tf] of terms(doc)) {

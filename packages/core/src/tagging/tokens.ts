@@ -6,8 +6,6 @@
  *   raw   - lowercased as written, used by wildcard stems ("quantiz*" vs "quantization").
  */
 
-const TOKEN = /[A-Za-z0-9]+/g;
-
 /** Light, deterministic singularisation; applied identically to phrases and text. */
 export function singular(lower: string): string {
   const n = lower.length;
@@ -31,6 +29,9 @@ export interface Token {
   raw: string;
   lower: string;
   cased: string;
+  /** One-slot memo for the phrase index that last looked this token up (see PhraseIndex). */
+  memoOwner?: object;
+  memo?: unknown;
 }
 
 const formCache = new Map<string, Token>();
@@ -40,17 +41,26 @@ export function tokenForm(word: string): Token {
   let t = formCache.get(word);
   if (!t) {
     const raw = word.toLowerCase();
-    t = { raw, lower: singular(raw), cased: singularCased(word) };
+    t = { raw, lower: singular(raw), cased: singularCased(word), memoOwner: undefined, memo: undefined };
     if (formCache.size > 200_000) formCache.clear();
     formCache.set(word, t);
   }
   return t;
 }
 
+const isWordChar = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+
+/** The word tokens of a text: maximal runs of ASCII letters and digits. */
 export function tokenize(text: string): Token[] {
   const out: Token[] = [];
-  TOKEN.lastIndex = 0;
-  for (let m = TOKEN.exec(text); m; m = TOKEN.exec(text)) out.push(tokenForm(m[0]));
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    while (i < n && !isWordChar(text.charCodeAt(i))) i++;
+    const start = i;
+    while (i < n && isWordChar(text.charCodeAt(i))) i++;
+    if (i > start) out.push(tokenForm(text.slice(start, i)));
+  }
   return out;
 }
 

@@ -1,0 +1,174 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Match } from 'aws-cdk-lib/assertions';
+import { AllowedMethods } from 'aws-cdk-lib/aws-cloudfront';
+import { synthesize, settingsWith, type Synthesized } from './helpers.js';
+
+describe('PaperboyApp', () => {
+  let s: Synthesized;
+  beforeAll(() => {
+    // GIVEN the fixture config (Europe/Berlin, 14 sends per second) WHEN synthesized once
+    s = synthesize();
+  });
+
+  it('runs every function on the newest Node.js runtime, arm64, with source maps and a log group', () => {
+    const functions = s.stateless.findResources('AWS::Lambda::Function');
+    expect(Object.keys(functions)).toHaveLength(6);
+    for (const fn of Object.values(functions)) {
+      const major = Number(/^nodejs(\d+)\.x$/.exec(fn.Properties.Runtime)?.[1]);
+      expect(major).toBeGreaterThanOrEqual(22);
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+      expect(fn.Properties.Environment.Variables).toMatchObject({
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'paperboy',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        PAPERBOY_CONFIG: '/var/task/paperboy.config.json',
+        PAPERBOY_SITE_URL: expect.anything(),
+      });
+      expect(fn.Properties.LoggingConfig?.LogGroup).toBeDefined();
+    }
+    s.stateless.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  it('schedules ingest and plan-digests in the configured time zone', () => {
+    s.stateless.resourceCountIs('AWS::Scheduler::Schedule', 2);
+    s.stateless.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 6 ? * MON-FRI *)',
+      ScheduleExpressionTimezone: 'Europe/Berlin',
+      Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Ingest'), 'Arn'] } }),
+    });
+    s.stateless.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 7 * * ? *)',
+      ScheduleExpressionTimezone: 'Europe/Berlin',
+      Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PlanDigests'), 'Arn'] } }),
+    });
+  });
+
+  it('feeds send-digests from an encrypted, TLS-only queue with a dead-letter queue', () => {
+    s.stateless.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: Match.anyValue() },
+    });
+    const redriven = Object.values(s.stateless.findResources('AWS::SQS::Queue')).filter((q) => q.Properties.RedrivePolicy);
+    expect(redriven).toHaveLength(1);
+    const maxReceive = redriven[0]!.Properties.RedrivePolicy.maxReceiveCount as number;
+    expect(maxReceive).toBeGreaterThanOrEqual(3);
+    expect(maxReceive).toBeLessThanOrEqual(5);
+    for (const queue of Object.values(s.stateless.findResources('AWS::SQS::Queue'))) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+    s.stateless.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  it('reports partial batch failures and caps concurrency from digest.sendRatePerSecond', () => {
+    s.stateless.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: Match.stringLikeRegexp('^SendDigests') },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 14 },
+    });
+  });
+
+  it('never caps concurrency below the SQS minimum of 2', () => {
+    // GIVEN one send per second WHEN synthesized
+    const slow = synthesize(settingsWith({ digest: { sendRatePerSecond: 1 } }));
+    // THEN
+    slow.stateless.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 2 } });
+  });
+
+  it('routes the six subscription endpoints to one Lambda integration, throttled', () => {
+    const routes = Object.values(s.stateless.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties.RouteKey as string);
+    expect(routes.sort()).toEqual(
+      ['GET /api/confirm', 'GET /api/preferences', 'GET /api/unsubscribe', 'POST /api/preferences', 'POST /api/subscribe', 'POST /api/unsubscribe'].sort(),
+    );
+    s.stateless.resourceCountIs('AWS::ApiGatewayV2::Integration', 1);
+    s.stateless.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      DefaultRouteSettings: { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
+      AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
+    });
+  });
+
+  it('serves the bucket through Origin Access Control and /api/* uncached from the HTTP API', () => {
+    s.stateless.hasResourceProperties('AWS::CloudFront::OriginAccessControl', {
+      OriginAccessControlConfig: Match.objectLike({ OriginAccessControlOriginType: 's3', SigningBehavior: 'always' }),
+    });
+    s.stateless.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultRootObject: 'index.html',
+        Logging: Match.objectLike({ Prefix: 'cloudfront/' }),
+        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https', ResponseHeadersPolicyId: Match.anyValue() }),
+        Origins: Match.arrayWith([Match.objectLike({ OriginAccessControlId: Match.anyValue(), S3OriginConfig: Match.anyValue() })]),
+        CacheBehaviors: [
+          Match.objectLike({
+            PathPattern: '/api/*',
+            ViewerProtocolPolicy: 'redirect-to-https',
+            AllowedMethods: AllowedMethods.ALLOW_ALL.methods,
+            CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad', // Managed-CachingDisabled
+            OriginRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac', // Managed-AllViewerExceptHostHeader
+          }),
+        ],
+      }),
+    });
+  });
+
+  it('uses the custom domain and certificate from the config, with TLS 1.2', () => {
+    // GIVEN a custom domain WHEN synthesized
+    const custom = synthesize(
+      settingsWith({ deploy: { domainName: 'papers.example.com', certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc-123' } }),
+    );
+    // THEN
+    custom.stateless.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        Aliases: ['papers.example.com'],
+        ViewerCertificate: Match.objectLike({ MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' }),
+      }),
+    });
+    const fn = Object.values(custom.stateless.findResources('AWS::Lambda::Function'))[0]!;
+    expect(fn.Properties.Environment.Variables.PAPERBOY_SITE_URL).toBe('https://papers.example.com/');
+  });
+
+  it('limits ses:SendEmail to the sender identities and the configuration set', () => {
+    const policies = Object.values(s.stateless.findResources('AWS::IAM::Policy'));
+    const sesStatements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement).filter((st) => st.Action === 'ses:SendEmail');
+    expect(sesStatements).toHaveLength(2); // send-digests, subscriptions
+    for (const st of sesStatements) {
+      const text = JSON.stringify(st.Resource);
+      expect(text).toContain(':identity/example.com');
+      expect(text).toContain(':identity/digest@example.com');
+      expect(text).toContain(':configuration-set/');
+      expect(text).not.toContain('*');
+    }
+  });
+
+  it('grants no action wildcards anywhere', () => {
+    // THEN no statement allows "*" or a whole service ("dynamodb:*")
+    const documents = [s.stateless, s.data].flatMap((t) => [
+      ...Object.values(t.findResources('AWS::IAM::Policy')).map((p) => p.Properties.PolicyDocument),
+      ...Object.values(t.findResources('AWS::IAM::ManagedPolicy')).map((p) => p.Properties.PolicyDocument),
+      ...Object.values(t.findResources('AWS::IAM::Role')).flatMap((r) => (r.Properties.Policies ?? []).map((p: { PolicyDocument: unknown }) => p.PolicyDocument)),
+    ]) as Array<{ Statement: Array<{ Effect: string; Action: string | string[] }> }>;
+    expect(documents.length).toBeGreaterThan(5);
+    for (const doc of documents) {
+      for (const st of doc.Statement.filter((x) => x.Effect === 'Allow')) {
+        for (const action of [st.Action].flat()) expect(action).not.toMatch(/^(\*|[\w-]+:\*)$/);
+      }
+    }
+  });
+
+  it('lets ingest invoke publish and nothing else, asynchronously with a failure destination', () => {
+    s.stateless.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^IngestRole') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Publish'), 'Arn'] } })]),
+      },
+    });
+    s.stateless.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: Match.stringLikeRegexp('^Ingest') },
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+  });
+
+  it('alarms when a dead-letter queue is not empty', () => {
+    s.stateless.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+    s.stateless.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'owner@example.com' });
+  });
+});

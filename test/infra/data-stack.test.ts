@@ -1,0 +1,90 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Match } from 'aws-cdk-lib/assertions';
+import { synthesize, settingsWith, type Synthesized } from './helpers.js';
+
+describe('PaperboyData', () => {
+  let s: Synthesized;
+  beforeAll(() => {
+    // GIVEN the fixture config (retainData true) WHEN both stacks are synthesized once
+    s = synthesize();
+  });
+
+  it('has one on-demand table with PITR, deletion protection, TTL and both GSIs, retained', () => {
+    // THEN
+    s.data.resourceCountIs('AWS::DynamoDB::Table', 1);
+    s.data.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        DeletionProtectionEnabled: true,
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        KeySchema: [
+          { AttributeName: 'PK', KeyType: 'HASH' },
+          { AttributeName: 'SK', KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: [
+          Match.objectLike({ IndexName: 'GSI1', KeySchema: [{ AttributeName: 'GSI1PK', KeyType: 'HASH' }, { AttributeName: 'GSI1SK', KeyType: 'RANGE' }] }),
+          Match.objectLike({ IndexName: 'GSI2', KeySchema: [{ AttributeName: 'GSI2PK', KeyType: 'HASH' }, { AttributeName: 'GSI2SK', KeyType: 'RANGE' }] }),
+        ],
+      }),
+    });
+  });
+
+  it('keeps the site bucket private, encrypted, owner-enforced and logged', () => {
+    s.data.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      LoggingConfiguration: Match.objectLike({ LogFilePrefix: 's3/site/' }),
+    });
+  });
+
+  it('denies non-TLS access and lets only this account\'s CloudFront distributions read objects', () => {
+    s.data.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({
+            Sid: 'AllowCloudFrontOriginAccessControlRead',
+            Effect: 'Allow',
+            Action: 's3:GetObject',
+            Principal: { Service: 'cloudfront.amazonaws.com' },
+            Condition: Match.objectLike({ ArnLike: { 'AWS:SourceArn': Match.anyValue() } }),
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('has an SES configuration set sending bounces, complaints, rejects and deliveries to an encrypted SNS topic', () => {
+    s.data.resourceCountIs('AWS::SES::ConfigurationSet', 1);
+    s.data.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      EventDestination: Match.objectLike({
+        Enabled: true,
+        MatchingEventTypes: Match.arrayEquals(['bounce', 'complaint', 'reject', 'delivery']),
+        SnsDestination: { TopicARN: Match.anyValue() },
+      }),
+    });
+    s.data.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    s.data.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  it('generates the HMAC secret instead of holding a value', () => {
+    s.data.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ PasswordLength: 64 }),
+      SecretString: Match.absent(),
+    });
+  });
+
+  it('destroys data when deploy.retainData is false', () => {
+    // GIVEN retainData false WHEN synthesized
+    const loose = synthesize(settingsWith({ deploy: { retainData: false } }));
+    // THEN
+    loose.data.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Delete',
+      Properties: Match.objectLike({ DeletionProtectionEnabled: false }),
+    });
+  });
+});

@@ -1,0 +1,45 @@
+/** Shared setup for the CDK assertion tests: the fixture config, and an App that never runs esbuild. */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { parseOwnerConfig } from '@paperboy/core';
+import { buildPaperboy, type PaperboyStacks } from '../../infra/lib/paperboy.js';
+import { checkDeploy, type PaperboySettings } from '../../infra/lib/settings.js';
+
+export const FIXTURE_CONFIG = fileURLToPath(new URL('./fixtures/paperboy.config.json', import.meta.url));
+const CDK_JSON = fileURLToPath(new URL('../../cdk.json', import.meta.url));
+
+type Section = Record<string, unknown>;
+
+/** The fixture config with some sections' fields replaced, validated like the real thing. */
+export function settingsWith(patch: Record<string, Section> = {}): PaperboySettings {
+  const raw = JSON.parse(readFileSync(FIXTURE_CONFIG, 'utf8')) as Record<string, Section>;
+  for (const [section, fields] of Object.entries(patch)) raw[section] = { ...raw[section], ...fields };
+  const owner = parseOwnerConfig(raw, FIXTURE_CONFIG);
+  checkDeploy(owner, FIXTURE_CONFIG);
+  return { owner, configFile: FIXTURE_CONFIG };
+}
+
+/**
+ * A fresh App with cdk.json's feature flags, bundling skipped (`aws:cdk:bundling-stacks: []`).
+ * The built-in CloudFormation template validation is off here (about 25 s per synth on 2 cores);
+ * `npx cdk synth` keeps it on, with findings as errors (`@aws-cdk/core:validateAgainstDefaultRules`).
+ */
+export function newApp(): App {
+  const { context } = JSON.parse(readFileSync(CDK_JSON, 'utf8')) as { context: Record<string, unknown> };
+  return new App({ context: { ...context, 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
+}
+
+export interface Synthesized {
+  app: App;
+  stacks: PaperboyStacks;
+  data: Template;
+  stateless: Template;
+}
+
+export function synthesize(settings: PaperboySettings = settingsWith()): Synthesized {
+  const app = newApp();
+  const stacks = buildPaperboy(app, settings, { nag: false });
+  return { app, stacks, data: Template.fromStack(stacks.data), stateless: Template.fromStack(stacks.app) };
+}
