@@ -69,7 +69,11 @@ async function handle(
     return;
   }
 
-  if (url.pathname === '/_local/mail' || url.pathname.startsWith('/_local/mail/')) {
+  if (url.pathname === '/_local/mail') {
+    res.writeHead(301, { location: '/_local/mail/' }).end();
+    return;
+  }
+  if (url.pathname.startsWith('/_local/mail/')) {
     await serveMail(ctx, url.pathname.slice('/_local/mail'.length).replace(/^\//, ''), res);
     return;
   }
