@@ -38,7 +38,7 @@ details{margin:.4rem 0 0}
 details summary{cursor:pointer;color:var(--muted);font-size:.95rem}
 details p{margin:.5rem 0 0}
 ul.topics{list-style:none;margin:0;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(13rem,1fr));gap:.4rem 1rem}
-.count{color:var(--muted);font-size:.9rem}
+.count{color:var(--muted);font-size:.9rem;white-space:nowrap}
 ul.feeds{margin:0;padding-left:1.2rem}
 form.subscribe{background:var(--card);border:1px solid var(--border);border-radius:.6rem;padding:1rem 1.1rem}
 form.subscribe label{font-weight:600}
@@ -46,7 +46,7 @@ input[type=email]{display:block;width:100%;max-width:24rem;font:inherit;padding:
 fieldset{border:1px solid var(--border);border-radius:.4rem;margin:0 0 .9rem;padding:.5rem .8rem .7rem}
 legend{font-weight:600;padding:0 .3rem}
 fieldset ul{list-style:none;margin:0;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(13rem,1fr));gap:.2rem 1rem}
-fieldset label{font-weight:400}
+form.subscribe fieldset label{font-weight:400}
 input[type=checkbox],input[type=radio]{width:1.1rem;height:1.1rem;margin:0 .4rem 0 0;vertical-align:-.15rem;accent-color:var(--accent)}
 button{font:inherit;font-weight:600;padding:.55rem 1.2rem;border:0;border-radius:.4rem;background:var(--accent);color:var(--card);cursor:pointer}
 .hint{color:var(--muted);font-size:.9rem;margin:.6rem 0 0}

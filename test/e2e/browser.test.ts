@@ -1,0 +1,248 @@
+/**
+ * The site in a real browser: Debian's Chromium (/usr/bin/chromium, never a downloaded one) driven
+ * by playwright-core, against the real local server (the embedded stand-ins, the pipeline run once on
+ * the bundled snapshot, and the local gateway on a free port, all on a fresh data dir).
+ *
+ * It checks the home page and a topic page as a reader sees them, the feed autodiscovery links (and
+ * that each one serves its feed), accessibility with axe-core (WCAG 2 A/AA rules), the layout on a
+ * phone-sized viewport, and that submitting the subscribe form shows the confirmation page.
+ * Screenshots are kept in test-results/browser/ (gitignored).
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { createServer as createNetServer } from 'node:net';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openLocal, runPipeline, type LocalContext } from '../../packages/local/src/runner.js';
+import { startGateway } from '../../packages/local/src/gateway.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const CHROMIUM = '/usr/bin/chromium';
+export const ARTIFACTS = join(ROOT, 'test-results', 'browser');
+const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createNetServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: unknown[] }[];
+}
+
+/** axe-core's WCAG 2.0/2.1 A and AA rules, run in the page; returns the violations, readable. */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE_SOURCE });
+  const violations = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
+  });
+  return violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)).join(', ')}`);
+}
+
+describe.skipIf(!existsSync(CHROMIUM))('the site in Chromium (skipped only when /usr/bin/chromium is missing; .ci/run installs it)', () => {
+  let dataDir: string;
+  let ctx: LocalContext;
+  let gateway: Server;
+  let base: string;
+  let browser: BrowserContext;
+  let profileDir: string;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'paperboy-browser-'));
+    profileDir = await mkdtemp(join(tmpdir(), 'paperboy-chromium-'));
+    await mkdir(ARTIFACTS, { recursive: true });
+    const port = await freePort();
+    ctx = await openLocal({ PAPERBOY_DATA_DIR: dataDir, PORT: String(port) });
+    const summary = await runPipeline(ctx);
+    expect(summary.publish.uploaded).toBeGreaterThan(0);
+    const started = await startGateway(ctx, port);
+    gateway = started.server;
+    base = started.url;
+    // A fresh profile (user-data-dir) per run; playwright passes it to Chromium as --user-data-dir.
+    browser = await chromium.launchPersistentContext(profileDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (gateway) await new Promise((r) => gateway.close(r));
+    await ctx?.close();
+    await rm(dataDir, { recursive: true, force: true });
+    await rm(profileDir, { recursive: true, force: true });
+  });
+
+  async function newPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
+    const page = await browser.newPage();
+    await page.setViewportSize(viewport);
+    page.on('pageerror', (err) => {
+      throw err;
+    });
+    return page;
+  }
+
+  it('shows the latest papers, the topics with counts and the feeds on the home page', async () => {
+    const page = await newPage();
+    const res = await page.goto(base);
+    expect(res?.status()).toBe(200);
+    expect(res?.headers()['content-type']).toBe('text/html; charset=utf-8');
+    expect(await page.title()).toBe('paperboy');
+    expect(await page.locator('h1').count()).toBe(1);
+
+    const feed = (await (await fetch(`${base}feeds/all.json`)).json()) as { items: { title: string; url: string; summary?: string }[] };
+    const cards = page.locator('ol.papers > li.card');
+    expect(await cards.count()).toBe(feed.items.length);
+    // The first card is the feed's first item, as the reader sees it (text, not markup).
+    expect(await cards.first().locator('h3').textContent()).toBe(feed.items[0]!.title);
+    // Every card has a title and a date; every paper link is absolute (the bundled snapshot has none,
+    // so this holds vacuously there and is checked on real links in the unit tests).
+    for (const card of await cards.all()) {
+      expect((await card.locator('h3').textContent())?.trim()).toBeTruthy();
+      expect(await card.locator('time').count()).toBe(1);
+      const hrefs = await card.locator('ul.links a').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
+      for (const h of hrefs) expect(h).toMatch(/^https?:\/\//);
+    }
+    // The abstract is folded; a click opens it and shows the same text as the feed.
+    const abstract = cards.first().locator('details p');
+    expect(await abstract.isVisible()).toBe(false);
+    await cards.first().locator('details summary').click();
+    expect(await abstract.isVisible()).toBe(true);
+    expect(await abstract.textContent()).toBe(feed.items[0]!.summary);
+
+    const topicLinks = page.locator('#topics ~ ul.topics li');
+    expect(await topicLinks.count()).toBe(18);
+    const llm = page.locator('ul.topics li', { has: page.locator('a[href="topics/llm/index.html"]') });
+    expect(await llm.textContent()).toMatch(/\(\d+ papers?\)/);
+
+    await page.screenshot({ path: join(ARTIFACTS, 'index.png'), fullPage: true });
+    await page.locator('section[aria-labelledby="topics"]').screenshot({ path: join(ARTIFACTS, 'index-topics.png') });
+    await page.locator('section[aria-labelledby="subscribe"]').screenshot({ path: join(ARTIFACTS, 'index-subscribe.png') });
+    await page.close();
+  });
+
+  it('advertises every feed for autodiscovery, and each link serves its feed with the right type', async () => {
+    const page = await newPage();
+    for (const [path, expected] of [
+      ['', ['feeds/all.xml', 'feeds/all.atom', 'feeds/all.json']],
+      ['topics/llm/index.html', ['feeds/topics/llm.xml', 'feeds/topics/llm.atom', 'feeds/topics/llm.json', 'feeds/all.xml', 'feeds/all.atom', 'feeds/all.json']],
+    ] as const) {
+      await page.goto(`${base}${path}`);
+      const links = await page.locator('head link[rel="alternate"]').evaluateAll((ls) =>
+        ls.map((l) => ({ type: l.getAttribute('type'), title: l.getAttribute('title'), href: (l as HTMLLinkElement).href })),
+      );
+      // Resolved by the browser against the page URL, the way a reader's autodiscovery does it.
+      expect(links.map((l) => l.href)).toEqual(expected.map((p) => `${base}${p}`));
+      for (const link of links) {
+        expect(link.title).toBeTruthy();
+        const res = await fetch(link.href);
+        expect(res.status, link.href).toBe(200);
+        expect(res.headers.get('content-type'), link.href).toBe(`${link.type}; charset=utf-8`);
+      }
+    }
+    await page.close();
+  });
+
+  it('shows a topic page with only that topic’s papers, reached by clicking its link', async () => {
+    const page = await newPage();
+    await page.goto(base);
+    await page.locator('ul.topics a[href="topics/llm/index.html"]').click();
+    await page.waitForURL(`${base}topics/llm/index.html`);
+    const feed = (await (await fetch(`${base}feeds/topics/llm.json`)).json()) as { title: string; items: { title: string }[] };
+    expect(await page.locator('h1').textContent()).toBe(feed.title.replace(/^paperboy — /, ''));
+    const titles = await page.locator('ol.papers > li.card h3').allTextContents();
+    expect(titles).toEqual(feed.items.map((i) => i.title));
+    expect(titles.length).toBeGreaterThan(0);
+    // Each card carries the topic among its chips.
+    for (const card of await page.locator('ol.papers > li.card').all()) {
+      expect(await card.locator('ul.chips a[href="../../topics/llm/index.html"]').count()).toBe(1);
+    }
+    // The topic is pre-selected in its subscribe form.
+    expect(await page.locator('#topic-llm').isChecked()).toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, 'topic-llm.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('passes axe-core’s WCAG 2 A/AA checks on the home page and a topic page', async () => {
+    const page = await newPage();
+    for (const path of ['', 'topics/llm/index.html']) {
+      await page.goto(`${base}${path}`);
+      expect(await axeViolations(page), path || 'index.html').toEqual([]);
+    }
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.goto(base);
+    expect(await axeViolations(page), 'index.html, dark colour scheme').toEqual([]);
+    await page.screenshot({ path: join(ARTIFACTS, 'index-dark.png') });
+    await page.close();
+  });
+
+  it('fits a phone screen: no horizontal scrolling, readable text', async () => {
+    const page = await newPage({ width: 360, height: 740 });
+    for (const path of ['', 'topics/llm/index.html']) {
+      await page.goto(`${base}${path}`);
+      const { scrollWidth, clientWidth, fontSize } = await page.evaluate(() => ({
+        scrollWidth: document.documentElement.scrollWidth,
+        clientWidth: document.documentElement.clientWidth,
+        fontSize: parseFloat(getComputedStyle(document.body).fontSize),
+      }));
+      expect(scrollWidth, path).toBeLessThanOrEqual(clientWidth);
+      expect(fontSize).toBeGreaterThanOrEqual(16);
+    }
+    await page.goto(base);
+    await page.screenshot({ path: join(ARTIFACTS, 'index-phone.png') });
+    await page.close();
+  });
+
+  it('submits the subscribe form and shows the confirmation message; the confirmation email goes out', async () => {
+    const page = await newPage();
+    await page.goto(base);
+    expect(await ctx.rt.subscribers.findByEmail('browser.reader@example.org')).toBeUndefined();
+    await page.getByLabel('Email address').fill('browser.reader@example.org');
+    await page.getByLabel('Computer vision', { exact: true }).check();
+    await page.getByLabel('Weekly').check();
+    await page.getByRole('button', { name: 'Subscribe' }).click();
+    await page.waitForURL(`${base}api/subscribe`);
+    expect(await page.getByRole('status').textContent()).toContain('Check your inbox');
+    const stored = await ctx.rt.subscribers.findByEmail('browser.reader@example.org');
+    expect(stored).toMatchObject({ status: 'pending', topics: ['vision'], frequency: 'weekly' });
+    await page.screenshot({ path: join(ARTIFACTS, 'subscribed.png'), fullPage: true });
+    // The local SES received the confirmation message for that address.
+    const mailDir = join(dataDir, 'mail');
+    const mails = await Promise.all((await readdir(mailDir)).filter((f) => f.endsWith('.json')).map(async (f) => JSON.parse(await readFile(join(mailDir, f), 'utf8')) as { to: string[]; text: string }));
+    const confirmation = mails.find((m) => m.to.includes('browser.reader@example.org'));
+    expect(confirmation?.text).toMatch(/\/api\/confirm\?token=/);
+
+    // Without a topic, the browser itself does not stop the form (checkboxes are not "required"),
+    // so the API answers with a page that says what is missing.
+    await page.goto(base);
+    await page.getByLabel('Email address').fill('no.topics@example.org');
+    await page.getByRole('button', { name: 'Subscribe' }).click();
+    await page.waitForURL(`${base}api/subscribe`);
+    expect(await page.locator('main').textContent()).toMatch(/topic/i);
+    expect(await ctx.rt.subscribers.findByEmail('no.topics@example.org')).toBeUndefined();
+    await page.close();
+  });
+});
