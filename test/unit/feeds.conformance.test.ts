@@ -5,19 +5,9 @@
  * unbound namespace prefixes. Needs the dev dependency saxes@6.0.0.
  */
 import { describe, expect, it } from 'vitest';
-import { SaxesParser } from 'saxes';
 import type { Paper } from '@paperboy/core';
 import { renderSite } from '@paperboy/feeds';
-
-function saxesErrors(xml: string): { errors: string[]; text: string } {
-  const parser = new SaxesParser({ xmlns: true });
-  const errors: string[] = [];
-  let text = '';
-  parser.on('error', (e: Error) => errors.push(e.message));
-  parser.on('text', (t: string) => (text += t));
-  parser.write(xml).close();
-  return { errors, text };
-}
+import { saxesErrors } from '../support/feed-rules.js';
 
 const topics = [
   { slug: 'llm', name: 'LLMs & <friends>', description: '"quoted" ]]>', phrases: ['x'], negative: [], categories: [], examples: [] },
