@@ -2,6 +2,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { readOwnerConfigFile, resolveConfig, type AppConfig, type Clock, type Mailer } from '@paperboy/core';
 import { buildRuntime, type Runtime } from '../../functions/commons/runtime.js';
 import { makeHandler as makeIngest } from '../../functions/ingest/index.js';
@@ -63,6 +64,61 @@ describe('ingest, publish and digest handlers', () => {
     const feed = await rt.objects.getObject('feeds/all.xml');
     expect(feed?.contentType).toBe('application/rss+xml; charset=utf-8');
     expect(Buffer.from(feed!.body).toString('utf8')).toContain('https://papers.example.com/feeds/all.xml');
+  });
+
+  it('stores every object with its content type, a short cache lifetime and its content hash', async () => {
+    const manifest = JSON.parse((await rt.objects.get('_paperboy/manifest.json'))!) as Record<string, string>;
+    const keys = Object.keys(manifest);
+    expect(keys).toContain('index.html');
+    expect(keys).toContain('feeds/index.opml');
+    const want: Array<[RegExp, string, string]> = [
+      [/\.xml$/, 'application/rss+xml; charset=utf-8', 'public, max-age=300'],
+      [/\.atom$/, 'application/atom+xml; charset=utf-8', 'public, max-age=300'],
+      [/\.json$/, 'application/feed+json; charset=utf-8', 'public, max-age=300'],
+      [/\.opml$/, 'text/x-opml; charset=utf-8', 'public, max-age=300'],
+      [/\.html$/, 'text/html; charset=utf-8', 'public, max-age=60'],
+    ];
+    for (const key of keys) {
+      const rule = want.find(([re]) => re.test(key));
+      expect(rule, key).toBeDefined();
+      // HEAD, as CloudFront and readers see it: the stored headers, not what we meant to send.
+      const head = await rt.clients.s3.send(new HeadObjectCommand({ Bucket: config.bucketName, Key: key }));
+      expect([head.ContentType, head.CacheControl], key).toEqual([rule![1], rule![2]]);
+      expect(head.Metadata?.['content-sha256'], key).toBe(manifest[key]);
+    }
+    const topicCount = config.taxonomy.topics.length;
+    expect(keys).toHaveLength(3 + 1 + 1 + topicCount * 4);
+  });
+
+  it('after one paper changes, uploads only the objects that show it (and those dated by the newest change)', async () => {
+    // The first paper of the all-papers feed, so that it is on every page that lists the latest.
+    const feed = JSON.parse((await rt.objects.get('feeds/all.json'))!) as { items: { _paperboy: { paper_id: string } }[] };
+    const paper = (await rt.papers.get(feed.items[0]!._paperboy.paper_id))!;
+    const tagged = new Set(paper.tags);
+    expect(tagged.size).toBeGreaterThan(0);
+    clock.set('2026-11-26T07:00:00.000Z');
+    const changed = { ...paper, title: `${paper.title} (v2)`, updatedAt: clock.now().toISOString(), contentHash: `${paper.contentHash}-v2` };
+    expect(await rt.papers.put(changed, paper)).toBe(true);
+    const before = await rt.clients.s3.send(new HeadObjectCommand({ Bucket: config.bucketName, Key: 'feeds/all.xml' }));
+
+    const result = await makePublish(rt)();
+    // Empty topics' feeds and the OPML carry the newest change anywhere as their updated time.
+    const empty = new Set<string>();
+    for (const t of config.taxonomy.topics) if ((await rt.papers.countByTopic(t.slug)) === 0) empty.add(t.slug);
+    const allowed = (key: string) => {
+      const slug = /^(?:topics\/([^/]+)\/index\.html|feeds\/topics\/([^.]+)\.\w+)$/.exec(key);
+      if (slug) return tagged.has(slug[1] ?? slug[2]!) || empty.has(slug[1] ?? slug[2]!);
+      return ['index.html', 'feeds/index.opml', 'feeds/all.xml', 'feeds/all.atom', 'feeds/all.json'].includes(key);
+    };
+    expect(result.uploadedKeys.filter((k) => !allowed(k))).toEqual([]);
+    for (const key of ['index.html', 'feeds/all.xml', 'feeds/all.atom', 'feeds/all.json']) expect(result.uploadedKeys).toContain(key);
+    for (const slug of tagged) expect(result.uploadedKeys).toContain(`feeds/topics/${slug}.atom`);
+    expect(result.uploaded).toBeLessThan(result.objects / 2);
+    const after = await rt.clients.s3.send(new HeadObjectCommand({ Bucket: config.bucketName, Key: 'feeds/all.xml' }));
+    expect(after.ETag).not.toBe(before.ETag);
+    expect(Buffer.from((await rt.objects.getObject('feeds/all.xml'))!.body).toString('utf8')).toContain(`${paper.title} (v2)`);
+    // And then nothing again.
+    expect(await makePublish(rt)()).toMatchObject({ uploaded: 0 });
   });
 
   it('sends a due digest exactly once, even when SQS delivers the job twice', async () => {
