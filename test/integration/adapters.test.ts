@@ -66,6 +66,18 @@ describe('DynamoPaperRepository', () => {
     expect(latest).toHaveLength(2);
     expect(latest[0]!.listedOn >= latest[1]!.listedOn).toBe(true);
   });
+
+  it('completes "the latest N" with the rest of the oldest day, since feeds order a day by upvotes', async () => {
+    const repo = new DynamoPaperRepository(env.clients.dynamo, env.table);
+    const ids = ['2411.20001', '2411.20002', '2411.20003', '2411.20004'];
+    for (const id of ids) await repo.put(paper({ id, listedOn: '2026-12-01', tags: ['robotics'] }), undefined);
+    await repo.put(paper({ id: '2411.20005', listedOn: '2026-11-30', tags: ['robotics'] }), undefined);
+    // A limit of 2 ends inside 2026-12-01: the whole day comes back, and nothing older.
+    expect((await repo.listLatestByTopic('robotics', 2)).map((p) => p.id).sort()).toEqual(ids);
+    expect((await repo.listLatest(2)).map((p) => p.id).sort()).toEqual(ids);
+    // A limit that ends exactly at the end of what there is reads no more.
+    expect((await repo.listLatestByTopic('robotics', 5)).map((p) => p.id).sort()).toEqual([...ids, '2411.20005']);
+  });
 });
 
 describe('DynamoSubscriberRepository', () => {

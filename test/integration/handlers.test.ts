@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { readOwnerConfigFile, resolveConfig, type AppConfig, type Clock, type Mailer } from '@paperboy/core';
+import { comparePapers } from '@paperboy/feeds';
 import { buildRuntime, type Runtime } from '../../functions/commons/runtime.js';
 import { makeHandler as makeIngest } from '../../functions/ingest/index.js';
 import { makeHandler as makePublish } from '../../functions/publish/index.js';
@@ -61,6 +62,11 @@ describe('ingest, publish and digest handlers', () => {
     expect(first.objects).toBeGreaterThan(18 * 3);
     const second = await publish();
     expect(second).toMatchObject({ uploaded: 0, unchanged: first.objects });
+    // 53 papers on one day, 50 per feed: the feed holds the first 50 in feed order (upvotes first), not by id.
+    const stored = await rt.papers.listListedSince('0000-00-00');
+    expect(stored).toHaveLength(53);
+    const json = JSON.parse((await rt.objects.get('feeds/all.json'))!) as { items: { _paperboy: { paper_id: string } }[] };
+    expect(json.items.map((i) => i._paperboy.paper_id)).toEqual([...stored].sort(comparePapers).slice(0, config.owner.feeds.maxItems).map((p) => p.id));
     const feed = await rt.objects.getObject('feeds/all.xml');
     expect(feed?.contentType).toBe('application/rss+xml; charset=utf-8');
     expect(Buffer.from(feed!.body).toString('utf8')).toContain('https://papers.example.com/feeds/all.xml');

@@ -64,6 +64,15 @@ async function queryAll(doc: DynamoDBDocumentClient, input: QueryCommandInput, l
   return items;
 }
 
+/**
+ * When a "latest N" query filled its limit, the listing day of its oldest item: that day may hold more
+ * papers, and the feeds order papers within a day by upvotes, not by id, so the caller reads the whole day.
+ */
+function boundaryDay(sortKeys: string[], limit: number): string | undefined {
+  if (sortKeys.length < limit || sortKeys.length === 0) return undefined;
+  return sortKeys[sortKeys.length - 1]!.split('#')[0];
+}
+
 export class DynamoPaperRepository implements PaperRepository {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -132,33 +141,33 @@ export class DynamoPaperRepository implements PaperRepository {
   }
 
   async listLatest(limit: number): Promise<Paper[]> {
-    const items = await queryAll(
-      this.doc,
-      {
-        TableName: this.tableName,
-        IndexName: 'GSI1',
-        KeyConditionExpression: 'GSI1PK = :p',
-        ExpressionAttributeValues: { ':p': ALL_PAPERS },
-        ScanIndexForward: false,
-      },
-      limit,
-    );
-    return items.map((i) => stripKeys<Paper>(i)!);
+    const query = (condition: string, values: Record<string, string>) => ({
+      TableName: this.tableName,
+      IndexName: 'GSI1',
+      KeyConditionExpression: condition,
+      ExpressionAttributeValues: { ':p': ALL_PAPERS, ...values },
+      ScanIndexForward: false,
+    });
+    const items = await queryAll(this.doc, query('GSI1PK = :p', {}), limit);
+    const day = boundaryDay(items.map((i) => String(i.GSI1SK)), limit);
+    if (day !== undefined) items.push(...(await queryAll(this.doc, query('GSI1PK = :p AND begins_with(GSI1SK, :day)', { ':day': `${day}#` }))));
+    const byId = new Map<string, Paper>();
+    for (const item of items) byId.set(String(item.id), stripKeys<Paper>(item)!);
+    return [...byId.values()];
   }
 
   async listLatestByTopic(slug: string, limit: number): Promise<Paper[]> {
-    const members = await queryAll(
-      this.doc,
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: 'PK = :p',
-        ExpressionAttributeValues: { ':p': `TAG#${slug}` },
-        ScanIndexForward: false,
-        ProjectionExpression: 'paperId',
-      },
-      limit,
-    );
-    return this.getMany(members.map((m) => String(m.paperId)));
+    const query = (condition: string, values: Record<string, string>) => ({
+      TableName: this.tableName,
+      KeyConditionExpression: condition,
+      ExpressionAttributeValues: { ':p': `TAG#${slug}`, ...values },
+      ScanIndexForward: false,
+      ProjectionExpression: 'SK, paperId',
+    });
+    const members = await queryAll(this.doc, query('PK = :p', {}), limit);
+    const day = boundaryDay(members.map((m) => String(m.SK)), limit);
+    if (day !== undefined) members.push(...(await queryAll(this.doc, query('PK = :p AND begins_with(SK, :day)', { ':day': `${day}#` }))));
+    return this.getMany([...new Set(members.map((m) => String(m.paperId)))]);
   }
 
   async countByTopic(slug: string): Promise<number> {

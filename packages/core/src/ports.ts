@@ -11,9 +11,13 @@ export interface PaperRepository {
   put(paper: Paper, previous: Paper | undefined): Promise<boolean>;
   /** Papers listed on or after `sinceDay` (YYYY-MM-DD), newest listing first. */
   listListedSince(sinceDay: string): Promise<Paper[]>;
-  /** The latest `limit` papers by listing day. Reads only those, never the whole table. */
+  /**
+   * The latest `limit` papers by listing day, completed with every other paper of the oldest day among
+   * them (feeds order papers within a day by upvotes, which the store cannot sort by). Reads only
+   * those, never the whole table.
+   */
   listLatest(limit: number): Promise<Paper[]>;
-  /** The latest `limit` papers of one topic. */
+  /** The same for one topic: its latest `limit` papers, plus the rest of the oldest day among them. */
   listLatestByTopic(slug: string, limit: number): Promise<Paper[]>;
   countByTopic(slug: string): Promise<number>;
   /** Every stored paper, page by page (retagging). */
