@@ -64,6 +64,16 @@ async function queryAll(doc: DynamoDBDocumentClient, input: QueryCommandInput, l
   return items;
 }
 
+/** The stored item of a paper (exported for bulk loads such as the publish benchmark). */
+export function paperItem(paper: Paper): Item {
+  return { PK: `PAPER#${paper.id}`, SK: PAPER_SK, GSI1PK: ALL_PAPERS, GSI1SK: `${paper.listedOn}#${paper.id}`, type: 'paper', ...paper };
+}
+
+/** The stored item of a paper's membership in one topic. */
+export function membershipItem(paper: Paper, slug: string): Item {
+  return { PK: `TAG#${slug}`, SK: `${paper.listedOn}#${paper.id}`, type: 'membership', paperId: paper.id };
+}
+
 /**
  * When a "latest N" query filled its limit, the listing day of its oldest item: that day may hold more
  * papers, and the feeds order papers within a day by upvotes, not by id, so the caller reads the whole day.
@@ -92,12 +102,7 @@ export class DynamoPaperRepository implements PaperRepository {
     const moved = previous && previous.listedOn !== paper.listedOn;
     for (const slug of paper.tags) {
       if (!oldTags.has(slug) || moved) {
-        await this.doc.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: { PK: `TAG#${slug}`, SK: `${paper.listedOn}#${paper.id}`, type: 'membership', paperId: paper.id },
-          }),
-        );
+        await this.doc.send(new PutCommand({ TableName: this.tableName, Item: membershipItem(paper, slug) }));
       }
     }
     for (const slug of oldTags) {
@@ -109,14 +114,7 @@ export class DynamoPaperRepository implements PaperRepository {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: {
-            PK: `PAPER#${paper.id}`,
-            SK: PAPER_SK,
-            GSI1PK: ALL_PAPERS,
-            GSI1SK: `${paper.listedOn}#${paper.id}`,
-            type: 'paper',
-            ...paper,
-          },
+          Item: paperItem(paper),
           ...(previous
             ? { ConditionExpression: 'contentHash = :prev', ExpressionAttributeValues: { ':prev': previous.contentHash } }
             : { ConditionExpression: 'attribute_not_exists(PK)' }),
