@@ -16,13 +16,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openLocal, runPipeline, type LocalContext } from '../../packages/local/src/runner.js';
 import { startGateway } from '../../packages/local/src/gateway.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CHROMIUM = '/usr/bin/chromium';
-export const ARTIFACTS = join(ROOT, 'test-results', 'browser');
+const ARTIFACTS = join(ROOT, 'test-results', 'browser');
 const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 async function freePort(): Promise<number> {
@@ -59,6 +59,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the site in Chromium (skipped only when 
   let base: string;
   let browser: BrowserContext;
   let profileDir: string;
+  const pageErrors: string[] = [];
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'paperboy-browser-'));
@@ -88,6 +89,10 @@ describe.skipIf(!existsSync(CHROMIUM))('the site in Chromium (skipped only when 
     });
   });
 
+  afterEach(() => {
+    expect(pageErrors.splice(0)).toEqual([]);
+  });
+
   afterAll(async () => {
     await browser?.close();
     if (gateway) await new Promise((r) => gateway.close(r));
@@ -99,8 +104,12 @@ describe.skipIf(!existsSync(CHROMIUM))('the site in Chromium (skipped only when 
   async function newPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
     const page = await browser.newPage();
     await page.setViewportSize(viewport);
-    page.on('pageerror', (err) => {
-      throw err;
+    // The site has no JavaScript of its own; any page error (or console error) is a failure.
+    page.on('pageerror', (err) => pageErrors.push(`${page.url()}: ${err.message}`));
+    page.on('console', (msg) => {
+      // Chromium logs a 4xx answer as a console error: expected only for the rejected form post.
+      const expected400 = page.url().endsWith('/api/subscribe') && /status of 400/.test(msg.text());
+      if (msg.type() === 'error' && !expected400) pageErrors.push(`${page.url()}: console: ${msg.text()}`);
     });
     return page;
   }

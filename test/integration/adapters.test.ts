@@ -10,6 +10,7 @@ import {
   SesMailer,
 } from '@paperboy/aws';
 import type { Subscriber } from '@paperboy/core';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { paper } from '../support/papers.js';
 import { startStandIns, type StandIns } from '../support/stand-ins.js';
 
@@ -77,6 +78,31 @@ describe('DynamoPaperRepository', () => {
     expect((await repo.listLatest(2)).map((p) => p.id).sort()).toEqual(ids);
     // A limit that ends exactly at the end of what there is reads no more.
     expect((await repo.listLatestByTopic('robotics', 5)).map((p) => p.id).sort()).toEqual([...ids, '2411.20005']);
+  });
+});
+
+describe('DynamoPaperRepository topic counts', () => {
+  it('keeps a counter per topic that moves with the memberships, never twice, and seeds itself once', async () => {
+    const repo = new DynamoPaperRepository(env.clients.dynamo, env.table);
+    const a = paper({ id: '2411.30001', listedOn: '2026-12-02', tags: ['safety'] });
+    const b = paper({ id: '2411.30002', listedOn: '2026-12-02', tags: ['safety', 'science'] });
+    await repo.put(a, undefined);
+    await repo.put(b, undefined);
+    expect(await repo.countByTopic('safety')).toBe(2);
+    // A blind re-insert (a re-run) rewrites the memberships but changes no count.
+    expect(await repo.put(b, undefined)).toBe(false);
+    expect(await repo.countByTopic('safety')).toBe(2);
+    // Re-tagging moves one paper out of a topic and into another.
+    const a2 = paper({ ...a, tags: ['science'], contentHash: 'a2' });
+    expect(await repo.put(a2, a)).toBe(true);
+    expect([await repo.countByTopic('safety'), await repo.countByTopic('science')]).toEqual([1, 2]);
+    // Agrees with counting the memberships themselves.
+    expect([await repo.countMemberships('safety'), await repo.countMemberships('science')]).toEqual([1, 2]);
+    // A table without counters (written before they existed) counts its memberships once, then uses the counter.
+    await env.clients.dynamo.send(new DeleteCommand({ TableName: env.table, Key: { PK: 'COUNT#TAG', SK: 'science' } }));
+    expect(await repo.countByTopic('science')).toBe(2);
+    await repo.put(paper({ id: '2411.30003', listedOn: '2026-12-03', tags: ['science'] }), undefined);
+    expect(await repo.countByTopic('science')).toBe(3);
   });
 });
 

@@ -4,6 +4,7 @@
  *
  *   PAPER#<id>        / PAPER            the paper; GSI1 (PAPERS, <listedOn>#<id>) lists papers by day
  *   TAG#<slug>        / <listedOn>#<id>  topic membership
+ *   COUNT#TAG         / <slug>           how many papers a topic has (moved with its memberships)
  *   SUB#<id>          / SUB              subscriber; GSI2 (ACTIVE#<frequency>, <id>) only while active
  *   SUB#<id>          / DIGEST#<period>  send ledger: one item per digest, claimed before sending
  *   EMAIL#<sha256>    / EMAIL            uniqueness guard for an address
@@ -37,6 +38,8 @@ import {
 
 const PAPER_SK = 'PAPER';
 const ALL_PAPERS = 'PAPERS';
+/** One item per topic (SK = slug) holding how many papers the topic has. */
+const TOPIC_COUNTS = 'COUNT#TAG';
 
 type Item = Record<string, unknown>;
 
@@ -100,14 +103,20 @@ export class DynamoPaperRepository implements PaperRepository {
     const oldTags = new Set(previous?.tags ?? []);
     const newTags = new Set(paper.tags);
     const moved = previous && previous.listedOn !== paper.listedOn;
+    // Each topic's counter moves only when a membership item really appeared or went away, so a
+    // re-run or a concurrent writer never counts twice (a crash between the two writes undercounts by one).
     for (const slug of paper.tags) {
       if (!oldTags.has(slug) || moved) {
-        await this.doc.send(new PutCommand({ TableName: this.tableName, Item: membershipItem(paper, slug) }));
+        const out = await this.doc.send(new PutCommand({ TableName: this.tableName, Item: membershipItem(paper, slug), ReturnValues: 'ALL_OLD' }));
+        if (!out.Attributes) await this.addToTopicCount(slug, 1);
       }
     }
     for (const slug of oldTags) {
       if (!newTags.has(slug) || moved) {
-        await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: { PK: `TAG#${slug}`, SK: `${previous!.listedOn}#${paper.id}` } }));
+        const out = await this.doc.send(
+          new DeleteCommand({ TableName: this.tableName, Key: { PK: `TAG#${slug}`, SK: `${previous!.listedOn}#${paper.id}` }, ReturnValues: 'ALL_OLD' }),
+        );
+        if (out.Attributes) await this.addToTopicCount(slug, -1);
       }
     }
     try {
@@ -168,7 +177,46 @@ export class DynamoPaperRepository implements PaperRepository {
     return this.getMany([...new Set(members.map((m) => String(m.paperId)))]);
   }
 
+  private async addToTopicCount(slug: string, delta: number): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { PK: TOPIC_COUNTS, SK: slug },
+        UpdateExpression: 'ADD #n :d',
+        ExpressionAttributeNames: { '#n': 'count' },
+        ExpressionAttributeValues: { ':d': delta },
+      }),
+    );
+  }
+
+  /**
+   * Papers in a topic: one read of the topic's counter. A table written before counters existed has
+   * none (or one holding only the changes since): the memberships are counted once (keys only) and
+   * the counter is set from that count and marked as seeded.
+   */
   async countByTopic(slug: string): Promise<number> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { PK: TOPIC_COUNTS, SK: slug } }));
+    if (out.Item?.seeded === true && typeof out.Item.count === 'number') return Math.max(0, out.Item.count);
+    const count = await this.countMemberships(slug);
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { PK: TOPIC_COUNTS, SK: slug },
+          UpdateExpression: 'SET #n = :c, seeded = :t',
+          ConditionExpression: 'attribute_not_exists(seeded)',
+          ExpressionAttributeNames: { '#n': 'count' },
+          ExpressionAttributeValues: { ':c': count, ':t': true },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
+    return count;
+  }
+
+  /** Counts a topic's membership items (a keys-only COUNT query over the topic's partition). */
+  async countMemberships(slug: string): Promise<number> {
     let count = 0;
     let start: Record<string, unknown> | undefined;
     do {
