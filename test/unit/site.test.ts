@@ -132,6 +132,7 @@ describe('site pages', () => {
       for (const el of all(doc, (e) => (e.name === 'a' || e.name === 'link') && !!attr(e, 'href'))) {
         const href = attr(el, 'href')!;
         if (/^https?:/.test(href)) continue; // external (arXiv, Hugging Face, code)
+        if (href === 'data:,') continue; // the empty favicon: no request for /favicon.ico
         const target = new URL(href, base);
         expect(target.origin, `${page.key}: ${href}`).toBe(new URL(SITE.url).origin);
         const key = target.pathname.slice(1);

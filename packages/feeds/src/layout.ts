@@ -98,6 +98,7 @@ export function renderPage(input: PageInput): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>${escapeHtml(docTitle)}</title>
 <meta name="description" content="${escapeHtml(input.description ?? site.description)}">
 <meta name="generator" content="paperboy">
