@@ -40,7 +40,7 @@ export function makeHandler(rt: Runtime, extras: IngestExtras = {}) {
         for (const skip of parsed.skipped) rt.logger.warn('item skipped', { source: source.id, ...skip });
         const counts = await ingestPapers(parsed.papers, {
           papers: rt.papers,
-          tagger: rt.tagger,
+          tagger: await rt.tagger(),
           clock: rt.clock,
           onProgress: (done, total) => extras.onProgress?.(source.id, done, total),
         });

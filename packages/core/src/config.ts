@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ENV } from './env-names.js';
-import { taxonomySchema, type Taxonomy } from './taxonomy.js';
+import { taxonomySchema, topicSchema, type Taxonomy } from './taxonomy.js';
 import defaultTaxonomy from './default-taxonomy.json' with { type: 'json' };
 
 export class ConfigError extends Error {
@@ -82,7 +82,10 @@ export const ownerConfigSchema = z
       .object({ maxItems: z.number().int().min(1).max(500).default(50) })
       .strict()
       .default({ maxItems: 50 }),
+    /** Replaces the default taxonomy entirely. */
     taxonomy: taxonomySchema.optional(),
+    /** Topics added to the taxonomy in use: personal interests by phrases, by example papers, or both. */
+    extraTopics: z.array(topicSchema).default([]),
     local: z
       .object({
         demoSubscriber: z
@@ -166,8 +169,12 @@ export function parseOwnerConfig(raw: unknown, where = 'config'): OwnerConfig {
   const result = ownerConfigSchema.safeParse(raw);
   if (!result.success) throw describeIssue(where, result.error, raw);
   const config = result.data;
-  const taxonomy = config.taxonomy ?? defaultTaxonomyParsed();
-  const slugs = new Set(taxonomy.topics.map((t) => t.slug));
+  const base = config.taxonomy ?? defaultTaxonomyParsed();
+  const slugs = new Set(base.topics.map((t) => t.slug));
+  config.extraTopics.forEach((t, i) => {
+    if (slugs.has(t.slug)) throw new ConfigError(`${where}: extraTopics.${i}.slug = ${JSON.stringify(t.slug)}: the taxonomy already has this topic`, `extraTopics.${i}.slug`);
+    slugs.add(t.slug);
+  });
   const ids = new Set<string>();
   config.sources.forEach((s, i) => {
     if (ids.has(s.id)) throw new ConfigError(`${where}: sources.${i}.id = ${JSON.stringify(s.id)}: duplicate source id`, `sources.${i}.id`);
@@ -179,6 +186,12 @@ export function parseOwnerConfig(raw: unknown, where = 'config'): OwnerConfig {
     }
   });
   return config;
+}
+
+/** The taxonomy in use: the owner's or the default one, plus the owner's extra topics. */
+export function taxonomyOf(owner: OwnerConfig): Taxonomy {
+  const base = owner.taxonomy ?? defaultTaxonomyParsed();
+  return owner.extraTopics.length ? { ...base, topics: [...base.topics, ...owner.extraTopics] } : base;
 }
 
 let cachedDefaultTaxonomy: Taxonomy | undefined;
@@ -201,7 +214,7 @@ export function resolveConfig(rawOwner: unknown, env: Env, where = 'config', bas
   const siteUrl = (e[ENV.siteUrl] ?? owner.site.url ?? `http://127.0.0.1:${port}/`).replace(/\/?$/, '/');
   return {
     owner,
-    taxonomy: owner.taxonomy ?? defaultTaxonomyParsed(),
+    taxonomy: taxonomyOf(owner),
     baseDir,
     region: e[ENV.region],
     siteUrl,

@@ -9,7 +9,7 @@ import { ConfigError, processEnv, subscribe, subscribeRequestSchema, type AppCon
 import { renderAlreadySubscribedEmail, renderConfirmationEmail } from '@paperboy/mail';
 import { startGateway } from './gateway.js';
 import { terminalProgress } from './progress.js';
-import { digest, ingest, openLocal, publish, runPipeline, type LocalContext, type PipelineSummary } from './runner.js';
+import { digest, explainTags, ingest, openLocal, publish, retag, runPipeline, type LocalContext, type PipelineSummary } from './runner.js';
 
 // The project runs on Node 20 locally (Lambda runs 22); the SDK's advance notice about Node 22 is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -27,6 +27,8 @@ commands:
                                subscribe an address (a confirmation email is sent)
   unsubscribe EMAIL            unsubscribe an address
   status                       what is stored and what the last runs did
+  tag --explain QUERY          which tagging rules fire for a paper (id, title or part of it)
+  retag                        re-tag stored papers after a taxonomy change, then publish
 
 environment: PAPERBOY_CONFIG (config file, default ./paperboy.config.json),
              PAPERBOY_DATA_DIR (default .paperboy), PORT (default 8787)`;
@@ -91,6 +93,7 @@ async function main(argv: string[]): Promise<void> {
       file: { type: 'string' },
       topics: { type: 'string' },
       frequency: { type: 'string' },
+      explain: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -203,6 +206,26 @@ async function main(argv: string[]): Promise<void> {
         for (const kind of ['ingest', 'publish']) {
           const run = await ctx.rt.runs.latest(kind);
           console.log(`last ${kind.padEnd(8)}${run ? `${run.finishedAt} ${JSON.stringify(run.counts)}${run.errors.length ? ` errors: ${run.errors.join('; ')}` : ''}` : 'never'}`);
+        }
+      });
+      return;
+    }
+    case 'tag': {
+      const query = rest.join(' ');
+      if (!values.explain || !query) fail('usage: paperboy tag --explain <paper id, title or part of a title>', 2);
+      await withLocal(async (ctx) => console.log(await explainTags(ctx, query)));
+      return;
+    }
+    case 'retag': {
+      await withLocal(async (ctx) => {
+        const r = await retag(ctx, terminalProgress());
+        const diff = (m: Record<string, number>, sign: string) => Object.entries(m).map(([k, v]) => `${sign}${v} ${k}`);
+        console.log(`retag: ${r.scanned} papers, ${r.changed} changed, ${r.unchanged} unchanged${r.conflicts ? `, ${r.conflicts} changed meanwhile (run again)` : ''}`);
+        const changes = [...diff(r.gained, '+'), ...diff(r.lost, '-')];
+        if (changes.length) console.log(`  ${changes.join(', ')}`);
+        if (r.changed > 0) {
+          const p = await publish(ctx);
+          console.log(`publish: ${p.uploaded} of ${p.objects} objects uploaded`);
         }
       });
       return;

@@ -9,7 +9,20 @@ import type { SQSEvent } from 'aws-lambda';
 import { CreateBucketCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureTable } from '@paperboy/aws';
-import { loadConfig, newSubscriberId, type AppConfig, type DigestJob, type DigestOutcome, type JobQueue } from '@paperboy/core';
+import {
+  formatExplanation,
+  loadConfig,
+  newSubscriberId,
+  normaliseTitle,
+  retagPapers,
+  titleFingerprint,
+  type AppConfig,
+  type DigestJob,
+  type DigestOutcome,
+  type JobQueue,
+  type Paper,
+  type RetagCounts,
+} from '@paperboy/core';
 import { buildRuntime, type Runtime } from '../../../functions/commons/runtime.js';
 import { makeHandler as makeIngest, type IngestResult } from '../../../functions/ingest/index.js';
 import { makeHandler as makePublish } from '../../../functions/publish/index.js';
@@ -159,4 +172,40 @@ export async function runPipeline(ctx: LocalContext, progress?: Progress): Promi
   const demoSubscriber = await ensureDemoSubscriber(ctx);
   const digested = await digest(ctx);
   return { ingest: ingested, publish: published, demoSubscriber, digest: digested };
+}
+
+/** Re-tags every stored paper with the configured taxonomy; writes only papers whose tags changed. */
+export async function retag(ctx: LocalContext, progress?: Progress): Promise<RetagCounts> {
+  return retagPapers({
+    papers: ctx.rt.papers,
+    tagger: await ctx.rt.tagger(),
+    clock: ctx.rt.clock,
+    onProgress: (done) => progress?.update('retag', done, done),
+  });
+}
+
+/** Finds a stored paper by id, exact title, or a unique part of its title. */
+export async function findPaper(ctx: LocalContext, query: string): Promise<Paper | Paper[] | undefined> {
+  const direct = (await ctx.rt.papers.get(query.trim())) ?? (await ctx.rt.papers.get(titleFingerprint(query)));
+  if (direct) return direct;
+  const needle = normaliseTitle(query);
+  if (!needle) return undefined;
+  const matches: Paper[] = [];
+  for await (const p of ctx.rt.papers.scanAll()) if (normaliseTitle(p.title).includes(needle)) matches.push(p);
+  return matches.length === 1 ? matches[0] : matches.length ? matches : undefined;
+}
+
+/**
+ * Why a paper has its tags: every rule that fired, with its score. A query that matches no stored paper
+ * is explained as the title of a new paper, so the owner can try rules before any paper arrives.
+ */
+export async function explainTags(ctx: LocalContext, query: string): Promise<string> {
+  const tagger = await ctx.rt.tagger();
+  const found = await findPaper(ctx, query);
+  if (Array.isArray(found)) {
+    return [`${found.length} stored papers match ${JSON.stringify(query)}; be more specific:`, ...found.slice(0, 10).map((p) => `  ${p.id}  ${p.title}`)].join('\n');
+  }
+  const paper = found ?? { title: query, abstract: '', categories: [], keywords: [] };
+  const header = found ? `${found.id}: ${found.title}\nstored tags: ${found.tags.join(', ') || '(none)'}` : `not a stored paper; explaining the title ${JSON.stringify(query)}`;
+  return `${header}\n${formatExplanation(tagger.tag(paper))}`;
 }
