@@ -135,7 +135,7 @@ export async function loadSource(source: SourceConfig, ctx: SourceContext): Prom
         const res = await fetchWithRetry(url, { ...common, accept: 'application/atom+xml', pacer });
         checkResponse(res, source.id, 'xml', true);
         const page = parseArxivApi(res.body, { source: source.id, status: res.status });
-        total = page.total;
+        if (start === 0) total = page.total;
         all.papers.push(...page.papers);
         all.skipped.push(...page.skipped);
         all.fetched += page.papers.length + page.skipped.length;

@@ -37,24 +37,29 @@ const richer = (a: string | undefined, b: string | undefined) => ((b?.length ?? 
 export function mergePaper(previous: Paper | undefined, input: PaperInput, tags: string[], now: string): Paper {
   const { source, updateOnly, ...fields } = input;
   void updateOnly;
-  // A newer version's abstract replaces the stored one (when it has one); otherwise the richer one is kept.
-  const newerVersion = (fields.version ?? 0) > (previous?.version ?? 0) && previous?.version !== undefined;
+  // Merge rules that converge: re-running the same inputs, in any order, changes nothing the second time.
+  // A strictly newer arXiv version is authoritative; otherwise what is stored stays and the input only fills gaps.
+  const newer = previous !== undefined && fields.version !== undefined && fields.version > (previous.version ?? 0);
+  const pick = <T,>(stored: T | undefined, incoming: T | undefined, has: (v: T | undefined) => boolean): T | undefined =>
+    newer ? (has(incoming) ? incoming : stored) : has(stored) ? stored : incoming;
+  const nonEmpty = (v: { length: number } | undefined) => (v?.length ?? 0) > 0;
   const base: Omit<Paper, 'contentHash'> = previous
     ? {
         ...previous,
         arxivId: previous.arxivId ?? fields.arxivId,
         version: Math.max(previous.version ?? 0, fields.version ?? 0) || undefined,
-        title: fields.title || previous.title,
-        abstract: (newerVersion && fields.abstract ? fields.abstract : richer(previous.abstract, fields.abstract)) ?? '',
-        authors: fields.authors.length ? fields.authors : previous.authors,
+        title: pick(previous.title, fields.title, nonEmpty) ?? '',
+        // Without versions on both sides, the richer abstract wins (a thinner record never blanks a richer one).
+        abstract: (newer || previous.version !== undefined ? pick(previous.abstract, fields.abstract, nonEmpty) : richer(previous.abstract, fields.abstract)) ?? '',
+        authors: pick(previous.authors, fields.authors, nonEmpty) ?? [],
         listedOn: previous.listedOn < fields.listedOn ? previous.listedOn : fields.listedOn,
-        links: { ...previous.links, ...definedOnly(fields.links) },
-        categories: fields.categories.length ? fields.categories : previous.categories,
+        links: newer ? { ...previous.links, ...definedOnly(fields.links) } : { ...definedOnly(fields.links), ...previous.links },
+        categories: pick(previous.categories, fields.categories, nonEmpty) ?? [],
         keywords: fields.keywords.length ? fields.keywords : previous.keywords,
         upvotes: fields.upvotes ?? previous.upvotes,
-        primaryCategory: fields.primaryCategory ?? previous.primaryCategory,
-        comments: richer(previous.comments, fields.comments),
-        journalRef: richer(previous.journalRef, fields.journalRef),
+        primaryCategory: pick(previous.primaryCategory, fields.primaryCategory, nonEmpty),
+        comments: pick(previous.comments, fields.comments, nonEmpty),
+        journalRef: pick(previous.journalRef, fields.journalRef, nonEmpty),
         tags,
         sources: [...new Set([...previous.sources, source])].sort(),
         updatedAt: previous.updatedAt,
