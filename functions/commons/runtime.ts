@@ -7,6 +7,7 @@ import {
   DynamoDigestLedger,
   DynamoPaperRepository,
   DynamoRunLog,
+  DynamoSourceStateRepository,
   DynamoSubscriberRepository,
   S3ObjectStore,
   SesMailer,
@@ -30,6 +31,8 @@ export interface Runtime {
   subscribers: DynamoSubscriberRepository;
   ledger: DynamoDigestLedger;
   runs: DynamoRunLog;
+  /** Conditional GET validators per source. */
+  sourceStates: DynamoSourceStateRepository;
   objects: S3ObjectStore;
   mailer: SesMailer;
   /** The tagger for the configured taxonomy, with example ids resolved from the store (built once). */
@@ -54,6 +57,7 @@ export function buildRuntime(config: AppConfig, overrides: Partial<Runtime> = {}
     subscribers: new DynamoSubscriberRepository(clients.dynamo, table),
     ledger: new DynamoDigestLedger(clients.dynamo, table),
     runs: new DynamoRunLog(clients.dynamo, table),
+    sourceStates: new DynamoSourceStateRepository(clients.dynamo, table),
     objects: new S3ObjectStore(clients.s3, config.bucketName),
     mailer: new SesMailer(clients.ses, config.owner.mail.from, config.sesConfigurationSet, config.owner.mail.replyTo),
     tagger: () =>

@@ -9,10 +9,13 @@
  *   EMAIL#<sha256>    / EMAIL            uniqueness guard for an address
  *   CONFIRM#<sha256>  / CONFIRM          pending confirm token (hash only)
  *   RUN#<kind>        / <startedAt>      run records
+ *   ALIAS#<t-fingerprint> / ALIAS        title fingerprint -> arXiv id of a paper stored under its arXiv id
+ *   SOURCE#<id>       / STATE            per-source conditional GET validators (ETag, Last-Modified)
  */
 import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
+  BatchWriteCommand,
   DeleteCommand,
   GetCommand,
   PutCommand,
@@ -25,12 +28,15 @@ import {
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   sha256,
+  titleFingerprint,
   type DigestLedger,
   type Frequency,
   type Paper,
   type PaperRepository,
   type RunLog,
   type RunRecord,
+  type SourceState,
+  type SourceStateRepository,
   type Subscriber,
   type SubscriberRepository,
 } from '@paperboy/core';
@@ -75,27 +81,35 @@ export class DynamoPaperRepository implements PaperRepository {
     return stripKeys<Paper>(out.Item);
   }
 
+  async findByTitleKey(fingerprint: string): Promise<Paper | undefined> {
+    const own = await this.get(fingerprint);
+    if (own) return own;
+    const alias = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { PK: `ALIAS#${fingerprint}`, SK: 'ALIAS' } }));
+    return alias.Item ? this.get(String(alias.Item.paperId)) : undefined;
+  }
+
   async put(paper: Paper, previous: Paper | undefined): Promise<boolean> {
-    // Memberships first, paper last: if we stop in between, the paper still looks unchanged-or-new
-    // to the next run, which then writes the same memberships again.
+    // Memberships (and the title alias) first, in one batch, paper last: if we stop in between, the paper
+    // still looks unchanged-or-new to the next run, which then writes the same items again.
     const oldTags = new Set(previous?.tags ?? []);
     const newTags = new Set(paper.tags);
     const moved = previous && previous.listedOn !== paper.listedOn;
+    const requests: Item[] = [];
     for (const slug of paper.tags) {
       if (!oldTags.has(slug) || moved) {
-        await this.doc.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: { PK: `TAG#${slug}`, SK: `${paper.listedOn}#${paper.id}`, type: 'membership', paperId: paper.id },
-          }),
-        );
+        requests.push({ PutRequest: { Item: { PK: `TAG#${slug}`, SK: `${paper.listedOn}#${paper.id}`, type: 'membership', paperId: paper.id } } });
       }
     }
     for (const slug of oldTags) {
       if (!newTags.has(slug) || moved) {
-        await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: { PK: `TAG#${slug}`, SK: `${previous!.listedOn}#${paper.id}` } }));
+        requests.push({ DeleteRequest: { Key: { PK: `TAG#${slug}`, SK: `${previous!.listedOn}#${paper.id}` } } });
       }
     }
+    if (!previous && paper.arxivId && paper.id === paper.arxivId) {
+      // Lets a later record that only knows the title (a page snapshot) find this paper.
+      requests.push({ PutRequest: { Item: { PK: `ALIAS#${titleFingerprint(paper.title)}`, SK: 'ALIAS', type: 'alias', paperId: paper.id } } });
+    }
+    await this.batchWrite(requests);
     try {
       await this.doc.send(
         new PutCommand({
@@ -117,6 +131,19 @@ export class DynamoPaperRepository implements PaperRepository {
     } catch (err) {
       if (isConditionFailure(err)) return false;
       throw err;
+    }
+  }
+
+  /** BatchWriteItem in groups of 25, retrying UnprocessedItems with backoff until all are written. */
+  async batchWrite(requests: Item[], maxAttempts = 8): Promise<void> {
+    for (let i = 0; i < requests.length; i += 25) {
+      let pending: Item[] | undefined = requests.slice(i, i + 25);
+      for (let attempt = 0; pending && pending.length > 0; attempt++) {
+        if (attempt >= maxAttempts) throw new Error(`DynamoDB left ${pending.length} write(s) unprocessed after ${maxAttempts} attempts`);
+        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** attempt) * (0.5 + Math.random() / 2)));
+        const out = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending as never } }));
+        pending = out.UnprocessedItems?.[this.tableName] as Item[] | undefined;
+      }
     }
   }
 
@@ -376,6 +403,22 @@ export class DynamoDigestLedger implements DigestLedger {
       ExpressionAttributeValues: { ':p': `SUB#${subscriberId}`, ':d': 'DIGEST#' },
     });
     return new Set(items.flatMap((i) => (i.paperIds as string[] | undefined) ?? []));
+  }
+}
+
+export class DynamoSourceStateRepository implements SourceStateRepository {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(sourceId: string): Promise<SourceState | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { PK: `SOURCE#${sourceId}`, SK: 'STATE' } }));
+    return stripKeys<SourceState>(out.Item);
+  }
+
+  async put(sourceId: string, state: SourceState): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { PK: `SOURCE#${sourceId}`, SK: 'STATE', type: 'source', ...state } }));
   }
 }
 

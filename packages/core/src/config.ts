@@ -28,6 +28,18 @@ const httpUrl = z
   .url()
   .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL');
 
+const sourceCommon = {
+  id: slug,
+  name: z.string().min(1).optional(),
+  enabled: z.boolean().default(true),
+  /** Per-request timeout for fetching this source. */
+  timeoutMs: z.number().int().min(1000).max(120_000).default(30_000),
+  /** Retries after the first attempt (network errors, 5xx, 429). */
+  retries: z.number().int().min(0).max(10).default(3),
+};
+const dayString = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day like 2026-11-26');
+const arxivCategory = z.string().regex(/^[a-z-]+(\.[A-Za-z-]+)?$/, 'must be an arXiv category like "cs.LG"');
+
 const sourceSchema = z.discriminatedUnion('kind', [
   z.object({
     id: slug,
@@ -38,6 +50,39 @@ const sourceSchema = z.discriminatedUnion('kind', [
     /** The day the page lists; the page itself names no year, so by default the day it is first ingested. */
     listedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day like 2026-11-26').optional(),
     enabled: z.boolean().default(true),
+  }),
+  z.object({
+    ...sourceCommon,
+    kind: z.literal('hf-daily'),
+    /** The Hugging Face Daily Papers API. */
+    url: httpUrl.default('https://huggingface.co/api/daily_papers'),
+    /** A fixed day to fetch (backfills); by default today in the schedule's time zone. */
+    date: dayString.optional(),
+  }),
+  z.object({
+    ...sourceCommon,
+    kind: z.literal('arxiv-api'),
+    url: httpUrl.default('https://export.arxiv.org/api/query'),
+    /** An arXiv API search_query, e.g. "cat:cs.LG AND abs:diffusion". */
+    query: z.string().min(1).max(1000),
+    maxResults: z.number().int().min(1).max(10_000).default(100),
+    pageSize: z.number().int().min(1).max(2000).default(100),
+    /** arXiv asks for at least 3 s between calls. */
+    minIntervalMs: z.number().int().min(3000).default(3000),
+  }),
+  z.object({
+    ...sourceCommon,
+    kind: z.literal('arxiv-rss'),
+    url: httpUrl.default('https://rss.arxiv.org/rss/'),
+    categories: z.array(arxivCategory).min(1, 'must list at least one category'),
+    /** Announce types that count as new papers; the others only update papers already stored. */
+    announceTypes: z.array(z.enum(['new', 'cross', 'replace', 'replace-cross'])).min(1).default(['new', 'cross']),
+  }),
+  z.object({
+    ...sourceCommon,
+    kind: z.literal('feed'),
+    /** Any RSS 2.0, Atom or JSON Feed URL. */
+    url: httpUrl,
   }),
 ]);
 export type SourceConfig = z.infer<typeof sourceSchema>;

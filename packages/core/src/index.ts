@@ -1,6 +1,7 @@
 export * from './env-names.js';
 export * from './config.js';
 export * from './model.js';
+export * from './paper-schema.js';
 export * from './ports.js';
 export * from './taxonomy.js';
 export * from './tagger.js';

@@ -1,8 +1,15 @@
 /** Ports: what the use cases need from the outside world. Adapters live in @paperboy/aws. */
-import type { EmailMessage, Frequency, Paper, RunRecord, SiteObject, Subscriber } from './model.js';
+import type { EmailMessage, Frequency, Paper, RunRecord, SiteObject, SourceState, Subscriber } from './model.js';
 
 export interface PaperRepository {
   get(id: string): Promise<Paper | undefined>;
+  /** Papers by id (batched reads), in the order given; missing ids are left out. */
+  getMany(ids: string[]): Promise<Paper[]>;
+  /**
+   * The paper stored under a title fingerprint (`t-...`): the fingerprint-keyed record itself, or the
+   * arXiv-keyed record that an alias points to. Lets a snapshot record and an arXiv record meet.
+   */
+  findByTitleKey(fingerprint: string): Promise<Paper | undefined>;
   /**
    * Writes the paper and its topic memberships. Conditional on `previous` still being what is stored
    * (absent, or the same content hash), so concurrent or repeated runs never clobber each other;
@@ -47,6 +54,12 @@ export interface DigestLedger {
 export interface RunLog {
   record(run: RunRecord): Promise<void>;
   latest(kind: string): Promise<RunRecord | undefined>;
+}
+
+/** Per-source memory between runs: the conditional GET validators. */
+export interface SourceStateRepository {
+  get(sourceId: string): Promise<SourceState | undefined>;
+  put(sourceId: string, state: SourceState): Promise<void>;
 }
 
 export interface ObjectStore {

@@ -5,7 +5,9 @@
  */
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { ConfigError, processEnv, subscribe, subscribeRequestSchema, type AppConfig } from '@paperboy/core';
+import { readFile } from 'node:fs/promises';
+import { ConfigError, processEnv, subscribe, subscribeRequestSchema, type AppConfig, type SourceConfig } from '@paperboy/core';
+import type { IngestEvent } from '../../../functions/ingest/index.js';
 import { renderAlreadySubscribedEmail, renderConfirmationEmail } from '@paperboy/mail';
 import { startGateway } from './gateway.js';
 import { terminalProgress } from './progress.js';
@@ -20,7 +22,12 @@ commands:
   start [--once] [--port N]    run the whole pipeline once on the bundled data, then serve
                                http://127.0.0.1:8787/ (site, feeds, /api/*, /_local/mail/)
   ingest [--source ID]         fetch and store the configured sources (or one of them)
-  ingest --file PATH           ingest a saved Daily Papers page
+  ingest --source hf [--date D]                 Hugging Face Daily Papers for a day
+  ingest --source arxiv --query Q [--max N]     arXiv API search
+  ingest --source arxiv-rss --categories a+b    arXiv RSS announcements
+  ingest --source feed --url URL                any RSS 2.0, Atom or JSON Feed
+         [--file PATH]         read a saved document instead (format detected when no --source)
+         [--from D --to D]     backfill days (hf, arxiv)
   publish                      render feeds and pages, upload what changed
   digest                       send the digests that are due
   subscribe EMAIL --topics a,b [--frequency daily|weekly]
@@ -82,6 +89,62 @@ async function withLocal<T>(fn: (ctx: LocalContext) => Promise<T>, port?: number
   }
 }
 
+/**
+ * `ingest` options -> the sources to run: a configured source by id, or an ad-hoc one by kind
+ * (hf, arxiv, arxiv-rss, feed). `--file` reads a saved document; without `--source` its format is detected.
+ */
+async function ingestEventFromArgs(config: AppConfig, v: Record<string, string | boolean | undefined>): Promise<IngestEvent> {
+  const str = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
+  const day = (k: string) => {
+    const d = str(k);
+    if (d !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(d)) fail(`--${k} ${JSON.stringify(d)}: must be a day like 2026-11-26`, 2);
+    return d;
+  };
+  const file = str('file') ? resolve(str('file')!) : undefined;
+  const event: IngestEvent = { ...(file ? { file } : {}), ...(day('from') ? { from: day('from') } : {}), ...(day('to') ? { to: day('to') } : {}) };
+  let source = str('source');
+  if (!source && file) {
+    const { detectFormat } = await import('@paperboy/sources');
+    source = { 'hf-daily': 'hf', 'arxiv-api': 'arxiv', 'arxiv-rss': 'arxiv-rss', feed: 'feed', snapshot: 'snapshot' }[detectFormat(await readFile(file, 'utf8'))];
+    console.log(`${file}: detected ${source}`);
+  }
+  if (!source) return event;
+  const configured = config.owner.sources.find((s) => s.id === source);
+  const common = { enabled: true, timeoutMs: 30_000, retries: 3 };
+  let adhoc: SourceConfig | undefined;
+  const max = str('max') === undefined ? undefined : Number(str('max'));
+  if (max !== undefined && !(Number.isInteger(max) && max > 0 && max <= 10_000)) fail(`--max ${JSON.stringify(str('max'))}: must be a whole number from 1 to 10000`, 2);
+  if (configured) {
+    adhoc = {
+      ...configured,
+      ...(configured.kind === 'hf-daily' && day('date') ? { date: day('date') } : {}),
+      ...(configured.kind === 'arxiv-api' && str('query') ? { query: str('query')! } : {}),
+      ...(configured.kind === 'arxiv-api' && max ? { maxResults: max } : {}),
+      enabled: true,
+    } as SourceConfig;
+  } else if (source === 'hf') {
+    adhoc = { id: 'hf', kind: 'hf-daily', url: 'https://huggingface.co/api/daily_papers', ...(day('date') ? { date: day('date') } : {}), ...common };
+  } else if (source === 'arxiv') {
+    if (!str('query') && !file) fail('--source arxiv needs --query, e.g. --query "cat:cs.LG"', 2);
+    adhoc = { id: 'arxiv', kind: 'arxiv-api', url: 'https://export.arxiv.org/api/query', query: str('query') ?? 'file', maxResults: max ?? 100, pageSize: 100, minIntervalMs: 3000, ...common };
+  } else if (source === 'arxiv-rss') {
+    if (!str('categories') && !file) fail('--source arxiv-rss needs --categories, e.g. --categories cs.LG+cs.CL', 2);
+    adhoc = { id: 'arxiv-rss', kind: 'arxiv-rss', url: 'https://rss.arxiv.org/rss/', categories: (str('categories') ?? 'cs.LG').split(/[+,]/).filter(Boolean), announceTypes: ['new', 'cross'], ...common };
+  } else if (source === 'feed') {
+    if (!str('url') && !file) fail('--source feed needs --url', 2);
+    adhoc = { id: 'feed', kind: 'feed', url: str('url') ?? 'https://example.invalid/', ...common };
+  } else if (source === 'snapshot' && file) {
+    adhoc = { id: 'file', kind: 'snapshot', path: file, enabled: true };
+  }
+  if (!adhoc) fail(`--source ${JSON.stringify(source)}: no configured source has that id, and it is not one of hf, arxiv, arxiv-rss, feed`, 2);
+  // Validate an ad-hoc source like the config file would (URLs, categories, ...).
+  const { ownerConfigSchema } = await import('@paperboy/core');
+  const checked = ownerConfigSchema.shape.sources.safeParse([adhoc]);
+  if (!checked.success) fail(`--source ${source}: ${checked.error.issues[0]!.path.slice(1).join('.')}: ${checked.error.issues[0]!.message}`, 2);
+  config.owner.sources = [...config.owner.sources.filter((s) => s.id !== adhoc.id), checked.data[0]!];
+  return { ...event, sources: [adhoc.id] };
+}
+
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -91,6 +154,13 @@ async function main(argv: string[]): Promise<void> {
       port: { type: 'string' },
       source: { type: 'string' },
       file: { type: 'string' },
+      date: { type: 'string' },
+      query: { type: 'string' },
+      max: { type: 'string' },
+      categories: { type: 'string' },
+      url: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
       topics: { type: 'string' },
       frequency: { type: 'string' },
       explain: { type: 'boolean', default: false },
@@ -126,15 +196,13 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'ingest': {
       await withLocal(async (ctx) => {
-        if (values.file) {
-          // A saved file becomes a one-off snapshot source.
-          ctx.rt.config.owner.sources = [{ id: 'file', kind: 'snapshot', path: resolve(values.file), enabled: true }];
-        }
-        const result = await ingest(ctx, terminalProgress(), values.source ? { sources: [values.source] } : {});
+        const event = await ingestEventFromArgs(ctx.rt.config, values);
+        const result = await ingest(ctx, terminalProgress(), event);
         if (values.source && result.sources.length === 0) fail(`--source ${JSON.stringify(values.source)}: no enabled source has that id`, 2);
         for (const r of result.sources) {
           const c = r.counts;
-          console.log(`${r.source}: ${r.error ? `FAILED: ${r.error}` : `${c!.received} received, ${c!.new} new, ${c!.updated} updated, ${c!.unchanged} unchanged, ${r.skipped.length} skipped`}`);
+          console.log(`${r.source}: ${r.error ? `FAILED: ${r.error}` : `${r.fetched} fetched, ${c!.new} new, ${c!.updated} updated, ${c!.unchanged} unchanged, ${r.skipped.length} skipped${c!.ignored ? `, ${c!.ignored} replacements of unknown papers ignored` : ''}${r.health?.stale ? ', STALE' : ''}${r.health?.empty ? ', EMPTY' : ''}`}`);
+          for (const n of r.health?.notes ?? []) console.log(`  note: ${n}`);
           for (const k of r.skipped) console.log(`  skipped ${k.where}: ${k.reason}`);
         }
         if (result.totals.new + result.totals.updated > 0) {
@@ -206,6 +274,10 @@ async function main(argv: string[]): Promise<void> {
         for (const kind of ['ingest', 'publish']) {
           const run = await ctx.rt.runs.latest(kind);
           console.log(`last ${kind.padEnd(8)}${run ? `${run.finishedAt} ${JSON.stringify(run.counts)}${run.errors.length ? ` errors: ${run.errors.join('; ')}` : ''}` : 'never'}`);
+          for (const s of run?.sources ?? []) {
+            const flags = [s.error ? `FAILED: ${s.error}` : '', s.stale ? 'STALE' : '', s.empty ? 'EMPTY' : '', s.notModified ? 'not modified' : ''].filter(Boolean).join(', ');
+            console.log(`  source   ${s.source.padEnd(20)} ${s.fetched} fetched, ${s.new} new, ${s.updated} updated, ${s.unchanged} unchanged, ${s.skipped} skipped${flags ? ` (${flags})` : ''}`);
+          }
         }
       });
       return;
