@@ -1,14 +1,54 @@
-/** Lambda (SQS): send each queued digest exactly once; failed records go back to the queue alone. */
+/**
+ * Lambda (SQS): send each queued digest exactly once; failed records go back to the queue alone.
+ * Each invocation paces its sends to sendRatePerSecond / digestMaxConcurrency, the CDK app caps the
+ * concurrent invocations at digestMaxConcurrency, so together they stay within the SES send rate.
+ */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
-import { sendDigest, subscriberLinks, type DigestOutcome, type RenderDigestInput } from '@paperboy/core';
+import {
+  DigestInFlightError,
+  Pacer,
+  isThrottling,
+  perInvocationSendRate,
+  sendDigest,
+  subscriberLinks,
+  type DigestOutcome,
+  type Mailer,
+  type Paper,
+  type RenderDigestInput,
+  type RetryPolicy,
+} from '@paperboy/core';
 import { renderDigestEmail } from '@paperboy/mail';
 import { buildRuntime, type Runtime } from '../commons/runtime.js';
 import { lambdaConfig } from '../commons/lambda-config.js';
 
-const jobSchema = z.object({ subscriberId: z.string().min(1).max(64), period: z.string().regex(/^\d{4}-(\d{2}-\d{2}|W\d{2})$/) });
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const jobSchema = z.object({
+  subscriberId: z.string().min(1).max(64),
+  period: z.string().regex(/^\d{4}-(\d{2}-\d{2}|W\d{2})$/),
+  day: day.optional(),
+});
 
-export function makeHandler(rt: Runtime, extras: { onOutcome?: (outcome: DigestOutcome) => void } = {}) {
+export interface SendExtras {
+  onOutcome?: (outcome: DigestOutcome) => void;
+  /** Sends per second for this invocation; default perInvocationSendRate(digest.sendRatePerSecond). Infinity: no pacing. */
+  ratePerSecond?: number;
+  retry?: RetryPolicy;
+}
+
+export function makeHandler(rt: Runtime, extras: SendExtras = {}) {
+  const rate = extras.ratePerSecond ?? perInvocationSendRate(rt.config.owner.digest.sendRatePerSecond);
+  // One pacer per warm container: back-to-back invocations of the same container keep their spacing.
+  const pacer = Number.isFinite(rate) ? new Pacer(rate) : undefined;
+  const mailer: Mailer = pacer
+    ? {
+        send: async (m) => {
+          await pacer.take();
+          return rt.mailer.send(m);
+        },
+      }
+    : rt.mailer;
+
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
     const secret = await rt.secret();
     const { site, digest, schedule } = rt.config.owner;
@@ -23,26 +63,43 @@ export function makeHandler(rt: Runtime, extras: { onOutcome?: (outcome: DigestO
         period,
         ...subscriberLinks({ siteUrl: rt.config.siteUrl, secret }, subscriber.id),
       });
+    // The candidate papers of one window are the same for every job in the batch: read them once per invocation.
+    const windows = new Map<string, Promise<Paper[]>>();
+    const papers = {
+      listListedSince: (since: string) => {
+        let p = windows.get(since);
+        if (!p) {
+          p = rt.papers.listListedSince(since);
+          p.catch(() => windows.delete(since));
+          windows.set(since, p);
+        }
+        return p;
+      },
+    };
     const failures: { itemIdentifier: string }[] = [];
     for (const record of event.Records) {
       try {
         const job = jobSchema.parse(JSON.parse(record.body));
         const outcome = await sendDigest(job, {
           subscribers: rt.subscribers,
-          papers: rt.papers,
+          papers,
           ledger: rt.ledger,
-          mailer: rt.mailer,
+          mailer,
           clock: rt.clock,
           topics: rt.config.taxonomy.topics,
           settings: { ...digest, timezone: schedule.timezone },
           render,
+          retry: extras.retry,
+          onRejected: (j, err) => rt.logger.warn('digest rejected by SES', { subscriberId: j.subscriberId, period: j.period, error: String(err) }),
         });
         extras.onOutcome?.(outcome);
         rt.logger.info('digest', { subscriberId: job.subscriberId, period: job.period, outcome });
       } catch (err) {
         // A malformed job fails every retry and so ends in the dead-letter queue, where an alarm sees it.
+        // Throttling and an in-flight claim are retried by SQS after the visibility timeout (the claim was released).
         const malformed = err instanceof SyntaxError || err instanceof z.ZodError;
-        rt.logger.error(malformed ? 'malformed digest job' : 'digest failed', { messageId: record.messageId, error: String(err) });
+        const kind = malformed ? 'malformed digest job' : isThrottling(err) ? 'SES throttled; will retry' : err instanceof DigestInFlightError ? 'digest in flight; will retry' : 'digest failed';
+        rt.logger.error(kind, { messageId: record.messageId, error: String(err) });
         failures.push({ itemIdentifier: record.messageId });
       }
     }

@@ -11,3 +11,4 @@ export * from './use-cases/ingest-papers.js';
 export * from './use-cases/publish-site.js';
 export * from './use-cases/digests.js';
 export * from './use-cases/subscriptions.js';
+export * from './sending.js';

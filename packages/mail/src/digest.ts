@@ -161,6 +161,14 @@ function moreLines(input: DigestInput, siteUrl: string): MoreLine[] {
   return lines;
 }
 
+/** RFC 2919 List-Id: a phrase and a dot-atom identifier under the site's host, such as `"Papers" <digest.papers.example.com>`. */
+export function listId(siteTitle: string, siteUrl: string): string {
+  const host = new URL(siteUrl).hostname.toLowerCase().replace(/[^a-z0-9.-]/g, '') || 'localhost';
+  const phrase = oneLine(siteTitle).replace(/["\\]/g, '').slice(0, 60);
+  const id = `digest.${host}`.replace(/\.+$/, '');
+  return phrase ? `"${phrase} digest" <${id}>` : `<${id}>`;
+}
+
 export function renderDigestEmail(input: DigestInput): EmailMessage {
   const siteUrl = withSlash(requireUrl(input.site.url, 'site.url'));
   const unsubscribeUrl = requireUrl(input.unsubscribeUrl, 'unsubscribeUrl');
@@ -241,6 +249,7 @@ ${moreHtml}
     html,
     text,
     headers: {
+      'List-Id': listId(siteTitle, siteUrl),
       'List-Unsubscribe': `<${unsubscribePostUrl}>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
     },
