@@ -6,6 +6,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import {
   DynamoDigestLedger,
   DynamoPaperRepository,
+  DynamoRateLimiter,
   DynamoRunLog,
   DynamoSubscriberRepository,
   S3ObjectStore,
@@ -30,6 +31,7 @@ export interface Runtime {
   subscribers: DynamoSubscriberRepository;
   ledger: DynamoDigestLedger;
   runs: DynamoRunLog;
+  limiter: DynamoRateLimiter;
   objects: S3ObjectStore;
   mailer: SesMailer;
   tagger: Tagger;
@@ -50,6 +52,7 @@ export function buildRuntime(config: AppConfig, overrides: Partial<Runtime> = {}
     subscribers: new DynamoSubscriberRepository(clients.dynamo, table),
     ledger: new DynamoDigestLedger(clients.dynamo, table),
     runs: new DynamoRunLog(clients.dynamo, table),
+    limiter: new DynamoRateLimiter(clients.dynamo, table),
     objects: new S3ObjectStore(clients.s3, config.bucketName),
     mailer: new SesMailer(clients.ses, config.owner.mail.from, config.sesConfigurationSet, config.owner.mail.replyTo),
     tagger: buildTagger(config.taxonomy),

@@ -18,10 +18,16 @@ export function subscribeRequestSchema(topicSlugs: string[]) {
       .email('email must be an address like name@example.com')
       .transform((e) => e.toLowerCase()),
     topics: z
-      .array(z.string())
-      .min(1, 'choose at least one topic')
-      .max(topicSlugs.length)
-      .refine((ts) => ts.every((t) => topicSlugs.includes(t)), { message: 'topics: unknown topic' })
+      .array(z.string(), { error: 'topics must be a list of topic slugs' })
+      .min(1, 'topics: choose at least one topic')
+      .max(topicSlugs.length, 'topics: too many topics')
+      .superRefine((ts, ctx) => {
+        const unknown = ts.filter((t) => !topicSlugs.includes(t));
+        if (unknown.length) {
+          const shown = unknown.slice(0, 3).map((t) => JSON.stringify(t.slice(0, 40))).join(', ');
+          ctx.addIssue({ code: 'custom', message: `topics: unknown topic ${shown}; known topics are ${topicSlugs.join(', ')}` });
+        }
+      })
       .transform((ts) => [...new Set(ts)].sort()),
     frequency: z.enum(['daily', 'weekly'], { error: 'frequency must be "daily" or "weekly"' }).default('daily'),
   });
