@@ -84,7 +84,7 @@ describe('the whole journey', () => {
     expect(shown).toEqual(['j-vision', 'j-robot']);
     expect(digest.html).toContain('Paper j-vision &lt;b&gt;bold&lt;/b&gt;');
     expect(emlHeader(digest.eml, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
-    expect(emlHeader(digest.eml, 'List-Id')).toBe('"paperboy digest" <digest.papers.example.com>');
+    expect(emlHeader(digest.eml, 'List-Id')).toBe('paperboy digest <digest.papers.example.com>');
 
     // 5. one-click POST to the List-Unsubscribe URL taken from the header
     const target = /^<(https:\/\/[^>]+)>$/.exec(emlHeader(digest.eml, 'List-Unsubscribe')!)![1]!;

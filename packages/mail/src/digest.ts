@@ -161,12 +161,13 @@ function moreLines(input: DigestInput, siteUrl: string): MoreLine[] {
   return lines;
 }
 
-/** RFC 2919 List-Id: a phrase and a dot-atom identifier under the site's host, such as `"Papers" <digest.papers.example.com>`. */
+/** RFC 2919 List-Id: a phrase and a dot-atom identifier under the site's host, such as `paperboy digest <digest.papers.example.com>`. */
 export function listId(siteTitle: string, siteUrl: string): string {
   const host = new URL(siteUrl).hostname.toLowerCase().replace(/[^a-z0-9.-]/g, '') || 'localhost';
-  const phrase = oneLine(siteTitle).replace(/["\\]/g, '').slice(0, 60);
+  // Only atom characters in the phrase, so it needs neither quoting nor encoding.
+  const phrase = oneLine(siteTitle).replace(/[^A-Za-z0-9 !#$%&'*+/=?^_`{|}~-]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 60);
   const id = `digest.${host}`.replace(/\.+$/, '');
-  return phrase ? `"${phrase} digest" <${id}>` : `<${id}>`;
+  return phrase ? `${phrase} digest <${id}>` : `<${id}>`;
 }
 
 export function renderDigestEmail(input: DigestInput): EmailMessage {
