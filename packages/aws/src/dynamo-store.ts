@@ -407,14 +407,15 @@ export class DynamoDigestLedger implements DigestLedger {
     });
   }
 
-  async sentPaperIds(subscriberId: string): Promise<Set<string>> {
+  async sentPaperIds(subscriberId: string, exceptPeriod?: string): Promise<Set<string>> {
     const items = await queryAll(this.doc, {
       TableName: this.tableName,
       KeyConditionExpression: 'PK = :p AND begins_with(SK, :d)',
       ExpressionAttributeValues: { ':p': `SUB#${subscriberId}`, ':d': 'DIGEST#' },
     });
     // Papers of a rejected digest never reached the reader; papers of one in flight are counted, to be safe.
-    return new Set(items.flatMap((i) => (i.status === 'rejected' ? [] : ((i.paperIds as string[] | undefined) ?? []))));
+    const skip = exceptPeriod === undefined ? undefined : `DIGEST#${exceptPeriod}`;
+    return new Set(items.flatMap((i) => (i.status === 'rejected' || i.SK === skip ? [] : ((i.paperIds as string[] | undefined) ?? []))));
   }
 }
 

@@ -50,8 +50,11 @@ export interface DigestLedger {
   markRejected(subscriberId: string, period: string, reason: string, now: string): Promise<void>;
   /** Releases a claim whose send failed, so a retry can send it. */
   release(subscriberId: string, period: string): Promise<void>;
-  /** Ids of papers already sent to the subscriber. */
-  sentPaperIds(subscriberId: string): Promise<Set<string>>;
+  /**
+   * Ids of papers already sent (or being sent) to the subscriber, leaving out the digest of `exceptPeriod`:
+   * the period being sent must not count its own crashed claim as sent, or the retry would find nothing new.
+   */
+  sentPaperIds(subscriberId: string, exceptPeriod?: string): Promise<Set<string>>;
 }
 
 export interface RunLog {

@@ -122,7 +122,7 @@ export async function sendDigest(job: DigestJob, deps: SendDigestDeps): Promise<
   const selection = selectDigestPapers({
     subscriber,
     candidates,
-    alreadySent: await deps.ledger.sentPaperIds(subscriber.id),
+    alreadySent: await deps.ledger.sentPaperIds(subscriber.id, job.period),
     maxPapers: deps.settings.maxPapers,
   });
   if (selection.papers.length === 0 && !deps.settings.sendWhenEmpty) return 'empty';
