@@ -13,8 +13,8 @@ import {
   sendDigest,
   subscriberLinks,
   type DigestOutcome,
+  cachedCandidates,
   type Mailer,
-  type Paper,
   type RenderDigestInput,
   type RetryPolicy,
 } from '@paperboy/core';
@@ -34,6 +34,8 @@ export interface SendExtras {
   /** Sends per second for this invocation; default perInvocationSendRate(digest.sendRatePerSecond). Infinity: no pacing. */
   ratePerSecond?: number;
   retry?: RetryPolicy;
+  /** How long a container reuses the papers it read (default 60 s). */
+  candidatesTtlMs?: number;
 }
 
 export function makeHandler(rt: Runtime, extras: SendExtras = {}) {
@@ -49,6 +51,9 @@ export function makeHandler(rt: Runtime, extras: SendExtras = {}) {
       }
     : rt.mailer;
 
+  // The window's papers are the same for every job: read them at most once a minute per warm container.
+  const candidates = cachedCandidates(rt.papers, rt.clock, extras.candidatesTtlMs ?? 60_000);
+
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
     const secret = await rt.secret();
     const { site, digest, schedule } = rt.config.owner;
@@ -63,26 +68,14 @@ export function makeHandler(rt: Runtime, extras: SendExtras = {}) {
         period,
         ...subscriberLinks({ siteUrl: rt.config.siteUrl, secret }, subscriber.id),
       });
-    // The candidate papers of one window are the same for every job in the batch: read them once per invocation.
-    const windows = new Map<string, Promise<Paper[]>>();
-    const papers = {
-      listListedSince: (since: string) => {
-        let p = windows.get(since);
-        if (!p) {
-          p = rt.papers.listListedSince(since);
-          p.catch(() => windows.delete(since));
-          windows.set(since, p);
-        }
-        return p;
-      },
-    };
     const failures: { itemIdentifier: string }[] = [];
     for (const record of event.Records) {
       try {
         const job = jobSchema.parse(JSON.parse(record.body));
         const outcome = await sendDigest(job, {
           subscribers: rt.subscribers,
-          papers,
+          papers: rt.papers,
+          candidates,
           ledger: rt.ledger,
           mailer,
           clock: rt.clock,

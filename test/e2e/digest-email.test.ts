@@ -81,9 +81,9 @@ async function render(width: number, name: string) {
   const layout = await page.evaluate(() => {
     const doc = document.documentElement;
     const card = document.querySelectorAll('table')[1]!.getBoundingClientRect();
-    const titles = [...document.querySelectorAll('h2 a')].map((a) => ({ text: a.textContent, width: a.getBoundingClientRect().width, right: a.getBoundingClientRect().right }));
-    const smallest = Math.min(...[...document.querySelectorAll('p, a, span, h1, h2')].filter((e) => (e as HTMLElement).offsetParent !== null).map((e) => parseFloat(getComputedStyle(e).fontSize)));
-    const links = [...document.querySelectorAll('a')].map((a) => ({ text: a.textContent?.trim(), href: a.getAttribute('href') }));
+    const titles = Array.from(document.querySelectorAll('h2 a')).map((a) => ({ text: a.textContent, width: a.getBoundingClientRect().width, right: a.getBoundingClientRect().right }));
+    const smallest = Math.min(...Array.from(document.querySelectorAll('p, a, span, h1, h2')).filter((e) => (e as HTMLElement).offsetParent !== null).map((e) => parseFloat(getComputedStyle(e).fontSize)));
+    const links = Array.from(document.querySelectorAll('a')).map((a) => ({ text: a.textContent?.trim(), href: a.getAttribute('href') }));
     const h1 = document.querySelector('h1 span');
     const heading = h1 && h1.getClientRects().length === 1 ? h1.textContent : '(date broken over lines)';
     return { heading, scrollWidth: doc.scrollWidth, innerWidth: window.innerWidth, cardWidth: card.width, cardLeft: card.left, titles, smallest, links, scripts: document.querySelectorAll('script').length };

@@ -92,9 +92,32 @@ export interface RenderDigestInput {
   period: string;
 }
 
+/** Papers listed since a day, and when they were read (the next digest counts papers first seen after that). */
+export type CandidateSource = (sinceDay: string) => Promise<{ papers: Paper[]; readAt: string }>;
+
+/**
+ * Reads the window's papers at most once per `ttlMs` (one warm sender container serves many jobs).
+ * Safe because each digest records the time the papers were read, not the time it was sent: a paper
+ * stored after the read is picked up by the next digest, and the ledger keeps anything from going twice.
+ */
+export function cachedCandidates(papers: Pick<PaperRepository, 'listListedSince'>, clock: Clock, ttlMs = 60_000): CandidateSource {
+  const cache = new Map<string, { at: number; value: Promise<{ papers: Paper[]; readAt: string }> }>();
+  return (sinceDay) => {
+    const now = clock.now();
+    const hit = cache.get(sinceDay);
+    if (hit && now.getTime() - hit.at < ttlMs && now.getTime() >= hit.at) return hit.value;
+    const value = papers.listListedSince(sinceDay).then((list) => ({ papers: list, readAt: now.toISOString() }));
+    value.catch(() => cache.delete(sinceDay));
+    cache.set(sinceDay, { at: now.getTime(), value });
+    return value;
+  };
+}
+
 export interface SendDigestDeps {
   subscribers: SubscriberRepository;
   papers: Pick<PaperRepository, 'listListedSince'>;
+  /** Where candidate papers come from (default: read from `papers` for each job). */
+  candidates?: CandidateSource;
   ledger: DigestLedger;
   mailer: Mailer;
   clock: Clock;
@@ -118,7 +141,10 @@ export async function sendDigest(job: DigestJob, deps: SendDigestDeps): Promise<
   if (!subscriber || subscriber.status !== 'active') return 'inactive';
   const now = deps.clock.now();
   const day = job.day ?? dayInZone(now, deps.settings.timezone);
-  const candidates = await deps.papers.listListedSince(addDays(day, -deps.settings.windowDays));
+  const since = addDays(day, -deps.settings.windowDays);
+  const { papers: candidates, readAt } = deps.candidates
+    ? await deps.candidates(since)
+    : { papers: await deps.papers.listListedSince(since), readAt: now.toISOString() };
   const selection = selectDigestPapers({
     subscriber,
     candidates,
@@ -156,6 +182,7 @@ export async function sendDigest(job: DigestJob, deps: SendDigestDeps): Promise<
   }
   const sentAt = deps.clock.now().toISOString();
   await deps.ledger.markSent(subscriber.id, job.period, messageId, sentAt);
-  await deps.subscribers.recordDigest(subscriber.id, now.toISOString());
+  // The read time, not the send time: papers stored after the read are still new to the next digest.
+  await deps.subscribers.recordDigest(subscriber.id, readAt < now.toISOString() ? readAt : now.toISOString());
   return 'sent';
 }
