@@ -6,6 +6,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import {
   DynamoDigestLedger,
   DynamoPaperRepository,
+  DynamoRateLimiter,
   DynamoRunLog,
   DynamoSourceStateRepository,
   DynamoSubscriberRepository,
@@ -33,6 +34,7 @@ export interface Runtime {
   runs: DynamoRunLog;
   /** Conditional GET validators per source. */
   sourceStates: DynamoSourceStateRepository;
+  limiter: DynamoRateLimiter;
   objects: S3ObjectStore;
   mailer: SesMailer;
   /** The tagger for the configured taxonomy, with example ids resolved from the store (built once). */
@@ -58,6 +60,7 @@ export function buildRuntime(config: AppConfig, overrides: Partial<Runtime> = {}
     ledger: new DynamoDigestLedger(clients.dynamo, table),
     runs: new DynamoRunLog(clients.dynamo, table),
     sourceStates: new DynamoSourceStateRepository(clients.dynamo, table),
+    limiter: new DynamoRateLimiter(clients.dynamo, table),
     objects: new S3ObjectStore(clients.s3, config.bucketName),
     mailer: new SesMailer(clients.ses, config.owner.mail.from, config.sesConfigurationSet, config.owner.mail.replyTo),
     tagger: () =>

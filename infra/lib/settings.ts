@@ -56,13 +56,10 @@ export function mailFromIdentities(from: string): { address: string; domain: str
 }
 
 /**
- * Most concurrent `send-digests` invocations. SQS event sources accept 2..1000.
- * The runtime paces each invocation at `sendRatePerSecond / digestMaxConcurrency(rate)` sends per second,
- * so together they never exceed the SES send rate.
+ * Most concurrent `send-digests` invocations. The formula lives in @paperboy/core, next to the runtime's
+ * pacing (`perInvocationSendRate`), so infrastructure and runtime cannot drift apart.
  */
-export function digestMaxConcurrency(sendRatePerSecond: number): number {
-  return Math.min(1000, Math.max(2, Math.floor(sendRatePerSecond)));
-}
+export { digestMaxConcurrency } from '@paperboy/core';
 
 /**
  * Files the ingest bundle needs besides the config: saved snapshots named by enabled `snapshot` sources.

@@ -8,6 +8,7 @@
  *   SUB#<id>          / DIGEST#<period>  send ledger: one item per digest, claimed before sending
  *   EMAIL#<sha256>    / EMAIL            uniqueness guard for an address
  *   CONFIRM#<sha256>  / CONFIRM          pending confirm token (hash only)
+ *   RATE#<key>        / W#<windowStart>  rate-limit counter of one fixed window (key is a hash, never an address)
  *   RUN#<kind>        / <startedAt>      run records
  *   ALIAS#<t-fingerprint> / ALIAS        title fingerprint -> arXiv id of a paper stored under its arXiv id
  *   SOURCE#<id>       / STATE            per-source conditional GET validators (ETag, Last-Modified)
@@ -29,7 +30,9 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   sha256,
   titleFingerprint,
+  type ClaimResult,
   type DigestLedger,
+  type RateLimiter,
   type Frequency,
   type Paper,
   type PaperRepository,
@@ -332,6 +335,26 @@ export class DynamoSubscriberRepository implements SubscriberRepository {
     return sub?.confirmTokenHash === hash ? sub : undefined;
   }
 
+  async updatePreferences(id: string, topics: string[], frequency: Frequency): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { PK: `SUB#${id}`, SK: 'SUB' },
+          // The index key moves with the frequency; the condition keeps a racing unsubscribe in force.
+          UpdateExpression: 'SET topics = :t, frequency = :f, GSI2PK = :g',
+          ConditionExpression: 'attribute_exists(PK) AND #s = :active',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':t': topics, ':f': frequency, ':g': `ACTIVE#${frequency}`, ':active': 'active' },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
   async listActive(frequency: Frequency): Promise<Subscriber[]> {
     const items = await queryAll(this.doc, {
       TableName: this.tableName,
@@ -351,7 +374,7 @@ export class DynamoDigestLedger implements DigestLedger {
     private readonly claimLeaseMs = 15 * 60_000,
   ) {}
 
-  async claim(subscriberId: string, period: string, paperIds: string[], now: string): Promise<boolean> {
+  async claim(subscriberId: string, period: string, paperIds: string[], now: string): Promise<ClaimResult> {
     const staleBefore = new Date(Date.parse(now) - this.claimLeaseMs).toISOString();
     try {
       await this.doc.send(
@@ -363,11 +386,26 @@ export class DynamoDigestLedger implements DigestLedger {
           ExpressionAttributeValues: { ':sending': 'sending', ':stale': staleBefore },
         }),
       );
-      return true;
+      return 'claimed';
     } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
+      if (!isConditionFailure(err)) throw err;
     }
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: { PK: `SUB#${subscriberId}`, SK: `DIGEST#${period}` }, ConsistentRead: true }),
+    );
+    return out.Item?.status === 'sending' ? 'in-flight' : 'done';
+  }
+
+  async markRejected(subscriberId: string, period: string, reason: string, now: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { PK: `SUB#${subscriberId}`, SK: `DIGEST#${period}` },
+        UpdateExpression: 'SET #s = :rejected, reason = :r, rejectedAt = :now',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':rejected': 'rejected', ':r': reason, ':now': now },
+      }),
+    );
   }
 
   async markSent(subscriberId: string, period: string, messageId: string, now: string): Promise<void> {
@@ -396,13 +434,46 @@ export class DynamoDigestLedger implements DigestLedger {
     });
   }
 
-  async sentPaperIds(subscriberId: string): Promise<Set<string>> {
+  async sentPaperIds(subscriberId: string, exceptPeriod?: string): Promise<Set<string>> {
     const items = await queryAll(this.doc, {
       TableName: this.tableName,
       KeyConditionExpression: 'PK = :p AND begins_with(SK, :d)',
       ExpressionAttributeValues: { ':p': `SUB#${subscriberId}`, ':d': 'DIGEST#' },
     });
-    return new Set(items.flatMap((i) => (i.paperIds as string[] | undefined) ?? []));
+    // Papers of a rejected digest never reached the reader; papers of one in flight are counted, to be safe.
+    const skip = exceptPeriod === undefined ? undefined : `DIGEST#${exceptPeriod}`;
+    return new Set(items.flatMap((i) => (i.status === 'rejected' || i.SK === skip ? [] : ((i.paperIds as string[] | undefined) ?? []))));
+  }
+}
+
+/** Fixed-window counters with a conditional update: at most `limit` hits per window, even under concurrency. */
+export class DynamoRateLimiter implements RateLimiter {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async hit(key: string, limit: number, windowSeconds: number, now: Date): Promise<{ allowed: boolean; retryAfterSeconds: number }> {
+    const nowSec = Math.floor(now.getTime() / 1000);
+    const windowStart = nowSec - (nowSec % windowSeconds);
+    const retryAfterSeconds = windowStart + windowSeconds - nowSec;
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { PK: `RATE#${key}`, SK: `W#${windowStart}` },
+          UpdateExpression: 'ADD hits :one SET expiresAt = :exp, #t = :type',
+          ConditionExpression: 'attribute_not_exists(hits) OR hits < :limit',
+          ExpressionAttributeNames: { '#t': 'type' },
+          // TTL only cleans up old windows; the window in the key decides what counts.
+          ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':exp': windowStart + windowSeconds + 3600, ':type': 'rate' },
+        }),
+      );
+      return { allowed: true, retryAfterSeconds: 0 };
+    } catch (err) {
+      if (isConditionFailure(err)) return { allowed: false, retryAfterSeconds };
+      throw err;
+    }
   }
 }
 

@@ -123,6 +123,17 @@ export const ownerConfigSchema = z
       })
       .strict()
       .default({ maxPapers: 10, windowDays: 7, weeklyDay: 'MON', sendWhenEmpty: false, sendRatePerSecond: 1 }),
+    subscriptions: z
+      .object({
+        /** How long a confirmation link works. */
+        confirmTtlHours: z.number().int().min(1).max(168).default(48),
+        /** Sign-up requests per address per hour (a limit on mail sent to someone who did not ask). */
+        perAddressPerHour: z.number().int().min(1).max(100).default(3),
+        /** Sign-up requests per client (source IP) per hour. */
+        perClientPerHour: z.number().int().min(1).max(10_000).default(20),
+      })
+      .strict()
+      .default({ confirmTtlHours: 48, perAddressPerHour: 3, perClientPerHour: 20 }),
     feeds: z
       .object({ maxItems: z.number().int().min(1).max(500).default(50) })
       .strict()

@@ -13,3 +13,4 @@ export * from './use-cases/publish-site.js';
 export * from './use-cases/digests.js';
 export * from './use-cases/subscriptions.js';
 export * from './use-cases/retag-papers.js';
+export * from './sending.js';

@@ -29,7 +29,7 @@ commands:
          [--file PATH]         read a saved document instead (format detected when no --source)
          [--from D --to D]     backfill days (hf, arxiv)
   publish                      render feeds and pages, upload what changed
-  digest                       send the digests that are due
+  digest [--date YYYY-MM-DD]   send the digests due on that day (default today); safe to re-run
   subscribe EMAIL --topics a,b [--frequency daily|weekly]
                                subscribe an address (a confirmation email is sent)
   unsubscribe EMAIL            unsubscribe an address
@@ -221,9 +221,13 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'digest': {
+      const day = values.date;
+      if (day !== undefined && !(/^\d{4}-\d{2}-\d{2}$/.test(day) && !Number.isNaN(Date.parse(`${day}T00:00:00Z`)) && new Date(`${day}T00:00:00Z`).toISOString().startsWith(day))) {
+        fail(`--date ${JSON.stringify(day)}: must be a day like 2026-11-26`, 2);
+      }
       await withLocal(async (ctx) => {
-        const d = await digest(ctx);
-        console.log(`digest: ${d.due} due, ${d.outcomes.sent} sent, ${d.outcomes.empty} with nothing new, ${d.outcomes.duplicate} already sent`);
+        const d = await digest(ctx, { day });
+        console.log(`digest: ${d.due} due, ${d.outcomes.sent} sent, ${d.outcomes.empty} with nothing new, ${d.outcomes.duplicate} already sent${d.outcomes.rejected ? `, ${d.outcomes.rejected} rejected by SES` : ''}`);
       });
       return;
     }
@@ -242,7 +246,7 @@ async function main(argv: string[]): Promise<void> {
           mailer: ctx.rt.mailer,
           clock: ctx.rt.clock,
           links: { siteUrl: ctx.config.siteUrl, secret: await ctx.rt.secret() },
-          confirmTtlHours: 48,
+          confirmTtlHours: ctx.config.owner.subscriptions.confirmTtlHours,
           renderConfirmation: (i) => renderConfirmationEmail({ ...i, site, topics: ctx.config.taxonomy.topics.filter((t) => i.topics.includes(t.slug)) }),
           renderAlreadySubscribed: (i) => renderAlreadySubscribedEmail({ ...i, site }),
         });

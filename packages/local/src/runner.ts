@@ -137,12 +137,14 @@ export async function publish(ctx: LocalContext, progress?: Progress) {
   return makePublish(ctx.rt, { onProgress: (done, total) => progress?.update('publish', done, total) })();
 }
 
-export async function digest(ctx: LocalContext): Promise<DigestSummary> {
+export async function digest(ctx: LocalContext, options: { day?: string } = {}): Promise<DigestSummary> {
   const queue = new MemoryQueue();
-  await makePlan(ctx.rt, queue)();
-  const outcomes: Record<DigestOutcome, number> = { sent: 0, empty: 0, duplicate: 0, inactive: 0 };
-  const result = await makeSend(ctx.rt, { onOutcome: (o) => outcomes[o]++ })(sqsEventOf(queue.jobs));
-  if (result.batchItemFailures.length) throw new Error(`${result.batchItemFailures.length} digest(s) failed to send`);
+  await makePlan(ctx.rt, queue)({ day: options.day });
+  const outcomes: Record<DigestOutcome, number> = { sent: 0, empty: 0, duplicate: 0, inactive: 0, rejected: 0 };
+  // Locally one invocation sends everything, so it may use the whole configured SES rate.
+  const send = makeSend(ctx.rt, { onOutcome: (o) => outcomes[o]++, ratePerSecond: ctx.config.owner.digest.sendRatePerSecond });
+  const result = await send(sqsEventOf(queue.jobs));
+  if (result.batchItemFailures.length) throw new Error(`${result.batchItemFailures.length} digest(s) failed to send; run the digest again to retry them`);
   return { due: queue.jobs.length, outcomes };
 }
 
