@@ -44,6 +44,8 @@ export function makeHandler(rt: Runtime, extras: IngestExtras = {}) {
           clock: rt.clock,
           onProgress: (done, total) => extras.onProgress?.(source.id, done, total),
         });
+        // One line per source: the stack's metric filters count new papers per source from it (staleness alarm).
+        rt.logger.info('source ingested', { source: source.id, received: counts.received, new: counts.new, updated: counts.updated });
         reports.push({ source: source.id, counts, skipped: parsed.skipped });
       } catch (err) {
         rt.logger.error('source failed', { source: source.id, error: (err as Error).message });

@@ -42,6 +42,9 @@ export type TableAccess = 'read' | 'readWrite';
 export type BucketAccess = 'read' | 'readWrite';
 
 export class AppFunction extends NodejsFunction {
+  /** The function's own log group (retention set); metric filters read it. */
+  readonly functionLogGroup: LogGroup;
+
   constructor(scope: Construct, id: string, props: AppFunctionProps) {
     // An explicit log group (with retention) and an explicit role: the default role would carry
     // the AWSLambdaBasicExecutionRole managed policy (logs on every group, cdk-nag AwsSolutions-IAM4).
@@ -99,6 +102,11 @@ export class AppFunction extends NodejsFunction {
       },
     });
     logGroup.grantWrite(role);
+    this.functionLogGroup = logGroup;
+    Validations.of(this).acknowledge({
+      id: 'Serverless-LambdaTracing',
+      reason: 'Structured JSON logs, log-derived metrics and alarms cover these short batch functions; X-Ray would add cost and an xray:Put* grant on "*".',
+    });
   }
 
   /** Sets the table name and grants item access (plus the named indexes, never `index/*`). */
