@@ -4,8 +4,10 @@ import { dayInZone, ingestPapers, type IngestCounts } from '@paperboy/core';
 import { loadSource } from '@paperboy/sources';
 import { buildRuntime, type Runtime } from '../commons/runtime.js';
 import { lambdaConfig } from '../commons/lambda-config.js';
+import type { ScheduledInvocation } from '../commons/events.js';
 
-export interface IngestEvent {
+/** A scheduler event (functions/commons/events.ts), optionally narrowed to some sources; `{}` by hand. */
+export interface IngestEvent extends Partial<ScheduledInvocation> {
   /** Only these source ids (default: every enabled source). */
   sources?: string[];
 }

@@ -32,7 +32,7 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SnsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { FilterPattern, LogGroup, MetricFilter, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
-import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConfigurationSet } from 'aws-cdk-lib/aws-ses';
@@ -294,7 +294,8 @@ export class AppStack extends Stack {
 
     // --- Schedules ----------------------------------------------------------------------------
     const timeZone = TimeZone.of(owner.schedule.timezone);
-    const schedule = (scheduleId: string, fn: AppFunction, expression: string, description: string): void => {
+    // The target input is the ScheduledInvocation shape of functions/commons/events.ts (the local runner sends the same).
+    const schedule = (scheduleId: string, fn: AppFunction, expression: string, description: string, name: string): void => {
       const role = new Role(this, `${scheduleId}Role`, {
         assumedBy: new ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': this.account } } }),
         description: `paperboy: ${scheduleId} invokes ${fn.node.id}`,
@@ -302,16 +303,27 @@ export class AppStack extends Stack {
       new Schedule(this, scheduleId, {
         description,
         schedule: ScheduleExpression.expression(expression, timeZone),
-        target: new LambdaInvoke(fn, { role, deadLetterQueue: failedInvocations, retryAttempts: 2, maxEventAge: Duration.hours(1) }),
+        target: new LambdaInvoke(fn, {
+          role,
+          deadLetterQueue: failedInvocations,
+          retryAttempts: 2,
+          maxEventAge: Duration.hours(1),
+          input: ScheduleTargetInput.fromObject({
+            schedule: name,
+            scheduleArn: ContextAttribute.scheduleArn,
+            scheduledTime: ContextAttribute.scheduledTime,
+            executionId: ContextAttribute.executionId,
+          }),
+        }),
       });
       Validations.of(role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(fn.node.defaultChild as CfnFunction)}.Arn>:*]`,
         reason: `LambdaInvoke grants invoke on ${fn.node.id} and its qualified versions (":*"); still exactly one function.`,
       });
     };
-    schedule('IngestSchedule', ingest, owner.schedule.ingest, 'paperboy: ingest new papers');
+    schedule('IngestSchedule', ingest, owner.schedule.ingest, 'paperboy: ingest new papers', 'ingest');
     // Runs daily; plan-digests also plans weekly digests on `digest.weeklyDay`.
-    schedule('DigestSchedule', planDigests, owner.schedule.digest, 'paperboy: plan due digests');
+    schedule('DigestSchedule', planDigests, owner.schedule.digest, 'paperboy: plan due digests', 'digest');
 
     // --- Alarms -------------------------------------------------------------------------------
     const alarmTopic = new Topic(this, 'AlarmTopic', { displayName: 'paperboy alarms', masterKey: props.notificationsKey, enforceSSL: true });

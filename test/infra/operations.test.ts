@@ -213,3 +213,21 @@ describe('SES identity', () => {
     synthesize(settingsWith({ deploy: { sesIdentity: 'none' } })).data.resourceCountIs('AWS::SES::EmailIdentity', 0);
   });
 });
+
+describe('schedules', () => {
+  it('send the ScheduledInvocation shape the local runner sends, with Scheduler context attributes', () => {
+    const { stateless } = synthesize();
+    const schedules = Object.values(stateless.findResources('AWS::Scheduler::Schedule'));
+    expect(schedules).toHaveLength(2);
+    const inputs = schedules.map((sch) => JSON.parse(sch.Properties.Target.Input as string) as Record<string, string>).sort((a, b) => a['schedule']!.localeCompare(b['schedule']!));
+    expect(inputs.map((i) => i['schedule'])).toEqual(['digest', 'ingest']);
+    for (const input of inputs) {
+      expect(input).toMatchObject({
+        scheduleArn: '<aws.scheduler.schedule-arn>',
+        scheduledTime: '<aws.scheduler.scheduled-time>',
+        executionId: '<aws.scheduler.execution-id>',
+      });
+    }
+    for (const sch of schedules) expect(sch.Properties.ScheduleExpressionTimezone).toBe('Europe/Berlin');
+  });
+});
