@@ -41,7 +41,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { AppFunction } from './app-function.js';
-import { digestMaxConcurrency, snapshotFiles, type PaperboySettings } from './settings.js';
+import { FUNCTION_MEMORY_MB, digestMaxConcurrency, snapshotFiles, type PaperboySettings } from './settings.js';
 
 export interface AppStackProps extends StackProps {
   settings: PaperboySettings;
@@ -209,7 +209,7 @@ export class AppStack extends Stack {
       ...common,
       name: 'ingest',
       description: 'paperboy: fetch sources, tag, upsert papers; trigger publish when anything changed',
-      memorySize: 1024,
+      memorySize: FUNCTION_MEMORY_MB['ingest'],
       timeout: Duration.minutes(5),
       extraFiles: Object.fromEntries(snapshotFiles(props.settings).map((rel) => [join(configDir, rel), rel])),
     });
@@ -217,35 +217,35 @@ export class AppStack extends Stack {
       ...common,
       name: 'publish',
       description: 'paperboy: render feeds and pages, upload what changed',
-      memorySize: 1024,
+      memorySize: FUNCTION_MEMORY_MB['publish'],
       timeout: Duration.minutes(5),
     });
     const planDigests = new AppFunction(this, 'PlanDigests', {
       ...common,
       name: 'plan-digests',
       description: 'paperboy: enqueue batches of subscribers due a digest',
-      memorySize: 512,
+      memorySize: FUNCTION_MEMORY_MB['plan-digests'],
       timeout: Duration.minutes(2),
     });
     const sendDigests = new AppFunction(this, 'SendDigests', {
       ...common,
       name: 'send-digests',
       description: 'paperboy: render and send digests, at most once per subscriber and period',
-      memorySize: 512,
+      memorySize: FUNCTION_MEMORY_MB['send-digests'],
       timeout: sendTimeout,
     });
     const subscriptions = new AppFunction(this, 'Subscriptions', {
       ...common,
       name: 'subscriptions',
       description: 'paperboy: subscribe, confirm, preferences, unsubscribe (HTTP API)',
-      memorySize: 512,
+      memorySize: FUNCTION_MEMORY_MB['subscriptions'],
       timeout: Duration.seconds(10),
     });
     const sesEvents = new AppFunction(this, 'SesEvents', {
       ...common,
       name: 'ses-events',
       description: 'paperboy: suppress addresses on hard bounces and complaints',
-      memorySize: 256,
+      memorySize: FUNCTION_MEMORY_MB['ses-events'],
       timeout: Duration.seconds(30),
     });
     this.functions = { ingest, publish, planDigests, sendDigests, subscriptions, sesEvents };
