@@ -396,6 +396,8 @@ export class AppStack extends Stack {
     new CfnOutput(this, 'SiteUrl', { value: siteUrl, description: 'Public site URL' });
     new CfnOutput(this, 'DistributionDomainName', { value: this.distribution.distributionDomainName });
     new CfnOutput(this, 'ApiUrl', { value: `${siteUrl}api/`, description: 'Subscriptions API through CloudFront' });
+    new CfnOutput(this, 'IngestFunctionName', { value: ingest.functionName, description: 'Invoke to ingest now (aws lambda invoke)' });
+    new CfnOutput(this, 'PlanDigestsFunctionName', { value: planDigests.functionName, description: 'Invoke to plan due digests now' });
     new CfnOutput(this, 'ApiEndpoint', { value: this.api.apiEndpoint, description: 'HTTP API endpoint (direct, for debugging)' });
   }
 }

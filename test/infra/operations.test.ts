@@ -231,3 +231,13 @@ describe('schedules', () => {
     for (const sch of schedules) expect(sch.Properties.ScheduleExpressionTimezone).toBe('Europe/Berlin');
   });
 });
+
+describe('outputs', () => {
+  it('print the site URL, the CloudFront domain, the API and the functions to run by hand', () => {
+    const { stateless, data } = synthesize();
+    for (const name of ['SiteUrl', 'DistributionDomainName', 'ApiUrl', 'ApiEndpoint', 'AlarmTopicArn', 'IngestFunctionName', 'PlanDigestsFunctionName']) {
+      expect(Object.keys(stateless.findOutputs(name)), name).toHaveLength(1);
+    }
+    for (const name of ['BucketName', 'TableName', 'DkimRecord1', 'DkimRecord2', 'DkimRecord3']) expect(Object.keys(data.findOutputs(name)), name).toHaveLength(1);
+  });
+});
