@@ -241,3 +241,21 @@ describe('outputs', () => {
     for (const name of ['BucketName', 'TableName', 'DkimRecord1', 'DkimRecord2', 'DkimRecord3']) expect(Object.keys(data.findOutputs(name)), name).toHaveLength(1);
   });
 });
+
+describe('npm scripts', () => {
+  it('destroy removes only the stateless stack; destroy:all is the explicit full teardown', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { STACK_IDS } = await import('../../infra/lib/paperboy.js');
+    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts['destroy']).toBe(`cdk destroy ${STACK_IDS.app}`);
+    expect(pkg.scripts['destroy:all']).toBe('cdk destroy --all');
+    expect(pkg.scripts['deploy']).toBe('cdk deploy --all');
+    expect(pkg.scripts['synth']).toBe('cdk synth');
+    expect(pkg.scripts['diff']).toBe('cdk diff');
+  });
+
+  it('the data stack is termination-protected while data is retained', () => {
+    expect(synthesize().stacks.data.terminationProtection).toBe(true);
+    expect(synthesize(settingsWith({ deploy: { retainData: false } })).stacks.data.terminationProtection).toBe(false);
+  });
+});
