@@ -4,8 +4,10 @@ import { dayInZone, ingestPapers, type IngestCounts, type SourceRunReport } from
 import { loadSource, userAgent, type SourceHealth, type Sleep } from '@paperboy/sources';
 import { buildRuntime, type Runtime } from '../commons/runtime.js';
 import { lambdaConfig } from '../commons/lambda-config.js';
+import type { ScheduledInvocation } from '../commons/events.js';
 
-export interface IngestEvent {
+/** A scheduler event (functions/commons/events.ts), optionally narrowed to some sources; `{}` by hand. */
+export interface IngestEvent extends Partial<ScheduledInvocation> {
   /** Only these source ids (default: every enabled source). */
   sources?: string[];
   /** Read this saved document instead of fetching (with exactly one source). */
@@ -60,6 +62,8 @@ export function makeHandler(rt: Runtime, extras: IngestExtras = {}) {
         // Validators are kept only once what they describe is stored, so a failed run fetches again.
         if (loaded.state && counts.conflicts === 0) await rt.sourceStates.put(source.id, loaded.state);
         if (loaded.health.stale || loaded.health.empty) rt.logger.warn('source looks stale or empty', { source: source.id, ...loaded.health });
+        // One line per source: the stack's metric filters count new papers per source from it (staleness alarm).
+        rt.logger.info('source ingested', { source: source.id, received: counts.received, new: counts.new, updated: counts.updated });
         reports.push({ source: source.id, counts, fetched: loaded.fetched, skipped: loaded.skipped, health: loaded.health });
       } catch (err) {
         rt.logger.error('source failed', { source: source.id, error: (err as Error).message });

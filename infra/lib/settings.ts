@@ -13,6 +13,16 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 
 export const BUNDLED_CONFIG_FILE = 'paperboy.config.json';
 export const LAMBDA_TASK_ROOT = '/var/task';
 
+/** Memory of each function, MB: set on purpose (ingest and publish tag and render in memory); the cost model prices it. */
+export const FUNCTION_MEMORY_MB = {
+  ingest: 1024,
+  publish: 1024,
+  'plan-digests': 512,
+  'send-digests': 512,
+  subscriptions: 512,
+  'ses-events': 256,
+} as const;
+
 /** Global secondary indexes of the table; named so grants can list them without a `/index/*` wildcard. */
 export const TABLE_INDEXES = ['GSI1', 'GSI2'] as const;
 

@@ -161,9 +161,13 @@ export const ownerConfigSchema = z
         alarmEmail: z.string().email().optional(),
         domainName: z.string().optional(),
         certificateArn: z.string().optional(),
+        /** SES identity the stack creates: the sender's domain (DKIM records as outputs), its address, or none (already verified). */
+        sesIdentity: z.enum(['domain', 'address', 'none']).default('domain'),
+        /** Alarm when a fetched (non-snapshot) source has brought no new paper for this many hours. */
+        staleAfterHours: z.number().int().min(1).max(168).default(96),
       })
       .strict()
-      .default({ retainData: true }),
+      .default({ retainData: true, sesIdentity: 'domain', staleAfterHours: 96 }),
   })
   .strict();
 

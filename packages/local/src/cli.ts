@@ -11,7 +11,7 @@ import type { IngestEvent } from '../../../functions/ingest/index.js';
 import { renderAlreadySubscribedEmail, renderConfirmationEmail } from '@paperboy/mail';
 import { startGateway } from './gateway.js';
 import { terminalProgress } from './progress.js';
-import { digest, explainTags, ingest, openLocal, publish, retag, runPipeline, type LocalContext, type PipelineSummary } from './runner.js';
+import { digest, explainTags, ingest, mailEvent, openLocal, publish, retag, runPipeline, type LocalContext, type PipelineSummary } from './runner.js';
 
 // The project runs on Node 20 locally (Lambda runs 22); the SDK's advance notice about Node 22 is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -33,6 +33,8 @@ commands:
   subscribe EMAIL --topics a,b [--frequency daily|weekly]
                                subscribe an address (a confirmation email is sent)
   unsubscribe EMAIL            unsubscribe an address
+  bounce EMAIL | complaint EMAIL
+                               simulate SES reporting a hard bounce or complaint (SNSEvent to ses-events)
   status                       what is stored and what the last runs did
   tag --explain QUERY          which tagging rules fire for a paper (id, title or part of it)
   retag                        re-tag stored papers after a taxonomy change, then publish
@@ -262,6 +264,16 @@ async function main(argv: string[]): Promise<void> {
         if (!sub) fail(`unsubscribe: no subscriber with that address`);
         if (sub.status !== 'unsubscribed') await ctx.rt.subscribers.update({ ...sub, status: 'unsubscribed', unsubscribedAt: new Date().toISOString() });
         console.log(`unsubscribe: ${email} is unsubscribed`);
+      });
+      return;
+    }
+    case 'bounce':
+    case 'complaint': {
+      const [email] = rest;
+      if (!email) fail(`${command} needs an EMAIL`, 2);
+      await withLocal(async (ctx) => {
+        const suppressed = await mailEvent(ctx, command, email);
+        console.log(`${command}: ${suppressed ? `${email} is suppressed` : 'no active subscriber with that address'}`);
       });
       return;
     }

@@ -1,6 +1,6 @@
 /**
  * The local wiring: the same handlers as in Lambda, pointed at the embedded stand-ins, invoked with
- * the event shapes Lambda would give them (scheduler events, SQSEvent, APIGatewayProxyEventV2).
+ * the event shapes Lambda would give them (scheduler events, SQSEvent, APIGatewayProxyEventV2, SNSEvent).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -28,6 +28,8 @@ import { makeHandler as makeIngest, type IngestResult } from '../../../functions
 import { makeHandler as makePublish } from '../../../functions/publish/index.js';
 import { makeHandler as makePlan } from '../../../functions/plan-digests/index.js';
 import { makeHandler as makeSend } from '../../../functions/send-digests/index.js';
+import { makeHandler as makeSesEvents } from '../../../functions/ses-events/index.js';
+import { scheduledInvocation, snsEventOf } from '../../../functions/commons/events.js';
 import { startOrAttach, type RunningServices } from './services.js';
 import type { Progress } from './progress.js';
 
@@ -130,7 +132,8 @@ export function sqsEventOf(jobs: DigestJob[], queueArn = 'arn:aws:sqs:local:0000
 }
 
 export async function ingest(ctx: LocalContext, progress?: Progress, event: { sources?: string[] } = {}): Promise<IngestResult> {
-  return makeIngest(ctx.rt, { onProgress: (source, done, total) => progress?.update(`ingest ${source}`, done, total) })(event);
+  const scheduled = scheduledInvocation('ingest', ctx.rt.clock.now());
+  return makeIngest(ctx.rt, { onProgress: (source, done, total) => progress?.update(`ingest ${source}`, done, total) })({ ...scheduled, ...event });
 }
 
 export async function publish(ctx: LocalContext, progress?: Progress) {
@@ -139,13 +142,28 @@ export async function publish(ctx: LocalContext, progress?: Progress) {
 
 export async function digest(ctx: LocalContext, options: { day?: string } = {}): Promise<DigestSummary> {
   const queue = new MemoryQueue();
-  await makePlan(ctx.rt, queue)({ day: options.day });
+  await makePlan(ctx.rt, queue)({ ...scheduledInvocation('digest', ctx.rt.clock.now()), day: options.day });
   const outcomes: Record<DigestOutcome, number> = { sent: 0, empty: 0, duplicate: 0, inactive: 0, rejected: 0 };
   // Locally one invocation sends everything, so it may use the whole configured SES rate.
   const send = makeSend(ctx.rt, { onOutcome: (o) => outcomes[o]++, ratePerSecond: ctx.config.owner.digest.sendRatePerSecond });
   const result = await send(sqsEventOf(queue.jobs));
   if (result.batchItemFailures.length) throw new Error(`${result.batchItemFailures.length} digest(s) failed to send; run the digest again to retry them`);
   return { due: queue.jobs.length, outcomes };
+}
+
+/**
+ * What SES reports for an address: a hard bounce or a complaint, delivered to ses-events as the
+ * SNSEvent of the mail-events topic. Returns how many subscribers were suppressed.
+ */
+export async function mailEvent(ctx: LocalContext, kind: 'bounce' | 'complaint', email: string): Promise<number> {
+  const at = ctx.rt.clock.now().toISOString();
+  const mail = { timestamp: at, messageId: `local-${Date.now()}`, source: ctx.config.owner.mail.from, destination: [email] };
+  const message =
+    kind === 'bounce'
+      ? { eventType: 'Bounce' as const, mail, bounce: { bounceType: 'Permanent' as const, bounceSubType: 'General', bouncedRecipients: [{ emailAddress: email }], timestamp: at } }
+      : { eventType: 'Complaint' as const, mail, complaint: { complainedRecipients: [{ emailAddress: email }], timestamp: at, complaintFeedbackType: 'abuse' } };
+  const { suppressed } = await makeSesEvents(ctx.rt)(snsEventOf([message]));
+  return suppressed;
 }
 
 /** The local-only demo subscriber, active from the start so the demo digest has someone to go to. */
