@@ -6,14 +6,16 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import {
   DynamoDigestLedger,
   DynamoPaperRepository,
+  DynamoRateLimiter,
   DynamoRunLog,
+  DynamoSourceStateRepository,
   DynamoSubscriberRepository,
   S3ObjectStore,
   SesMailer,
   makeClients,
   type Clients,
 } from '@paperboy/aws';
-import { buildTagger, systemClock, type AppConfig, type Clock, type Tagger } from '@paperboy/core';
+import { buildTagger, resolveExampleIds, systemClock, type AppConfig, type Clock, type Tagger } from '@paperboy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 
 /** The logging the handlers use: Powertools' structured JSON logger in Lambda, terse lines locally. */
@@ -30,9 +32,13 @@ export interface Runtime {
   subscribers: DynamoSubscriberRepository;
   ledger: DynamoDigestLedger;
   runs: DynamoRunLog;
+  /** Conditional GET validators per source. */
+  sourceStates: DynamoSourceStateRepository;
+  limiter: DynamoRateLimiter;
   objects: S3ObjectStore;
   mailer: SesMailer;
-  tagger: Tagger;
+  /** The tagger for the configured taxonomy, with example ids resolved from the store (built once). */
+  tagger(): Promise<Tagger>;
   clock: Clock;
   logger: AppLogger;
   /** The HMAC key for links: from config locally, from Secrets Manager in the cloud (read once). */
@@ -43,18 +49,27 @@ export function buildRuntime(config: AppConfig, overrides: Partial<Runtime> = {}
   const clients = makeClients(config);
   const table = config.tableName;
   let secret: Promise<string> | undefined;
+  let tagger: Promise<Tagger> | undefined;
+  const papers = new DynamoPaperRepository(clients.dynamo, table);
+  const logger = overrides.logger ?? powertoolsLogger();
   return {
     config,
     clients,
-    papers: new DynamoPaperRepository(clients.dynamo, table),
+    papers,
     subscribers: new DynamoSubscriberRepository(clients.dynamo, table),
     ledger: new DynamoDigestLedger(clients.dynamo, table),
     runs: new DynamoRunLog(clients.dynamo, table),
+    sourceStates: new DynamoSourceStateRepository(clients.dynamo, table),
+    limiter: new DynamoRateLimiter(clients.dynamo, table),
     objects: new S3ObjectStore(clients.s3, config.bucketName),
     mailer: new SesMailer(clients.ses, config.owner.mail.from, config.sesConfigurationSet, config.owner.mail.replyTo),
-    tagger: buildTagger(config.taxonomy),
+    tagger: () =>
+      (tagger ??= resolveExampleIds(config.taxonomy, (id) => papers.get(id)).then(({ taxonomy, unresolved }) => {
+        for (const u of unresolved) logger.warn('example paper not stored yet; topic uses its other rules', u);
+        return buildTagger(taxonomy);
+      })),
     clock: systemClock,
-    logger: powertoolsLogger(),
+    logger,
     secret: () => (secret ??= readSecret(config)),
     ...overrides,
   };

@@ -1,28 +1,40 @@
 /** Lambda: ingest every configured source, tag, store; trigger publish when anything changed. */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { dayInZone, ingestPapers, type IngestCounts } from '@paperboy/core';
-import { loadSource } from '@paperboy/sources';
+import { dayInZone, ingestPapers, type IngestCounts, type SourceRunReport } from '@paperboy/core';
+import { loadSource, userAgent, type SourceHealth, type Sleep } from '@paperboy/sources';
 import { buildRuntime, type Runtime } from '../commons/runtime.js';
 import { lambdaConfig } from '../commons/lambda-config.js';
+import type { ScheduledInvocation } from '../commons/events.js';
 
-export interface IngestEvent {
+/** A scheduler event (functions/commons/events.ts), optionally narrowed to some sources; `{}` by hand. */
+export interface IngestEvent extends Partial<ScheduledInvocation> {
   /** Only these source ids (default: every enabled source). */
   sources?: string[];
+  /** Read this saved document instead of fetching (with exactly one source). */
+  file?: string;
+  /** Backfill range, inclusive days (sources with history: hf-daily, arxiv-api). */
+  from?: string;
+  to?: string;
 }
 
 export interface SourceReport {
   source: string;
   counts?: IngestCounts;
+  /** Items the upstream delivered, before validation. */
+  fetched: number;
   skipped: { where: string; reason: string }[];
+  health?: SourceHealth;
   error?: string;
 }
 
 export interface IngestResult {
   sources: SourceReport[];
-  totals: { received: number; new: number; updated: number; unchanged: number; skipped: number; failedSources: number };
+  totals: { received: number; new: number; updated: number; unchanged: number; skipped: number; failedSources: number; emptySources: number; staleSources: number };
 }
 
 export interface IngestExtras {
+  /** Waits between HTTP calls (tests pass one that returns at once). */
+  sleep?: Sleep;
   triggerPublish?: (result: IngestResult) => Promise<void>;
   onProgress?: (source: string, done: number, total: number) => void;
 }
@@ -33,21 +45,29 @@ export function makeHandler(rt: Runtime, extras: IngestExtras = {}) {
     const today = dayInZone(startedAt, rt.config.owner.schedule.timezone);
     const wanted = rt.config.owner.sources.filter((s) => s.enabled && (!event.sources || event.sources.includes(s.id)));
     const reports: SourceReport[] = [];
+    const http = { userAgent: userAgent(rt.config.siteUrl), sleep: extras.sleep };
     for (const source of wanted) {
       // One failing source never stops the others.
       try {
-        const parsed = await loadSource(source, { baseDir: rt.config.baseDir, today });
-        for (const skip of parsed.skipped) rt.logger.warn('item skipped', { source: source.id, ...skip });
-        const counts = await ingestPapers(parsed.papers, {
+        const fetches = source.kind !== 'snapshot' && !event.file;
+        const state = fetches ? await rt.sourceStates.get(source.id) : undefined;
+        const loaded = await loadSource(source, { baseDir: rt.config.baseDir, today, now: startedAt, http, state, file: event.file, from: event.from, to: event.to });
+        for (const skip of loaded.skipped) rt.logger.warn('item skipped', { source: source.id, ...skip });
+        const counts = await ingestPapers(loaded.papers, {
           papers: rt.papers,
-          tagger: rt.tagger,
+          tagger: await rt.tagger(),
           clock: rt.clock,
           onProgress: (done, total) => extras.onProgress?.(source.id, done, total),
         });
-        reports.push({ source: source.id, counts, skipped: parsed.skipped });
+        // Validators are kept only once what they describe is stored, so a failed run fetches again.
+        if (loaded.state && counts.conflicts === 0) await rt.sourceStates.put(source.id, loaded.state);
+        if (loaded.health.stale || loaded.health.empty) rt.logger.warn('source looks stale or empty', { source: source.id, ...loaded.health });
+        // One line per source: the stack's metric filters count new papers per source from it (staleness alarm).
+        rt.logger.info('source ingested', { source: source.id, received: counts.received, new: counts.new, updated: counts.updated });
+        reports.push({ source: source.id, counts, fetched: loaded.fetched, skipped: loaded.skipped, health: loaded.health });
       } catch (err) {
         rt.logger.error('source failed', { source: source.id, error: (err as Error).message });
-        reports.push({ source: source.id, skipped: [], error: (err as Error).message });
+        reports.push({ source: source.id, fetched: 0, skipped: [], error: (err as Error).message });
       }
     }
     const sum = (f: (c: IngestCounts) => number) => reports.reduce((n, r) => n + (r.counts ? f(r.counts) : 0), 0);
@@ -60,17 +80,34 @@ export function makeHandler(rt: Runtime, extras: IngestExtras = {}) {
         unchanged: sum((c) => c.unchanged),
         skipped: reports.reduce((n, r) => n + r.skipped.length, 0),
         failedSources: reports.filter((r) => r.error).length,
+        emptySources: reports.filter((r) => r.health?.empty).length,
+        staleSources: reports.filter((r) => r.health?.stale).length,
       },
     };
+    const perSource: SourceRunReport[] = reports.map((r) => ({
+      source: r.source,
+      fetched: r.fetched,
+      new: r.counts?.new ?? 0,
+      updated: r.counts?.updated ?? 0,
+      unchanged: r.counts?.unchanged ?? 0,
+      skipped: r.skipped.length,
+      skippedReasons: r.skipped.slice(0, 20).map((k) => `${k.where}: ${k.reason}`),
+      ...(r.error ? { error: r.error } : {}),
+      empty: r.health?.empty ?? false,
+      stale: r.health?.stale ?? false,
+      ...(r.health?.notModified ? { notModified: true } : {}),
+      notes: r.health?.notes ?? [],
+    }));
     await rt.runs.record({
       kind: 'ingest',
       startedAt: startedAt.toISOString(),
       finishedAt: rt.clock.now().toISOString(),
       counts: { ...result.totals },
       errors: reports.flatMap((r) => (r.error ? [`${r.source}: ${r.error}`] : [])),
+      sources: perSource,
     });
     if (result.totals.new + result.totals.updated > 0) await extras.triggerPublish?.(result);
-    rt.logger.info('ingest finished', { totals: result.totals });
+    rt.logger.info('ingest finished', { totals: result.totals, sources: perSource });
     return result;
   };
 }

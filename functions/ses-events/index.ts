@@ -1,39 +1,86 @@
-/** Lambda (SNS from the SES configuration set): hard bounces and complaints suppress the address. */
+/**
+ * Lambda (SNS from the SES configuration set): hard bounces and complaints suppress the address for good;
+ * transient (soft) bounces do not. Accepts both SES event publishing (`eventType`) and SES notifications
+ * (`notificationType`). Every record is validated; a malformed one is logged and skipped, the others go on.
+ * SNS invokes this function directly (the topic's subscription is the only trigger the CDK app grants),
+ * so the SNS signature is not re-verified here.
+ */
 import type { SNSEvent } from 'aws-lambda';
+import { z } from 'zod';
 import { suppressAddress } from '@paperboy/core';
 import { buildRuntime, type Runtime } from '../commons/runtime.js';
 import { lambdaConfig } from '../commons/lambda-config.js';
 
-interface SesEvent {
-  eventType?: string;
-  notificationType?: string;
-  bounce?: { bounceType?: string; bouncedRecipients?: { emailAddress: string }[] };
-  complaint?: { complainedRecipients?: { emailAddress: string }[] };
+const recipient = z.object({ emailAddress: z.string().min(3).max(320) });
+const sesMessage = z.object({
+  eventType: z.string().optional(),
+  notificationType: z.string().optional(),
+  mail: z.object({ messageId: z.string() }).passthrough().optional(),
+  bounce: z
+    .object({ bounceType: z.enum(['Permanent', 'Transient', 'Undetermined']), bounceSubType: z.string().optional(), bouncedRecipients: z.array(recipient) })
+    .passthrough()
+    .optional(),
+  complaint: z.object({ complainedRecipients: z.array(recipient), complaintFeedbackType: z.string().optional() }).passthrough().optional(),
+});
+
+/** `"Name" <a@b>` or `a@b` -> `a@b`. */
+function bareAddress(value: string): string {
+  const m = /<([^<>]+)>\s*$/.exec(value);
+  return (m ? m[1]! : value).trim().toLowerCase();
+}
+
+export interface SesEventsResult {
+  suppressed: number;
+  ignored: number;
+  invalid: number;
 }
 
 export function makeHandler(rt: Runtime) {
-  return async (event: SNSEvent) => {
-    let suppressed = 0;
-    for (const record of event.Records) {
-      let message: SesEvent;
-      try {
-        message = JSON.parse(record.Sns.Message) as SesEvent;
-      } catch {
-        rt.logger.warn('SES event is not JSON', { messageId: record.Sns.MessageId });
+  return async (event: SNSEvent): Promise<SesEventsResult> => {
+    const result: SesEventsResult = { suppressed: 0, ignored: 0, invalid: 0 };
+    for (const record of event.Records ?? []) {
+      const where = { messageId: record.Sns?.MessageId };
+      if (record.EventSource !== 'aws:sns' || record.Sns?.Type !== 'Notification') {
+        rt.logger.warn('not an SNS notification; skipped', where);
+        result.invalid++;
         continue;
       }
+      let json: unknown;
+      try {
+        json = JSON.parse(record.Sns.Message);
+      } catch {
+        rt.logger.warn('SES event is not JSON; skipped', where);
+        result.invalid++;
+        continue;
+      }
+      const parsed = sesMessage.safeParse(json);
+      if (!parsed.success) {
+        rt.logger.warn('SES event has an unexpected shape; skipped', { ...where, error: parsed.error.issues[0]?.message });
+        result.invalid++;
+        continue;
+      }
+      const message = parsed.data;
       const type = message.eventType ?? message.notificationType;
-      const recipients =
-        type === 'Bounce' && message.bounce?.bounceType === 'Permanent'
-          ? message.bounce.bouncedRecipients ?? []
-          : type === 'Complaint'
-            ? message.complaint?.complainedRecipients ?? []
-            : [];
+      let reason: string | undefined;
+      let recipients: { emailAddress: string }[] = [];
+      if (type === 'Bounce' && message.bounce?.bounceType === 'Permanent') {
+        reason = `bounce:${message.bounce.bounceSubType ?? 'Permanent'}`;
+        recipients = message.bounce.bouncedRecipients;
+      } else if (type === 'Complaint' && message.complaint) {
+        reason = `complaint${message.complaint.complaintFeedbackType ? `:${message.complaint.complaintFeedbackType}` : ''}`;
+        recipients = message.complaint.complainedRecipients;
+      }
+      if (!reason) {
+        // Deliveries, sends, opens and transient bounces change nothing.
+        result.ignored++;
+        continue;
+      }
       for (const r of recipients) {
-        if (await suppressAddress(r.emailAddress, type!.toLowerCase(), { subscribers: rt.subscribers, clock: rt.clock })) suppressed++;
+        if (await suppressAddress(bareAddress(r.emailAddress), reason, { subscribers: rt.subscribers, clock: rt.clock })) result.suppressed++;
       }
     }
-    return { suppressed };
+    rt.logger.info('SES events handled', { ...result });
+    return result;
   };
 }
 

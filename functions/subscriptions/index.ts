@@ -1,11 +1,19 @@
-/** Lambda (HTTP API at /api/*): subscribe, confirm, unsubscribe. Every page escapes what it echoes. */
+/**
+ * Lambda (HTTP API at /api/*): subscribe, confirm, preferences, unsubscribe. Every page escapes what it echoes.
+ * Answers never reveal whether an address is known; sign-ups are rate limited per client and per address.
+ */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import {
+  checkSubscribeRate,
   checkUnsubscribeToken,
   confirmSubscription,
+  preferencesRequestSchema,
+  readPreferences,
   subscribe,
   subscribeRequestSchema,
   unsubscribe,
+  updatePreferences,
+  type Frequency,
   type SubscriptionDeps,
 } from '@paperboy/core';
 import { escapeHtml, renderPage } from '@paperboy/feeds';
@@ -15,29 +23,39 @@ import { lambdaConfig } from '../commons/lambda-config.js';
 
 type Result = APIGatewayProxyStructuredResultV2;
 
-const CONFIRM_TTL_HOURS = 48;
 const MAX_BODY = 16_384;
+
+function minutes(seconds: number): string {
+  const m = Math.max(1, Math.ceil(seconds / 60));
+  return `${m} minute${m === 1 ? '' : 's'}`;
+}
 
 export function makeHandler(rt: Runtime) {
   const site = () => ({ ...rt.config.owner.site, url: rt.config.siteUrl });
-  const topicSlugs = rt.config.taxonomy.topics.map((t) => t.slug);
+  const allTopics = rt.config.taxonomy.topics;
+  const topicSlugs = allTopics.map((t) => t.slug);
   const schema = subscribeRequestSchema(topicSlugs);
+  const prefsSchema = preferencesRequestSchema(topicSlugs);
+  const settings = rt.config.owner.subscriptions;
 
-  const page = (status: number, title: string, bodyHtml: string): Result => ({
+  const page = (status: number, title: string, bodyHtml: string, extraHeaders: Record<string, string> = {}): Result => ({
     statusCode: status,
     headers: {
       'content-type': 'text/html; charset=utf-8',
       'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
+      'x-frame-options': 'DENY',
+      ...extraHeaders,
     },
     body: renderPage({ site: site(), title, heading: title, bodyHtml }),
   });
-  const json = (status: number, body: unknown): Result => ({
+  const json = (status: number, body: unknown, extraHeaders: Record<string, string> = {}): Result => ({
     statusCode: status,
-    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...extraHeaders },
     body: JSON.stringify(body),
   });
+  const invalidLink = (what: string) => page(404, 'Link not valid', `<p>This ${escapeHtml(what)} link is not valid.</p>`);
 
   async function deps(): Promise<SubscriptionDeps> {
     const secret = await rt.secret();
@@ -47,11 +65,32 @@ export function makeHandler(rt: Runtime) {
       mailer: rt.mailer,
       clock: rt.clock,
       links: { siteUrl: rt.config.siteUrl, secret },
-      confirmTtlHours: CONFIRM_TTL_HOURS,
+      confirmTtlHours: settings.confirmTtlHours,
       renderConfirmation: (i) =>
-        renderConfirmationEmail({ ...i, site: s, topics: i.topics.map((slug) => rt.config.taxonomy.topics.find((t) => t.slug === slug)!) }),
+        renderConfirmationEmail({ ...i, site: s, topics: i.topics.map((slug) => allTopics.find((t) => t.slug === slug)!) }),
       renderAlreadySubscribed: (i) => renderAlreadySubscribedEmail({ ...i, site: s }),
     };
+  }
+
+  function preferencesForm(token: string, topics: string[], frequency: Frequency, note = ''): string {
+    const chosen = new Set(topics);
+    const boxes = allTopics
+      .map(
+        (t) =>
+          `<label style="display:block;margin:4px 0;"><input type="checkbox" name="topics" value="${escapeHtml(t.slug)}"${chosen.has(t.slug) ? ' checked' : ''}> ${escapeHtml(t.name)}</label>`,
+      )
+      .join('\n');
+    const radio = (f: Frequency, label: string) =>
+      `<label style="margin-right:16px;"><input type="radio" name="frequency" value="${f}"${frequency === f ? ' checked' : ''}> ${label}</label>`;
+    return `${note}<form method="post" action="preferences?token=${escapeHtml(encodeURIComponent(token))}">
+<fieldset><legend>Topics</legend>
+${boxes}
+</fieldset>
+<fieldset><legend>How often</legend>
+${radio('daily', 'Daily')}${radio('weekly', `Weekly (on ${escapeHtml(rt.config.owner.digest.weeklyDay)})`)}
+</fieldset>
+<p><button type="submit">Save preferences</button></p>
+</form>`;
   }
 
   return async (event: APIGatewayProxyEventV2): Promise<Result> => {
@@ -62,28 +101,40 @@ export function makeHandler(rt: Runtime) {
     if (rawBody.length > MAX_BODY) return json(413, { error: 'request body too large' });
     const contentType = (event.headers?.['content-type'] ?? '').toLowerCase();
     const isForm = contentType.startsWith('application/x-www-form-urlencoded');
+    const form = isForm ? new URLSearchParams(rawBody) : undefined;
 
     if (path === '/api/subscribe' && method === 'POST') {
+      const limitDeps = { limiter: rt.limiter, clock: rt.clock, limits: settings };
+      const limited = (scope: 'address' | 'client', retryAfterSeconds: number): Result => {
+        const message = `Too many sign-up requests ${scope === 'client' ? 'from your network' : 'for this address'}; please try again in ${minutes(retryAfterSeconds)}.`;
+        const headers = { 'retry-after': String(retryAfterSeconds) };
+        return isForm ? page(429, 'Please wait a little', `<p role="alert">${escapeHtml(message)}</p>`, headers) : json(429, { error: message }, headers);
+      };
+      // Per client first, on every attempt (valid or not), so nobody can hammer the endpoint.
+      const byClient = await checkSubscribeRate({ client: event.requestContext.http.sourceIp }, limitDeps);
+      if (!byClient.allowed) return limited(byClient.scope, byClient.retryAfterSeconds);
+
       let raw: unknown;
-      if (isForm) {
-        const form = new URLSearchParams(rawBody);
-        raw = { email: form.get('email') ?? undefined, topics: form.getAll('topics'), frequency: form.get('frequency') ?? undefined };
+      if (form) {
+        raw = { email: form.get('email') ?? undefined, topics: form.getAll('topics'), frequency: form.get('frequency') || undefined };
       } else {
         try {
           raw = JSON.parse(rawBody || '{}');
         } catch {
-          return json(400, { error: 'body must be JSON or an HTML form post' });
+          return json(400, { error: 'body must be JSON (content-type application/json) or an HTML form post' });
         }
       }
       const parsed = schema.safeParse(raw);
       if (!parsed.success) {
         const message = parsed.error.issues[0]!.message;
-        return isForm ? page(400, 'Please check the form', `<p>${escapeHtml(message)}.</p><p><a href="../index.html#subscribe">Back to the form</a></p>`) : json(400, { error: message });
+        return form ? page(400, 'Please check the form', `<p role="alert">${escapeHtml(message)}.</p><p><a href="../index.html#subscribe">Back to the form</a></p>`) : json(400, { error: message });
       }
+      const byAddress = await checkSubscribeRate({ email: parsed.data.email }, limitDeps);
+      if (!byAddress.allowed) return limited(byAddress.scope, byAddress.retryAfterSeconds);
       await subscribe(parsed.data, await deps());
       // The same answer whether or not the address is known: no enumeration.
       const message = 'Check your inbox: we sent a message to confirm your subscription.';
-      return isForm ? page(202, 'Almost there', `<p role="status">${escapeHtml(message)}</p>`) : json(202, { ok: true, message });
+      return form ? page(202, 'Almost there', `<p role="status">${escapeHtml(message)}</p>`) : json(202, { ok: true, message });
     }
 
     if (path === '/api/confirm' && method === 'GET') {
@@ -93,12 +144,38 @@ export function makeHandler(rt: Runtime) {
       return page(404, 'Link not valid', '<p>This confirmation link is not valid or was already used.</p>');
     }
 
+    if (path === '/api/preferences' && (method === 'GET' || method === 'POST')) {
+      const token = query.get('token') ?? form?.get('token') ?? '';
+      const secret = await rt.secret();
+      const subscriber = await readPreferences(token, { subscribers: rt.subscribers, secret });
+      if (!subscriber) return invalidLink('preferences');
+      if (subscriber.status !== 'active') {
+        return page(410, 'Not subscribed', '<p>This address is not subscribed any more. To get digests again, subscribe on the site.</p>');
+      }
+      if (method === 'GET') return page(200, 'Your preferences', preferencesForm(token, subscriber.topics, subscriber.frequency));
+      const raw = form ? { topics: form.getAll('topics'), frequency: form.get('frequency') || undefined } : safeJson(rawBody);
+      const parsed = prefsSchema.safeParse(raw);
+      if (!parsed.success) {
+        const message = parsed.error.issues[0]!.message;
+        return page(400, 'Please check the form', preferencesForm(token, subscriber.topics, subscriber.frequency, `<p role="alert">${escapeHtml(message)}.</p>`));
+      }
+      const outcome = await updatePreferences(token, parsed.data, { subscribers: rt.subscribers, secret });
+      if (outcome === 'invalid') return invalidLink('preferences');
+      if (outcome === 'inactive') return page(410, 'Not subscribed', '<p>This address is not subscribed any more.</p>');
+      const names = parsed.data.topics.map((slug) => allTopics.find((t) => t.slug === slug)!.name);
+      return page(
+        200,
+        'Preferences saved',
+        preferencesForm(token, parsed.data.topics, parsed.data.frequency, `<p role="status">Saved: ${escapeHtml(parsed.data.frequency)} digests on ${escapeHtml(names.join(', '))}.</p>`),
+      );
+    }
+
     if (path === '/api/unsubscribe') {
-      const token = query.get('token') ?? (isForm ? new URLSearchParams(rawBody).get('token') : null) ?? '';
+      const token = query.get('token') ?? form?.get('token') ?? '';
       const secret = await rt.secret();
       if (method === 'GET') {
         // Link scanners prefetch GETs: show a button, act only on POST.
-        if (!checkUnsubscribeToken(token, secret)) return page(404, 'Link not valid', '<p>This unsubscribe link is not valid.</p>');
+        if (!checkUnsubscribeToken(token, secret)) return invalidLink('unsubscribe');
         return page(
           200,
           'Unsubscribe',
@@ -108,12 +185,20 @@ export function makeHandler(rt: Runtime) {
       if (method === 'POST') {
         // RFC 8058 one-click: the body is "List-Unsubscribe=One-Click"; no cookie, no login.
         const outcome = await unsubscribe(token, { subscribers: rt.subscribers, clock: rt.clock, secret });
-        if (outcome === 'invalid') return page(404, 'Link not valid', '<p>This unsubscribe link is not valid.</p>');
+        if (outcome === 'invalid') return invalidLink('unsubscribe');
         return page(200, 'Unsubscribed', '<p role="status">You are unsubscribed and will get no more digests.</p>');
       }
     }
     return json(404, { error: 'not found' });
   };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text || '{}');
+  } catch {
+    return undefined;
+  }
 }
 
 let cached: ReturnType<typeof makeHandler> | undefined;

@@ -17,12 +17,10 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ENV, type EnvName } from '@paperboy/core';
 import { BUNDLED_CONFIG_FILE, LAMBDA_TASK_ROOT, REPO_ROOT, TABLE_INDEXES, mailFromIdentities } from './settings.js';
+import { BUNDLE_ALIASES, BUNDLE_EXTERNALS, BUNDLE_MAIN_FIELDS, ESM_REQUIRE_BANNER, functionEntry } from './bundling.js';
 
 /** Newest Node.js runtime this aws-cdk-lib knows; cdk-nag (AwsSolutions-L1) asks for the latest. */
 export const FUNCTION_RUNTIME = Runtime.NODEJS_24_X;
-
-/** Lets CommonJS dependencies call `require` inside the ESM bundle. */
-const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
 export interface AppFunctionProps {
   /** Folder under `functions/`; the entry is `functions/<name>/index.ts`, exporting `handler`. */
@@ -44,6 +42,9 @@ export type TableAccess = 'read' | 'readWrite';
 export type BucketAccess = 'read' | 'readWrite';
 
 export class AppFunction extends NodejsFunction {
+  /** The function's own log group (retention set); metric filters read it. */
+  readonly functionLogGroup: LogGroup;
+
   constructor(scope: Construct, id: string, props: AppFunctionProps) {
     // An explicit log group (with retention) and an explicit role: the default role would carry
     // the AWSLambdaBasicExecutionRole managed policy (logs on every group, cdk-nag AwsSolutions-IAM4).
@@ -58,7 +59,7 @@ export class AppFunction extends NodejsFunction {
     const files: Record<string, string> = { [props.configFile]: BUNDLED_CONFIG_FILE, ...props.extraFiles };
     const copyArgs = Object.entries(files).map(([from, to]) => `"${from}=${to}"`);
     super(scope, id, {
-      entry: join(REPO_ROOT, 'functions', props.name, 'index.ts'),
+      entry: functionEntry(props.name),
       handler: 'handler',
       description: props.description,
       runtime: FUNCTION_RUNTIME,
@@ -79,14 +80,16 @@ export class AppFunction extends NodejsFunction {
       },
       bundling: {
         format: OutputFormat.ESM,
-        mainFields: ['module', 'main'],
+        mainFields: BUNDLE_MAIN_FIELDS,
         banner: ESM_REQUIRE_BANNER,
         minify: true,
         sourceMap: true,
         sourceMapMode: SourceMapMode.DEFAULT,
         sourcesContent: false,
-        // Ship the pinned SDK versions from package-lock.json rather than the runtime's copy.
-        bundleAwsSDK: true,
+        // The SDK comes from the Lambda runtime (see BUNDLE_EXTERNALS for why); zod is swapped for a lean entry.
+        bundleAwsSDK: false,
+        externalModules: BUNDLE_EXTERNALS,
+        esbuildArgs: Object.fromEntries(Object.entries(BUNDLE_ALIASES).map(([from, to]) => [`--alias:${from}`, to])),
         forceDockerBundling: false,
         tsconfig: join(REPO_ROOT, 'tsconfig.json'),
         commandHooks: {
@@ -99,6 +102,11 @@ export class AppFunction extends NodejsFunction {
       },
     });
     logGroup.grantWrite(role);
+    this.functionLogGroup = logGroup;
+    Validations.of(this).acknowledge({
+      id: 'Serverless-LambdaTracing',
+      reason: 'Structured JSON logs, log-derived metrics and alarms cover these short batch functions; X-Ray would add cost and an xray:Put* grant on "*".',
+    });
   }
 
   /** Sets the table name and grants item access (plus the named indexes, never `index/*`). */

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { CfnOutput, Duration, Stack, TimeZone, Validations, type StackProps } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
@@ -21,7 +22,7 @@ import {
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -29,9 +30,9 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SnsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { FilterPattern, LogGroup, MetricFilter, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
-import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConfigurationSet } from 'aws-cdk-lib/aws-ses';
@@ -40,7 +41,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { AppFunction } from './app-function.js';
-import { digestMaxConcurrency, snapshotFiles, type PaperboySettings } from './settings.js';
+import { FUNCTION_MEMORY_MB, digestMaxConcurrency, snapshotFiles, type PaperboySettings } from './settings.js';
 
 export interface AppStackProps extends StackProps {
   settings: PaperboySettings;
@@ -63,6 +64,15 @@ export const API_ROUTES: ReadonlyArray<readonly [HttpMethod, string]> = [
   [HttpMethod.POST, '/api/preferences'],
 ];
 
+/** Namespace of the metrics the stack derives from the functions' logs. */
+export const METRIC_NAMESPACE = 'paperboy';
+/** SES reputation thresholds of the alarms, as fractions (SES reports rates as fractions). */
+export const SES_BOUNCE_RATE_ALARM = 0.04;
+export const SES_COMPLAINT_RATE_ALARM = 0.0008;
+
+/** "hf-daily" -> "HfDaily": a construct id fragment from a source id. */
+const pascal = (id: string) => id.replace(/(^|[^A-Za-z0-9])([A-Za-z0-9])/g, (_m, _s, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, '');
+
 export class AppStack extends Stack {
   readonly functions: Record<'ingest' | 'publish' | 'planDigests' | 'sendDigests' | 'subscriptions' | 'sesEvents', AppFunction>;
   readonly digestQueue: Queue;
@@ -82,7 +92,10 @@ export class AppStack extends Stack {
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is itself the dead-letter destination of asynchronous invocations and schedules; it is inspected by hand and alarmed on.',
     });
+    const redriveReason = 'A dead-letter queue has no dead-letter queue of its own: its messages are kept 14 days, alarmed on, and redriven by hand.';
+    Validations.of(failedInvocations).acknowledge({ id: 'Serverless-SQSRedrivePolicy', reason: redriveReason });
     const digestDeadLetters = new Queue(this, 'DigestDeadLetterQueue', { ...queueDefaults, retentionPeriod: Duration.days(14) });
+    Validations.of(digestDeadLetters).acknowledge({ id: 'Serverless-SQSRedrivePolicy', reason: redriveReason });
     const sendTimeout = Duration.minutes(5);
     this.digestQueue = new Queue(this, 'DigestQueue', {
       ...queueDefaults,
@@ -113,7 +126,22 @@ export class AppStack extends Stack {
       stageName: '$default',
       autoDeploy: true,
       throttle: { rateLimit: 10, burstLimit: 20 },
-      accessLogSettings: { destination: new LogGroupLogDestination(apiAccessLogs) },
+      // Structured JSON access logs (cdk-nag Serverless-APIGWStructuredLogging), no client IP kept.
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(apiAccessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            requestTime: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            latencyMs: '$context.responseLatency',
+            integrationStatus: '$context.integrationStatus',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
     });
 
     // The bucket is passed in by reference attributes so the OAC origin does not try to edit the
@@ -181,7 +209,7 @@ export class AppStack extends Stack {
       ...common,
       name: 'ingest',
       description: 'paperboy: fetch sources, tag, upsert papers; trigger publish when anything changed',
-      memorySize: 1024,
+      memorySize: FUNCTION_MEMORY_MB['ingest'],
       timeout: Duration.minutes(5),
       extraFiles: Object.fromEntries(snapshotFiles(props.settings).map((rel) => [join(configDir, rel), rel])),
     });
@@ -189,40 +217,52 @@ export class AppStack extends Stack {
       ...common,
       name: 'publish',
       description: 'paperboy: render feeds and pages, upload what changed',
-      memorySize: 1024,
+      memorySize: FUNCTION_MEMORY_MB['publish'],
       timeout: Duration.minutes(5),
     });
     const planDigests = new AppFunction(this, 'PlanDigests', {
       ...common,
       name: 'plan-digests',
       description: 'paperboy: enqueue batches of subscribers due a digest',
-      memorySize: 512,
+      memorySize: FUNCTION_MEMORY_MB['plan-digests'],
       timeout: Duration.minutes(2),
     });
     const sendDigests = new AppFunction(this, 'SendDigests', {
       ...common,
       name: 'send-digests',
       description: 'paperboy: render and send digests, at most once per subscriber and period',
-      memorySize: 512,
+      memorySize: FUNCTION_MEMORY_MB['send-digests'],
       timeout: sendTimeout,
     });
     const subscriptions = new AppFunction(this, 'Subscriptions', {
       ...common,
       name: 'subscriptions',
       description: 'paperboy: subscribe, confirm, preferences, unsubscribe (HTTP API)',
-      memorySize: 512,
+      memorySize: FUNCTION_MEMORY_MB['subscriptions'],
       timeout: Duration.seconds(10),
     });
     const sesEvents = new AppFunction(this, 'SesEvents', {
       ...common,
       name: 'ses-events',
       description: 'paperboy: suppress addresses on hard bounces and complaints',
-      memorySize: 256,
+      memorySize: FUNCTION_MEMORY_MB['ses-events'],
       timeout: Duration.seconds(30),
     });
     this.functions = { ingest, publish, planDigests, sendDigests, subscriptions, sesEvents };
 
+    // Asynchronous invocations (schedules, ingest -> publish, SNS -> ses-events) land in FailedInvocationsQueue
+    // after their retries, with the error: an on-failure destination rather than a bare dead-letter queue.
     const asyncFailures = { onFailure: new SqsDestination(failedInvocations), retryAttempts: 2, maxEventAge: Duration.hours(6) };
+    const asyncReason = 'Asynchronous failures go to the on-failure destination FailedInvocationsQueue (with the error and request), which supersedes a function dead-letter queue; both would duplicate every failure.';
+    for (const fn of [ingest, publish, planDigests, sesEvents]) Validations.of(fn).acknowledge({ id: 'Serverless-LambdaDLQ', reason: asyncReason });
+    Validations.of(subscriptions).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason: 'Invoked synchronously by the HTTP API only; errors return to the caller and are alarmed on as API 5xx. A dead-letter queue only applies to asynchronous invocations.',
+    });
+    Validations.of(sendDigests).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason: 'Invoked only by its SQS event source; failed records return to DigestQueue, whose redrive policy moves them to DigestDeadLetterQueue (alarmed on).',
+    });
     ingest.bindTable(props.table, 'readWrite').bindInvoke(publish).configureAsyncInvoke(asyncFailures);
     publish.bindTable(props.table, 'read').bindBucket(props.siteBucket, 'readWrite').configureAsyncInvoke(asyncFailures);
     planDigests.bindTable(props.table, 'read').bindQueue(this.digestQueue, 'send').configureAsyncInvoke(asyncFailures);
@@ -235,8 +275,15 @@ export class AppStack extends Stack {
         maxConcurrency: digestMaxConcurrency(owner.digest.sendRatePerSecond),
         reportBatchItemFailures: true,
       });
+    Validations.of(sendDigests).acknowledge({
+      id: 'Serverless-LambdaEventSourceMappingDestination',
+      reason: 'SQS event sources take no on-failure destination (that is for streams); DigestQueue\'s redrive policy sends failed records to DigestDeadLetterQueue.',
+    });
     subscriptions.bindTable(props.table, 'readWrite').bindSes(props.configurationSet, owner.mail.from).bindSecret(props.hmacSecret);
-    sesEvents.bindTable(props.table, 'readWrite').addEventSource(new SnsEventSource(props.mailEventsTopic));
+    sesEvents
+      .bindTable(props.table, 'readWrite')
+      .addEventSource(new SnsEventSource(props.mailEventsTopic, { deadLetterQueue: failedInvocations }));
+    sesEvents.configureAsyncInvoke(asyncFailures);
 
     const integration = new HttpLambdaIntegration('SubscriptionsIntegration', subscriptions);
     for (const [method, path] of API_ROUTES) this.api.addRoutes({ path, methods: [method], integration });
@@ -247,7 +294,8 @@ export class AppStack extends Stack {
 
     // --- Schedules ----------------------------------------------------------------------------
     const timeZone = TimeZone.of(owner.schedule.timezone);
-    const schedule = (scheduleId: string, fn: AppFunction, expression: string, description: string): void => {
+    // The target input is the ScheduledInvocation shape of functions/commons/events.ts (the local runner sends the same).
+    const schedule = (scheduleId: string, fn: AppFunction, expression: string, description: string, name: string): void => {
       const role = new Role(this, `${scheduleId}Role`, {
         assumedBy: new ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': this.account } } }),
         description: `paperboy: ${scheduleId} invokes ${fn.node.id}`,
@@ -255,38 +303,101 @@ export class AppStack extends Stack {
       new Schedule(this, scheduleId, {
         description,
         schedule: ScheduleExpression.expression(expression, timeZone),
-        target: new LambdaInvoke(fn, { role, deadLetterQueue: failedInvocations, retryAttempts: 2, maxEventAge: Duration.hours(1) }),
+        target: new LambdaInvoke(fn, {
+          role,
+          deadLetterQueue: failedInvocations,
+          retryAttempts: 2,
+          maxEventAge: Duration.hours(1),
+          input: ScheduleTargetInput.fromObject({
+            schedule: name,
+            scheduleArn: ContextAttribute.scheduleArn,
+            scheduledTime: ContextAttribute.scheduledTime,
+            executionId: ContextAttribute.executionId,
+          }),
+        }),
       });
       Validations.of(role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(fn.node.defaultChild as CfnFunction)}.Arn>:*]`,
         reason: `LambdaInvoke grants invoke on ${fn.node.id} and its qualified versions (":*"); still exactly one function.`,
       });
     };
-    schedule('IngestSchedule', ingest, owner.schedule.ingest, 'paperboy: ingest new papers');
+    schedule('IngestSchedule', ingest, owner.schedule.ingest, 'paperboy: ingest new papers', 'ingest');
     // Runs daily; plan-digests also plans weekly digests on `digest.weeklyDay`.
-    schedule('DigestSchedule', planDigests, owner.schedule.digest, 'paperboy: plan due digests');
+    schedule('DigestSchedule', planDigests, owner.schedule.digest, 'paperboy: plan due digests', 'digest');
 
     // --- Alarms -------------------------------------------------------------------------------
     const alarmTopic = new Topic(this, 'AlarmTopic', { displayName: 'paperboy alarms', masterKey: props.notificationsKey, enforceSSL: true });
-    if (alarmEmail) alarmTopic.addSubscription(new EmailSubscription(alarmEmail));
-    const notEmpty = (alarmId: string, queue: IQueue, what: string): void => {
+    if (alarmEmail) alarmTopic.addSubscription(new EmailSubscription(alarmEmail, { deadLetterQueue: failedInvocations }));
+    const alarmOn = (alarmId: string, what: string, metric: IMetric, threshold: number, more: Partial<{ evaluationPeriods: number; missing: TreatMissingData; below: boolean }> = {}): Alarm => {
       const alarm = new Alarm(this, alarmId, {
         alarmDescription: `paperboy: ${what}`,
-        metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
+        metric,
+        threshold,
+        evaluationPeriods: more.evaluationPeriods ?? 1,
+        comparisonOperator: more.below ? ComparisonOperator.LESS_THAN_THRESHOLD : ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: more.missing ?? TreatMissingData.NOT_BREACHING,
       });
       alarm.addAlarmAction(new SnsAction(alarmTopic));
+      return alarm;
     };
+    const fiveMinutes = Duration.minutes(5);
+    const notEmpty = (alarmId: string, queue: IQueue, what: string) =>
+      alarmOn(alarmId, what, queue.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, statistic: 'Maximum' }), 1);
     notEmpty('DigestDeadLettersAlarm', digestDeadLetters, 'digest batches failed repeatedly and wait in the dead-letter queue');
     notEmpty('FailedInvocationsAlarm', failedInvocations, 'a scheduled or asynchronous invocation failed every retry');
+
+    // Metrics from the functions' structured JSON logs (Powertools logger): no extra SDK call or dependency.
+    const logMetric = (filterId: string, fn: AppFunction, message: string | string[], metricName: string, options: { value?: string; dimensions?: Record<string, string> } = {}): void => {
+      const messages = Array.isArray(message) ? message : [message];
+      new MetricFilter(this, filterId, {
+        logGroup: fn.functionLogGroup,
+        filterPattern: FilterPattern.any(...messages.map((m) => FilterPattern.stringValue('$.message', '=', m))),
+        metricNamespace: METRIC_NAMESPACE,
+        metricName,
+        metricValue: options.value ?? '1',
+        dimensions: options.dimensions,
+      });
+    };
+    const sum = (metricName: string, period: Duration, dimensionsMap?: Record<string, string>) =>
+      new Metric({ namespace: METRIC_NAMESPACE, metricName, statistic: 'Sum', period, dimensionsMap });
+
+    // Ingest: the run failed, or a source failed inside a run that carried on with the others.
+    alarmOn('IngestErrorsAlarm', 'the ingest function failed', ingest.metricErrors({ period: fiveMinutes, statistic: 'Sum' }), 1);
+    logMetric('IngestSourceFailuresFilter', ingest, 'source failed', 'IngestSourceFailures');
+    alarmOn('IngestSourceFailuresAlarm', 'a source failed to ingest (see the ingest logs for which and why)', sum('IngestSourceFailures', fiveMinutes), 1);
+    // Staleness, per fetched source: no new paper for deploy.staleAfterHours (hourly periods; no run counts as none).
+    // Snapshot sources are files bundled at deploy time and never change, so they are left out.
+    logMetric('SourceNewPapersFilter', ingest, 'source ingested', 'SourceNewPapers', { value: '$.new', dimensions: { Source: '$.source' } });
+    for (const source of owner.sources.filter((s) => s.enabled && s.kind !== 'snapshot')) {
+      alarmOn(
+        `StaleSource${pascal(source.id)}Alarm`,
+        `source "${source.id}" brought no new paper for ${owner.deploy.staleAfterHours} hours`,
+        sum('SourceNewPapers', Duration.hours(1), { Source: source.id }),
+        1,
+        { evaluationPeriods: owner.deploy.staleAfterHours, missing: TreatMissingData.BREACHING, below: true },
+      );
+    }
+
+    // Digests: a send failed (retried from the queue; repeated failures also show in the dead-letter alarm).
+    logMetric('DigestSendFailuresFilter', sendDigests, ['digest failed', 'malformed digest job'], 'DigestSendFailures');
+    alarmOn('DigestSendFailuresAlarm', 'digest emails failed to send', sum('DigestSendFailures', fiveMinutes), 1);
+    alarmOn('SendDigestsErrorsAlarm', 'the send-digests function failed', sendDigests.metricErrors({ period: fiveMinutes, statistic: 'Sum' }), 1);
+
+    // SES reputation (account-wide rates SES publishes): alarm well before SES's review thresholds (5% bounces, 0.1% complaints).
+    const reputation = (metricName: string) => new Metric({ namespace: 'AWS/SES', metricName, statistic: 'Maximum', period: Duration.hours(1) });
+    alarmOn('BounceRateAlarm', 'SES bounce rate is 4% or more (SES reviews the account at 5%)', reputation('Reputation.BounceRate'), SES_BOUNCE_RATE_ALARM);
+    alarmOn('ComplaintRateAlarm', 'SES complaint rate is 0.08% or more (SES reviews the account at 0.1%)', reputation('Reputation.ComplaintRate'), SES_COMPLAINT_RATE_ALARM);
+
+    // API: any 5xx from the HTTP API (the subscriptions function failed or timed out).
+    alarmOn('Api5xxAlarm', 'the subscriptions API answered with a 5xx', this.api.metricServerError({ period: fiveMinutes, statistic: 'Sum' }), 1);
+    new CfnOutput(this, 'AlarmTopicArn', { value: alarmTopic.topicArn, description: 'SNS topic of every alarm (subscribe more endpoints here)' });
 
     // --- Outputs ------------------------------------------------------------------------------
     new CfnOutput(this, 'SiteUrl', { value: siteUrl, description: 'Public site URL' });
     new CfnOutput(this, 'DistributionDomainName', { value: this.distribution.distributionDomainName });
     new CfnOutput(this, 'ApiUrl', { value: `${siteUrl}api/`, description: 'Subscriptions API through CloudFront' });
+    new CfnOutput(this, 'IngestFunctionName', { value: ingest.functionName, description: 'Invoke to ingest now (aws lambda invoke)' });
+    new CfnOutput(this, 'PlanDigestsFunctionName', { value: planDigests.functionName, description: 'Invoke to plan due digests now' });
     new CfnOutput(this, 'ApiEndpoint', { value: this.api.apiEndpoint, description: 'HTTP API endpoint (direct, for debugging)' });
   }
 }

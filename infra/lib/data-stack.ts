@@ -8,10 +8,18 @@ import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import { ConfigurationSet, ConfigurationSetEventDestination, EmailSendingEvent, EventDestination, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
+import {
+  ConfigurationSet,
+  ConfigurationSetEventDestination,
+  EmailIdentity,
+  EmailSendingEvent,
+  EventDestination,
+  Identity,
+  SuppressionReasons,
+} from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import type { PaperboySettings } from './settings.js';
+import { mailFromIdentities, type PaperboySettings } from './settings.js';
 
 export interface DataStackProps extends StackProps {
   settings: PaperboySettings;
@@ -24,6 +32,8 @@ export class DataStack extends Stack {
   readonly configurationSet: ConfigurationSet;
   readonly mailEventsTopic: Topic;
   readonly hmacSecret: Secret;
+  /** The sender identity, unless `deploy.sesIdentity` is `none` (verified outside this stack). */
+  readonly emailIdentity?: EmailIdentity;
   /** Encrypts the SNS topics; a customer managed key because SES and CloudWatch cannot use the AWS managed SNS key. */
   readonly notificationsKey: Key;
 
@@ -140,6 +150,25 @@ export class DataStack extends Stack {
       id: 'AwsSolutions-SMG4',
       reason: 'The HMAC key signs unsubscribe links already sitting in inboxes; automatic rotation would break them. Rotate by hand when needed.',
     });
+
+    // The sender identity, using the configuration set by default. For a domain, Easy DKIM: the three
+    // CNAME records to publish are stack outputs; SES verifies the domain once they resolve.
+    const { sesIdentity } = props.settings.owner.deploy;
+    const sender = mailFromIdentities(props.settings.owner.mail.from);
+    if (sesIdentity !== 'none') {
+      this.emailIdentity = new EmailIdentity(this, 'MailIdentity', {
+        identity: sesIdentity === 'domain' ? Identity.domain(sender.domain) : Identity.email(sender.address),
+        configurationSet: this.configurationSet,
+      });
+      if (sesIdentity === 'domain') {
+        this.emailIdentity.dkimRecords.forEach((record, i) => {
+          new CfnOutput(this, `DkimRecord${i + 1}`, {
+            value: `${record.name} CNAME ${record.value}`,
+            description: `DKIM record ${i + 1} of 3 to publish in the DNS of ${sender.domain}`,
+          });
+        });
+      }
+    }
 
     new CfnOutput(this, 'BucketName', { value: this.siteBucket.bucketName, description: 'Site and feeds bucket' });
     new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'DynamoDB table' });

@@ -3,7 +3,7 @@
  * Used by infra/bin/app.ts and by the infra tests, so they synthesize the same thing.
  */
 import { Validations, type App, type Environment } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { AppStack } from './app-stack.js';
 import { DataStack } from './data-stack.js';
 import type { PaperboySettings } from './settings.js';
@@ -15,7 +15,7 @@ export interface PaperboyStacks {
 
 export interface BuildOptions {
   env?: Environment;
-  /** Register cdk-nag (AwsSolutions) as a synth-time validation plugin. Default true. */
+  /** Register cdk-nag (AwsSolutions and Serverless packs) as synth-time validation plugins. Default true. */
   nag?: boolean;
 }
 
@@ -44,6 +44,6 @@ export function buildPaperboy(app: App, settings: PaperboySettings, options: Bui
     hmacSecret: data.hmacSecret,
     notificationsKey: data.notificationsKey,
   });
-  if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }), new ServerlessChecks(app, { verbose: true }));
   return { data, app: stateless };
 }

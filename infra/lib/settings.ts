@@ -13,6 +13,16 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 
 export const BUNDLED_CONFIG_FILE = 'paperboy.config.json';
 export const LAMBDA_TASK_ROOT = '/var/task';
 
+/** Memory of each function, MB: set on purpose (ingest and publish tag and render in memory); the cost model prices it. */
+export const FUNCTION_MEMORY_MB = {
+  ingest: 1024,
+  publish: 1024,
+  'plan-digests': 512,
+  'send-digests': 512,
+  subscriptions: 512,
+  'ses-events': 256,
+} as const;
+
 /** Global secondary indexes of the table; named so grants can list them without a `/index/*` wildcard. */
 export const TABLE_INDEXES = ['GSI1', 'GSI2'] as const;
 
@@ -56,13 +66,10 @@ export function mailFromIdentities(from: string): { address: string; domain: str
 }
 
 /**
- * Most concurrent `send-digests` invocations. SQS event sources accept 2..1000.
- * The runtime paces each invocation at `sendRatePerSecond / digestMaxConcurrency(rate)` sends per second,
- * so together they never exceed the SES send rate.
+ * Most concurrent `send-digests` invocations. The formula lives in @paperboy/core, next to the runtime's
+ * pacing (`perInvocationSendRate`), so infrastructure and runtime cannot drift apart.
  */
-export function digestMaxConcurrency(sendRatePerSecond: number): number {
-  return Math.min(1000, Math.max(2, Math.floor(sendRatePerSecond)));
-}
+export { digestMaxConcurrency } from '@paperboy/core';
 
 /**
  * Files the ingest bundle needs besides the config: saved snapshots named by enabled `snapshot` sources.

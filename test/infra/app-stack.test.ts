@@ -168,7 +168,14 @@ describe('PaperboyApp', () => {
   });
 
   it('alarms when a dead-letter queue is not empty', () => {
-    s.stateless.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+    for (const queue of ['DigestDeadLetterQueue', 'FailedInvocationsQueue']) {
+      s.stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp(`^${queue}`), 'QueueName'] } }],
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+    }
     s.stateless.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'owner@example.com' });
   });
 });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { Validations } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { synthesize, settingsWith } from './helpers.js';
 
 /**
@@ -10,8 +12,11 @@ import { synthesize, settingsWith } from './helpers.js';
  */
 function unacknowledgedFindings(settings = settingsWith()): string[] {
   const { app, stacks } = synthesize(settings);
-  const report = new AwsSolutionsChecks(app, { verbose: true }).validateScope(app);
-  const findings = report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.severity} ${v.ruleName} at ${r.constructPath}`));
+  const findings: string[] = [];
+  for (const pack of [new AwsSolutionsChecks(app, { verbose: true }), new ServerlessChecks(app, { verbose: true })]) {
+    const report = pack.validateScope(app);
+    findings.push(...report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.severity} ${v.ruleName} at ${r.constructPath}`)));
+  }
   for (const stack of [stacks.data, stacks.app]) {
     const annotations = Annotations.fromStack(stack);
     findings.push(...annotations.findError('*', Match.anyValue()).map((m) => `CDK error at ${m.id}: ${String(m.entry.data)}`));
@@ -20,7 +25,7 @@ function unacknowledgedFindings(settings = settingsWith()): string[] {
   return findings;
 }
 
-describe('cdk-nag AwsSolutions', () => {
+describe('cdk-nag AwsSolutions and Serverless packs', () => {
   it('reports no unacknowledged errors or warnings for the default deployment', () => {
     expect(unacknowledgedFindings()).toEqual([]);
   });
@@ -39,5 +44,29 @@ describe('cdk-nag AwsSolutions', () => {
     const report = new AwsSolutionsChecks(app).validateScope(app);
     // THEN
     expect(report.violations.map((v) => v.ruleName)).toContain('AwsSolutions-SQS4');
+  });
+});
+
+describe('cdk-nag suppressions', () => {
+  it('each acknowledged rule carries a reason of at least a sentence', () => {
+    const { app } = synthesize();
+    const reasons: [string, string][] = [];
+    const walk = (node: IConstruct) => {
+      for (const entry of node.node.metadata) {
+        if (entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY && entry.data) reasons.push(...Object.entries(entry.data as Record<string, unknown>).map(([id, r]) => [id, String(r)] as [string, string]));
+      }
+      node.node.children.forEach(walk);
+    };
+    walk(app);
+    expect(reasons.some(([id]) => id.includes('Serverless-'))).toBe(true);
+    expect(reasons.some(([id]) => id.includes('AwsSolutions-'))).toBe(true);
+    for (const [id, reason] of reasons) expect(reason.length, id).toBeGreaterThan(40);
+  });
+
+  it('the Serverless pack still catches a real finding', () => {
+    const { app, stacks } = synthesize();
+    new Queue(stacks.app, 'NoRedriveProbe', { enforceSSL: true });
+    const report = new ServerlessChecks(app).validateScope(app);
+    expect(report.violations.map((v) => v.ruleName)).toContain('Serverless-SQSRedrivePolicy');
   });
 });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DynamoDigestLedger,
   DynamoPaperRepository,
+  DynamoRateLimiter,
   DynamoSubscriberRepository,
   S3ObjectStore,
   SesMailer,
@@ -133,6 +134,20 @@ describe('DynamoSubscriberRepository', () => {
     expect(await repo.listActive('daily')).toEqual([]);
   });
 
+  it('changes topics and frequency of an active subscriber, moving it between the due lists, but never revives one who left', async () => {
+    const repo = new DynamoSubscriberRepository(env.clients.dynamo, env.table);
+    const s = sub('subscriber-p1', 'p1@example.com', 'active');
+    await repo.create(s);
+    expect(await repo.updatePreferences('subscriber-p1', ['vision', 'robotics'], 'weekly')).toBe(true);
+    expect(await repo.get('subscriber-p1')).toMatchObject({ topics: ['vision', 'robotics'], frequency: 'weekly', status: 'active' });
+    expect((await repo.listActive('weekly')).map((x) => x.id)).toContain('subscriber-p1');
+    expect((await repo.listActive('daily')).map((x) => x.id)).not.toContain('subscriber-p1');
+    await repo.update({ ...(await repo.get('subscriber-p1'))!, status: 'unsubscribed' });
+    expect(await repo.updatePreferences('subscriber-p1', ['llm'], 'daily')).toBe(false);
+    expect(await repo.get('subscriber-p1')).toMatchObject({ status: 'unsubscribed', topics: ['vision', 'robotics'] });
+    expect(await repo.updatePreferences('no-such-subscriber', ['llm'], 'daily')).toBe(false);
+  });
+
   it('finds a pending subscriber by the hash of its confirm token, and only while that token is current', async () => {
     const repo = new DynamoSubscriberRepository(env.clients.dynamo, env.table);
     const pending = { ...sub('subscriber-c1', 'c1@example.com', 'pending' as const), confirmTokenHash: 'h1', confirmExpiresAt: '2026-11-22T00:00:00.000Z' };
@@ -147,21 +162,53 @@ describe('DynamoSubscriberRepository', () => {
 describe('DynamoDigestLedger', () => {
   it('lets one sender claim a digest, and no second one', async () => {
     const ledger = new DynamoDigestLedger(env.clients.dynamo, env.table);
-    expect(await ledger.claim('subscriber-l1', '2026-11-26', ['p1'], '2026-11-26T07:00:00.000Z')).toBe(true);
-    expect(await ledger.claim('subscriber-l1', '2026-11-26', ['p1'], '2026-11-26T07:00:01.000Z')).toBe(false);
+    expect(await ledger.claim('subscriber-l1', '2026-11-26', ['p1'], '2026-11-26T07:00:00.000Z')).toBe('claimed');
+    expect(await ledger.claim('subscriber-l1', '2026-11-26', ['p1'], '2026-11-26T07:00:01.000Z')).toBe('in-flight');
     await ledger.markSent('subscriber-l1', '2026-11-26', 'm-1', '2026-11-26T07:00:02.000Z');
     // Even long after, a sent digest is never claimed again.
-    expect(await ledger.claim('subscriber-l1', '2026-11-26', ['p1'], '2026-11-27T07:00:00.000Z')).toBe(false);
+    expect(await ledger.claim('subscriber-l1', '2026-11-26', ['p1'], '2026-11-27T07:00:00.000Z')).toBe('done');
     expect([...(await ledger.sentPaperIds('subscriber-l1'))]).toEqual(['p1']);
   });
 
   it('frees a claim whose send failed, and lets a stale claim of a crashed sender be taken over', async () => {
     const ledger = new DynamoDigestLedger(env.clients.dynamo, env.table, 60_000);
-    expect(await ledger.claim('subscriber-l2', '2026-11-26', [], '2026-11-26T07:00:00.000Z')).toBe(true);
+    expect(await ledger.claim('subscriber-l2', '2026-11-26', [], '2026-11-26T07:00:00.000Z')).toBe('claimed');
     await ledger.release('subscriber-l2', '2026-11-26');
-    expect(await ledger.claim('subscriber-l2', '2026-11-26', [], '2026-11-26T07:00:10.000Z')).toBe(true);
-    expect(await ledger.claim('subscriber-l2', '2026-11-26', [], '2026-11-26T07:00:30.000Z')).toBe(false);
-    expect(await ledger.claim('subscriber-l2', '2026-11-26', [], '2026-11-26T07:02:00.000Z')).toBe(true);
+    expect(await ledger.claim('subscriber-l2', '2026-11-26', [], '2026-11-26T07:00:10.000Z')).toBe('claimed');
+    expect(await ledger.claim('subscriber-l2', '2026-11-26', [], '2026-11-26T07:00:30.000Z')).toBe('in-flight');
+    expect(await ledger.claim('subscriber-l2', '2026-11-26', [], '2026-11-26T07:02:00.000Z')).toBe('claimed');
+  });
+});
+
+describe('DynamoDigestLedger rejections', () => {
+  it('records a permanent rejection as done, and its papers as never sent', async () => {
+    const ledger = new DynamoDigestLedger(env.clients.dynamo, env.table);
+    expect(await ledger.claim('subscriber-l3', '2026-11-26', ['p9'], '2026-11-26T07:00:00.000Z')).toBe('claimed');
+    await ledger.markRejected('subscriber-l3', '2026-11-26', 'Email address is not verified.', '2026-11-26T07:00:01.000Z');
+    expect(await ledger.claim('subscriber-l3', '2026-11-26', ['p9'], '2026-11-27T07:00:00.000Z')).toBe('done');
+    expect([...(await ledger.sentPaperIds('subscriber-l3'))]).toEqual([]);
+  });
+});
+
+describe('DynamoRateLimiter', () => {
+  it('allows `limit` hits per fixed window, refuses the next with the seconds left, and starts afresh in the next window', async () => {
+    const limiter = new DynamoRateLimiter(env.clients.dynamo, env.table);
+    const t0 = new Date('2026-11-26T07:00:10.000Z');
+    const results = [];
+    for (let i = 0; i < 4; i++) results.push(await limiter.hit('test:k1', 3, 3600, t0));
+    expect(results.map((r) => r.allowed)).toEqual([true, true, true, false]);
+    expect(results[3]!.retryAfterSeconds).toBe(3600 - 10);
+    // Another key has its own count.
+    expect((await limiter.hit('test:k2', 3, 3600, t0)).allowed).toBe(true);
+    // The next window counts from zero, whether or not TTL has removed the old one (dynalite never does).
+    expect((await limiter.hit('test:k1', 3, 3600, new Date('2026-11-26T08:00:00.000Z'))).allowed).toBe(true);
+  });
+
+  it('never lets more than `limit` concurrent hits through', async () => {
+    const limiter = new DynamoRateLimiter(env.clients.dynamo, env.table);
+    const t = new Date('2026-11-26T09:00:00.000Z');
+    const results = await Promise.all(Array.from({ length: 12 }, () => limiter.hit('test:burst', 5, 3600, t)));
+    expect(results.filter((r) => r.allowed)).toHaveLength(5);
   });
 });
 

@@ -132,7 +132,7 @@ describe('ingest, publish and digest handlers', () => {
     await rt.subscribers.create({ id: 'subscriber-d1', email: 'd1@example.com', status: 'active', topics: ['llm', 'efficiency'], frequency: 'daily', createdAt: now, confirmedAt: now });
     const queue = new MemoryQueue();
     await makePlan(rt, queue)();
-    expect(queue.jobs).toEqual([{ subscriberId: 'subscriber-d1', period: '2026-11-26' }]);
+    expect(queue.jobs).toEqual([{ subscriberId: 'subscriber-d1', period: '2026-11-26', day: '2026-11-26' }]);
 
     const before = await outboxCount();
     const send = makeSend(rt);
@@ -159,7 +159,8 @@ describe('ingest, publish and digest handlers', () => {
         return rt.mailer.send(m);
       },
     };
-    const send = makeSend({ ...rt, mailer: flaky as Runtime['mailer'] });
+    // One attempt per invocation here, so the retry is SQS's redelivery (in-process backoff is tested elsewhere).
+    const send = makeSend({ ...rt, mailer: flaky as Runtime['mailer'] }, { retry: { attempts: 1, baseDelayMs: 0 } });
     const event = sqsEventOf([{ subscriberId: 'subscriber-d2', period: '2026-W48' }]);
     const before = await outboxCount();
     const first = await send(event);

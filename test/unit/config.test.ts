@@ -63,4 +63,21 @@ describe('config', () => {
     const err = errorOf(() => resolveConfig(shipped, { PORT: 'eighty' }, 'x'));
     expect(err.message).toMatch(/^environment: PORT = "eighty"/);
   });
+
+  it('adds the owner\'s extra topics to the taxonomy, by phrases or by example ids', () => {
+    const config = resolveConfig(
+      withChange((c) => (c.extraTopics = [{ slug: 'my-interest', name: 'Mine', exampleIds: ['2106.09685'] }])),
+      {},
+      'x',
+    );
+    expect(config.taxonomy.topics.map((t) => t.slug)).toContain('my-interest');
+    expect(config.taxonomy.topics).toHaveLength(19);
+  });
+
+  it('fails when an extra topic repeats a taxonomy slug or has no rules', () => {
+    expect(errorOf(() => parseOwnerConfig(withChange((c) => (c.extraTopics = [{ slug: 'llm', name: 'Again', phrases: ['x'] }])))).message).toMatch(
+      /extraTopics\.0\.slug = "llm": the taxonomy already has this topic/,
+    );
+    expect(errorOf(() => parseOwnerConfig(withChange((c) => (c.extraTopics = [{ slug: 'empty', name: 'Empty' }])))).field).toMatch(/^extraTopics\.0/);
+  });
 });

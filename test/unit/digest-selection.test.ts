@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isoWeek, mergePaper, periodFor, selectDigestPapers, type Subscriber } from '@paperboy/core';
+import { cachedCandidates, isoWeek, mergePaper, periodFor, selectDigestPapers, type Subscriber } from '@paperboy/core';
 import { paper } from '../support/papers.js';
 
 const subscriber: Subscriber = {
@@ -80,5 +80,29 @@ describe('periods', () => {
     expect(periodFor('weekly', '2026-11-26')).toBe('2026-W48');
     expect(isoWeek('2027-01-01')).toBe('2026-W53');
     expect(isoWeek('2024-12-30')).toBe('2025-W01');
+  });
+});
+
+describe('cachedCandidates', () => {
+  it('reads a window once per TTL and reports when it read it, so the next digest counts from the read', async () => {
+    let now = new Date('2026-11-26T07:00:00.000Z');
+    let reads = 0;
+    const source = cachedCandidates(
+      { listListedSince: async () => (reads++, [paper({ id: `r${reads}` })]) },
+      { now: () => now },
+      60_000,
+    );
+    const first = await source('2026-11-19');
+    now = new Date('2026-11-26T07:00:59.000Z');
+    const second = await source('2026-11-19');
+    expect(reads).toBe(1);
+    expect(second).toEqual(first);
+    expect(first.readAt).toBe('2026-11-26T07:00:00.000Z');
+    await source('2026-11-20');
+    expect(reads).toBe(2);
+    now = new Date('2026-11-26T07:01:01.000Z');
+    const third = await source('2026-11-19');
+    expect(reads).toBe(3);
+    expect(third.readAt).toBe('2026-11-26T07:01:01.000Z');
   });
 });

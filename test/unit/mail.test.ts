@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Paper } from '@paperboy/core';
-import { renderAlreadySubscribedEmail, renderConfirmationEmail, renderDigestEmail, type DigestInput } from '@paperboy/mail';
+import { renderAlreadySubscribedEmail, renderConfirmationEmail, renderDigestEmail, listId, type DigestInput } from '@paperboy/mail';
 
 const site = { title: 'paperboy', url: 'https://papers.example.org/' };
 const topics = [
@@ -143,12 +143,18 @@ describe('renderDigestEmail escaping and URLs', () => {
 });
 
 describe('renderDigestEmail unsubscribe', () => {
-  it('sets RFC 8058 one-click headers exactly', () => {
+  it('sets RFC 8058 one-click headers and an RFC 2919 List-Id exactly', () => {
     const m = renderDigestEmail(digest());
     expect(m.headers).toEqual({
+      'List-Id': expect.stringMatching(/^[A-Za-z0-9 !#$%&'*+/=?^_`{|}~-]+ digest <digest\.[a-z0-9.-]+>$/),
       'List-Unsubscribe': `<${unsubscribePostUrl}>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
     });
+  });
+
+  it('keeps the List-Id free of characters that would need quoting or encoding', () => {
+    expect(listId('Papers "& news" <daily>', 'https://Papers.Example.com:8443/x/')).toBe('Papers & news daily digest <digest.papers.example.com>');
+    expect(listId('', 'http://127.0.0.1:8787/')).toBe('<digest.127.0.0.1>');
   });
 
   it('refuses a non-http one-click URL rather than sending a broken header', () => {

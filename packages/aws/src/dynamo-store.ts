@@ -9,11 +9,15 @@
  *   SUB#<id>          / DIGEST#<period>  send ledger: one item per digest, claimed before sending
  *   EMAIL#<sha256>    / EMAIL            uniqueness guard for an address
  *   CONFIRM#<sha256>  / CONFIRM          pending confirm token (hash only)
+ *   RATE#<key>        / W#<windowStart>  rate-limit counter of one fixed window (key is a hash, never an address)
  *   RUN#<kind>        / <startedAt>      run records
+ *   ALIAS#<t-fingerprint> / ALIAS        title fingerprint -> arXiv id of a paper stored under its arXiv id
+ *   SOURCE#<id>       / STATE            per-source conditional GET validators (ETag, Last-Modified)
  */
 import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
+  BatchWriteCommand,
   DeleteCommand,
   GetCommand,
   PutCommand,
@@ -26,12 +30,17 @@ import {
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   sha256,
+  titleFingerprint,
+  type ClaimResult,
   type DigestLedger,
+  type RateLimiter,
   type Frequency,
   type Paper,
   type PaperRepository,
   type RunLog,
   type RunRecord,
+  type SourceState,
+  type SourceStateRepository,
   type Subscriber,
   type SubscriberRepository,
 } from '@paperboy/core';
@@ -97,28 +106,35 @@ export class DynamoPaperRepository implements PaperRepository {
     return stripKeys<Paper>(out.Item);
   }
 
+  async findByTitleKey(fingerprint: string): Promise<Paper | undefined> {
+    const own = await this.get(fingerprint);
+    if (own) return own;
+    const alias = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { PK: `ALIAS#${fingerprint}`, SK: 'ALIAS' } }));
+    return alias.Item ? this.get(String(alias.Item.paperId)) : undefined;
+  }
+
   async put(paper: Paper, previous: Paper | undefined): Promise<boolean> {
-    // Memberships first, paper last: if we stop in between, the paper still looks unchanged-or-new
-    // to the next run, which then writes the same memberships again.
+    // Memberships (and the title alias) first, in one batch, paper last: if we stop in between, the paper
+    // still looks unchanged-or-new to the next run, which then writes the same items again.
     const oldTags = new Set(previous?.tags ?? []);
     const newTags = new Set(paper.tags);
     const moved = previous && previous.listedOn !== paper.listedOn;
-    // Each topic's counter moves only when a membership item really appeared or went away, so a
-    // re-run or a concurrent writer never counts twice (a crash between the two writes undercounts by one).
+    const requests: Item[] = [];
     for (const slug of paper.tags) {
       if (!oldTags.has(slug) || moved) {
-        const out = await this.doc.send(new PutCommand({ TableName: this.tableName, Item: membershipItem(paper, slug), ReturnValues: 'ALL_OLD' }));
-        if (!out.Attributes) await this.addToTopicCount(slug, 1);
+        requests.push({ PutRequest: { Item: membershipItem(paper, slug) } });
       }
     }
     for (const slug of oldTags) {
       if (!newTags.has(slug) || moved) {
-        const out = await this.doc.send(
-          new DeleteCommand({ TableName: this.tableName, Key: { PK: `TAG#${slug}`, SK: `${previous!.listedOn}#${paper.id}` }, ReturnValues: 'ALL_OLD' }),
-        );
-        if (out.Attributes) await this.addToTopicCount(slug, -1);
+        requests.push({ DeleteRequest: { Key: { PK: `TAG#${slug}`, SK: `${previous!.listedOn}#${paper.id}` } } });
       }
     }
+    if (!previous && paper.arxivId && paper.id === paper.arxivId) {
+      // Lets a later record that only knows the title (a page snapshot) find this paper.
+      requests.push({ PutRequest: { Item: { PK: `ALIAS#${titleFingerprint(paper.title)}`, SK: 'ALIAS', type: 'alias', paperId: paper.id } } });
+    }
+    await this.batchWrite(requests);
     try {
       await this.doc.send(
         new PutCommand({
@@ -129,10 +145,27 @@ export class DynamoPaperRepository implements PaperRepository {
             : { ConditionExpression: 'attribute_not_exists(PK)' }),
         }),
       );
-      return true;
     } catch (err) {
       if (isConditionFailure(err)) return false;
       throw err;
+    }
+    // Topic counters move only for the writer whose conditional put won, so a re-run or a concurrent
+    // writer never counts twice; a crash between the put and these updates leaves a count short.
+    for (const slug of newTags) if (!oldTags.has(slug)) await this.addToTopicCount(slug, 1);
+    for (const slug of oldTags) if (!newTags.has(slug)) await this.addToTopicCount(slug, -1);
+    return true;
+  }
+
+  /** BatchWriteItem in groups of 25, retrying UnprocessedItems with backoff until all are written. */
+  async batchWrite(requests: Item[], maxAttempts = 8): Promise<void> {
+    for (let i = 0; i < requests.length; i += 25) {
+      let pending: Item[] | undefined = requests.slice(i, i + 25);
+      for (let attempt = 0; pending && pending.length > 0; attempt++) {
+        if (attempt >= maxAttempts) throw new Error(`DynamoDB left ${pending.length} write(s) unprocessed after ${maxAttempts} attempts`);
+        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** attempt) * (0.5 + Math.random() / 2)));
+        const out = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending as never } }));
+        pending = out.UnprocessedItems?.[this.tableName] as Item[] | undefined;
+      }
     }
   }
 
@@ -360,6 +393,26 @@ export class DynamoSubscriberRepository implements SubscriberRepository {
     return sub?.confirmTokenHash === hash ? sub : undefined;
   }
 
+  async updatePreferences(id: string, topics: string[], frequency: Frequency): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { PK: `SUB#${id}`, SK: 'SUB' },
+          // The index key moves with the frequency; the condition keeps a racing unsubscribe in force.
+          UpdateExpression: 'SET topics = :t, frequency = :f, GSI2PK = :g',
+          ConditionExpression: 'attribute_exists(PK) AND #s = :active',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':t': topics, ':f': frequency, ':g': `ACTIVE#${frequency}`, ':active': 'active' },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
   async listActive(frequency: Frequency): Promise<Subscriber[]> {
     const items = await queryAll(this.doc, {
       TableName: this.tableName,
@@ -379,7 +432,7 @@ export class DynamoDigestLedger implements DigestLedger {
     private readonly claimLeaseMs = 15 * 60_000,
   ) {}
 
-  async claim(subscriberId: string, period: string, paperIds: string[], now: string): Promise<boolean> {
+  async claim(subscriberId: string, period: string, paperIds: string[], now: string): Promise<ClaimResult> {
     const staleBefore = new Date(Date.parse(now) - this.claimLeaseMs).toISOString();
     try {
       await this.doc.send(
@@ -391,11 +444,26 @@ export class DynamoDigestLedger implements DigestLedger {
           ExpressionAttributeValues: { ':sending': 'sending', ':stale': staleBefore },
         }),
       );
-      return true;
+      return 'claimed';
     } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
+      if (!isConditionFailure(err)) throw err;
     }
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: { PK: `SUB#${subscriberId}`, SK: `DIGEST#${period}` }, ConsistentRead: true }),
+    );
+    return out.Item?.status === 'sending' ? 'in-flight' : 'done';
+  }
+
+  async markRejected(subscriberId: string, period: string, reason: string, now: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { PK: `SUB#${subscriberId}`, SK: `DIGEST#${period}` },
+        UpdateExpression: 'SET #s = :rejected, reason = :r, rejectedAt = :now',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':rejected': 'rejected', ':r': reason, ':now': now },
+      }),
+    );
   }
 
   async markSent(subscriberId: string, period: string, messageId: string, now: string): Promise<void> {
@@ -424,13 +492,62 @@ export class DynamoDigestLedger implements DigestLedger {
     });
   }
 
-  async sentPaperIds(subscriberId: string): Promise<Set<string>> {
+  async sentPaperIds(subscriberId: string, exceptPeriod?: string): Promise<Set<string>> {
     const items = await queryAll(this.doc, {
       TableName: this.tableName,
       KeyConditionExpression: 'PK = :p AND begins_with(SK, :d)',
       ExpressionAttributeValues: { ':p': `SUB#${subscriberId}`, ':d': 'DIGEST#' },
     });
-    return new Set(items.flatMap((i) => (i.paperIds as string[] | undefined) ?? []));
+    // Papers of a rejected digest never reached the reader; papers of one in flight are counted, to be safe.
+    const skip = exceptPeriod === undefined ? undefined : `DIGEST#${exceptPeriod}`;
+    return new Set(items.flatMap((i) => (i.status === 'rejected' || i.SK === skip ? [] : ((i.paperIds as string[] | undefined) ?? []))));
+  }
+}
+
+/** Fixed-window counters with a conditional update: at most `limit` hits per window, even under concurrency. */
+export class DynamoRateLimiter implements RateLimiter {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async hit(key: string, limit: number, windowSeconds: number, now: Date): Promise<{ allowed: boolean; retryAfterSeconds: number }> {
+    const nowSec = Math.floor(now.getTime() / 1000);
+    const windowStart = nowSec - (nowSec % windowSeconds);
+    const retryAfterSeconds = windowStart + windowSeconds - nowSec;
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { PK: `RATE#${key}`, SK: `W#${windowStart}` },
+          UpdateExpression: 'ADD hits :one SET expiresAt = :exp, #t = :type',
+          ConditionExpression: 'attribute_not_exists(hits) OR hits < :limit',
+          ExpressionAttributeNames: { '#t': 'type' },
+          // TTL only cleans up old windows; the window in the key decides what counts.
+          ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':exp': windowStart + windowSeconds + 3600, ':type': 'rate' },
+        }),
+      );
+      return { allowed: true, retryAfterSeconds: 0 };
+    } catch (err) {
+      if (isConditionFailure(err)) return { allowed: false, retryAfterSeconds };
+      throw err;
+    }
+  }
+}
+
+export class DynamoSourceStateRepository implements SourceStateRepository {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(sourceId: string): Promise<SourceState | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { PK: `SOURCE#${sourceId}`, SK: 'STATE' } }));
+    return stripKeys<SourceState>(out.Item);
+  }
+
+  async put(sourceId: string, state: SourceState): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { PK: `SOURCE#${sourceId}`, SK: 'STATE', type: 'source', ...state } }));
   }
 }
 

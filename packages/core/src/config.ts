@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ENV } from './env-names.js';
-import { taxonomySchema, type Taxonomy } from './taxonomy.js';
+import { taxonomySchema, topicSchema, type Taxonomy } from './taxonomy.js';
 import defaultTaxonomy from './default-taxonomy.json' with { type: 'json' };
 
 export class ConfigError extends Error {
@@ -28,6 +28,18 @@ const httpUrl = z
   .url()
   .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL');
 
+const sourceCommon = {
+  id: slug,
+  name: z.string().min(1).optional(),
+  enabled: z.boolean().default(true),
+  /** Per-request timeout for fetching this source. */
+  timeoutMs: z.number().int().min(1000).max(120_000).default(30_000),
+  /** Retries after the first attempt (network errors, 5xx, 429). */
+  retries: z.number().int().min(0).max(10).default(3),
+};
+const dayString = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day like 2026-11-26');
+const arxivCategory = z.string().regex(/^[a-z-]+(\.[A-Za-z-]+)?$/, 'must be an arXiv category like "cs.LG"');
+
 const sourceSchema = z.discriminatedUnion('kind', [
   z.object({
     id: slug,
@@ -38,6 +50,39 @@ const sourceSchema = z.discriminatedUnion('kind', [
     /** The day the page lists; the page itself names no year, so by default the day it is first ingested. */
     listedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day like 2026-11-26').optional(),
     enabled: z.boolean().default(true),
+  }),
+  z.object({
+    ...sourceCommon,
+    kind: z.literal('hf-daily'),
+    /** The Hugging Face Daily Papers API. */
+    url: httpUrl.default('https://huggingface.co/api/daily_papers'),
+    /** A fixed day to fetch (backfills); by default today in the schedule's time zone. */
+    date: dayString.optional(),
+  }),
+  z.object({
+    ...sourceCommon,
+    kind: z.literal('arxiv-api'),
+    url: httpUrl.default('https://export.arxiv.org/api/query'),
+    /** An arXiv API search_query, e.g. "cat:cs.LG AND abs:diffusion". */
+    query: z.string().min(1).max(1000),
+    maxResults: z.number().int().min(1).max(10_000).default(100),
+    pageSize: z.number().int().min(1).max(2000).default(100),
+    /** arXiv asks for at least 3 s between calls. */
+    minIntervalMs: z.number().int().min(3000).default(3000),
+  }),
+  z.object({
+    ...sourceCommon,
+    kind: z.literal('arxiv-rss'),
+    url: httpUrl.default('https://rss.arxiv.org/rss/'),
+    categories: z.array(arxivCategory).min(1, 'must list at least one category'),
+    /** Announce types that count as new papers; the others only update papers already stored. */
+    announceTypes: z.array(z.enum(['new', 'cross', 'replace', 'replace-cross'])).min(1).default(['new', 'cross']),
+  }),
+  z.object({
+    ...sourceCommon,
+    kind: z.literal('feed'),
+    /** Any RSS 2.0, Atom or JSON Feed URL. */
+    url: httpUrl,
   }),
 ]);
 export type SourceConfig = z.infer<typeof sourceSchema>;
@@ -78,11 +123,25 @@ export const ownerConfigSchema = z
       })
       .strict()
       .default({ maxPapers: 10, windowDays: 7, weeklyDay: 'MON', sendWhenEmpty: false, sendRatePerSecond: 1 }),
+    subscriptions: z
+      .object({
+        /** How long a confirmation link works. */
+        confirmTtlHours: z.number().int().min(1).max(168).default(48),
+        /** Sign-up requests per address per hour (a limit on mail sent to someone who did not ask). */
+        perAddressPerHour: z.number().int().min(1).max(100).default(3),
+        /** Sign-up requests per client (source IP) per hour. */
+        perClientPerHour: z.number().int().min(1).max(10_000).default(20),
+      })
+      .strict()
+      .default({ confirmTtlHours: 48, perAddressPerHour: 3, perClientPerHour: 20 }),
     feeds: z
       .object({ maxItems: z.number().int().min(1).max(500).default(50) })
       .strict()
       .default({ maxItems: 50 }),
+    /** Replaces the default taxonomy entirely. */
     taxonomy: taxonomySchema.optional(),
+    /** Topics added to the taxonomy in use: personal interests by phrases, by example papers, or both. */
+    extraTopics: z.array(topicSchema).default([]),
     local: z
       .object({
         demoSubscriber: z
@@ -102,9 +161,13 @@ export const ownerConfigSchema = z
         alarmEmail: z.string().email().optional(),
         domainName: z.string().optional(),
         certificateArn: z.string().optional(),
+        /** SES identity the stack creates: the sender's domain (DKIM records as outputs), its address, or none (already verified). */
+        sesIdentity: z.enum(['domain', 'address', 'none']).default('domain'),
+        /** Alarm when a fetched (non-snapshot) source has brought no new paper for this many hours. */
+        staleAfterHours: z.number().int().min(1).max(168).default(96),
       })
       .strict()
-      .default({ retainData: true }),
+      .default({ retainData: true, sesIdentity: 'domain', staleAfterHours: 96 }),
   })
   .strict();
 
@@ -166,8 +229,12 @@ export function parseOwnerConfig(raw: unknown, where = 'config'): OwnerConfig {
   const result = ownerConfigSchema.safeParse(raw);
   if (!result.success) throw describeIssue(where, result.error, raw);
   const config = result.data;
-  const taxonomy = config.taxonomy ?? defaultTaxonomyParsed();
-  const slugs = new Set(taxonomy.topics.map((t) => t.slug));
+  const base = config.taxonomy ?? defaultTaxonomyParsed();
+  const slugs = new Set(base.topics.map((t) => t.slug));
+  config.extraTopics.forEach((t, i) => {
+    if (slugs.has(t.slug)) throw new ConfigError(`${where}: extraTopics.${i}.slug = ${JSON.stringify(t.slug)}: the taxonomy already has this topic`, `extraTopics.${i}.slug`);
+    slugs.add(t.slug);
+  });
   const ids = new Set<string>();
   config.sources.forEach((s, i) => {
     if (ids.has(s.id)) throw new ConfigError(`${where}: sources.${i}.id = ${JSON.stringify(s.id)}: duplicate source id`, `sources.${i}.id`);
@@ -179,6 +246,12 @@ export function parseOwnerConfig(raw: unknown, where = 'config'): OwnerConfig {
     }
   });
   return config;
+}
+
+/** The taxonomy in use: the owner's or the default one, plus the owner's extra topics. */
+export function taxonomyOf(owner: OwnerConfig): Taxonomy {
+  const base = owner.taxonomy ?? defaultTaxonomyParsed();
+  return owner.extraTopics.length ? { ...base, topics: [...base.topics, ...owner.extraTopics] } : base;
 }
 
 let cachedDefaultTaxonomy: Taxonomy | undefined;
@@ -201,7 +274,7 @@ export function resolveConfig(rawOwner: unknown, env: Env, where = 'config', bas
   const siteUrl = (e[ENV.siteUrl] ?? owner.site.url ?? `http://127.0.0.1:${port}/`).replace(/\/?$/, '/');
   return {
     owner,
-    taxonomy: owner.taxonomy ?? defaultTaxonomyParsed(),
+    taxonomy: taxonomyOf(owner),
     baseDir,
     region: e[ENV.region],
     siteUrl,

@@ -1,6 +1,7 @@
 export * from './env-names.js';
 export * from './config.js';
 export * from './model.js';
+export * from './paper-schema.js';
 export * from './ports.js';
 export * from './taxonomy.js';
 export * from './tagger.js';
@@ -11,3 +12,5 @@ export * from './use-cases/ingest-papers.js';
 export * from './use-cases/publish-site.js';
 export * from './use-cases/digests.js';
 export * from './use-cases/subscriptions.js';
+export * from './use-cases/retag-papers.js';
+export * from './sending.js';

@@ -18,7 +18,18 @@ export interface PaperInput {
   categories: string[];
   keywords: string[];
   upvotes?: number;
+  /** arXiv primary category, e.g. cs.LG. */
+  primaryCategory?: string;
+  /** Author comments (arXiv), e.g. "12 pages, 4 figures". */
+  comments?: string;
+  /** Journal reference (arXiv). */
+  journalRef?: string;
   source: string;
+  /**
+   * Only update a paper that is already stored; never create one. Set for arXiv replacements
+   * (announce types the owner does not count as new): they refresh the version but are not news.
+   */
+  updateOnly?: boolean;
 }
 
 export interface PaperLinks {
@@ -31,7 +42,7 @@ export interface PaperLinks {
 }
 
 /** A stored paper. */
-export interface Paper extends Omit<PaperInput, 'source'> {
+export interface Paper extends Omit<PaperInput, 'source' | 'updateOnly'> {
   tags: string[];
   sources: string[];
   /** ISO time the store first saw it. */
@@ -65,6 +76,36 @@ export interface RunRecord {
   finishedAt: string;
   counts: Record<string, number>;
   errors: string[];
+  /** Per-source health of an ingest run. */
+  sources?: SourceRunReport[];
+}
+
+export interface SourceRunReport {
+  source: string;
+  fetched: number;
+  new: number;
+  updated: number;
+  unchanged: number;
+  skipped: number;
+  /** Why items were skipped (first few). */
+  skippedReasons: string[];
+  error?: string;
+  /** Zero items where some were expected (e.g. a weekday). */
+  empty: boolean;
+  /** The upstream document is older than it should be. */
+  stale: boolean;
+  /** The upstream answered 304 Not Modified. */
+  notModified?: boolean;
+  notes: string[];
+}
+
+/** What a fetcher remembers about a source between runs (conditional GET validators). */
+export interface SourceState {
+  etag?: string;
+  lastModified?: string;
+  /** The URL the validators belong to. */
+  url?: string;
+  updatedAt: string;
 }
 
 export interface SiteObject {

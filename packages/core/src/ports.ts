@@ -1,8 +1,15 @@
 /** Ports: what the use cases need from the outside world. Adapters live in @paperboy/aws. */
-import type { EmailMessage, Frequency, Paper, RunRecord, SiteObject, Subscriber } from './model.js';
+import type { EmailMessage, Frequency, Paper, RunRecord, SiteObject, SourceState, Subscriber } from './model.js';
 
 export interface PaperRepository {
   get(id: string): Promise<Paper | undefined>;
+  /** Papers by id (batched reads), in the order given; missing ids are left out. */
+  getMany(ids: string[]): Promise<Paper[]>;
+  /**
+   * The paper stored under a title fingerprint (`t-...`): the fingerprint-keyed record itself, or the
+   * arXiv-keyed record that an alias points to. Lets a snapshot record and an arXiv record meet.
+   */
+  findByTitleKey(fingerprint: string): Promise<Paper | undefined>;
   /**
    * Writes the paper and its topic memberships. Conditional on `previous` still being what is stored
    * (absent, or the same content hash), so concurrent or repeated runs never clobber each other;
@@ -34,23 +41,42 @@ export interface SubscriberRepository {
   recordDigest(id: string, at: string): Promise<void>;
   findByConfirmTokenHash(hash: string): Promise<Subscriber | undefined>;
   listActive(frequency: Frequency): Promise<Subscriber[]>;
+  /** Changes topics and frequency of an active subscriber only; false when it is not (or no longer) active. */
+  updatePreferences(id: string, topics: string[], frequency: Frequency): Promise<boolean>;
 }
 
-export type LedgerStatus = 'sending' | 'sent';
+export type LedgerStatus = 'sending' | 'sent' | 'rejected';
+
+/**
+ * `claimed`: this caller owns the digest and may send it. `done`: it was sent (or permanently rejected).
+ * `in-flight`: another sender holds a live claim; try again after its lease runs out.
+ */
+export type ClaimResult = 'claimed' | 'done' | 'in-flight';
 
 export interface DigestLedger {
-  /** Claims the digest for one subscriber and period; false if it was already claimed or sent. */
-  claim(subscriberId: string, period: string, paperIds: string[], now: string): Promise<boolean>;
+  /** Claims the digest for one subscriber and period, or takes over a claim whose lease has run out. */
+  claim(subscriberId: string, period: string, paperIds: string[], now: string): Promise<ClaimResult>;
   markSent(subscriberId: string, period: string, messageId: string, now: string): Promise<void>;
+  /** Records that SES refused this digest for good, so it is neither retried nor sent again. */
+  markRejected(subscriberId: string, period: string, reason: string, now: string): Promise<void>;
   /** Releases a claim whose send failed, so a retry can send it. */
   release(subscriberId: string, period: string): Promise<void>;
-  /** Ids of papers already sent to the subscriber. */
-  sentPaperIds(subscriberId: string): Promise<Set<string>>;
+  /**
+   * Ids of papers already sent (or being sent) to the subscriber, leaving out the digest of `exceptPeriod`:
+   * the period being sent must not count its own crashed claim as sent, or the retry would find nothing new.
+   */
+  sentPaperIds(subscriberId: string, exceptPeriod?: string): Promise<Set<string>>;
 }
 
 export interface RunLog {
   record(run: RunRecord): Promise<void>;
   latest(kind: string): Promise<RunRecord | undefined>;
+}
+
+/** Per-source memory between runs: the conditional GET validators. */
+export interface SourceStateRepository {
+  get(sourceId: string): Promise<SourceState | undefined>;
+  put(sourceId: string, state: SourceState): Promise<void>;
 }
 
 export interface ObjectStore {
@@ -65,6 +91,16 @@ export interface Mailer {
 export interface DigestJob {
   subscriberId: string;
   period: string;
+  /** The day (YYYY-MM-DD, owner's time zone) the digest is for; default: today. */
+  day?: string;
+}
+
+export interface RateLimiter {
+  /**
+   * Counts one hit on `key` in the current fixed window of `windowSeconds`; `allowed` is false once
+   * `limit` hits are in. Windows are keyed by their start, so expiry is decided in code, not by TTL.
+   */
+  hit(key: string, limit: number, windowSeconds: number, now: Date): Promise<{ allowed: boolean; retryAfterSeconds: number }>;
 }
 
 export interface JobQueue {

@@ -57,6 +57,8 @@ const category = z.string().regex(/^[a-z-]+(\.[A-Za-z-]+)?$/, 'must be an arXiv 
 export const categoryHintSchema = stringOr(category, z.object({ category, weight }).strict(), 'an arXiv category or { "category": "cs.CV", "weight": 1 }');
 export type CategoryHint = z.output<typeof categoryHintSchema>;
 
+const ARXIV_ID = /^(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?\/\d{7})$/;
+
 export const exampleSchema = z
   .object({ title: z.string().trim().min(1, 'must not be empty'), abstract: z.string().default('') })
   .strict();
@@ -74,10 +76,12 @@ export const topicSchema = z
     categories: z.array(categoryHintSchema).default([]),
     /** Example papers (titles and abstracts) that define the topic by example (tf-idf nearest centroid). */
     examples: z.array(exampleSchema).default([]),
+    /** "More like these": arXiv ids of stored papers whose titles and abstracts join the examples. */
+    exampleIds: z.array(z.string().regex(ARXIV_ID, 'must be an arXiv id like "2106.09685" or "hep-th/9901001"')).optional(),
   })
   .strict()
-  .refine((t) => t.phrases.length > 0 || t.categories.length > 0 || t.examples.length > 0, {
-    message: 'the topic has no rules: needs at least one phrase, category or example',
+  .refine((t) => t.phrases.length > 0 || t.categories.length > 0 || t.examples.length > 0 || (t.exampleIds?.length ?? 0) > 0, {
+    message: 'the topic has no rules: needs at least one phrase, category, example or example id',
     path: ['phrases'],
   });
 
@@ -143,4 +147,28 @@ export function parseTaxonomy(raw: unknown, where = 'taxonomy'): Taxonomy {
 
 function fail(err: Error): never {
   throw err;
+}
+
+/**
+ * Turns a topic's `exampleIds` into examples, from the papers the store already has. Ids not found are
+ * reported (the paper may simply not have been ingested yet) and left out.
+ */
+export async function resolveExampleIds(
+  taxonomy: Taxonomy,
+  lookup: (arxivId: string) => Promise<{ title: string; abstract: string } | undefined>,
+): Promise<{ taxonomy: Taxonomy; unresolved: { topic: string; arxivId: string }[] }> {
+  const unresolved: { topic: string; arxivId: string }[] = [];
+  const topics = await Promise.all(
+    taxonomy.topics.map(async (topic) => {
+      if (!topic.exampleIds?.length) return topic;
+      const found: Topic['examples'] = [];
+      for (const arxivId of topic.exampleIds) {
+        const paper = await lookup(arxivId);
+        if (paper) found.push({ title: paper.title, abstract: paper.abstract });
+        else unresolved.push({ topic: topic.slug, arxivId });
+      }
+      return { ...topic, examples: [...topic.examples, ...found] };
+    }),
+  );
+  return { taxonomy: { ...taxonomy, topics }, unresolved };
 }

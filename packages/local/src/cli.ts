@@ -5,11 +5,13 @@
  */
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { ConfigError, processEnv, subscribe, subscribeRequestSchema, type AppConfig } from '@paperboy/core';
+import { readFile } from 'node:fs/promises';
+import { ConfigError, processEnv, subscribe, subscribeRequestSchema, type AppConfig, type SourceConfig } from '@paperboy/core';
+import type { IngestEvent } from '../../../functions/ingest/index.js';
 import { renderAlreadySubscribedEmail, renderConfirmationEmail } from '@paperboy/mail';
 import { startGateway } from './gateway.js';
 import { terminalProgress } from './progress.js';
-import { digest, ingest, openLocal, publish, runPipeline, type LocalContext, type PipelineSummary } from './runner.js';
+import { digest, explainTags, ingest, mailEvent, openLocal, publish, retag, runPipeline, type LocalContext, type PipelineSummary } from './runner.js';
 
 // The project runs on Node 20 locally (Lambda runs 22); the SDK's advance notice about Node 22 is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -20,13 +22,22 @@ commands:
   start [--once] [--port N]    run the whole pipeline once on the bundled data, then serve
                                http://127.0.0.1:8787/ (site, feeds, /api/*, /_local/mail/)
   ingest [--source ID]         fetch and store the configured sources (or one of them)
-  ingest --file PATH           ingest a saved Daily Papers page
+  ingest --source hf [--date D]                 Hugging Face Daily Papers for a day
+  ingest --source arxiv --query Q [--max N]     arXiv API search
+  ingest --source arxiv-rss --categories a+b    arXiv RSS announcements
+  ingest --source feed --url URL                any RSS 2.0, Atom or JSON Feed
+         [--file PATH]         read a saved document instead (format detected when no --source)
+         [--from D --to D]     backfill days (hf, arxiv)
   publish                      render feeds and pages, upload what changed
-  digest                       send the digests that are due
+  digest [--date YYYY-MM-DD]   send the digests due on that day (default today); safe to re-run
   subscribe EMAIL --topics a,b [--frequency daily|weekly]
                                subscribe an address (a confirmation email is sent)
   unsubscribe EMAIL            unsubscribe an address
+  bounce EMAIL | complaint EMAIL
+                               simulate SES reporting a hard bounce or complaint (SNSEvent to ses-events)
   status                       what is stored and what the last runs did
+  tag --explain QUERY          which tagging rules fire for a paper (id, title or part of it)
+  retag                        re-tag stored papers after a taxonomy change, then publish
 
 environment: PAPERBOY_CONFIG (config file, default ./paperboy.config.json),
              PAPERBOY_DATA_DIR (default .paperboy), PORT (default 8787)`;
@@ -80,6 +91,62 @@ async function withLocal<T>(fn: (ctx: LocalContext) => Promise<T>, port?: number
   }
 }
 
+/**
+ * `ingest` options -> the sources to run: a configured source by id, or an ad-hoc one by kind
+ * (hf, arxiv, arxiv-rss, feed). `--file` reads a saved document; without `--source` its format is detected.
+ */
+async function ingestEventFromArgs(config: AppConfig, v: Record<string, string | boolean | undefined>): Promise<IngestEvent> {
+  const str = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
+  const day = (k: string) => {
+    const d = str(k);
+    if (d !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(d)) fail(`--${k} ${JSON.stringify(d)}: must be a day like 2026-11-26`, 2);
+    return d;
+  };
+  const file = str('file') ? resolve(str('file')!) : undefined;
+  const event: IngestEvent = { ...(file ? { file } : {}), ...(day('from') ? { from: day('from') } : {}), ...(day('to') ? { to: day('to') } : {}) };
+  let source = str('source');
+  if (!source && file) {
+    const { detectFormat } = await import('@paperboy/sources');
+    source = { 'hf-daily': 'hf', 'arxiv-api': 'arxiv', 'arxiv-rss': 'arxiv-rss', feed: 'feed', snapshot: 'snapshot' }[detectFormat(await readFile(file, 'utf8'))];
+    console.log(`${file}: detected ${source}`);
+  }
+  if (!source) return event;
+  const configured = config.owner.sources.find((s) => s.id === source);
+  const common = { enabled: true, timeoutMs: 30_000, retries: 3 };
+  let adhoc: SourceConfig | undefined;
+  const max = str('max') === undefined ? undefined : Number(str('max'));
+  if (max !== undefined && !(Number.isInteger(max) && max > 0 && max <= 10_000)) fail(`--max ${JSON.stringify(str('max'))}: must be a whole number from 1 to 10000`, 2);
+  if (configured) {
+    adhoc = {
+      ...configured,
+      ...(configured.kind === 'hf-daily' && day('date') ? { date: day('date') } : {}),
+      ...(configured.kind === 'arxiv-api' && str('query') ? { query: str('query')! } : {}),
+      ...(configured.kind === 'arxiv-api' && max ? { maxResults: max } : {}),
+      enabled: true,
+    } as SourceConfig;
+  } else if (source === 'hf') {
+    adhoc = { id: 'hf', kind: 'hf-daily', url: 'https://huggingface.co/api/daily_papers', ...(day('date') ? { date: day('date') } : {}), ...common };
+  } else if (source === 'arxiv') {
+    if (!str('query') && !file) fail('--source arxiv needs --query, e.g. --query "cat:cs.LG"', 2);
+    adhoc = { id: 'arxiv', kind: 'arxiv-api', url: 'https://export.arxiv.org/api/query', query: str('query') ?? 'file', maxResults: max ?? 100, pageSize: 100, minIntervalMs: 3000, ...common };
+  } else if (source === 'arxiv-rss') {
+    if (!str('categories') && !file) fail('--source arxiv-rss needs --categories, e.g. --categories cs.LG+cs.CL', 2);
+    adhoc = { id: 'arxiv-rss', kind: 'arxiv-rss', url: 'https://rss.arxiv.org/rss/', categories: (str('categories') ?? 'cs.LG').split(/[+,]/).filter(Boolean), announceTypes: ['new', 'cross'], ...common };
+  } else if (source === 'feed') {
+    if (!str('url') && !file) fail('--source feed needs --url', 2);
+    adhoc = { id: 'feed', kind: 'feed', url: str('url') ?? 'https://example.invalid/', ...common };
+  } else if (source === 'snapshot' && file) {
+    adhoc = { id: 'file', kind: 'snapshot', path: file, enabled: true };
+  }
+  if (!adhoc) fail(`--source ${JSON.stringify(source)}: no configured source has that id, and it is not one of hf, arxiv, arxiv-rss, feed`, 2);
+  // Validate an ad-hoc source like the config file would (URLs, categories, ...).
+  const { ownerConfigSchema } = await import('@paperboy/core');
+  const checked = ownerConfigSchema.shape.sources.safeParse([adhoc]);
+  if (!checked.success) fail(`--source ${source}: ${checked.error.issues[0]!.path.slice(1).join('.')}: ${checked.error.issues[0]!.message}`, 2);
+  config.owner.sources = [...config.owner.sources.filter((s) => s.id !== adhoc.id), checked.data[0]!];
+  return { ...event, sources: [adhoc.id] };
+}
+
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -89,8 +156,16 @@ async function main(argv: string[]): Promise<void> {
       port: { type: 'string' },
       source: { type: 'string' },
       file: { type: 'string' },
+      date: { type: 'string' },
+      query: { type: 'string' },
+      max: { type: 'string' },
+      categories: { type: 'string' },
+      url: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
       topics: { type: 'string' },
       frequency: { type: 'string' },
+      explain: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -123,15 +198,13 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'ingest': {
       await withLocal(async (ctx) => {
-        if (values.file) {
-          // A saved file becomes a one-off snapshot source.
-          ctx.rt.config.owner.sources = [{ id: 'file', kind: 'snapshot', path: resolve(values.file), enabled: true }];
-        }
-        const result = await ingest(ctx, terminalProgress(), values.source ? { sources: [values.source] } : {});
+        const event = await ingestEventFromArgs(ctx.rt.config, values);
+        const result = await ingest(ctx, terminalProgress(), event);
         if (values.source && result.sources.length === 0) fail(`--source ${JSON.stringify(values.source)}: no enabled source has that id`, 2);
         for (const r of result.sources) {
           const c = r.counts;
-          console.log(`${r.source}: ${r.error ? `FAILED: ${r.error}` : `${c!.received} received, ${c!.new} new, ${c!.updated} updated, ${c!.unchanged} unchanged, ${r.skipped.length} skipped`}`);
+          console.log(`${r.source}: ${r.error ? `FAILED: ${r.error}` : `${r.fetched} fetched, ${c!.new} new, ${c!.updated} updated, ${c!.unchanged} unchanged, ${r.skipped.length} skipped${c!.ignored ? `, ${c!.ignored} replacements of unknown papers ignored` : ''}${r.health?.stale ? ', STALE' : ''}${r.health?.empty ? ', EMPTY' : ''}`}`);
+          for (const n of r.health?.notes ?? []) console.log(`  note: ${n}`);
           for (const k of r.skipped) console.log(`  skipped ${k.where}: ${k.reason}`);
         }
         if (result.totals.new + result.totals.updated > 0) {
@@ -150,9 +223,13 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'digest': {
+      const day = values.date;
+      if (day !== undefined && !(/^\d{4}-\d{2}-\d{2}$/.test(day) && !Number.isNaN(Date.parse(`${day}T00:00:00Z`)) && new Date(`${day}T00:00:00Z`).toISOString().startsWith(day))) {
+        fail(`--date ${JSON.stringify(day)}: must be a day like 2026-11-26`, 2);
+      }
       await withLocal(async (ctx) => {
-        const d = await digest(ctx);
-        console.log(`digest: ${d.due} due, ${d.outcomes.sent} sent, ${d.outcomes.empty} with nothing new, ${d.outcomes.duplicate} already sent`);
+        const d = await digest(ctx, { day });
+        console.log(`digest: ${d.due} due, ${d.outcomes.sent} sent, ${d.outcomes.empty} with nothing new, ${d.outcomes.duplicate} already sent${d.outcomes.rejected ? `, ${d.outcomes.rejected} rejected by SES` : ''}`);
       });
       return;
     }
@@ -171,7 +248,7 @@ async function main(argv: string[]): Promise<void> {
           mailer: ctx.rt.mailer,
           clock: ctx.rt.clock,
           links: { siteUrl: ctx.config.siteUrl, secret: await ctx.rt.secret() },
-          confirmTtlHours: 48,
+          confirmTtlHours: ctx.config.owner.subscriptions.confirmTtlHours,
           renderConfirmation: (i) => renderConfirmationEmail({ ...i, site, topics: ctx.config.taxonomy.topics.filter((t) => i.topics.includes(t.slug)) }),
           renderAlreadySubscribed: (i) => renderAlreadySubscribedEmail({ ...i, site }),
         });
@@ -190,6 +267,16 @@ async function main(argv: string[]): Promise<void> {
       });
       return;
     }
+    case 'bounce':
+    case 'complaint': {
+      const [email] = rest;
+      if (!email) fail(`${command} needs an EMAIL`, 2);
+      await withLocal(async (ctx) => {
+        const suppressed = await mailEvent(ctx, command, email);
+        console.log(`${command}: ${suppressed ? `${email} is suppressed` : 'no active subscriber with that address'}`);
+      });
+      return;
+    }
     case 'status': {
       await withLocal(async (ctx) => {
         const latest = await ctx.rt.papers.listLatest(1);
@@ -203,6 +290,30 @@ async function main(argv: string[]): Promise<void> {
         for (const kind of ['ingest', 'publish']) {
           const run = await ctx.rt.runs.latest(kind);
           console.log(`last ${kind.padEnd(8)}${run ? `${run.finishedAt} ${JSON.stringify(run.counts)}${run.errors.length ? ` errors: ${run.errors.join('; ')}` : ''}` : 'never'}`);
+          for (const s of run?.sources ?? []) {
+            const flags = [s.error ? `FAILED: ${s.error}` : '', s.stale ? 'STALE' : '', s.empty ? 'EMPTY' : '', s.notModified ? 'not modified' : ''].filter(Boolean).join(', ');
+            console.log(`  source   ${s.source.padEnd(20)} ${s.fetched} fetched, ${s.new} new, ${s.updated} updated, ${s.unchanged} unchanged, ${s.skipped} skipped${flags ? ` (${flags})` : ''}`);
+          }
+        }
+      });
+      return;
+    }
+    case 'tag': {
+      const query = rest.join(' ');
+      if (!values.explain || !query) fail('usage: paperboy tag --explain <paper id, title or part of a title>', 2);
+      await withLocal(async (ctx) => console.log(await explainTags(ctx, query)));
+      return;
+    }
+    case 'retag': {
+      await withLocal(async (ctx) => {
+        const r = await retag(ctx, terminalProgress());
+        const diff = (m: Record<string, number>, sign: string) => Object.entries(m).map(([k, v]) => `${sign}${v} ${k}`);
+        console.log(`retag: ${r.scanned} papers, ${r.changed} changed, ${r.unchanged} unchanged${r.conflicts ? `, ${r.conflicts} changed meanwhile (run again)` : ''}`);
+        const changes = [...diff(r.gained, '+'), ...diff(r.lost, '-')];
+        if (changes.length) console.log(`  ${changes.join(', ')}`);
+        if (r.changed > 0) {
+          const p = await publish(ctx);
+          console.log(`publish: ${p.uploaded} of ${p.objects} objects uploaded`);
         }
       });
       return;

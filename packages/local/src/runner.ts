@@ -1,6 +1,6 @@
 /**
  * The local wiring: the same handlers as in Lambda, pointed at the embedded stand-ins, invoked with
- * the event shapes Lambda would give them (scheduler events, SQSEvent, APIGatewayProxyEventV2).
+ * the event shapes Lambda would give them (scheduler events, SQSEvent, APIGatewayProxyEventV2, SNSEvent).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -9,12 +9,27 @@ import type { SQSEvent } from 'aws-lambda';
 import { CreateBucketCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureTable } from '@paperboy/aws';
-import { loadConfig, newSubscriberId, type AppConfig, type DigestJob, type DigestOutcome, type JobQueue } from '@paperboy/core';
+import {
+  formatExplanation,
+  loadConfig,
+  newSubscriberId,
+  normaliseTitle,
+  retagPapers,
+  titleFingerprint,
+  type AppConfig,
+  type DigestJob,
+  type DigestOutcome,
+  type JobQueue,
+  type Paper,
+  type RetagCounts,
+} from '@paperboy/core';
 import { buildRuntime, type Runtime } from '../../../functions/commons/runtime.js';
 import { makeHandler as makeIngest, type IngestResult } from '../../../functions/ingest/index.js';
 import { makeHandler as makePublish } from '../../../functions/publish/index.js';
 import { makeHandler as makePlan } from '../../../functions/plan-digests/index.js';
 import { makeHandler as makeSend } from '../../../functions/send-digests/index.js';
+import { makeHandler as makeSesEvents } from '../../../functions/ses-events/index.js';
+import { scheduledInvocation, snsEventOf } from '../../../functions/commons/events.js';
 import { startOrAttach, type RunningServices } from './services.js';
 import type { Progress } from './progress.js';
 
@@ -117,20 +132,38 @@ export function sqsEventOf(jobs: DigestJob[], queueArn = 'arn:aws:sqs:local:0000
 }
 
 export async function ingest(ctx: LocalContext, progress?: Progress, event: { sources?: string[] } = {}): Promise<IngestResult> {
-  return makeIngest(ctx.rt, { onProgress: (source, done, total) => progress?.update(`ingest ${source}`, done, total) })(event);
+  const scheduled = scheduledInvocation('ingest', ctx.rt.clock.now());
+  return makeIngest(ctx.rt, { onProgress: (source, done, total) => progress?.update(`ingest ${source}`, done, total) })({ ...scheduled, ...event });
 }
 
 export async function publish(ctx: LocalContext, progress?: Progress) {
   return makePublish(ctx.rt, { onProgress: (done, total) => progress?.update('publish', done, total) })();
 }
 
-export async function digest(ctx: LocalContext): Promise<DigestSummary> {
+export async function digest(ctx: LocalContext, options: { day?: string } = {}): Promise<DigestSummary> {
   const queue = new MemoryQueue();
-  await makePlan(ctx.rt, queue)();
-  const outcomes: Record<DigestOutcome, number> = { sent: 0, empty: 0, duplicate: 0, inactive: 0 };
-  const result = await makeSend(ctx.rt, { onOutcome: (o) => outcomes[o]++ })(sqsEventOf(queue.jobs));
-  if (result.batchItemFailures.length) throw new Error(`${result.batchItemFailures.length} digest(s) failed to send`);
+  await makePlan(ctx.rt, queue)({ ...scheduledInvocation('digest', ctx.rt.clock.now()), day: options.day });
+  const outcomes: Record<DigestOutcome, number> = { sent: 0, empty: 0, duplicate: 0, inactive: 0, rejected: 0 };
+  // Locally one invocation sends everything, so it may use the whole configured SES rate.
+  const send = makeSend(ctx.rt, { onOutcome: (o) => outcomes[o]++, ratePerSecond: ctx.config.owner.digest.sendRatePerSecond });
+  const result = await send(sqsEventOf(queue.jobs));
+  if (result.batchItemFailures.length) throw new Error(`${result.batchItemFailures.length} digest(s) failed to send; run the digest again to retry them`);
   return { due: queue.jobs.length, outcomes };
+}
+
+/**
+ * What SES reports for an address: a hard bounce or a complaint, delivered to ses-events as the
+ * SNSEvent of the mail-events topic. Returns how many subscribers were suppressed.
+ */
+export async function mailEvent(ctx: LocalContext, kind: 'bounce' | 'complaint', email: string): Promise<number> {
+  const at = ctx.rt.clock.now().toISOString();
+  const mail = { timestamp: at, messageId: `local-${Date.now()}`, source: ctx.config.owner.mail.from, destination: [email] };
+  const message =
+    kind === 'bounce'
+      ? { eventType: 'Bounce' as const, mail, bounce: { bounceType: 'Permanent' as const, bounceSubType: 'General', bouncedRecipients: [{ emailAddress: email }], timestamp: at } }
+      : { eventType: 'Complaint' as const, mail, complaint: { complainedRecipients: [{ emailAddress: email }], timestamp: at, complaintFeedbackType: 'abuse' } };
+  const { suppressed } = await makeSesEvents(ctx.rt)(snsEventOf([message]));
+  return suppressed;
 }
 
 /** The local-only demo subscriber, active from the start so the demo digest has someone to go to. */
@@ -159,4 +192,40 @@ export async function runPipeline(ctx: LocalContext, progress?: Progress): Promi
   const demoSubscriber = await ensureDemoSubscriber(ctx);
   const digested = await digest(ctx);
   return { ingest: ingested, publish: published, demoSubscriber, digest: digested };
+}
+
+/** Re-tags every stored paper with the configured taxonomy; writes only papers whose tags changed. */
+export async function retag(ctx: LocalContext, progress?: Progress): Promise<RetagCounts> {
+  return retagPapers({
+    papers: ctx.rt.papers,
+    tagger: await ctx.rt.tagger(),
+    clock: ctx.rt.clock,
+    onProgress: (done) => progress?.update('retag', done, done),
+  });
+}
+
+/** Finds a stored paper by id, exact title, or a unique part of its title. */
+export async function findPaper(ctx: LocalContext, query: string): Promise<Paper | Paper[] | undefined> {
+  const direct = (await ctx.rt.papers.get(query.trim())) ?? (await ctx.rt.papers.get(titleFingerprint(query)));
+  if (direct) return direct;
+  const needle = normaliseTitle(query);
+  if (!needle) return undefined;
+  const matches: Paper[] = [];
+  for await (const p of ctx.rt.papers.scanAll()) if (normaliseTitle(p.title).includes(needle)) matches.push(p);
+  return matches.length === 1 ? matches[0] : matches.length ? matches : undefined;
+}
+
+/**
+ * Why a paper has its tags: every rule that fired, with its score. A query that matches no stored paper
+ * is explained as the title of a new paper, so the owner can try rules before any paper arrives.
+ */
+export async function explainTags(ctx: LocalContext, query: string): Promise<string> {
+  const tagger = await ctx.rt.tagger();
+  const found = await findPaper(ctx, query);
+  if (Array.isArray(found)) {
+    return [`${found.length} stored papers match ${JSON.stringify(query)}; be more specific:`, ...found.slice(0, 10).map((p) => `  ${p.id}  ${p.title}`)].join('\n');
+  }
+  const paper = found ?? { title: query, abstract: '', categories: [], keywords: [] };
+  const header = found ? `${found.id}: ${found.title}\nstored tags: ${found.tags.join(', ') || '(none)'}` : `not a stored paper; explaining the title ${JSON.stringify(query)}`;
+  return `${header}\n${formatExplanation(tagger.tag(paper))}`;
 }

@@ -161,6 +161,15 @@ function moreLines(input: DigestInput, siteUrl: string): MoreLine[] {
   return lines;
 }
 
+/** RFC 2919 List-Id: a phrase and a dot-atom identifier under the site's host, such as `paperboy digest <digest.papers.example.com>`. */
+export function listId(siteTitle: string, siteUrl: string): string {
+  const host = new URL(siteUrl).hostname.toLowerCase().replace(/[^a-z0-9.-]/g, '') || 'localhost';
+  // Only atom characters in the phrase, so it needs neither quoting nor encoding.
+  const phrase = oneLine(siteTitle).replace(/[^A-Za-z0-9 !#$%&'*+/=?^_`{|}~-]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 60);
+  const id = `digest.${host}`.replace(/\.+$/, '');
+  return phrase ? `${phrase} digest <${id}>` : `<${id}>`;
+}
+
 export function renderDigestEmail(input: DigestInput): EmailMessage {
   const siteUrl = withSlash(requireUrl(input.site.url, 'site.url'));
   const unsubscribeUrl = requireUrl(input.unsubscribeUrl, 'unsubscribeUrl');
@@ -185,7 +194,7 @@ export function renderDigestEmail(input: DigestInput): EmailMessage {
       parts.push(`<h2 style="${S.h2}"><a href="${escapeHtml(p.url)}" style="${S.titleLink}">${escapeHtml(p.title)}</a></h2>`);
       if (p.authors) parts.push(`<p style="${S.small}">${escapeHtml(p.authors)}</p>`);
       if (p.chips.length) parts.push(`<div style="margin:0 0 4px 0;">${p.chips.map((c) => `<span style="${S.chip}">${escapeHtml(c)}</span>`).join('')}</div>`);
-      if (p.abstract) parts.push(`<p style="margin:0 0 8px 0;font-family:${FONT};font-size:16px;line-height:24px;color:${COLORS.text};">${escapeHtml(p.abstract)}</p>`);
+      if (p.abstract) parts.push(`<p style="margin:0 0 8px 0;font-family:${FONT};font-size:16px;line-height:24px;color:${COLORS.text};overflow-wrap:anywhere;word-break:break-word;">${escapeHtml(p.abstract)}</p>`);
       const meta = [
         ...p.extra.map((e) => link(e.url, e.label, S.a)),
         ...(p.upvotes !== undefined ? [`<span style="color:${COLORS.muted};">&#9650; ${escapeHtml(plural(p.upvotes, 'upvote', 'upvotes'))}</span>`] : []),
@@ -206,7 +215,12 @@ export function renderDigestEmail(input: DigestInput): EmailMessage {
     ? `${plural(papers.length, 'new paper', 'new papers')} on ${topicProse}.`
     : `No new papers on ${topicProse} this time.`;
 
-  const body = `<h1 style="${S.h1}">${escapeHtml(heading)}</h1>
+  // Keep the date in one piece on narrow screens ("2026-11-" / "26" reads badly).
+  const period = oneLine(input.period);
+  const headingHtml = period && heading.endsWith(period)
+    ? `${escapeHtml(heading.slice(0, -period.length))}<span style="white-space:nowrap;">${escapeHtml(period)}</span>`
+    : escapeHtml(heading);
+  const body = `<h1 style="${S.h1}">${headingHtml}</h1>
 <p style="${S.p}">${escapeHtml(intro)}</p>
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;">
 ${paperHtml}
@@ -241,6 +255,7 @@ ${moreHtml}
     html,
     text,
     headers: {
+      'List-Id': listId(siteTitle, siteUrl),
       'List-Unsubscribe': `<${unsubscribePostUrl}>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
     },

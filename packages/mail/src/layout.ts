@@ -5,10 +5,10 @@ export const FONT = "-apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, Helv
 export const COLORS = { text: '#1f2328', muted: '#59636e', link: '#0b57d0', border: '#e3e6ea', bg: '#f4f5f7', card: '#ffffff', chip: '#eef2f7' };
 
 export const S = {
-  p: `margin:0 0 16px 0;font-family:${FONT};font-size:16px;line-height:24px;color:${COLORS.text};`,
+  p: `margin:0 0 16px 0;font-family:${FONT};font-size:16px;line-height:24px;color:${COLORS.text};overflow-wrap:anywhere;word-break:break-word;`,
   small: `margin:0 0 8px 0;font-family:${FONT};font-size:14px;line-height:20px;color:${COLORS.muted};`,
   h1: `margin:0 0 16px 0;font-family:${FONT};font-size:22px;line-height:28px;font-weight:700;color:${COLORS.text};`,
-  h2: `margin:0 0 6px 0;font-family:${FONT};font-size:18px;line-height:24px;font-weight:700;color:${COLORS.text};`,
+  h2: `margin:0 0 6px 0;font-family:${FONT};font-size:18px;line-height:24px;font-weight:700;color:${COLORS.text};overflow-wrap:anywhere;word-break:break-word;`,
   a: `color:${COLORS.link};text-decoration:underline;`,
   titleLink: `color:${COLORS.text};text-decoration:none;`,
   chip: `display:inline-block;margin:0 6px 6px 0;padding:2px 8px;border-radius:10px;background-color:${COLORS.chip};font-family:${FONT};font-size:12px;line-height:18px;color:${COLORS.muted};`,
@@ -42,7 +42,7 @@ export function shell({ title, preheader, body, footer }: ShellInput): string {
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;background-color:${COLORS.bg};">
 <tr><td align="center" style="padding:16px 8px;">
 <!--[if mso]><table role="presentation" width="600" cellpadding="0" cellspacing="0" border="0"><tr><td><![endif]-->
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;width:100%;max-width:600px;">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;width:100%;max-width:600px;table-layout:fixed;">
 <tr><td style="padding:24px;background-color:${COLORS.card};border:1px solid ${COLORS.border};border-radius:8px;font-family:${FONT};font-size:16px;line-height:24px;color:${COLORS.text};">
 ${body}
 </td></tr>

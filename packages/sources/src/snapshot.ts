@@ -3,12 +3,9 @@
  * a short header, a date line such as "Oct 8", then paragraphs alternating title and abstract.
  */
 import { cleanText, titleFingerprint, type PaperInput } from '@paperboy/core';
+import type { ParseResult } from './types.js';
 
-export interface ParseResult {
-  papers: PaperInput[];
-  /** Items skipped, each with where and why. */
-  skipped: { where: string; reason: string }[];
-}
+export type { ParseResult } from './types.js';
 
 const DATE_LINE = /^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{1,2}(, \d{4})?$/;
 const MAX_TITLE = 400;

@@ -2,6 +2,7 @@
 import { addDays, dayInZone, isoWeek, weekdayOf, type Weekday } from '../dates.js';
 import type { EmailMessage, Frequency, Paper, Subscriber } from '../model.js';
 import type { Clock, DigestJob, DigestLedger, JobQueue, Mailer, PaperRepository, SubscriberRepository } from '../ports.js';
+import { DEFAULT_RETRY, isPermanentRejection, retryThrottled, type RetryPolicy } from '../sending.js';
 import type { Topic } from '../taxonomy.js';
 
 export interface DigestSettings {
@@ -21,13 +22,16 @@ export async function planDigests(deps: {
   queue: JobQueue;
   clock: Clock;
   settings: Pick<DigestSettings, 'timezone' | 'weeklyDay'>;
+  /** The day to plan (YYYY-MM-DD); default: today in the owner's time zone. Re-running a day is safe. */
+  day?: string;
 }): Promise<{ daily: number; weekly: number }> {
-  const today = dayInZone(deps.clock.now(), deps.settings.timezone);
+  const today = deps.day ?? dayInZone(deps.clock.now(), deps.settings.timezone);
   const due: Frequency[] = weekdayOf(today) === deps.settings.weeklyDay ? ['daily', 'weekly'] : ['daily'];
   const counts = { daily: 0, weekly: 0 };
   for (const frequency of due) {
     const subs = await deps.subscribers.listActive(frequency);
-    const jobs: DigestJob[] = subs.map((s) => ({ subscriberId: s.id, period: periodFor(frequency, today) }));
+    // One query per frequency on the ACTIVE#<frequency> index partition: never a scan of the table.
+    const jobs: DigestJob[] = subs.map((s) => ({ subscriberId: s.id, period: periodFor(frequency, today), day: today }));
     await deps.queue.enqueue(jobs);
     counts[frequency] = jobs.length;
   }
@@ -74,7 +78,12 @@ export function selectDigestPapers(input: {
   return { papers, moreByTopic };
 }
 
-export type DigestOutcome = 'sent' | 'empty' | 'duplicate' | 'inactive';
+export type DigestOutcome = 'sent' | 'empty' | 'duplicate' | 'inactive' | 'rejected';
+
+/** Another sender holds a live claim on this digest (or crashed holding it): retry after the lease. */
+export class DigestInFlightError extends Error {
+  override name = 'DigestInFlightError';
+}
 
 export interface RenderDigestInput {
   subscriber: Subscriber;
@@ -83,45 +92,97 @@ export interface RenderDigestInput {
   period: string;
 }
 
-export async function sendDigest(
-  job: DigestJob,
-  deps: {
-    subscribers: SubscriberRepository;
-    papers: PaperRepository;
-    ledger: DigestLedger;
-    mailer: Mailer;
-    clock: Clock;
-    topics: Topic[];
-    settings: DigestSettings;
-    render: (input: RenderDigestInput) => EmailMessage;
-  },
-): Promise<DigestOutcome> {
+/** Papers listed since a day, and when they were read (the next digest counts papers first seen after that). */
+export type CandidateSource = (sinceDay: string) => Promise<{ papers: Paper[]; readAt: string }>;
+
+/**
+ * Reads the window's papers at most once per `ttlMs` (one warm sender container serves many jobs).
+ * Safe because each digest records the time the papers were read, not the time it was sent: a paper
+ * stored after the read is picked up by the next digest, and the ledger keeps anything from going twice.
+ */
+export function cachedCandidates(papers: Pick<PaperRepository, 'listListedSince'>, clock: Clock, ttlMs = 60_000): CandidateSource {
+  const cache = new Map<string, { at: number; value: Promise<{ papers: Paper[]; readAt: string }> }>();
+  return (sinceDay) => {
+    const now = clock.now();
+    const hit = cache.get(sinceDay);
+    if (hit && now.getTime() - hit.at < ttlMs && now.getTime() >= hit.at) return hit.value;
+    const value = papers.listListedSince(sinceDay).then((list) => ({ papers: list, readAt: now.toISOString() }));
+    value.catch(() => cache.delete(sinceDay));
+    cache.set(sinceDay, { at: now.getTime(), value });
+    return value;
+  };
+}
+
+export interface SendDigestDeps {
+  subscribers: SubscriberRepository;
+  papers: Pick<PaperRepository, 'listListedSince'>;
+  /** Where candidate papers come from (default: read from `papers` for each job). */
+  candidates?: CandidateSource;
+  ledger: DigestLedger;
+  mailer: Mailer;
+  clock: Clock;
+  topics: Topic[];
+  settings: DigestSettings;
+  render: (input: RenderDigestInput) => EmailMessage;
+  /** Throttling retries before the job is handed back to the queue (default: 3 attempts, 250 ms backoff). */
+  retry?: RetryPolicy;
+  /** Called for each permanent rejection, which is recorded and does not fail the job. */
+  onRejected?: (job: DigestJob, error: unknown) => void;
+}
+
+/**
+ * Sends one subscriber's digest for one period at most once:
+ * claim in the ledger (conditional put) -> re-check the subscriber -> send -> mark sent.
+ * A failed send releases the claim so a retry can send it; a crash leaves a claim that a later
+ * attempt takes over once its lease has run out. Throws on errors worth retrying.
+ */
+export async function sendDigest(job: DigestJob, deps: SendDigestDeps): Promise<DigestOutcome> {
   const subscriber = await deps.subscribers.get(job.subscriberId);
   if (!subscriber || subscriber.status !== 'active') return 'inactive';
   const now = deps.clock.now();
-  const today = dayInZone(now, deps.settings.timezone);
-  const candidates = await deps.papers.listListedSince(addDays(today, -deps.settings.windowDays));
+  const day = job.day ?? dayInZone(now, deps.settings.timezone);
+  const since = addDays(day, -deps.settings.windowDays);
+  const { papers: candidates, readAt } = deps.candidates
+    ? await deps.candidates(since)
+    : { papers: await deps.papers.listListedSince(since), readAt: now.toISOString() };
   const selection = selectDigestPapers({
     subscriber,
     candidates,
-    alreadySent: await deps.ledger.sentPaperIds(subscriber.id),
+    alreadySent: await deps.ledger.sentPaperIds(subscriber.id, job.period),
     maxPapers: deps.settings.maxPapers,
   });
   if (selection.papers.length === 0 && !deps.settings.sendWhenEmpty) return 'empty';
 
-  const ids = [...selection.papers.map((p) => p.id)];
+  const ids = selection.papers.map((p) => p.id);
   // The claim is the exactly-once guard: a second delivery of the same job finds it taken.
-  if (!(await deps.ledger.claim(subscriber.id, job.period, ids, now.toISOString()))) return 'duplicate';
-  const topics = subscriber.topics.map((slug) => deps.topics.find((t) => t.slug === slug)).filter((t): t is Topic => !!t);
+  const claim = await deps.ledger.claim(subscriber.id, job.period, ids, now.toISOString());
+  if (claim === 'done') return 'duplicate';
+  if (claim === 'in-flight') throw new DigestInFlightError(`digest ${job.period} for ${subscriber.id} is being sent by another attempt`);
+
+  // An unsubscribe (or suppression) may have landed since we read the subscriber: look again, now that we hold the claim.
+  const current = await deps.subscribers.get(subscriber.id);
+  if (!current || current.status !== 'active') {
+    await deps.ledger.release(subscriber.id, job.period);
+    return 'inactive';
+  }
+
+  const topics = current.topics.map((slug) => deps.topics.find((t) => t.slug === slug)).filter((t): t is Topic => !!t);
+  const message = deps.render({ subscriber: current, topics, selection, period: job.period });
   let messageId: string;
   try {
-    ({ messageId } = await deps.mailer.send(deps.render({ subscriber, topics, selection, period: job.period })));
+    ({ messageId } = await retryThrottled(() => deps.mailer.send(message), deps.retry ?? DEFAULT_RETRY));
   } catch (err) {
+    if (isPermanentRejection(err)) {
+      await deps.ledger.markRejected(subscriber.id, job.period, String((err as Error).message ?? err).slice(0, 500), deps.clock.now().toISOString());
+      deps.onRejected?.(job, err);
+      return 'rejected';
+    }
     await deps.ledger.release(subscriber.id, job.period);
     throw err;
   }
   const sentAt = deps.clock.now().toISOString();
   await deps.ledger.markSent(subscriber.id, job.period, messageId, sentAt);
-  await deps.subscribers.recordDigest(subscriber.id, now.toISOString());
+  // The read time, not the send time: papers stored after the read are still new to the next digest.
+  await deps.subscribers.recordDigest(subscriber.id, readAt < now.toISOString() ? readAt : now.toISOString());
   return 'sent';
 }

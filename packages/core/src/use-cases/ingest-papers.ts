@@ -1,7 +1,7 @@
 /** Use case: store what a source delivered. Tags, merges with what is stored, writes only changes. */
 import type { Paper, PaperInput } from '../model.js';
 import type { Clock, PaperRepository } from '../ports.js';
-import { sha256 } from '../text.js';
+import { sha256, titleFingerprint } from '../text.js';
 
 export interface PaperTagger {
   tag(paper: { title: string; abstract: string; categories?: string[]; keywords?: string[] }): { tags: string[] };
@@ -13,6 +13,8 @@ export interface IngestCounts {
   updated: number;
   unchanged: number;
   conflicts: number;
+  /** Replacements (update-only items) of papers that were never stored: not news, so not stored. */
+  ignored: number;
   /** Ids of new papers, for the summary. */
   newIds: string[];
   /** Papers written (new or changed) per topic they were tagged with. */
@@ -21,8 +23,9 @@ export interface IngestCounts {
 
 /** Reader-visible content; its hash tells a changed paper from an unchanged one. */
 export function contentHashOf(p: Omit<Paper, 'contentHash' | 'firstSeenAt' | 'updatedAt'>): string {
-  const { id, arxivId, version, title, abstract, authors, listedOn, links, categories, keywords, upvotes, tags, sources } = p;
-  return sha256(JSON.stringify({ id, arxivId, version, title, abstract, authors, listedOn, links, categories, keywords, upvotes, tags, sources }));
+  const { id, arxivId, version, title, abstract, authors, listedOn, links, categories, keywords, upvotes, tags, sources, primaryCategory, comments, journalRef } = p;
+  // Fields added later come last and are left out when undefined, so older records keep their hash.
+  return sha256(JSON.stringify({ id, arxivId, version, title, abstract, authors, listedOn, links, categories, keywords, upvotes, tags, sources, primaryCategory, comments, journalRef }));
 }
 
 const richer = (a: string | undefined, b: string | undefined) => ((b?.length ?? 0) > (a?.length ?? 0) ? b : a);
@@ -32,20 +35,31 @@ const richer = (a: string | undefined, b: string | undefined) => ((b?.length ?? 
  * the earliest listing day is kept, so a re-listing (an arXiv replacement, a snapshot ingested again) is not new.
  */
 export function mergePaper(previous: Paper | undefined, input: PaperInput, tags: string[], now: string): Paper {
-  const { source, ...fields } = input;
+  const { source, updateOnly, ...fields } = input;
+  void updateOnly;
+  // Merge rules that converge: re-running the same inputs, in any order, changes nothing the second time.
+  // A strictly newer arXiv version is authoritative; otherwise what is stored stays and the input only fills gaps.
+  const newer = previous !== undefined && fields.version !== undefined && fields.version > (previous.version ?? 0);
+  const pick = <T,>(stored: T | undefined, incoming: T | undefined, has: (v: T | undefined) => boolean): T | undefined =>
+    newer ? (has(incoming) ? incoming : stored) : has(stored) ? stored : incoming;
+  const nonEmpty = (v: { length: number } | undefined) => (v?.length ?? 0) > 0;
   const base: Omit<Paper, 'contentHash'> = previous
     ? {
         ...previous,
         arxivId: previous.arxivId ?? fields.arxivId,
         version: Math.max(previous.version ?? 0, fields.version ?? 0) || undefined,
-        title: fields.title || previous.title,
-        abstract: richer(previous.abstract, fields.abstract) ?? '',
-        authors: fields.authors.length ? fields.authors : previous.authors,
+        title: pick(previous.title, fields.title, nonEmpty) ?? '',
+        // Without versions on both sides, the richer abstract wins (a thinner record never blanks a richer one).
+        abstract: (newer || previous.version !== undefined ? pick(previous.abstract, fields.abstract, nonEmpty) : richer(previous.abstract, fields.abstract)) ?? '',
+        authors: pick(previous.authors, fields.authors, nonEmpty) ?? [],
         listedOn: previous.listedOn < fields.listedOn ? previous.listedOn : fields.listedOn,
-        links: { ...previous.links, ...definedOnly(fields.links) },
-        categories: fields.categories.length ? fields.categories : previous.categories,
+        links: newer ? { ...previous.links, ...definedOnly(fields.links) } : { ...definedOnly(fields.links), ...previous.links },
+        categories: pick(previous.categories, fields.categories, nonEmpty) ?? [],
         keywords: fields.keywords.length ? fields.keywords : previous.keywords,
         upvotes: fields.upvotes ?? previous.upvotes,
+        primaryCategory: pick(previous.primaryCategory, fields.primaryCategory, nonEmpty),
+        comments: pick(previous.comments, fields.comments, nonEmpty),
+        journalRef: pick(previous.journalRef, fields.journalRef, nonEmpty),
         tags,
         sources: [...new Set([...previous.sources, source])].sort(),
         updatedAt: previous.updatedAt,
@@ -60,30 +74,72 @@ function definedOnly<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== '')) as T;
 }
 
+const CHUNK = 100;
+
+/**
+ * Stores what a source delivered. Reads the stored records in batches, resolves each item to the record
+ * it belongs to (same id, or the same normalised title: a snapshot record and an arXiv record of one paper
+ * meet), merges, and writes only what changed. An unchanged re-run writes nothing.
+ */
 export async function ingestPapers(
   inputs: PaperInput[],
   deps: { papers: PaperRepository; tagger: PaperTagger; clock: Clock; onProgress?: (done: number, total: number) => void },
 ): Promise<IngestCounts> {
-  const counts: IngestCounts = { received: inputs.length, new: 0, updated: 0, unchanged: 0, conflicts: 0, newIds: [], tagged: {} };
-  let done = 0;
-  for (const input of inputs) {
-    const previous = await deps.papers.get(input.id);
-    const merged = { ...input, abstract: richer(previous?.abstract, input.abstract) ?? '' };
-    const { tags } = deps.tagger.tag({ title: input.title, abstract: merged.abstract, categories: input.categories, keywords: input.keywords });
-    const paper = mergePaper(previous, input, tags, deps.clock.now().toISOString());
-    if (previous && paper.contentHash === previous.contentHash) {
-      counts.unchanged++;
-    } else if (await deps.papers.put(paper, previous)) {
-      for (const t of paper.tags) counts.tagged[t] = (counts.tagged[t] ?? 0) + 1;
-      if (previous) counts.updated++;
-      else {
-        counts.new++;
-        counts.newIds.push(paper.id);
-      }
-    } else {
-      counts.conflicts++;
+  const counts: IngestCounts = { received: inputs.length, new: 0, updated: 0, unchanged: 0, conflicts: 0, ignored: 0, newIds: [], tagged: {} };
+  /** Stored records seen in this run, by stored id, kept current as we write. */
+  const stored = new Map<string, Paper>();
+  /** Any key (an id or a title fingerprint) -> the stored id it resolves to. */
+  const known = new Map<string, string>();
+  const askedTitle = new Set<string>();
+  const remember = (p: Paper, ...keys: string[]) => {
+    stored.set(p.id, p);
+    for (const k of [p.id, titleFingerprint(p.title), ...keys]) known.set(k, p.id);
+  };
+  const resolve = async (input: PaperInput): Promise<Paper | undefined> => {
+    const direct = known.get(input.id);
+    if (direct) return stored.get(direct);
+    const fp = titleFingerprint(input.title);
+    let viaTitle = known.has(fp) ? stored.get(known.get(fp)!) : undefined;
+    if (!viaTitle && !askedTitle.has(fp)) {
+      askedTitle.add(fp);
+      viaTitle = await deps.papers.findByTitleKey(fp);
+      if (viaTitle) remember(viaTitle);
     }
-    deps.onProgress?.(++done, inputs.length);
+    // Two different arXiv papers can share a title ("Erratum"); they stay apart.
+    if (viaTitle && viaTitle.arxivId && input.arxivId && viaTitle.arxivId !== input.arxivId) return undefined;
+    return viaTitle;
+  };
+
+  let done = 0;
+  for (let i = 0; i < inputs.length; i += CHUNK) {
+    const chunk = inputs.slice(i, i + CHUNK);
+    const ids = chunk.map((p) => p.id).filter((id) => !known.has(id));
+    for (const p of await deps.papers.getMany(ids)) remember(p);
+    for (const input of chunk) {
+      const previous = await resolve(input);
+      if (!previous && input.updateOnly) {
+        counts.ignored++;
+      } else {
+        const now = deps.clock.now().toISOString();
+        const draft = mergePaper(previous, input, previous?.tags ?? [], now);
+        const { tags } = deps.tagger.tag({ title: draft.title, abstract: draft.abstract, categories: draft.categories, keywords: draft.keywords });
+        const paper = mergePaper(previous, input, tags, now);
+        if (previous && paper.contentHash === previous.contentHash) {
+          counts.unchanged++;
+        } else if (await deps.papers.put(paper, previous)) {
+          remember(paper, input.id);
+          for (const t of paper.tags) counts.tagged[t] = (counts.tagged[t] ?? 0) + 1;
+          if (previous) counts.updated++;
+          else {
+            counts.new++;
+            counts.newIds.push(paper.id);
+          }
+        } else {
+          counts.conflicts++;
+        }
+      }
+      deps.onProgress?.(++done, inputs.length);
+    }
   }
   return counts;
 }

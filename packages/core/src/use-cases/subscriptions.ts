@@ -1,7 +1,8 @@
 /** Use cases: subscribe (double opt-in), confirm, unsubscribe. Answers never reveal whether an address is known. */
 import { z } from 'zod';
 import type { EmailMessage, Frequency, Subscriber } from '../model.js';
-import type { Clock, Mailer, SubscriberRepository } from '../ports.js';
+import type { Clock, Mailer, RateLimiter, SubscriberRepository } from '../ports.js';
+import { sha256 } from '../text.js';
 import { hashToken, newConfirmToken, newSubscriberId, signLinkToken, verifyLinkToken } from '../tokens.js';
 
 export class InputError extends Error {
@@ -17,15 +18,59 @@ export function subscribeRequestSchema(topicSlugs: string[]) {
       .email('email must be an address like name@example.com')
       .transform((e) => e.toLowerCase()),
     topics: z
-      .array(z.string())
-      .min(1, 'choose at least one topic')
-      .max(topicSlugs.length)
-      .refine((ts) => ts.every((t) => topicSlugs.includes(t)), { message: 'topics: unknown topic' })
+      .array(z.string(), { error: 'topics must be a list of topic slugs' })
+      .min(1, 'topics: choose at least one topic')
+      .max(topicSlugs.length, 'topics: too many topics')
+      .superRefine((ts, ctx) => {
+        const unknown = ts.filter((t) => !topicSlugs.includes(t));
+        if (unknown.length) {
+          const shown = unknown.slice(0, 3).map((t) => JSON.stringify(t.slice(0, 40))).join(', ');
+          ctx.addIssue({ code: 'custom', message: `topics: unknown topic ${shown}; known topics are ${topicSlugs.join(', ')}` });
+        }
+      })
       .transform((ts) => [...new Set(ts)].sort()),
     frequency: z.enum(['daily', 'weekly'], { error: 'frequency must be "daily" or "weekly"' }).default('daily'),
   });
 }
 export type SubscribeRequest = z.infer<ReturnType<typeof subscribeRequestSchema>>;
+
+/** Topics and frequency, as the preferences form posts them (both required). */
+export function preferencesRequestSchema(topicSlugs: string[]) {
+  const base = subscribeRequestSchema(topicSlugs).shape;
+  return z.object({
+    topics: base.topics,
+    frequency: z.enum(['daily', 'weekly'], { error: 'frequency must be "daily" or "weekly"' }),
+  });
+}
+export type PreferencesRequest = z.infer<ReturnType<typeof preferencesRequestSchema>>;
+
+export interface SubscribeLimits {
+  perAddressPerHour: number;
+  perClientPerHour: number;
+}
+
+export type RateDecision = { allowed: true } | { allowed: false; scope: 'address' | 'client'; retryAfterSeconds: number };
+
+/**
+ * Counts one sign-up attempt against the client's limit and, when given, the address's limit.
+ * Keys are hashes, so neither addresses nor IPs are stored. The answer for a limited address is the
+ * same whether or not the address is known, so the limit reveals nothing either.
+ */
+export async function checkSubscribeRate(
+  who: { client?: string; email?: string },
+  deps: { limiter: RateLimiter; clock: Clock; limits: SubscribeLimits },
+): Promise<RateDecision> {
+  const now = deps.clock.now();
+  if (who.client) {
+    const r = await deps.limiter.hit(`client:${sha256(`client:${who.client}`)}`, deps.limits.perClientPerHour, 3600, now);
+    if (!r.allowed) return { allowed: false, scope: 'client', retryAfterSeconds: r.retryAfterSeconds };
+  }
+  if (who.email) {
+    const r = await deps.limiter.hit(`address:${sha256(`address:${who.email.trim().toLowerCase()}`)}`, deps.limits.perAddressPerHour, 3600, now);
+    if (!r.allowed) return { allowed: false, scope: 'address', retryAfterSeconds: r.retryAfterSeconds };
+  }
+  return { allowed: true };
+}
 
 export interface LinkSettings {
   siteUrl: string;
@@ -133,4 +178,27 @@ export async function suppressAddress(
   if (!subscriber || subscriber.status === 'suppressed') return false;
   await deps.subscribers.update({ ...subscriber, status: 'suppressed', unsubscribedAt: deps.clock.now().toISOString(), suppressedReason: reason });
   return true;
+}
+
+/** The subscriber a preferences link belongs to, when the link is genuine. */
+export async function readPreferences(
+  token: string,
+  deps: Pick<SubscriptionDeps, 'subscribers'> & { secret: string },
+): Promise<Subscriber | undefined> {
+  const id = verifyLinkToken(deps.secret, 'preferences', token);
+  return id ? deps.subscribers.get(id) : undefined;
+}
+
+/** Changes topics and frequency through a signed preferences link; only an active subscription changes. */
+export async function updatePreferences(
+  token: string,
+  request: PreferencesRequest,
+  deps: Pick<SubscriptionDeps, 'subscribers'> & { secret: string },
+): Promise<'updated' | 'invalid' | 'inactive'> {
+  const id = verifyLinkToken(deps.secret, 'preferences', token);
+  if (!id) return 'invalid';
+  const subscriber = await deps.subscribers.get(id);
+  if (!subscriber) return 'invalid';
+  if (subscriber.status !== 'active') return 'inactive';
+  return (await deps.subscribers.updatePreferences(id, request.topics, request.frequency)) ? 'updated' : 'inactive';
 }

@@ -1,0 +1,94 @@
+/**
+ * How every function is bundled: one set of esbuild options, used by AppFunction (through
+ * NodejsFunction's bundling) and by `npm run bench:bundle` and the bundle-size test (esbuild's API),
+ * so the figures measured here are the ones deployed.
+ */
+import { join } from 'node:path';
+import { REPO_ROOT } from './settings.js';
+
+/** Every function under `functions/` (each has an `index.ts` exporting `handler`). */
+export const FUNCTION_NAMES = ['ingest', 'publish', 'plan-digests', 'send-digests', 'subscriptions', 'ses-events'] as const;
+export type FunctionName = (typeof FUNCTION_NAMES)[number];
+
+/** esbuild target of the Lambda runtime (Node.js 24). */
+export const BUNDLE_TARGET = 'node24';
+
+/**
+ * Left out of the bundle and loaded from the Lambda runtime: the AWS SDK for JavaScript v3 (every
+ * `@aws-sdk/*` client and `lib-dynamodb`, with their `@smithy/*` internals) ships with the Node.js
+ * runtimes. Bundling our pinned copy would add 0.6 to 1 MB per function (minified) and about as much
+ * cold-start parse time; the runtime's copy is a recent 3.x, and we only call long-stable operations
+ * (DynamoDB items, S3 objects, SESv2 SendEmail, SQS SendMessageBatch, Lambda Invoke, GetSecretValue).
+ */
+export const BUNDLE_EXTERNALS = ['@aws-sdk/*', '@smithy/*'];
+
+/** Lets CommonJS dependencies call `require` inside the ESM bundle. */
+export const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+export const BUNDLE_MAIN_FIELDS = ['module', 'main'];
+
+/** Imports swapped at bundle time for a leaner stand-in with the same behaviour. See infra/bundle/zod.mjs. */
+export const BUNDLE_ALIASES: Record<string, string> = { zod: join(REPO_ROOT, 'infra', 'bundle', 'zod.mjs') };
+
+/** Size budget per function bundle (minified `index.mjs`, without its source map). */
+export const BUNDLE_BUDGET_BYTES = 500 * 1024;
+
+export function functionEntry(name: string): string {
+  return join(REPO_ROOT, 'functions', name, 'index.ts');
+}
+
+/** The same options NodejsFunction passes to esbuild, for esbuild's JS API. */
+export function esbuildOptions(name: string, outfile: string, options: { bundleSdk?: boolean } = {}) {
+  return {
+    entryPoints: [functionEntry(name)],
+    outfile,
+    bundle: true,
+    platform: 'node' as const,
+    target: BUNDLE_TARGET,
+    format: 'esm' as const,
+    mainFields: BUNDLE_MAIN_FIELDS,
+    banner: { js: ESM_REQUIRE_BANNER },
+    minify: true,
+    sourcemap: true,
+    sourcesContent: false,
+    external: options.bundleSdk ? [] : BUNDLE_EXTERNALS,
+    alias: BUNDLE_ALIASES,
+    tsconfig: join(REPO_ROOT, 'tsconfig.json'),
+    absWorkingDir: REPO_ROOT,
+    metafile: true,
+    logLevel: 'silent' as const,
+  };
+}
+
+export interface BundleFigures {
+  name: FunctionName;
+  /** Minified index.mjs, bytes. */
+  bytes: number;
+  /** Its source map, bytes (shipped, but only read when an error is logged). */
+  mapBytes: number;
+  /** index.mjs + map deflated at level 9: about the zip Lambda receives. */
+  zippedBytes: number;
+  file: string;
+}
+
+/**
+ * Bundles one function with the deployed options into `<outDir>/<name>/index.mjs` (`bundleSdk`:
+ * the comparison variant that also bundles the pinned SDK). The output
+ * must sit inside the repository (default: node_modules/.cache) so the external SDK resolves
+ * from node_modules when the bundle is imported, as it does from the runtime in Lambda.
+ */
+export async function bundleFunction(
+  name: FunctionName,
+  options: { bundleSdk?: boolean; outDir?: string } = {},
+): Promise<BundleFigures> {
+  const outDir = options.outDir ?? join(REPO_ROOT, 'node_modules', '.cache', options.bundleSdk ? 'paperboy-bundles-sdk' : 'paperboy-bundles');
+  const { build } = await import('esbuild');
+  const { readFileSync } = await import('node:fs');
+  const { deflateRawSync } = await import('node:zlib');
+  const file = join(outDir, name, 'index.mjs');
+  await build(esbuildOptions(name, file, options));
+  const code = readFileSync(file);
+  const map = readFileSync(`${file}.map`);
+  const zippedBytes = deflateRawSync(code, { level: 9 }).length + deflateRawSync(map, { level: 9 }).length;
+  return { name, bytes: code.length, mapBytes: map.length, zippedBytes, file };
+}

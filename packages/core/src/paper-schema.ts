@@ -1,0 +1,40 @@
+/** The zod check every source item passes before it is stored: a bad item is skipped with the reason, the rest go on. */
+import { z } from 'zod';
+import type { PaperInput } from './model.js';
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day like 2026-09-04');
+const url = z
+  .string()
+  .max(2000)
+  .refine((u) => /^https?:\/\/[^\s]+$/.test(u), 'must be an http(s) URL');
+
+export const paperInputSchema = z
+  .object({
+    id: z.string().regex(/^(t-[0-9a-f]{16}|\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?\/\d{7})$/, 'must be a bare arXiv id or a title fingerprint'),
+    arxivId: z.string().min(1).optional(),
+    version: z.number().int().min(1).max(1000).optional(),
+    title: z.string().min(1, 'title is empty').max(1000, 'title is longer than 1000 characters'),
+    abstract: z.string().max(20_000, 'abstract is longer than 20,000 characters'),
+    authors: z.array(z.string().min(1).max(300)).max(5000),
+    listedOn: day,
+    links: z
+      .object({ abs: url.optional(), pdf: url.optional(), code: url.optional(), hf: url.optional(), project: url.optional(), doi: z.string().max(300).optional() })
+      .strict(),
+    categories: z.array(z.string().min(1).max(100)).max(100),
+    keywords: z.array(z.string().min(1).max(200)).max(100),
+    upvotes: z.number().int().min(0).optional(),
+    primaryCategory: z.string().min(1).max(100).optional(),
+    comments: z.string().max(5000).optional(),
+    journalRef: z.string().max(5000).optional(),
+    source: z.string().min(1),
+    updateOnly: z.boolean().optional(),
+  })
+  .strict();
+
+/** Validates one item; returns the paper or a one-line reason naming the field. */
+export function validatePaperInput(candidate: unknown): { ok: true; paper: PaperInput } | { ok: false; reason: string } {
+  const r = paperInputSchema.safeParse(candidate);
+  if (r.success) return { ok: true, paper: r.data as PaperInput };
+  const issue = r.error.issues[0]!;
+  return { ok: false, reason: `${issue.path.join('.') || '(item)'}: ${issue.message}` };
+}

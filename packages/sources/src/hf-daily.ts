@@ -1,0 +1,109 @@
+/**
+ * Hugging Face Daily Papers API: `GET https://huggingface.co/api/daily_papers?date=YYYY-MM-DD`.
+ * A bare JSON array of `{ paper: {...}, ... }` in both the 2024 shape (no `submittedOnDailyAt`, no `ai_*`)
+ * and the current one. An empty array is a normal weekend.
+ */
+import { z } from 'zod';
+import { cleanText, validatePaperInput, weekdayOf, type PaperInput } from '@paperboy/core';
+import { arxivIdFrom, arxivLinks, stableId } from './ids.js';
+import { healthy, SourceError, type ParseResult } from './types.js';
+
+const optionalUrl = z
+  .string()
+  .nullish()
+  .transform((u) => (u && /^https?:\/\/\S+$/.test(u.trim()) ? u.trim() : undefined));
+
+const hfEntrySchema = z.object({
+  publishedAt: z.string().optional(),
+  paper: z.object({
+    id: z.string().min(1, 'paper.id is empty'),
+    title: z.string(),
+    summary: z.string().nullish(),
+    authors: z.array(z.object({ name: z.string().nullish(), hidden: z.boolean().nullish() }).passthrough()).nullish(),
+    upvotes: z.number().int().min(0).nullish(),
+    publishedAt: z.string().nullish(),
+    submittedOnDailyAt: z.string().nullish(),
+    githubRepo: optionalUrl,
+    projectPage: optionalUrl,
+    ai_keywords: z.array(z.string()).nullish(),
+  }),
+});
+
+export interface HfParseOptions {
+  source: string;
+  /** The day that was requested (`?date=`); used when an item has no `submittedOnDailyAt` (the 2024 shape). */
+  date?: string;
+}
+
+export function parseHfDaily(text: string, opts: HfParseOptions): ParseResult {
+  const what = `source ${opts.source} (Hugging Face Daily Papers)`;
+  const head = text.trimStart();
+  if (head.startsWith('<')) {
+    throw new SourceError(`${what}: got ${/^<(!doctype html|html)/i.test(head) ? 'an HTML page' : 'XML'} instead of JSON`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new SourceError(`${what}: not valid JSON (${(err as Error).message}); the response may be truncated`);
+  }
+  if (!Array.isArray(data)) {
+    const error = data && typeof data === 'object' && 'error' in data ? String((data as { error: unknown }).error) : undefined;
+    throw new SourceError(
+      error ? `${what}: the API answered with an error: ${error}` : `${what}: expected a JSON array of daily papers, got ${data === null ? 'null' : typeof data}`,
+    );
+  }
+  const result: ParseResult = { papers: [], skipped: [], health: healthy() };
+  const seen = new Set<string>();
+  data.forEach((raw, i) => {
+    const label = raw && typeof raw === 'object' && 'paper' in raw ? (raw as { paper?: { id?: unknown } }).paper?.id : undefined;
+    const where = `${opts.source} item ${i + 1}${typeof label === 'string' ? ` (${label})` : ''}`;
+    const parsed = hfEntrySchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      result.skipped.push({ where, reason: `${issue.path.join('.') || '(item)'}: ${issue.message}` });
+      return;
+    }
+    const { paper, publishedAt } = parsed.data;
+    const arxiv = arxivIdFrom(paper.id);
+    const title = cleanText(paper.title);
+    const id = stableId(title, arxiv?.id);
+    if (seen.has(id)) {
+      result.skipped.push({ where, reason: `duplicate of an earlier item (${id})` });
+      return;
+    }
+    const listedOn = (paper.submittedOnDailyAt ?? undefined)?.slice(0, 10) ?? opts.date ?? publishedAt?.slice(0, 10) ?? '';
+    const candidate: PaperInput = {
+      id,
+      ...(arxiv ? { arxivId: arxiv.id, ...(arxiv.version ? { version: arxiv.version } : {}) } : {}),
+      title,
+      abstract: cleanText(paper.summary ?? ''),
+      // Hidden authors are the ones Hugging Face does not show; leave them out.
+      authors: (paper.authors ?? []).filter((a) => !a.hidden && a.name).map((a) => cleanText(a.name!)).filter(Boolean),
+      listedOn,
+      links: {
+        ...(arxiv ? arxivLinks(arxiv.id) : {}),
+        hf: `https://huggingface.co/papers/${encodeURIComponent(paper.id)}`,
+        ...(paper.githubRepo ? { code: paper.githubRepo } : {}),
+        ...(paper.projectPage ? { project: paper.projectPage } : {}),
+      },
+      categories: [],
+      keywords: [...new Set((paper.ai_keywords ?? []).map(cleanText).filter(Boolean))],
+      ...(paper.upvotes != null ? { upvotes: paper.upvotes } : {}),
+      source: opts.source,
+    };
+    const valid = validatePaperInput(candidate);
+    if (!valid.ok) {
+      result.skipped.push({ where, reason: valid.reason });
+      return;
+    }
+    seen.add(id);
+    result.papers.push(valid.paper);
+  });
+  if (data.length === 0) {
+    const weekday = opts.date ? weekdayOf(opts.date) : undefined;
+    const weekend = weekday === 'SAT' || weekday === 'SUN';
+    result.health = { empty: !weekend && opts.date !== undefined, stale: false, notes: [weekend ? 'no papers on a weekend (normal)' : 'no papers listed for this day'] };
+  }
+  return result;
+}

@@ -1,0 +1,261 @@
+/**
+ * The operational properties of issue 7, one by one: least privilege per function, failure handling,
+ * log retention and structure, alarms and their thresholds, SES identity and its outputs.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { synthesize, settingsWith, type Synthesized } from './helpers.js';
+
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
+
+/** Every action a function's role may perform: its inline policy plus managed policies it attaches. */
+function actionsOf(s: Synthesized, functionId: string): string[] {
+  const app = s.stateless.toJSON().Resources as Resources;
+  const data = s.data.toJSON().Resources as Resources;
+  const roleId = Object.keys(app).find((id) => app[id]!.Type === 'AWS::IAM::Role' && id.startsWith(`${functionId}Role`))!;
+  const statements: Statement[] = [];
+  for (const r of Object.values(app)) {
+    if (r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles) === JSON.stringify([{ Ref: roleId }])) statements.push(...r.Properties.PolicyDocument.Statement);
+  }
+  const attached = JSON.stringify(app[roleId]!.Properties.ManagedPolicyArns ?? []);
+  for (const [id, r] of Object.entries(data)) {
+    if (r.Type === 'AWS::IAM::ManagedPolicy' && attached.includes(id)) statements.push(...r.Properties.PolicyDocument.Statement);
+  }
+  expect(statements.every((st) => st.Effect === 'Allow')).toBe(true);
+  return [...new Set(statements.flatMap((st) => [st.Action].flat()))].sort();
+}
+
+const LOGS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
+const TABLE_READ = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'];
+const TABLE_WRITE = ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+/** What CDK grants for an SQS on-failure destination. */
+const FAILURE_DESTINATION = ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'];
+/** What the SQS event source needs from its queue. */
+const SQS_CONSUME = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'];
+const SECRET = ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'];
+
+describe('least privilege, per function', () => {
+  let s: Synthesized;
+  beforeAll(() => {
+    s = synthesize();
+  });
+
+  const expected: Record<string, string[]> = {
+    Ingest: [...LOGS, ...TABLE_READ, ...TABLE_WRITE, 'lambda:InvokeFunction', ...FAILURE_DESTINATION],
+    Publish: [...LOGS, ...TABLE_READ, 's3:ListBucket', 's3:GetObject', 's3:PutObject', 's3:DeleteObject', ...FAILURE_DESTINATION],
+    PlanDigests: [...LOGS, ...TABLE_READ, ...FAILURE_DESTINATION], // + SendMessage to the digest queue (same actions)
+    SendDigests: [...LOGS, ...TABLE_READ, ...TABLE_WRITE, 'ses:SendEmail', ...SECRET, ...SQS_CONSUME],
+    Subscriptions: [...LOGS, ...TABLE_READ, ...TABLE_WRITE, 'ses:SendEmail', ...SECRET],
+    SesEvents: [...LOGS, ...TABLE_READ, ...TABLE_WRITE, ...FAILURE_DESTINATION],
+  };
+  for (const [fn, actions] of Object.entries(expected)) {
+    it(`${fn} may do exactly what it needs`, () => {
+      expect(actionsOf(s, fn)).toEqual([...new Set(actions)].sort());
+    });
+  }
+
+  it('names resources, never "*", in every function policy statement', () => {
+    const app = s.stateless.toJSON().Resources as Resources;
+    const statements = Object.values(app)
+      .filter((r) => r.Type === 'AWS::IAM::Policy')
+      .flatMap((r) => r.Properties.PolicyDocument.Statement as Statement[]);
+    for (const st of statements) expect([st.Resource].flat()).not.toContain('*');
+  });
+
+  it('lets send-digests read exactly the HMAC secret, and consume only the digest queue', () => {
+    s.stateless.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DigestQueue'), 'Arn'] },
+      FunctionName: { Ref: Match.stringLikeRegexp('^SendDigests') },
+    });
+    s.stateless.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+  });
+});
+
+describe('failure handling and logs', () => {
+  let s: Synthesized;
+  beforeAll(() => {
+    s = synthesize();
+  });
+
+  it('gives every asynchronously invoked function an on-failure destination', () => {
+    for (const fn of ['Ingest', 'Publish', 'PlanDigests', 'SesEvents']) {
+      s.stateless.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: Match.stringLikeRegexp(`^${fn}[0-9A-F]{8}$`) },
+        MaximumRetryAttempts: 2,
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FailedInvocationsQueue'), 'Arn'] } } },
+      });
+    }
+  });
+
+  it('gives every SNS subscription a redrive policy', () => {
+    const subs = Object.values(s.stateless.findResources('AWS::SNS::Subscription'));
+    expect(subs.length).toBe(2); // ses-events (lambda) and the owner (email)
+    for (const sub of subs) expect(sub.Properties.RedrivePolicy.deadLetterTargetArn).toBeDefined();
+  });
+
+  it('keeps every function log group for a month', () => {
+    const groups = Object.values(s.stateless.findResources('AWS::Logs::LogGroup'));
+    expect(groups.length).toBe(7); // six functions + API access logs
+    for (const g of groups) expect(g.Properties.RetentionInDays).toBe(30);
+  });
+
+  it('runs Powertools logging as structured JSON at the configured level, for every function', () => {
+    const fns = Object.values(s.stateless.findResources('AWS::Lambda::Function'));
+    expect(fns.length).toBe(6);
+    for (const fn of fns) {
+      expect(fn.Properties.Environment.Variables).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'paperboy', POWERTOOLS_LOG_LEVEL: 'INFO' });
+      expect(fn.Properties.MemorySize).toBeGreaterThanOrEqual(256);
+      expect(fn.Properties.Timeout).toBeGreaterThan(3); // set on purpose, never the 3 s default
+    }
+  });
+
+  it('writes API access logs as JSON', () => {
+    const stage = Object.values(s.stateless.findResources('AWS::ApiGatewayV2::Stage'))[0]!;
+    const format = JSON.parse(stage.Properties.AccessLogSettings.Format as string) as Record<string, string>;
+    expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
+  });
+});
+
+function alarm(t: Template, props: Record<string, unknown>): void {
+  t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    ...props,
+    AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlarmTopic') }],
+  });
+}
+
+describe('alarms', () => {
+  let s: Synthesized;
+  beforeAll(() => {
+    // GIVEN the fixture config
+    s = synthesize();
+  });
+
+  it('alarm on ingest failures: the function, and a source failing inside a run', () => {
+    alarm(s.stateless, { Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('^Ingest') } }], Threshold: 1 });
+    s.stateless.hasResourceProperties('AWS::Logs::MetricFilter', {
+      LogGroupName: { Ref: Match.stringLikeRegexp('^IngestLogs') },
+      FilterPattern: '{ $.message = "source failed" }',
+      MetricTransformations: [Match.objectLike({ MetricNamespace: 'paperboy', MetricName: 'IngestSourceFailures', MetricValue: '1' })],
+    });
+    alarm(s.stateless, { Namespace: 'paperboy', MetricName: 'IngestSourceFailures', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+  });
+
+  it('alarm on digest send failures', () => {
+    s.stateless.hasResourceProperties('AWS::Logs::MetricFilter', {
+      LogGroupName: { Ref: Match.stringLikeRegexp('^SendDigestsLogs') },
+      FilterPattern: Match.stringLikeRegexp('digest failed'),
+      MetricTransformations: [Match.objectLike({ MetricName: 'DigestSendFailures' })],
+    });
+    alarm(s.stateless, { Namespace: 'paperboy', MetricName: 'DigestSendFailures', Threshold: 1 });
+    alarm(s.stateless, { Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('^SendDigests') } }] });
+  });
+
+  it('alarm early on SES bounce rate (4%) and complaint rate (0.08%)', () => {
+    alarm(s.stateless, { Namespace: 'AWS/SES', MetricName: 'Reputation.BounceRate', Threshold: 0.04, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    alarm(s.stateless, { Namespace: 'AWS/SES', MetricName: 'Reputation.ComplaintRate', Threshold: 0.0008, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+  });
+
+  it('alarm on API 5xx', () => {
+    alarm(s.stateless, { Namespace: 'AWS/ApiGateway', MetricName: '5xx', Threshold: 1 });
+  });
+
+  it('outputs the alarm topic', () => {
+    s.stateless.hasOutput('AlarmTopicArn', { Value: { Ref: Match.stringLikeRegexp('^AlarmTopic') } });
+  });
+});
+
+describe('stale-source alarms', () => {
+  it('one per enabled fetched source, none for snapshots, over deploy.staleAfterHours', () => {
+    // GIVEN an arXiv source and a disabled RSS source besides the snapshot, a 48-hour window
+    const settings = settingsWith({ deploy: { staleAfterHours: 48 } });
+    settings.owner.sources.push(
+      { ...settings.owner.sources[0]!, id: 'arxiv-cs-lg', kind: 'arxiv-api' } as never,
+      { ...settings.owner.sources[0]!, id: 'quiet-rss', kind: 'rss', enabled: false } as never,
+    );
+    const { stateless } = synthesize(settings);
+    // THEN
+    stateless.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: '{ $.message = "source ingested" }',
+      MetricTransformations: [Match.objectLike({ MetricName: 'SourceNewPapers', MetricValue: '$.new', Dimensions: [{ Key: 'Source', Value: '$.source' }] })],
+    });
+    const stale = Object.values(stateless.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'SourceNewPapers' } }));
+    expect(stale).toHaveLength(1);
+    expect(stale[0]!.Properties).toMatchObject({
+      Dimensions: [{ Name: 'Source', Value: 'arxiv-cs-lg' }],
+      Period: 3600,
+      EvaluationPeriods: 48,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+  });
+});
+
+describe('SES identity', () => {
+  it('creates the sender domain with Easy DKIM and prints its three CNAME records', () => {
+    const { data } = synthesize();
+    data.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: 'example.com',
+      ConfigurationSetAttributes: { ConfigurationSetName: { Ref: Match.stringLikeRegexp('^MailConfigurationSet') } },
+    });
+    for (const i of [1, 2, 3]) {
+      data.hasOutput(`DkimRecord${i}`, {
+        Value: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.anyValue(), `DkimDNSTokenName${i}`] }, ' CNAME ', { 'Fn::GetAtt': [Match.anyValue(), `DkimDNSTokenValue${i}`] }]] },
+      });
+    }
+  });
+
+  it('creates only the address when deploy.sesIdentity is "address", and nothing when "none"', () => {
+    const address = synthesize(settingsWith({ deploy: { sesIdentity: 'address' } })).data;
+    address.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'digest@example.com' });
+    expect(Object.keys(address.findOutputs('DkimRecord1'))).toHaveLength(0);
+    synthesize(settingsWith({ deploy: { sesIdentity: 'none' } })).data.resourceCountIs('AWS::SES::EmailIdentity', 0);
+  });
+});
+
+describe('schedules', () => {
+  it('send the ScheduledInvocation shape the local runner sends, with Scheduler context attributes', () => {
+    const { stateless } = synthesize();
+    const schedules = Object.values(stateless.findResources('AWS::Scheduler::Schedule'));
+    expect(schedules).toHaveLength(2);
+    const inputs = schedules.map((sch) => JSON.parse(sch.Properties.Target.Input as string) as Record<string, string>).sort((a, b) => a['schedule']!.localeCompare(b['schedule']!));
+    expect(inputs.map((i) => i['schedule'])).toEqual(['digest', 'ingest']);
+    for (const input of inputs) {
+      expect(input).toMatchObject({
+        scheduleArn: '<aws.scheduler.schedule-arn>',
+        scheduledTime: '<aws.scheduler.scheduled-time>',
+        executionId: '<aws.scheduler.execution-id>',
+      });
+    }
+    for (const sch of schedules) expect(sch.Properties.ScheduleExpressionTimezone).toBe('Europe/Berlin');
+  });
+});
+
+describe('outputs', () => {
+  it('print the site URL, the CloudFront domain, the API and the functions to run by hand', () => {
+    const { stateless, data } = synthesize();
+    for (const name of ['SiteUrl', 'DistributionDomainName', 'ApiUrl', 'ApiEndpoint', 'AlarmTopicArn', 'IngestFunctionName', 'PlanDigestsFunctionName']) {
+      expect(Object.keys(stateless.findOutputs(name)), name).toHaveLength(1);
+    }
+    for (const name of ['BucketName', 'TableName', 'DkimRecord1', 'DkimRecord2', 'DkimRecord3']) expect(Object.keys(data.findOutputs(name)), name).toHaveLength(1);
+  });
+});
+
+describe('npm scripts', () => {
+  it('destroy removes only the stateless stack; destroy:all is the explicit full teardown', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { STACK_IDS } = await import('../../infra/lib/paperboy.js');
+    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts['destroy']).toBe(`cdk destroy ${STACK_IDS.app}`);
+    expect(pkg.scripts['destroy:all']).toBe('cdk destroy --all');
+    expect(pkg.scripts['deploy']).toBe('cdk deploy --all');
+    expect(pkg.scripts['synth']).toBe('cdk synth');
+    expect(pkg.scripts['diff']).toBe('cdk diff');
+  });
+
+  it('the data stack is termination-protected while data is retained', () => {
+    expect(synthesize().stacks.data.terminationProtection).toBe(true);
+    expect(synthesize(settingsWith({ deploy: { retainData: false } })).stacks.data.terminationProtection).toBe(false);
+  });
+});

@@ -1,0 +1,270 @@
+/**
+ * Sending digests exactly once against the real stand-ins: a crash mid-run, a crash between claim and
+ * send (the lease), an unsubscribe racing a digest, SES throttling and permanent rejections (forced with
+ * a mocked SESv2 client, the one thing the stand-in cannot produce), catching up on a missed day, and
+ * bounce and complaint suppression from real SNS event shapes.
+ */
+import { join } from 'node:path';
+import type { SNSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { MessageRejected, SESv2Client, SendEmailCommand, TooManyRequestsException } from '@aws-sdk/client-sesv2';
+import { DynamoPaperRepository, SesMailer, makeSesClient } from '@paperboy/aws';
+import { readOwnerConfigFile, resolveConfig, subscriberLinks, type AppConfig, type Clock, type DigestLedger, type Mailer } from '@paperboy/core';
+import { buildRuntime, type Runtime } from '../../functions/commons/runtime.js';
+import { makeHandler as makeApi } from '../../functions/subscriptions/index.js';
+import { makeHandler as makePlan } from '../../functions/plan-digests/index.js';
+import { makeHandler as makeSend } from '../../functions/send-digests/index.js';
+import { makeHandler as makeSesEvents } from '../../functions/ses-events/index.js';
+import { MemoryQueue, sqsEventOf } from '../../packages/local/src/runner.js';
+import { apiEvent, capturedMail } from '../support/api.js';
+import { paper } from '../support/papers.js';
+import { startStandIns, type StandIns } from '../support/stand-ins.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const SECRET = 'q'.repeat(40);
+const silent = { info() {}, warn() {}, error() {} };
+let env: StandIns;
+let config: AppConfig;
+let rt: Runtime;
+let now = new Date('2026-11-26T07:00:00.000Z');
+const clock: Clock = { now: () => now };
+const FAST = { ratePerSecond: Infinity, retry: { attempts: 3, baseDelayMs: 1 } };
+
+beforeAll(async () => {
+  env = await startStandIns();
+  const path = join(ROOT, 'paperboy.config.json');
+  const base = resolveConfig(readOwnerConfigFile(path), { PAPERBOY_HMAC_SECRET: SECRET }, path, ROOT);
+  config = { ...base, tableName: env.table, bucketName: env.bucket, endpoints: env.services.endpoints, siteUrl: 'https://papers.example.com/' };
+  rt = buildRuntime(config, { clock, logger: silent });
+  const papers = new DynamoPaperRepository(rt.clients.dynamo, config.tableName);
+  for (const [id, tags, upvotes] of [['s-1', ['llm'], 3], ['s-2', ['vision'], 9], ['s-3', ['llm', 'agents'], 1]] as const) {
+    await papers.put(paper({ id, tags: [...tags], upvotes, listedOn: '2026-11-26', firstSeenAt: '2026-11-26T06:00:00.000Z' }), undefined);
+  }
+});
+afterAll(async () => {
+  await env?.stop();
+});
+
+async function addSubscribers(prefix: string, n: number, frequency: 'daily' | 'weekly' = 'daily'): Promise<string[]> {
+  const at = '2026-11-26T06:30:00.000Z';
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const id = `${prefix}-${i}-subscriber`;
+    await rt.subscribers.create({ id, email: `${prefix}-${i}@example.net`, status: 'active', topics: ['llm', 'vision'], frequency, createdAt: at, confirmedAt: at });
+    ids.push(id);
+  }
+  return ids;
+}
+const sentTo = async (prefix: string) => (await capturedMail(env.dataDir)).flatMap((m) => m.to).filter((t) => t.startsWith(`${prefix}-`));
+const jobsFor = (ids: string[], period = '2026-11-26') => ids.map((subscriberId) => ({ subscriberId, period, day: '2026-11-26' }));
+
+describe('exactly once', () => {
+  it('a sender stopped after k of n emails and run again sends exactly n distinct emails', async () => {
+    now = new Date('2026-11-26T07:00:00.000Z');
+    const n = 6;
+    const k = 2;
+    const ids = await addSubscribers('crash', n);
+    const event = sqsEventOf(jobsFor(ids));
+    // The "crash": after k sends, the next send never returns (the process is gone), holding its claim.
+    let sends = 0;
+    let crashed!: () => void;
+    const crash = new Promise<void>((r) => (crashed = r));
+    const dying: Mailer = {
+      send: (m) => {
+        if (++sends <= k) return rt.mailer.send(m);
+        crashed();
+        return new Promise(() => {});
+      },
+    };
+    void makeSend({ ...rt, mailer: dying as Runtime['mailer'] }, FAST)(event);
+    await crash;
+    expect(await sentTo('crash')).toHaveLength(k);
+
+    // SQS redelivers the batch at once: the digest held by the dead sender is in flight, so it is retried, not skipped or doubled.
+    now = new Date('2026-11-26T07:01:00.000Z');
+    const again = await makeSend(rt, FAST)(event);
+    expect(again.batchItemFailures).toEqual([{ itemIdentifier: event.Records[k]!.messageId }]);
+    expect(await sentTo('crash')).toHaveLength(n - 1);
+
+    // After the lease (15 minutes) runs out, the retry takes the claim over and sends it.
+    now = new Date('2026-11-26T07:20:00.000Z');
+    const last = await makeSend(rt, FAST)(event);
+    expect(last.batchItemFailures).toEqual([]);
+    await makeSend(rt, FAST)(event);
+    const all = await sentTo('crash');
+    expect(all).toHaveLength(n);
+    expect(new Set(all).size).toBe(n);
+  });
+
+  it('an unsubscribe that lands while a digest is being sent stops it', async () => {
+    now = new Date('2026-11-26T08:00:00.000Z');
+    const [id] = await addSubscribers('race', 1);
+    const api = makeApi(rt);
+    const { unsubscribePostUrl } = subscriberLinks({ siteUrl: config.siteUrl, secret: SECRET }, id!);
+    // The reader clicks one-click unsubscribe just after the sender read them as active and claimed the digest.
+    const racing: DigestLedger = {
+      claim: async (...args) => {
+        const result = await rt.ledger.claim(...args);
+        const res = await api(apiEvent('POST', unsubscribePostUrl.replace(config.siteUrl, '/'), { body: 'List-Unsubscribe=One-Click', contentType: 'application/x-www-form-urlencoded' }));
+        expect(res.statusCode).toBe(200);
+        return result;
+      },
+      markSent: (...a) => rt.ledger.markSent(...a),
+      markRejected: (...a) => rt.ledger.markRejected(...a),
+      release: (...a) => rt.ledger.release(...a),
+      sentPaperIds: (...a) => rt.ledger.sentPaperIds(...a),
+    };
+    const outcomes: string[] = [];
+    const result = await makeSend({ ...rt, ledger: racing as Runtime['ledger'] }, { ...FAST, onOutcome: (o) => outcomes.push(o) })(sqsEventOf(jobsFor([id!])));
+    expect(result.batchItemFailures).toEqual([]);
+    expect(outcomes).toEqual(['inactive']);
+    expect(await sentTo('race')).toEqual([]);
+    // And a later run, now that the subscriber is gone, is not even planned.
+    const queue = new MemoryQueue();
+    await makePlan(rt, queue)({ day: '2026-11-26' });
+    expect(queue.jobs.map((j) => j.subscriberId)).not.toContain(id);
+  });
+
+  it('a re-run of a whole day (paperboy digest --date) sends nothing twice', async () => {
+    now = new Date('2026-11-26T09:00:00.000Z');
+    const ids = await addSubscribers('rerun', 2);
+    const run = async () => {
+      const queue = new MemoryQueue();
+      await makePlan(rt, queue)({ day: '2026-11-26' });
+      return makeSend(rt, FAST)(sqsEventOf(queue.jobs.filter((j) => ids.includes(j.subscriberId))));
+    };
+    await run();
+    await run();
+    expect((await sentTo('rerun')).sort()).toEqual(['rerun-0@example.net', 'rerun-1@example.net']);
+  });
+});
+
+describe('catching up on a missed day', () => {
+  it('plans weekly subscribers only on the weekly day, and --date can run a past Monday', async () => {
+    now = new Date('2026-11-26T10:00:00.000Z'); // a Thursday
+    const [id] = await addSubscribers('weekly', 1, 'weekly');
+    const thursday = new MemoryQueue();
+    await makePlan(rt, thursday)({});
+    expect(thursday.jobs.map((j) => j.subscriberId)).not.toContain(id);
+    const monday = new MemoryQueue();
+    await makePlan(rt, monday)({ day: '2026-11-23' });
+    expect(monday.jobs.find((j) => j.subscriberId === id)).toEqual({ subscriberId: id, period: '2026-W48', day: '2026-11-23' });
+  });
+});
+
+describe('SES errors', () => {
+  it('throttling: retried with backoff, then the claim is released and the record fails; the redelivery sends once', async () => {
+    now = new Date('2026-11-26T11:00:00.000Z');
+    const [id] = await addSubscribers('throttle', 1);
+    const ses = makeSesClient(config.region, config.endpoints.ses);
+    const sesMock = mockClient(ses);
+    sesMock.on(SendEmailCommand).rejects(new TooManyRequestsException({ message: 'Maximum sending rate exceeded.', $metadata: {} }));
+    const throttled = new SesMailer(ses, config.owner.mail.from);
+    const event = sqsEventOf(jobsFor([id!]));
+    const first = await makeSend({ ...rt, mailer: throttled }, FAST)(event);
+    expect(first.batchItemFailures).toEqual([{ itemIdentifier: event.Records[0]!.messageId }]);
+    expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(3);
+    expect(await sentTo('throttle')).toEqual([]);
+    // The claim was released: the redelivery, with SES calm again, sends at once (no lease to wait for).
+    const retry = await makeSend(rt, FAST)(event);
+    expect(retry.batchItemFailures).toEqual([]);
+    expect(await sentTo('throttle')).toEqual(['throttle-0@example.net']);
+    sesMock.restore();
+  });
+
+  it('a permanent rejection is recorded, not retried, and does not stop the others', async () => {
+    now = new Date('2026-11-26T12:00:00.000Z');
+    const ids = await addSubscribers('reject', 3);
+    const ses = makeSesClient(config.region, config.endpoints.ses);
+    const real = makeSesClient(config.region, config.endpoints.ses);
+    const sesMock = mockClient(ses);
+    sesMock.on(SendEmailCommand).callsFake((input) => real.send(new SendEmailCommand(input)));
+    sesMock
+      .on(SendEmailCommand, { Destination: { ToAddresses: ['reject-1@example.net'] } })
+      .rejects(new MessageRejected({ message: 'Email address is not verified.', $metadata: {} }));
+    const outcomes: string[] = [];
+    const send = makeSend({ ...rt, mailer: new SesMailer(ses, config.owner.mail.from) }, { ...FAST, onOutcome: (o) => outcomes.push(o) });
+    const event = sqsEventOf(jobsFor(ids));
+    const result = await send(event);
+    expect(result.batchItemFailures).toEqual([]);
+    expect(outcomes).toEqual(['sent', 'rejected', 'sent']);
+    expect((await sentTo('reject')).sort()).toEqual(['reject-0@example.net', 'reject-2@example.net']);
+    expect(sesMock.commandCalls(SendEmailCommand, { Destination: { ToAddresses: ['reject-1@example.net'] } })).toHaveLength(1);
+    await send(event);
+    expect(sesMock.commandCalls(SendEmailCommand, { Destination: { ToAddresses: ['reject-1@example.net'] } })).toHaveLength(1);
+    sesMock.restore();
+  });
+});
+
+describe('SES events', () => {
+  const mail = (to: string) => ({
+    timestamp: '2026-11-26T07:00:00.000Z',
+    source: 'paperboy <digest@example.com>',
+    sourceArn: 'arn:aws:ses:us-east-1:123456789012:identity/example.com',
+    sendingAccountId: '123456789012',
+    messageId: '0100018c1f2b3c4d-11111111-2222-3333-4444-555555555555-000000',
+    destination: [to],
+    headersTruncated: false,
+    commonHeaders: { from: ['paperboy <digest@example.com>'], to: [to], messageId: '0100018c1f2b3c4d', subject: '3 new papers on Large language models — paperboy' },
+    tags: { 'ses:configuration-set': ['paperboy'] },
+  });
+  const sns = (messages: unknown[]): SNSEvent => ({
+    Records: messages.map((m, i) => ({
+      EventSource: 'aws:sns',
+      EventVersion: '1.0',
+      EventSubscriptionArn: 'arn:aws:sns:us-east-1:123456789012:paperboy-mail-events:6f1c2e8a-0000-4000-8000-000000000000',
+      Sns: {
+        Type: 'Notification',
+        MessageId: `95df01b4-ee98-5cb9-9903-4c221d41eb5${i}`,
+        TopicArn: 'arn:aws:sns:us-east-1:123456789012:paperboy-mail-events',
+        Subject: null as unknown as string,
+        Message: typeof m === 'string' ? m : JSON.stringify(m),
+        Timestamp: '2026-11-26T07:00:05.000Z',
+        SignatureVersion: '1',
+        Signature: 'EXAMPLE',
+        SigningCertUrl: 'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-0000000000000000000000.pem',
+        UnsubscribeUrl: 'https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe',
+        MessageAttributes: {},
+      },
+    })),
+  });
+
+  it('suppresses hard bounces and complaints (event publishing and notifications), never soft bounces, and never mails them again', async () => {
+    now = new Date('2026-11-26T14:00:00.000Z');
+    const ids = await addSubscribers('ses', 5);
+    const to = (i: number) => `ses-${i}@example.net`;
+    const result = await makeSesEvents(rt)(
+      sns([
+        // SES event publishing (configuration set -> SNS): eventType
+        { eventType: 'Bounce', mail: mail(to(0)), bounce: { feedbackId: 'f0', bounceType: 'Permanent', bounceSubType: 'General', timestamp: '2026-11-26T07:00:02.000Z', reportingMTA: 'dsn; a.example', bouncedRecipients: [{ emailAddress: to(0), action: 'failed', status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 user unknown' }] } },
+        { eventType: 'Complaint', mail: mail(to(1)), complaint: { feedbackId: 'f1', complaintSubType: null, complainedRecipients: [{ emailAddress: to(1) }], timestamp: '2026-11-26T07:05:00.000Z', userAgent: 'Yahoo!-Mail-Feedback/2.0', complaintFeedbackType: 'abuse', arrivalDate: '2026-11-26T07:04:00.000Z' } },
+        { eventType: 'Bounce', mail: mail(to(2)), bounce: { feedbackId: 'f2', bounceType: 'Transient', bounceSubType: 'MailboxFull', timestamp: '2026-11-26T07:00:02.000Z', bouncedRecipients: [{ emailAddress: to(2), action: 'failed', status: '4.2.2' }] } },
+        { eventType: 'Delivery', mail: mail(to(3)), delivery: { timestamp: '2026-11-26T07:00:01.000Z', processingTimeMillis: 500, recipients: [to(3)], smtpResponse: '250 ok', reportingMTA: 'a.example' } },
+        // SES notifications (identity -> SNS): notificationType, with a display name and upper case
+        { notificationType: 'Bounce', mail: mail(to(4)), bounce: { feedbackId: 'f4', bounceType: 'Permanent', bounceSubType: 'Suppressed', timestamp: '2026-11-26T07:00:02.000Z', bouncedRecipients: [{ emailAddress: `Reader <${to(4).toUpperCase()}>` }] } },
+        'not json',
+        { eventType: 'Bounce', bounce: { bounceType: 'Permanent' } },
+      ]),
+    );
+    expect(result).toEqual({ suppressed: 3, ignored: 2, invalid: 2 });
+    const status = async (i: number) => (await rt.subscribers.get(ids[i]!))!;
+    expect(await status(0)).toMatchObject({ status: 'suppressed', suppressedReason: 'bounce:General' });
+    expect(await status(1)).toMatchObject({ status: 'suppressed', suppressedReason: 'complaint:abuse' });
+    expect((await status(2)).status).toBe('active');
+    expect((await status(3)).status).toBe('active');
+    expect(await status(4)).toMatchObject({ status: 'suppressed', suppressedReason: 'bounce:Suppressed' });
+
+    // Never mailed again: not planned, not sent even if a stale job arrives, and sign-up sends nothing.
+    const queue = new MemoryQueue();
+    await makePlan(rt, queue)({ day: '2026-11-26' });
+    expect(queue.jobs.map((j) => j.subscriberId)).not.toContain(ids[0]);
+    await makeSend(rt, FAST)(sqsEventOf(jobsFor(ids)));
+    expect((await sentTo('ses')).sort()).toEqual([to(2), to(3)]);
+    const res = await makeApi(rt)(apiEvent('POST', '/api/subscribe', { body: JSON.stringify({ email: to(1), topics: ['llm'] }), contentType: 'application/json', sourceIp: '192.0.2.50' }));
+    expect(res.statusCode).toBe(202);
+    expect((await sentTo('ses')).filter((t) => t === to(1))).toEqual([]);
+  });
+});
+
+void SESv2Client;

@@ -1,0 +1,69 @@
+/**
+ * Local parity: the local runner hands the handlers the event shapes Lambda does (scheduler input,
+ * SNSEvent from the SES mail-events topic), against the real stand-ins.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newSubscriberId, readOwnerConfigFile, resolveConfig, type AppConfig } from '@paperboy/core';
+import { buildRuntime } from '../../functions/commons/runtime.js';
+import { scheduledInvocation, snsEventOf } from '../../functions/commons/events.js';
+import { makeHandler as makeIngest, type IngestEvent } from '../../functions/ingest/index.js';
+import { mailEvent, type LocalContext } from '../../packages/local/src/runner.js';
+import { startStandIns, type StandIns } from '../support/stand-ins.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const silent = { info() {}, warn() {}, error() {} };
+let env: StandIns;
+let config: AppConfig;
+
+beforeAll(async () => {
+  env = await startStandIns();
+  const path = join(ROOT, 'paperboy.config.json');
+  const base = resolveConfig(readOwnerConfigFile(path), { PAPERBOY_HMAC_SECRET: 'x'.repeat(40) }, path, ROOT);
+  config = { ...base, tableName: env.table, bucketName: env.bucket, endpoints: env.services.endpoints, siteUrl: 'https://papers.example.com/' };
+});
+afterAll(async () => {
+  await env?.stop();
+});
+
+describe('local event shapes', () => {
+  it('builds the scheduler input the stack configures (schedule, ARN, scheduled time, execution id)', () => {
+    const event = scheduledInvocation('ingest', new Date('2026-11-26T06:00:00.123Z'));
+    expect(event).toEqual({
+      schedule: 'ingest',
+      scheduleArn: 'arn:aws:scheduler:local:000000000000:schedule/default/paperboy-ingest',
+      scheduledTime: '2026-11-26T06:00:00Z',
+      executionId: 'local-ingest-2026-11-26T06:00:00Z',
+    });
+  });
+
+  it('ingest accepts a scheduler event as-is', async () => {
+    const rt = buildRuntime(config, { logger: silent });
+    const event: IngestEvent = scheduledInvocation('ingest', new Date());
+    const result = await makeIngest(rt)(event);
+    expect(result.totals.failedSources).toBe(0);
+    expect(result.sources.map((s) => s.source)).toEqual(['demo-snapshot']);
+  });
+
+  it('a hard bounce, delivered as the SNSEvent of the mail-events topic, suppresses the subscriber once', async () => {
+    // GIVEN an active subscriber
+    const rt = buildRuntime(config, { logger: silent });
+    const email = `bounce-${Date.now()}@example.com`;
+    await rt.subscribers.create({ id: newSubscriberId(), email, status: 'active', topics: ['llm'], frequency: 'daily', createdAt: new Date().toISOString(), confirmedAt: new Date().toISOString() });
+    const ctx = { rt, config } as LocalContext;
+    // WHEN SES reports a permanent bounce, twice (SNS delivers at least once)
+    expect(await mailEvent(ctx, 'bounce', email)).toBe(1);
+    expect(await mailEvent(ctx, 'bounce', email)).toBe(0);
+    // THEN the subscriber is suppressed with the reason
+    expect(await rt.subscribers.findByEmail(email)).toMatchObject({ status: 'suppressed', suppressedReason: 'bounce' });
+  });
+
+  it('wraps SES notifications like SNS does: JSON message, topic ARN, one record each', () => {
+    const event = snsEventOf([
+      { eventType: 'Complaint', mail: { timestamp: '2026-11-26T07:00:00Z', messageId: 'm1', source: 'digest@example.com', destination: ['a@example.com'] }, complaint: { complainedRecipients: [{ emailAddress: 'a@example.com' }], timestamp: '2026-11-26T07:00:00Z' } },
+    ]);
+    expect(event.Records).toHaveLength(1);
+    expect(event.Records[0]!.EventSource).toBe('aws:sns');
+    expect(JSON.parse(event.Records[0]!.Sns.Message)).toMatchObject({ eventType: 'Complaint' });
+  });
+});

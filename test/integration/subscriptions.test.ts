@@ -1,0 +1,283 @@
+/**
+ * The subscriptions API (Lambda handler, API Gateway v2 events) against the real stand-ins:
+ * the whole journey, tokens, enumeration, rate limits, input errors, preferences, escaping.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoPaperRepository } from '@paperboy/aws';
+import { readOwnerConfigFile, resolveConfig, type AppConfig, type Clock } from '@paperboy/core';
+import { join } from 'node:path';
+import { buildRuntime, type Runtime } from '../../functions/commons/runtime.js';
+import { makeHandler as makeApi } from '../../functions/subscriptions/index.js';
+import { makeHandler as makePlan } from '../../functions/plan-digests/index.js';
+import { makeHandler as makeSend } from '../../functions/send-digests/index.js';
+import { MemoryQueue, sqsEventOf } from '../../packages/local/src/runner.js';
+import { apiEvent, capturedMail, emlHeader, form, json } from '../support/api.js';
+import { paper } from '../support/papers.js';
+import { startStandIns, type StandIns } from '../support/stand-ins.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const silent = { info() {}, warn() {}, error() {} };
+const SITE = 'https://papers.example.com/';
+let env: StandIns;
+let rt: Runtime;
+let api: ReturnType<typeof makeApi>;
+let now = new Date('2026-11-26T06:30:00.000Z');
+const clock: Clock = { now: () => now };
+
+beforeAll(async () => {
+  env = await startStandIns();
+  const path = join(ROOT, 'paperboy.config.json');
+  const base = resolveConfig(readOwnerConfigFile(path), { PAPERBOY_HMAC_SECRET: 'k'.repeat(40) }, path, ROOT);
+  const config: AppConfig = { ...base, tableName: env.table, bucketName: env.bucket, endpoints: env.services.endpoints, siteUrl: SITE };
+  rt = buildRuntime(config, { clock, logger: silent });
+  api = makeApi(rt);
+});
+afterAll(async () => {
+  await env?.stop();
+});
+
+const local = (url: string) => url.replace(SITE, '/');
+const mailTo = async (address: string) => (await capturedMail(env.dataDir)).filter((m) => m.to.includes(address));
+const confirmLink = (text: string) => /(https:\/\/papers\.example\.com\/api\/confirm\?token=[A-Za-z0-9_%-]+)/.exec(text)?.[1];
+
+async function digestRun() {
+  const queue = new MemoryQueue();
+  await makePlan(rt, queue)();
+  return makeSend(rt, { ratePerSecond: Infinity })(sqsEventOf(queue.jobs));
+}
+
+describe('the whole journey', () => {
+  it('subscribe -> confirmation email -> confirm -> digest with exactly the right papers -> one-click unsubscribe -> nothing more', async () => {
+    const papers = new DynamoPaperRepository(rt.clients.dynamo, rt.config.tableName);
+    const p = (id: string, tags: string[], upvotes: number, firstSeenAt: string, listedOn = '2026-11-26') =>
+      papers.put(paper({ id, tags, upvotes, listedOn, firstSeenAt, title: `Paper ${id} <b>bold</b>` }), undefined);
+    await p('j-vision', ['vision'], 30, '2026-11-26T06:00:00.000Z');
+    await p('j-robot', ['robotics', 'llm'], 10, '2026-11-26T06:00:00.000Z');
+    await p('j-llm', ['llm'], 99, '2026-11-26T06:00:00.000Z'); // not a chosen topic
+    await p('j-backfill', ['robotics'], 50, '2026-11-26T06:00:00.000Z', '2026-10-01'); // listed long ago
+    await p('j-stale', ['vision'], 70, '2026-11-24T06:00:00.000Z', '2026-11-24'); // seen before the first period
+
+    // 1. subscribe (JSON)
+    const res = await api(apiEvent('POST', '/api/subscribe', { ...json({ email: 'Journey@Example.org', topics: ['vision', 'robotics'], frequency: 'daily' }), sourceIp: '203.0.113.10' }));
+    expect(res.statusCode).toBe(202);
+    // 2. the confirmation email arrives
+    const [confirmation] = await mailTo('journey@example.org');
+    expect(confirmation?.subject).toMatch(/^Confirm your subscription/);
+    const url = confirmLink(confirmation!.text)!;
+    expect(url).toBeDefined();
+    expect(url).not.toMatch(/journey|example\.org/i);
+    // 3. following the link activates the subscriber
+    now = new Date('2026-11-26T06:40:00.000Z');
+    const confirmed = await api(apiEvent('GET', local(url)));
+    expect(confirmed.statusCode).toBe(200);
+    expect((await rt.subscribers.findByEmail('journey@example.org'))?.status).toBe('active');
+
+    // 4. the digest holds exactly the right papers, best first
+    now = new Date('2026-11-26T07:00:00.000Z');
+    expect((await digestRun()).batchItemFailures).toEqual([]);
+    const digests = (await mailTo('journey@example.org')).slice(1);
+    expect(digests).toHaveLength(1);
+    const digest = digests[0]!;
+    // One paper each: the tie goes to the subscriber's (sorted) topic order.
+    expect(digest.subject).toBe('2 new papers on Robotics and 1 more topic — paperboy');
+    const shown = [...digest.text.matchAll(/^\d+\. Paper (\S+)/gm)].map((m) => m[1]);
+    expect(shown).toEqual(['j-vision', 'j-robot']);
+    expect(digest.html).toContain('Paper j-vision &lt;b&gt;bold&lt;/b&gt;');
+    expect(emlHeader(digest.eml, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
+    expect(emlHeader(digest.eml, 'List-Id')).toBe('paperboy digest <digest.papers.example.com>');
+
+    // 5. one-click POST to the List-Unsubscribe URL taken from the header
+    const target = /^<(https:\/\/[^>]+)>$/.exec(emlHeader(digest.eml, 'List-Unsubscribe')!)![1]!;
+    expect(target).not.toContain('@');
+    const out = await api(apiEvent('POST', local(target), { body: 'List-Unsubscribe=One-Click', contentType: 'application/x-www-form-urlencoded' }));
+    expect(out.statusCode).toBe(200);
+    expect((await rt.subscribers.findByEmail('journey@example.org'))?.status).toBe('unsubscribed');
+
+    // 6. the next digest sends that address nothing, though a new paper on its topics came in
+    now = new Date('2026-11-27T06:00:00.000Z');
+    await p('j-next', ['vision'], 5, '2026-11-27T06:00:00.000Z', '2026-11-27');
+    now = new Date('2026-11-27T07:00:00.000Z');
+    await digestRun();
+    expect(await mailTo('journey@example.org')).toHaveLength(2);
+  });
+});
+
+describe('tokens', () => {
+  async function pendingConfirmUrl(email: string, ip: string) {
+    await api(apiEvent('POST', '/api/subscribe', { ...json({ email, topics: ['llm'] }), sourceIp: ip }));
+    return local(confirmLink((await mailTo(email)).at(-1)!.text)!);
+  }
+
+  it('refuses a reused confirm link, and a tampered or forged one', async () => {
+    now = new Date('2026-11-26T08:00:00.000Z');
+    const url = await pendingConfirmUrl('reuse@example.org', '203.0.113.20');
+    const token = new URL(url, SITE).searchParams.get('token')!;
+    const flipped = `${token.slice(0, 5)}${token[5] === 'A' ? 'B' : 'A'}${token.slice(6)}`;
+    expect((await api(apiEvent('GET', `/api/confirm?token=${flipped}`))).statusCode).toBe(404);
+    expect((await api(apiEvent('GET', '/api/confirm?token=AAAAAAAAAAAAAAAAAAAAAA'))).statusCode).toBe(404);
+    expect((await api(apiEvent('GET', '/api/confirm?token=<script>'))).statusCode).toBe(404);
+    expect((await api(apiEvent('GET', '/api/confirm'))).statusCode).toBe(404);
+    expect((await api(apiEvent('GET', url))).statusCode).toBe(200);
+    expect((await api(apiEvent('GET', url))).statusCode).toBe(404);
+  });
+
+  it('refuses an expired confirm link (expiry checked in code) and leaves the subscriber pending', async () => {
+    now = new Date('2026-11-26T08:00:00.000Z');
+    const url = await pendingConfirmUrl('late@example.org', '203.0.113.21');
+    now = new Date(now.getTime() + (rt.config.owner.subscriptions.confirmTtlHours * 3600 + 1) * 1000);
+    const res = await api(apiEvent('GET', url));
+    expect(res.statusCode).toBe(410);
+    expect((await rt.subscribers.findByEmail('late@example.org'))?.status).toBe('pending');
+  });
+
+  it('refuses forged and tampered unsubscribe and preferences links, and a preferences token used to unsubscribe', async () => {
+    now = new Date('2026-11-26T09:00:00.000Z');
+    const id = 'token-subscriber-1';
+    await rt.subscribers.create({ id, email: 'tok@example.org', status: 'active', topics: ['llm'], frequency: 'daily', createdAt: now.toISOString(), confirmedAt: now.toISOString() });
+    const { signLinkToken } = await import('@paperboy/core');
+    const prefs = signLinkToken('k'.repeat(40), 'preferences', id);
+    const forged = signLinkToken('f'.repeat(40), 'unsubscribe', id);
+    const oneClick = (token: string) => apiEvent('POST', `/api/unsubscribe?token=${encodeURIComponent(token)}`, { body: 'List-Unsubscribe=One-Click', contentType: 'application/x-www-form-urlencoded' });
+    expect((await api(oneClick(forged))).statusCode).toBe(404);
+    expect((await api(oneClick(prefs))).statusCode).toBe(404);
+    expect((await api(oneClick(`${id}.${'A'.repeat(43)}`))).statusCode).toBe(404);
+    expect((await api(apiEvent('GET', `/api/preferences?token=${encodeURIComponent(signLinkToken('f'.repeat(40), 'preferences', id))}`))).statusCode).toBe(404);
+    expect((await rt.subscribers.get(id))?.status).toBe('active');
+    // The GET page only shows a button: a link scanner's prefetch changes nothing.
+    const genuine = signLinkToken('k'.repeat(40), 'unsubscribe', id);
+    const page = await api(apiEvent('GET', `/api/unsubscribe?token=${encodeURIComponent(genuine)}`));
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<button type="submit">Unsubscribe</button>');
+    expect((await rt.subscribers.get(id))?.status).toBe('active');
+  });
+});
+
+describe('no enumeration', () => {
+  it('answers identically for unknown, pending and active addresses, by JSON and by form', async () => {
+    now = new Date('2026-11-26T10:00:00.000Z');
+    await rt.subscribers.create({ id: 'enum-active-1', email: 'active@example.org', status: 'active', topics: ['llm'], frequency: 'daily', createdAt: now.toISOString(), confirmedAt: now.toISOString() });
+    await api(apiEvent('POST', '/api/subscribe', { ...json({ email: 'pending@example.org', topics: ['llm'] }), sourceIp: '203.0.113.30' }));
+    const before = (await capturedMail(env.dataDir)).length;
+    for (const body of [(e: string) => json({ email: e, topics: ['llm'] }), (e: string) => form([['email', e], ['topics', 'llm']])]) {
+      const answers = [];
+      for (const [i, email] of ['nobody@example.org', 'pending@example.org', 'active@example.org'].entries()) {
+        answers.push(await api(apiEvent('POST', '/api/subscribe', { ...body(email), sourceIp: `203.0.113.${31 + i}` })));
+      }
+      expect(answers[1]).toEqual(answers[0]);
+      expect(answers[2]).toEqual(answers[0]);
+      expect(answers[0]!.statusCode).toBe(202);
+    }
+    // Behind the identical answers: a confirmation to the new and pending address, a note to the active one.
+    const sent = (await capturedMail(env.dataDir)).slice(before);
+    expect(sent.filter((m) => m.to.includes('active@example.org')).map((m) => m.subject)).toEqual([
+      expect.stringMatching(/^You are already subscribed/),
+      expect.stringMatching(/^You are already subscribed/),
+    ]);
+    expect(sent.filter((m) => m.to.includes('nobody@example.org')).every((m) => /^Confirm/.test(m.subject))).toBe(true);
+  });
+});
+
+describe('rate limits', () => {
+  it('limits sign-ups per address, with a 429 and Retry-After, whoever asks', async () => {
+    now = new Date('2026-11-26T11:00:00.000Z');
+    const limit = rt.config.owner.subscriptions.perAddressPerHour;
+    const statuses = [];
+    for (let i = 0; i <= limit; i++) {
+      statuses.push((await api(apiEvent('POST', '/api/subscribe', { ...json({ email: 'target@example.org', topics: ['llm'] }), sourceIp: `192.0.2.${i + 1}` }))).statusCode);
+    }
+    expect(statuses).toEqual([...Array(limit).fill(202), 429]);
+    const res = await api(apiEvent('POST', '/api/subscribe', { ...json({ email: 'target@example.org', topics: ['llm'] }), sourceIp: '192.0.2.99' }));
+    expect(res.statusCode).toBe(429);
+    expect(res.headers!['retry-after']).toBe('3600');
+    expect(JSON.parse(res.body!)).toEqual({ error: 'Too many sign-up requests for this address; please try again in 60 minutes.' });
+    expect(await mailTo('target@example.org')).toHaveLength(limit);
+    // An hour later the address may try again.
+    now = new Date('2026-11-26T12:00:00.000Z');
+    expect((await api(apiEvent('POST', '/api/subscribe', { ...json({ email: 'target@example.org', topics: ['llm'] }), sourceIp: '192.0.2.100' }))).statusCode).toBe(202);
+  });
+
+  it('limits requests per client, counting invalid ones too', async () => {
+    now = new Date('2026-11-26T13:30:00.000Z');
+    const limit = rt.config.owner.subscriptions.perClientPerHour;
+    for (let i = 0; i < limit; i++) {
+      const r = await api(apiEvent('POST', '/api/subscribe', { ...json({ email: 'not-an-address' }), sourceIp: '198.51.100.77' }));
+      expect(r.statusCode).toBe(400);
+    }
+    const res = await api(apiEvent('POST', '/api/subscribe', { ...form([['email', 'fine@example.org'], ['topics', 'llm']]), sourceIp: '198.51.100.77' }));
+    expect(res.statusCode).toBe(429);
+    expect(res.body).toContain('Too many sign-up requests from your network; please try again in 30 minutes.');
+    expect((await api(apiEvent('POST', '/api/subscribe', { ...json({ email: 'fine@example.org', topics: ['llm'] }), sourceIp: '198.51.100.78' }))).statusCode).toBe(202);
+  });
+});
+
+describe('invalid input', () => {
+  const ask = (body: { body: string; contentType: string }) => api(apiEvent('POST', '/api/subscribe', { ...body, sourceIp: '198.51.100.200' }));
+
+  it('answers 400 with a message that says what is wrong', async () => {
+    now = new Date('2026-11-26T14:00:00.000Z');
+    const cases: [unknown, string][] = [
+      [{ topics: ['llm'] }, 'email is required'],
+      [{ email: 'nope', topics: ['llm'] }, 'email must be an address like name@example.com'],
+      [{ email: 'a@example.org', topics: [] }, 'topics: choose at least one topic'],
+      [{ email: 'a@example.org', topics: ['llm'], frequency: 'hourly' }, 'frequency must be "daily" or "weekly"'],
+      [{ email: 'a@example.org', topics: 'llm' }, 'topics must be a list of topic slugs'],
+    ];
+    for (const [body, message] of cases) {
+      const res = await ask(json(body));
+      expect(res.statusCode).toBe(400);
+      expect(JSON.parse(res.body!)).toEqual({ error: message });
+    }
+    const unknown = await ask(json({ email: 'a@example.org', topics: ['llm', 'astrology'] }));
+    expect(JSON.parse(unknown.body!).error).toMatch(/^topics: unknown topic "astrology"; known topics are llm, vision, /);
+    const broken = await ask({ body: '{"email":', contentType: 'application/json' });
+    expect(broken.statusCode).toBe(400);
+    expect(JSON.parse(broken.body!).error).toMatch(/body must be JSON/);
+  });
+
+  it('escapes what it echoes on the form error page', async () => {
+    const res = await ask(form([['email', 'a@example.org'], ['topics', '<script>alert(1)</script>']]));
+    expect(res.statusCode).toBe(400);
+    expect(res.headers!['content-type']).toBe('text/html; charset=utf-8');
+    expect(res.body).not.toContain('<script>alert(1)</script>');
+    expect(res.body).toContain('&quot;&lt;script&gt;alert(1)&lt;/script&gt;&quot;');
+  });
+});
+
+describe('preferences', () => {
+  it('shows the current topics and frequency behind a signed link, and changes them on POST', async () => {
+    now = new Date('2026-11-26T15:00:00.000Z');
+    const id = 'prefs-subscriber-1';
+    await rt.subscribers.create({ id, email: 'prefs@example.org', status: 'active', topics: ['llm', 'vision'], frequency: 'daily', createdAt: now.toISOString(), confirmedAt: now.toISOString() });
+    const { subscriberLinks } = await import('@paperboy/core');
+    const url = local(subscriberLinks({ siteUrl: SITE, secret: 'k'.repeat(40) }, id).preferencesUrl);
+    expect(url).not.toContain('prefs@');
+
+    const page = await api(apiEvent('GET', url));
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toMatch(/value="llm" checked/);
+    expect(page.body).toMatch(/value="vision" checked/);
+    expect(page.body).toMatch(/value="robotics">/);
+    expect(page.body).toMatch(/name="frequency" value="daily" checked/);
+
+    const bad = await api(apiEvent('POST', url, form([['frequency', 'weekly']])));
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('topics: choose at least one topic');
+    expect((await rt.subscribers.get(id))?.topics).toEqual(['llm', 'vision']);
+
+    const saved = await api(apiEvent('POST', url, form([['topics', 'robotics'], ['topics', 'agents'], ['frequency', 'weekly']])));
+    expect(saved.statusCode).toBe(200);
+    expect(saved.body).toContain('Saved: weekly digests on Agents, Robotics.');
+    expect(await rt.subscribers.get(id)).toMatchObject({ topics: ['agents', 'robotics'], frequency: 'weekly', status: 'active' });
+    expect((await rt.subscribers.listActive('weekly')).map((s) => s.id)).toContain(id);
+    expect((await rt.subscribers.listActive('daily')).map((s) => s.id)).not.toContain(id);
+  });
+
+  it('does not revive an unsubscribed address', async () => {
+    const id = 'prefs-subscriber-2';
+    await rt.subscribers.create({ id, email: 'gone@example.org', status: 'unsubscribed', topics: ['llm'], frequency: 'daily', createdAt: now.toISOString() });
+    const { subscriberLinks } = await import('@paperboy/core');
+    const url = local(subscriberLinks({ siteUrl: SITE, secret: 'k'.repeat(40) }, id).preferencesUrl);
+    expect((await api(apiEvent('POST', url, form([['topics', 'llm'], ['frequency', 'daily']])))).statusCode).toBe(410);
+    expect((await rt.subscribers.get(id))?.status).toBe('unsubscribed');
+  });
+});
