@@ -55,7 +55,7 @@ describe('local event shapes', () => {
     expect(await mailEvent(ctx, 'bounce', email)).toBe(1);
     expect(await mailEvent(ctx, 'bounce', email)).toBe(0);
     // THEN the subscriber is suppressed with the reason
-    expect(await rt.subscribers.findByEmail(email)).toMatchObject({ status: 'suppressed', suppressedReason: 'bounce' });
+    expect(await rt.subscribers.findByEmail(email)).toMatchObject({ status: 'suppressed', suppressedReason: 'bounce:General' });
   });
 
   it('wraps SES notifications like SNS does: JSON message, topic ARN, one record each', () => {
