@@ -14,3 +14,4 @@ export * from './use-cases/digests.js';
 export * from './use-cases/subscriptions.js';
 export * from './use-cases/retag-papers.js';
 export * from './sending.js';
+export * from './markup.js';

@@ -1,46 +1,11 @@
 /** Text and URL helpers shared by every renderer: one escaping function per target, no exceptions. */
 
-/**
- * Characters that may not appear in an XML 1.0 document (C0 controls except tab, LF and CR;
- * lone surrogates; U+FFFE and U+FFFF) plus DEL and the C1 controls, which XML 1.0 discourages
- * and which no paper title or abstract means to contain. With the `u` flag a lone surrogate is
- * one unmatched code unit, so it is removed too.
- */
-// eslint-disable-next-line no-control-regex
-const NOT_XML_CHAR = /[^\t\n\r\u0020-\u007E\u00A0-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+import { escapeHtml, safeUrl, stripNonXmlChars } from '@paperboy/core';
+
+export { escapeHtml, safeUrl };
 
 /** Removes every character that XML 1.0 forbids or discourages; everything else is kept as is. */
-export function cleanText(value: unknown): string {
-  return String(value ?? '').replace(NOT_XML_CHAR, '');
-}
-
-const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/**
- * Escapes text for HTML element content and for single- or double-quoted attribute values.
- * Also drops characters that are not allowed in XML 1.0, so the same HTML can be embedded in feeds.
- */
-export function escapeHtml(value: unknown): string {
-  return cleanText(value).replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
-}
-
-/**
- * The normalised form of an absolute http(s) URL, or undefined for anything else
- * (javascript:, data:, relative or unparsable input). Never throws.
- */
-export function safeUrl(raw: string | undefined | null): string | undefined {
-  if (typeof raw !== 'string') return undefined;
-  const trimmed = cleanText(raw).trim();
-  if (!trimmed) return undefined;
-  let url: URL;
-  try {
-    url = new URL(trimmed);
-  } catch {
-    return undefined;
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
-  return url.href;
-}
+export const cleanText = stripNonXmlChars;
 
 /** A DOI as an https://doi.org/ link, whether given bare (`10.1234/x`) or as a URL. */
 export function doiUrl(raw: string | undefined): string | undefined {

@@ -1,29 +1,8 @@
 /** Small, dependency-free helpers for building email markup safely. */
 
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+import { escapeHtml, safeUrl } from '@paperboy/core';
 
-/** Escape text for use in HTML element content and in double- or single-quoted attributes. */
-export function escapeHtml(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
-}
-
-/**
- * The normalised form of an absolute http(s) URL, or undefined for anything else
- * (javascript:, data:, mailto:, relative or unparsable input).
- */
-export function safeUrl(raw: string | undefined | null): string | undefined {
-  if (typeof raw !== 'string') return undefined;
-  const trimmed = raw.trim();
-  if (!trimmed) return undefined;
-  let url: URL;
-  try {
-    url = new URL(trimmed);
-  } catch {
-    return undefined;
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
-  return url.href;
-}
+export { escapeHtml, safeUrl };
 
 /** Like safeUrl, but throws: for URLs the email cannot go out without (unsubscribe, confirm, ...). */
 export function requireUrl(raw: string, what: string): string {
