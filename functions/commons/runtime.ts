@@ -2,7 +2,6 @@
  * The composition root shared by every handler: adapters wired to SDK clients built from config.
  * Lambda builds it once per cold start; the local runner builds it pointing at the embedded stand-ins.
  */
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import {
   DynamoDigestLedger,
   DynamoPaperRepository,
@@ -78,6 +77,8 @@ export function buildRuntime(config: AppConfig, overrides: Partial<Runtime> = {}
 async function readSecret(config: AppConfig): Promise<string> {
   if (config.hmacSecret) return config.hmacSecret;
   if (!config.hmacSecretArn) throw new Error('no HMAC secret: set PAPERBOY_HMAC_SECRET (local) or PAPERBOY_HMAC_SECRET_ARN (cloud)');
+  // Loaded on first use: only the functions that sign links ever read the secret.
+  const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
   const sm = new SecretsManagerClient({ region: config.region });
   const out = await sm.send(new GetSecretValueCommand({ SecretId: config.hmacSecretArn }));
   if (!out.SecretString || out.SecretString.length < 32) throw new Error(`secret ${config.hmacSecretArn} is empty or shorter than 32 characters`);

@@ -1,5 +1,4 @@
 /** Lambda: ingest every configured source, tag, store; trigger publish when anything changed. */
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { dayInZone, ingestPapers, type IngestCounts, type SourceRunReport } from '@paperboy/core';
 import { loadSource, userAgent, type SourceHealth, type Sleep } from '@paperboy/sources';
 import { buildRuntime, type Runtime } from '../commons/runtime.js';
@@ -116,10 +115,12 @@ let cached: ReturnType<typeof makeHandler> | undefined;
 export const handler = async (event: IngestEvent) => {
   cached ??= (() => {
     const rt = buildRuntime(lambdaConfig());
-    const lambda = new LambdaClient({ region: rt.config.region });
     return makeHandler(rt, {
       triggerPublish: async () => {
         if (!rt.config.publishFunctionName) return;
+        // Loaded on first use: most runs of a quiet source never trigger a publish, and cold starts stay lighter.
+        const { InvokeCommand, LambdaClient } = await import('@aws-sdk/client-lambda');
+        const lambda = new LambdaClient({ region: rt.config.region });
         await lambda.send(new InvokeCommand({ FunctionName: rt.config.publishFunctionName, InvocationType: 'Event', Payload: '{}' }));
       },
     });
