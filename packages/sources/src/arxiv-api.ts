@@ -3,10 +3,10 @@
  * An error is an Atom feed (HTTP 400) holding one entry whose id is under arxiv.org/api/errors;
  * zero results is an empty feed, not a failure.
  */
-import { cleanText, validatePaperInput, type PaperInput } from '@paperboy/core';
+import { cleanText, type PaperInput } from '@paperboy/core';
 import { arxivIdFrom, arxivLinks } from './ids.js';
 import { attr, list, parseXml, textOf, type XmlNode } from './xml.js';
-import { healthy, SourceError, type ParseResult } from './types.js';
+import { healthy, SourceError, type ParseResult, keepIfValid } from './types.js';
 
 export interface ArxivApiPage extends ParseResult {
   total: number;
@@ -79,9 +79,7 @@ export function parseArxivApi(text: string, opts: { source: string; status?: num
       ...(journalRef ? { journalRef } : {}),
       source: opts.source,
     };
-    const valid = validatePaperInput(candidate);
-    if (valid.ok) result.papers.push(valid.paper);
-    else result.skipped.push({ where, reason: valid.reason });
+    keepIfValid(result, candidate, where);
   });
   return result;
 }

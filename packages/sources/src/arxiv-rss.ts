@@ -4,10 +4,10 @@
  * "arXiv:<id>v<N> Announce Type: <type> \nAbstract: <abstract>". An empty holiday feed is normal;
  * a feed whose pubDate is older than the expected announcement day is stale.
  */
-import { cleanText, validatePaperInput, type PaperInput } from '@paperboy/core';
+import { cleanText, type PaperInput } from '@paperboy/core';
 import { arxivIdFrom, arxivLinks } from './ids.js';
 import { dayOfRfc822, list, parseXml, textOf, type XmlNode } from './xml.js';
-import { SourceError, type ParseResult } from './types.js';
+import { SourceError, type ParseResult, keepIfValid } from './types.js';
 
 export type AnnounceType = 'new' | 'cross' | 'replace' | 'replace-cross';
 
@@ -78,9 +78,7 @@ export function parseArxivRss(text: string, opts: ArxivRssOptions): ParseResult 
       source: opts.source,
       ...(isUpdateOnly ? { updateOnly: true } : {}),
     };
-    const valid = validatePaperInput(candidate);
-    if (valid.ok) result.papers.push(valid.paper);
-    else result.skipped.push({ where, reason: valid.reason });
+    keepIfValid(result, candidate, where);
   });
   if (updateOnly) health.notes.push(`${updateOnly} item(s) of announce types not counted as new (${[...wanted].join(', ')} are): they only update stored papers`);
   return result;

@@ -2,10 +2,10 @@
  * Any feed the owner wants to follow: RSS 2.0, Atom 1.0 or JSON Feed 1.x. An item whose link or id is an
  * arXiv abs URL gets the arXiv id (so it merges with other sources); otherwise the title fingerprint.
  */
-import { cleanText, validatePaperInput, type PaperInput } from '@paperboy/core';
+import { cleanText, type PaperInput } from '@paperboy/core';
 import { arxivIdFrom, arxivLinks, stableId } from './ids.js';
 import { attr, dayOf, list, parseXml, textOf, type XmlNode } from './xml.js';
-import { healthy, SourceError, type ParseResult } from './types.js';
+import { healthy, SourceError, type ParseResult, keepIfValid } from './types.js';
 
 export interface FeedOptions {
   source: string;
@@ -77,13 +77,7 @@ export function parseFeed(text: string, opts: FeedOptions): ParseResult {
       keywords: [],
       source: opts.source,
     };
-    const valid = validatePaperInput(candidate);
-    if (!valid.ok) {
-      result.skipped.push({ where, reason: valid.reason });
-      return;
-    }
-    seen.add(id);
-    result.papers.push(valid.paper);
+    if (keepIfValid(result, candidate, where)) seen.add(id);
   });
   return result;
 }

@@ -4,9 +4,9 @@
  * and the current one. An empty array is a normal weekend.
  */
 import { z } from 'zod';
-import { cleanText, validatePaperInput, weekdayOf, type PaperInput } from '@paperboy/core';
+import { cleanText, weekdayOf, type PaperInput } from '@paperboy/core';
 import { arxivIdFrom, arxivLinks, stableId } from './ids.js';
-import { healthy, SourceError, type ParseResult } from './types.js';
+import { healthy, SourceError, type ParseResult, keepIfValid } from './types.js';
 
 const optionalUrl = z
   .string()
@@ -92,13 +92,7 @@ export function parseHfDaily(text: string, opts: HfParseOptions): ParseResult {
       ...(paper.upvotes != null ? { upvotes: paper.upvotes } : {}),
       source: opts.source,
     };
-    const valid = validatePaperInput(candidate);
-    if (!valid.ok) {
-      result.skipped.push({ where, reason: valid.reason });
-      return;
-    }
-    seen.add(id);
-    result.papers.push(valid.paper);
+    if (keepIfValid(result, candidate, where)) seen.add(id);
   });
   if (data.length === 0) {
     const weekday = opts.date ? weekdayOf(opts.date) : undefined;

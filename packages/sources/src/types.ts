@@ -1,5 +1,5 @@
 /** What every source parser returns. */
-import type { PaperInput } from '@paperboy/core';
+import { validatePaperInput, type PaperInput } from '@paperboy/core';
 
 export interface SkippedItem {
   where: string;
@@ -33,4 +33,12 @@ export class SourceError extends Error {
 
 export function healthy(notes: string[] = []): SourceHealth {
   return { empty: false, stale: false, notes };
+}
+
+/** Checks one candidate item: a valid one joins the papers, a bad one is skipped with its reason. True when kept. */
+export function keepIfValid(result: ParseResult, candidate: unknown, where: string): boolean {
+  const valid = validatePaperInput(candidate);
+  if (valid.ok) result.papers.push(valid.paper);
+  else result.skipped.push({ where, reason: valid.reason });
+  return valid.ok;
 }
