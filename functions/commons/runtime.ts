@@ -12,6 +12,7 @@ import {
   S3ObjectStore,
   SesMailer,
   makeClients,
+  recordCalls,
   type Clients,
 } from '@paperboy/aws';
 import { buildTagger, resolveExampleIds, systemClock, type AppConfig, type Clock, type Tagger } from '@paperboy/core';
@@ -79,7 +80,7 @@ async function readSecret(config: AppConfig): Promise<string> {
   if (!config.hmacSecretArn) throw new Error('no HMAC secret: set PAPERBOY_HMAC_SECRET (local) or PAPERBOY_HMAC_SECRET_ARN (cloud)');
   // Loaded on first use: only the functions that sign links ever read the secret.
   const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
-  const sm = new SecretsManagerClient({ region: config.region });
+  const sm = recordCalls(new SecretsManagerClient({ region: config.region }));
   const out = await sm.send(new GetSecretValueCommand({ SecretId: config.hmacSecretArn }));
   if (!out.SecretString || out.SecretString.length < 32) throw new Error(`secret ${config.hmacSecretArn} is empty or shorter than 32 characters`);
   return out.SecretString;

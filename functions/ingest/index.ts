@@ -1,4 +1,5 @@
 /** Lambda: ingest every configured source, tag, store; trigger publish when anything changed. */
+import { invokedAs, recordCalls } from '@paperboy/aws';
 import { dayInZone, ingestPapers, type IngestCounts, type SourceRunReport } from '@paperboy/core';
 import { loadSource, userAgent, type SourceHealth, type Sleep } from '@paperboy/sources';
 import { buildRuntime, type Runtime } from '../commons/runtime.js';
@@ -39,7 +40,7 @@ export interface IngestExtras {
 }
 
 export function makeHandler(rt: Runtime, extras: IngestExtras = {}) {
-  return async (event: IngestEvent = {}): Promise<IngestResult> => {
+  return invokedAs('ingest', async (event: IngestEvent = {}): Promise<IngestResult> => {
     const startedAt = rt.clock.now();
     const today = dayInZone(startedAt, rt.config.owner.schedule.timezone);
     const wanted = rt.config.owner.sources.filter((s) => s.enabled && (!event.sources || event.sources.includes(s.id)));
@@ -108,7 +109,7 @@ export function makeHandler(rt: Runtime, extras: IngestExtras = {}) {
     if (result.totals.new + result.totals.updated > 0) await extras.triggerPublish?.(result);
     rt.logger.info('ingest finished', { totals: result.totals, sources: perSource });
     return result;
-  };
+  });
 }
 
 let cached: ReturnType<typeof makeHandler> | undefined;
@@ -120,7 +121,7 @@ export const handler = async (event: IngestEvent) => {
         if (!rt.config.publishFunctionName) return;
         // Loaded on first use: most runs of a quiet source never trigger a publish, and cold starts stay lighter.
         const { InvokeCommand, LambdaClient } = await import('@aws-sdk/client-lambda');
-        const lambda = new LambdaClient({ region: rt.config.region });
+        const lambda = recordCalls(new LambdaClient({ region: rt.config.region }));
         await lambda.send(new InvokeCommand({ FunctionName: rt.config.publishFunctionName, InvocationType: 'Event', Payload: '{}' }));
       },
     });

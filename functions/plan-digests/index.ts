@@ -1,6 +1,6 @@
 /** Lambda (scheduled): enqueue one digest job per due subscriber. */
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { SqsJobQueue } from '@paperboy/aws';
+import { SqsJobQueue, invokedAs, recordCalls } from '@paperboy/aws';
 import { planDigests, type JobQueue } from '@paperboy/core';
 import { buildRuntime, type Runtime } from '../commons/runtime.js';
 import { lambdaConfig } from '../commons/lambda-config.js';
@@ -10,7 +10,7 @@ import type { ScheduledInvocation } from '../commons/events.js';
 export type PlanDigestsEvent = Partial<ScheduledInvocation> & { day?: string };
 
 export function makeHandler(rt: Runtime, queue: JobQueue) {
-  return async (event: PlanDigestsEvent = {}) => {
+  return invokedAs('plan-digests', async (event: PlanDigestsEvent = {}) => {
     const day = event?.day;
     if (day !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new Error(`day = ${JSON.stringify(day)}: must be a day like 2026-11-26`);
     const counts = await planDigests({
@@ -22,7 +22,7 @@ export function makeHandler(rt: Runtime, queue: JobQueue) {
     });
     rt.logger.info('digests planned', { ...counts, ...(event?.scheduledTime ? { scheduledTime: event.scheduledTime } : {}) });
     return counts;
-  };
+  });
 }
 
 let cached: ReturnType<typeof makeHandler> | undefined;
@@ -30,7 +30,7 @@ export const handler = async (event?: PlanDigestsEvent) => {
   cached ??= (() => {
     const rt = buildRuntime(lambdaConfig());
     if (!rt.config.queueUrl) throw new Error('PAPERBOY_DIGEST_QUEUE_URL is not set');
-    return makeHandler(rt, new SqsJobQueue(new SQSClient({ region: rt.config.region }), rt.config.queueUrl));
+    return makeHandler(rt, new SqsJobQueue(recordCalls(new SQSClient({ region: rt.config.region })), rt.config.queueUrl));
   })();
   // A scheduler event carries no day (today); the owner may invoke with { "day": "YYYY-MM-DD" } to catch up.
   return cached({ ...event, day: typeof event?.day === 'string' ? event.day : undefined });

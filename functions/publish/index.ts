@@ -1,11 +1,12 @@
 /** Lambda: render every feed and page, upload only what changed. */
+import { invokedAs } from '@paperboy/aws';
 import { publishSite, type PublishCounts, type RenderSite } from '@paperboy/core';
 import { renderSite } from '@paperboy/feeds';
 import { buildRuntime, type Runtime } from '../commons/runtime.js';
 import { lambdaConfig } from '../commons/lambda-config.js';
 
 export function makeHandler(rt: Runtime, extras: { render?: RenderSite; onProgress?: (done: number, total: number) => void } = {}) {
-  return async (): Promise<PublishCounts> => {
+  return invokedAs('publish', async (): Promise<PublishCounts> => {
     const startedAt = rt.clock.now();
     const { site, feeds } = rt.config.owner;
     const counts = await publishSite({
@@ -27,7 +28,7 @@ export function makeHandler(rt: Runtime, extras: { render?: RenderSite; onProgre
     });
     rt.logger.info('publish finished', { objects: counts.objects, uploaded: counts.uploaded });
     return counts;
-  };
+  });
 }
 
 let cached: ReturnType<typeof makeHandler> | undefined;

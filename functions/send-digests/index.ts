@@ -3,6 +3,7 @@
  * Each invocation paces its sends to sendRatePerSecond / digestMaxConcurrency, the CDK app caps the
  * concurrent invocations at digestMaxConcurrency, so together they stay within the SES send rate.
  */
+import { invokedAs } from '@paperboy/aws';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
 import {
@@ -54,7 +55,7 @@ export function makeHandler(rt: Runtime, extras: SendExtras = {}) {
   // The window's papers are the same for every job: read them at most once a minute per warm container.
   const candidates = cachedCandidates(rt.papers, rt.clock, extras.candidatesTtlMs ?? 60_000);
 
-  return async (event: SQSEvent): Promise<SQSBatchResponse> => {
+  return invokedAs('send-digests', async (event: SQSEvent): Promise<SQSBatchResponse> => {
     const secret = await rt.secret();
     const { site, digest, schedule } = rt.config.owner;
     const render = ({ subscriber, topics, selection, period }: RenderDigestInput) =>
@@ -97,7 +98,7 @@ export function makeHandler(rt: Runtime, extras: SendExtras = {}) {
       }
     }
     return { batchItemFailures: failures };
-  };
+  });
 }
 
 let cached: ReturnType<typeof makeHandler> | undefined;

@@ -5,6 +5,7 @@
  * SNS invokes this function directly (the topic's subscription is the only trigger the CDK app grants),
  * so the SNS signature is not re-verified here.
  */
+import { invokedAs } from '@paperboy/aws';
 import type { SNSEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { suppressAddress } from '@paperboy/core';
@@ -36,7 +37,7 @@ export interface SesEventsResult {
 }
 
 export function makeHandler(rt: Runtime) {
-  return async (event: SNSEvent): Promise<SesEventsResult> => {
+  return invokedAs('ses-events', async (event: SNSEvent): Promise<SesEventsResult> => {
     const result: SesEventsResult = { suppressed: 0, ignored: 0, invalid: 0 };
     for (const record of event.Records ?? []) {
       const where = { messageId: record.Sns?.MessageId };
@@ -81,7 +82,7 @@ export function makeHandler(rt: Runtime) {
     }
     rt.logger.info('SES events handled', { ...result });
     return result;
-  };
+  });
 }
 
 let cached: ReturnType<typeof makeHandler> | undefined;

@@ -2,6 +2,7 @@
  * Lambda (HTTP API at /api/*): subscribe, confirm, preferences, unsubscribe. Every page escapes what it echoes.
  * Answers never reveal whether an address is known; sign-ups are rate limited per client and per address.
  */
+import { invokedAs } from '@paperboy/aws';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import {
   checkSubscribeRate,
@@ -93,7 +94,7 @@ ${radio('daily', 'Daily')}${radio('weekly', `Weekly (on ${escapeHtml(rt.config.o
 </form>`;
   }
 
-  return async (event: APIGatewayProxyEventV2): Promise<Result> => {
+  return invokedAs('subscriptions', async (event: APIGatewayProxyEventV2): Promise<Result> => {
     const method = event.requestContext.http.method.toUpperCase();
     const path = event.rawPath.replace(/\/+$/, '');
     const query = new URLSearchParams(event.rawQueryString ?? '');
@@ -190,7 +191,7 @@ ${radio('daily', 'Daily')}${radio('weekly', `Weekly (on ${escapeHtml(rt.config.o
       }
     }
     return json(404, { error: 'not found' });
-  };
+  });
 }
 
 function safeJson(text: string): unknown {

@@ -16,7 +16,7 @@ import type { IConfigurationSet } from 'aws-cdk-lib/aws-ses';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ENV, type EnvName } from '@paperboy/core';
-import { BUNDLED_CONFIG_FILE, LAMBDA_TASK_ROOT, REPO_ROOT, TABLE_INDEXES, mailFromIdentities } from './settings.js';
+import { BUNDLED_CONFIG_FILE, LAMBDA_TASK_ROOT, REPO_ROOT, mailFromIdentities, type TableIndex } from './settings.js';
 import { BUNDLE_ALIASES, BUNDLE_EXTERNALS, BUNDLE_MAIN_FIELDS, ESM_REQUIRE_BANNER, functionEntry } from './bundling.js';
 
 /** Newest Node.js runtime this aws-cdk-lib knows; cdk-nag (AwsSolutions-L1) asks for the latest. */
@@ -38,12 +38,19 @@ export interface AppFunctionProps {
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 }
 
-export type TableAccess = 'read' | 'readWrite';
+export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'Scan' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'BatchWriteItem';
+/** DynamoDB actions on the table's items, and per index (indexes only answer Query and Scan). */
+export interface TableAccess {
+  items?: TableAction[];
+  indexes?: Partial<Record<TableIndex, ('Query' | 'Scan')[]>>;
+}
 export type BucketAccess = 'read' | 'readWrite';
 
 export class AppFunction extends NodejsFunction {
   /** The function's own log group (retention set); metric filters read it. */
   readonly functionLogGroup: LogGroup;
+  /** Its folder under functions/, the name its handler records AWS calls under. */
+  readonly functionDir: string;
 
   constructor(scope: Construct, id: string, props: AppFunctionProps) {
     // An explicit log group (with retention) and an explicit role: the default role would carry
@@ -103,31 +110,32 @@ export class AppFunction extends NodejsFunction {
     });
     logGroup.grantWrite(role);
     this.functionLogGroup = logGroup;
+    this.functionDir = props.name;
     Validations.of(this).acknowledge({
       id: 'Serverless-LambdaTracing',
       reason: 'Structured JSON logs, log-derived metrics and alarms cover these short batch functions; X-Ray would add cost and an xray:Put* grant on "*".',
     });
   }
 
-  /** Sets the table name and grants item access (plus the named indexes, never `index/*`). */
-  bindTable(table: ITable, mode: TableAccess): this {
+  /**
+   * Sets the table name and grants exactly the named DynamoDB actions, on the table's items and on
+   * the named indexes (never `index/*`). Each function lists what its calls need; test/iam checks
+   * the list against the calls the tests record, both ways.
+   */
+  bindTable(table: ITable, access: TableAccess): this {
     this.addEnvironment(ENV.tableName, table.tableName);
-    const read = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan'];
-    const write = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
-    this.addToRolePolicy(
-      new PolicyStatement({ actions: mode === 'readWrite' ? [...read, ...write] : read, resources: [table.tableArn] }),
-    );
-    this.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:Query', 'dynamodb:Scan'],
-        resources: TABLE_INDEXES.map((index) => `${table.tableArn}/index/${index}`),
-      }),
-    );
+    if (access.items?.length) {
+      this.addToRolePolicy(new PolicyStatement({ actions: access.items.map((a) => `dynamodb:${a}`), resources: [table.tableArn] }));
+    }
+    for (const [index, actions] of Object.entries(access.indexes ?? {})) {
+      this.addToRolePolicy(new PolicyStatement({ actions: actions.map((a) => `dynamodb:${a}`), resources: [`${table.tableArn}/index/${index}`] }));
+    }
     return this;
   }
 
   /**
-   * Sets the bucket name and grants object access (list, get; put and delete for readWrite).
+   * Sets the bucket name and grants object access (get; put for readWrite), plus s3:ListBucket, without
+   * which S3 answers a read of a missing key with 403 instead of 404 (publish reads its manifest first).
    * Object ARNs need `/*`, which cdk-nag (AwsSolutions-IAM5) wants acknowledged by its exact text.
    * Across stacks that text would embed the cross-stack reference (and change with the deploy
    * environment), so for a bucket built in another stack the statements go into a customer managed
@@ -135,7 +143,7 @@ export class AppFunction extends NodejsFunction {
    */
   bindBucket(bucket: IBucket, mode: BucketAccess): this {
     this.addEnvironment(ENV.bucketName, bucket.bucketName);
-    const objectActions = mode === 'readWrite' ? ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'] : ['s3:GetObject'];
+    const objectActions = mode === 'readWrite' ? ['s3:GetObject', 's3:PutObject'] : ['s3:GetObject'];
     const statements = [
       new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
       new PolicyStatement({ actions: objectActions, resources: [bucket.arnForObjects('*')] }),
@@ -164,7 +172,9 @@ export class AppFunction extends NodejsFunction {
   bindQueue(queue: IQueue, mode: 'send' | 'consume', options?: SqsEventSourceProps): this {
     if (mode === 'send') {
       this.addEnvironment(ENV.queueUrl, queue.queueUrl);
-      queue.grantSendMessages(this);
+      // SendMessageBatch is authorised as sqs:SendMessage; the queue URL comes from the environment,
+      // so grantSendMessages' GetQueueUrl and GetQueueAttributes are not needed.
+      this.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
     } else {
       this.addEventSource(new SqsEventSource(queue, { reportBatchItemFailures: true, ...options }));
     }
@@ -193,10 +203,11 @@ export class AppFunction extends NodejsFunction {
     return this;
   }
 
-  /** Sets the secret's ARN and grants reading its value. */
+  /** Sets the secret's ARN and grants reading its value (GetSecretValue only; grantRead adds DescribeSecret). */
   bindSecret(secret: ISecret, envName: EnvName = ENV.hmacSecretArn): this {
     this.addEnvironment(envName, secret.secretArn);
-    secret.grantRead(this);
+    // The secret is encrypted with the AWS managed key, which needs no kms grant of ours.
+    this.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
     return this;
   }
 

@@ -263,11 +263,11 @@ export class AppStack extends Stack {
       id: 'Serverless-LambdaDLQ',
       reason: 'Invoked only by its SQS event source; failed records return to DigestQueue, whose redrive policy moves them to DigestDeadLetterQueue (alarmed on).',
     });
-    ingest.bindTable(props.table, 'readWrite').bindInvoke(publish).configureAsyncInvoke(asyncFailures);
-    publish.bindTable(props.table, 'read').bindBucket(props.siteBucket, 'readWrite').configureAsyncInvoke(asyncFailures);
-    planDigests.bindTable(props.table, 'read').bindQueue(this.digestQueue, 'send').configureAsyncInvoke(asyncFailures);
+    ingest.bindTable(props.table, { items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'] }).bindInvoke(publish).configureAsyncInvoke(asyncFailures);
+    publish.bindTable(props.table, { items: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'], indexes: { GSI1: ['Query'] } }).bindBucket(props.siteBucket, 'readWrite').configureAsyncInvoke(asyncFailures);
+    planDigests.bindTable(props.table, { indexes: { GSI2: ['Query'] } }).bindQueue(this.digestQueue, 'send').configureAsyncInvoke(asyncFailures);
     sendDigests
-      .bindTable(props.table, 'readWrite')
+      .bindTable(props.table, { items: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], indexes: { GSI1: ['Query'] } })
       .bindSes(props.configurationSet, owner.mail.from)
       .bindSecret(props.hmacSecret)
       .bindQueue(this.digestQueue, 'consume', {
@@ -279,9 +279,9 @@ export class AppStack extends Stack {
       id: 'Serverless-LambdaEventSourceMappingDestination',
       reason: 'SQS event sources take no on-failure destination (that is for streams); DigestQueue\'s redrive policy sends failed records to DigestDeadLetterQueue.',
     });
-    subscriptions.bindTable(props.table, 'readWrite').bindSes(props.configurationSet, owner.mail.from).bindSecret(props.hmacSecret);
+    subscriptions.bindTable(props.table, { items: ['GetItem', 'PutItem', 'UpdateItem'] }).bindSes(props.configurationSet, owner.mail.from).bindSecret(props.hmacSecret);
     sesEvents
-      .bindTable(props.table, 'readWrite')
+      .bindTable(props.table, { items: ['GetItem', 'PutItem'] })
       .addEventSource(new SnsEventSource(props.mailEventsTopic, { deadLetterQueue: failedInvocations }));
     sesEvents.configureAsyncInvoke(asyncFailures);
 

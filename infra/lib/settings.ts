@@ -25,6 +25,7 @@ export const FUNCTION_MEMORY_MB = {
 
 /** Global secondary indexes of the table; named so grants can list them without a `/index/*` wildcard. */
 export const TABLE_INDEXES = ['GSI1', 'GSI2'] as const;
+export type TableIndex = (typeof TABLE_INDEXES)[number];
 
 export interface PaperboySettings {
   owner: OwnerConfig;

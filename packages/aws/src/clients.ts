@@ -4,6 +4,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { AppConfig } from '@paperboy/core';
+import { recordCalls } from './call-recorder.js';
 
 export interface Clients {
   dynamo: DynamoDBDocumentClient;
@@ -14,15 +15,16 @@ export interface Clients {
 type Endpoints = AppConfig['endpoints'];
 
 export function makeDocumentClient(region: string, endpoint?: string): DynamoDBDocumentClient {
-  const base = new DynamoDBClient({
+  const base = recordCalls(new DynamoDBClient({
     region,
     ...(endpoint ? { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-  });
+  }));
+  // The document client shares the base client's middleware stack, so its calls are recorded too.
   return DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
 }
 
 export function makeS3Client(region: string, endpoint?: string): S3Client {
-  return new S3Client({
+  return recordCalls(new S3Client({
     region,
     // s3rver stores bodies corrupted when the SDK adds its default flexible checksums.
     requestChecksumCalculation: 'WHEN_REQUIRED',
@@ -30,14 +32,16 @@ export function makeS3Client(region: string, endpoint?: string): S3Client {
     ...(endpoint
       ? { endpoint, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } }
       : {}),
-  });
+  }));
 }
 
 export function makeSesClient(region: string, endpoint?: string): SESv2Client {
-  return new SESv2Client({
-    region,
-    ...(endpoint ? { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-  });
+  return recordCalls(
+    new SESv2Client({
+      region,
+      ...(endpoint ? { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    }),
+  );
 }
 
 export function makeClients(config: { region: string; endpoints: Endpoints }): Clients {

@@ -1,3 +1,4 @@
+export * from './call-recorder.js';
 export * from './clients.js';
 export * from './dynamo-store.js';
 export * from './s3-object-store.js';

@@ -188,6 +188,7 @@ const envSchema = z.object({
   [ENV.sesEndpoint]: httpUrl.optional(),
   [ENV.dataDir]: z.string().min(1).default('.paperboy'),
   [ENV.port]: z.coerce.number().int().min(1).max(65535).default(8787),
+  [ENV.awsCallLog]: z.string().min(1).optional(),
 });
 
 /** Everything the runtime needs, resolved from the config file and the environment. */
@@ -208,6 +209,8 @@ export interface AppConfig {
   endpoints: { dynamodb?: string; s3?: string; ses?: string };
   dataDir: string;
   port: number;
+  /** Local and test runs: where to log every AWS call (see @paperboy/aws call-recorder). */
+  awsCallLog?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -271,6 +274,7 @@ export function resolveConfig(rawOwner: unknown, env: Env, where = 'config', bas
   if (!parsed.success) throw describeIssue('environment', parsed.error, env);
   const e = parsed.data;
   const port = e[ENV.port];
+  const callLog = e[ENV.awsCallLog] as string | undefined;
   const siteUrl = (e[ENV.siteUrl] ?? owner.site.url ?? `http://127.0.0.1:${port}/`).replace(/\/?$/, '/');
   return {
     owner,
@@ -288,6 +292,7 @@ export function resolveConfig(rawOwner: unknown, env: Env, where = 'config', bas
     endpoints: { dynamodb: e[ENV.dynamodbEndpoint], s3: e[ENV.s3Endpoint], ses: e[ENV.sesEndpoint] },
     dataDir: resolve(e[ENV.dataDir]),
     port,
+    awsCallLog: callLog === undefined ? undefined : resolve(callLog),
   };
 }
 

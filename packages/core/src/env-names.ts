@@ -27,6 +27,8 @@ export const ENV = {
   s3Endpoint: 'PAPERBOY_S3_ENDPOINT',
   sesEndpoint: 'PAPERBOY_SES_ENDPOINT',
   logLevel: 'POWERTOOLS_LOG_LEVEL',
+  /** Local and test runs only: a folder where every AWS call is logged, to check it against the IAM roles. */
+  awsCallLog: 'PAPERBOY_AWS_CALL_LOG',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { SQSEvent } from 'aws-lambda';
 import { CreateBucketCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ensureTable } from '@paperboy/aws';
+import { ensureTable, logAwsCallsTo } from '@paperboy/aws';
 import {
   formatExplanation,
   loadConfig,
@@ -64,6 +64,7 @@ async function localSecret(config: AppConfig): Promise<string> {
 /** Loads config, starts (or attaches to) the stand-ins, and builds the runtime against them. */
 export async function openLocal(env: Env, options: { port?: number; logger?: Runtime['logger'] } = {}): Promise<LocalContext> {
   const base = loadConfig(env, options.port ? { PORT: String(options.port) } : {});
+  if (base.awsCallLog) logAwsCallsTo(base.awsCallLog);
   await mkdir(base.dataDir, { recursive: true });
   const services = await startOrAttach(base.dataDir);
   try {
