@@ -80,6 +80,17 @@ describe('mergePaper', () => {
     expect(mergePaper(after, { ...hf, links: {}, upvotes: 40 }, ['llm'], now).links.code).toBe('https://github.com/x/new');
   });
 
+  it('an arXiv replacement updates the stored version and is never announced again', () => {
+    const v1 = { ...stored, version: 1, tags: ['llm'] };
+    const replace = { id: '2411.00001', arxivId: '2411.00001', version: 2, title: stored.title, abstract: 'The revised abstract.', authors: ['A. Author'], listedOn: '2026-11-26', links: {}, categories: ['cs.LG'], keywords: [], source: 'arxiv-rss', updateOnly: true };
+    const v2 = mergePaper(v1, replace, ['llm'], now);
+    expect(v2).toMatchObject({ version: 2, abstract: 'The revised abstract.', listedOn: v1.listedOn, firstSeenAt: v1.firstSeenAt, updatedAt: now });
+    const since = { ...subscriber, lastDigestAt: '2026-11-25T07:00:00.000Z', topics: ['llm'] };
+    expect(selectDigestPapers({ subscriber: since, candidates: [v2], alreadySent: new Set(), maxPapers: 10 }).papers).toEqual([]);
+    // The same replacement again (tomorrow's feed still lists it) changes nothing.
+    expect(mergePaper(v2, replace, ['llm'], '2026-11-27T08:00:00.000Z')).toEqual(v2);
+  });
+
   it('leaves the hash and update time alone when nothing changed', () => {
     const { contentHash, firstSeenAt, updatedAt, tags, sources, ...rest } = stored;
     void firstSeenAt, updatedAt;
