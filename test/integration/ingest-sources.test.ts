@@ -57,7 +57,8 @@ async function setup(sources: unknown[], clockIso: string) {
   return { rt, clock, writes, sleeps, ingest };
 }
 
-const hf = (extra: object = {}) => ({ id: 'hf', kind: 'hf-daily', url: `${up.url}/api/daily_papers`, timeoutMs: 2000, retries: 0, ...extra });
+// One day a run: these routes serve the same document for every date (test/integration/hf-complete-days.test.ts reads windows of days).
+const hf = (extra: object = {}) => ({ id: 'hf', kind: 'hf-daily', url: `${up.url}/api/daily_papers`, lookbackDays: 1, timeoutMs: 2000, retries: 0, ...extra });
 const arxiv = (extra: object = {}) => ({ id: 'arxiv', kind: 'arxiv-api', url: `${up.url}/api/query`, query: 'cat:cs.LG', timeoutMs: 2000, retries: 0, ...extra });
 const rss = (extra: object = {}) => ({ id: 'arxiv-rss', kind: 'arxiv-rss', url: `${up.url}/rss/`, categories: ['cs.LG', 'cs.AI', 'cs.CL', 'stat.ML'], timeoutMs: 2000, retries: 0, ...extra });
 
@@ -107,16 +108,20 @@ describe('ingest from live sources', () => {
     writes.length = 0;
     clock.set('2026-09-04T07:00:00Z');
     const again = await ingest({});
-    expect(again.totals).toMatchObject({ new: 0, updated: 0, unchanged: 4, failedSources: 0 });
+    // HF's page is the same by content hash, so its papers are not even compared again; arXiv's one is.
+    expect(again.totals).toMatchObject({ new: 0, updated: 0, unchanged: 1, failedSources: 0 });
+    expect(again.sources[0]).toMatchObject({ fetched: 3, health: { notModified: true } });
     expect(writes).toEqual([]);
 
-    // Changed input writes only the changed item: one paper put, no memberships (its topics did not move).
+    // Changed input writes only the changed item: one paper put, no memberships (its topics did not move),
+    // and the day's new content hash in the source state.
     const data = JSON.parse(fixture('hf-daily-papers.json'));
     data[1].paper.upvotes = 170;
     up.routes.set('/api/daily_papers', serve(JSON.stringify(data), 'application/json'));
     const changed = await ingest({ sources: ['hf'] });
     expect(changed.totals).toMatchObject({ new: 0, updated: 1, unchanged: 2 });
-    expect(writes).toEqual(['PutItemCommand']);
+    expect(writes).toEqual(['PutItemCommand', 'PutItemCommand']);
+    expect((await rt.sourceStates.get('hf'))!.days!['2026-09-04']!.pages[0]!.count).toBe(3);
     expect((await rt.papers.get('2609.03430'))!.upvotes).toBe(170);
   });
 
@@ -192,7 +197,7 @@ describe('ingest from live sources', () => {
     up.routes.set('/api/query', serve(fixture('arxiv-api-error-400.atom.xml'), 'application/atom+xml', { status: 400 }));
     const failed = await ingest({});
     expect(failed.sources[0]!.error).toBe('source arxiv (arXiv API): arXiv rejected the request (HTTP 400): incorrect id format for abc');
-    expect(failed.sources[1]).toMatchObject({ source: 'hf', counts: { unchanged: 2 } });
+    expect(failed.sources[1]).toMatchObject({ source: 'hf', fetched: 2, counts: { received: 0, new: 0 }, health: { notModified: true } });
     const run = await rt.runs.latest('ingest');
     expect(run!.errors).toEqual(['arxiv: source arxiv (arXiv API): arXiv rejected the request (HTTP 400): incorrect id format for abc']);
 

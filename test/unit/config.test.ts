@@ -54,6 +54,15 @@ describe('config', () => {
     expect(errorOf(() => parseOwnerConfig(withChange((c) => (c.mail.from = 'not an address')))).field).toBe('mail.from');
   });
 
+  it('reads the Hugging Face lookback window and page size, with defaults and limits', () => {
+    const i = shipped.sources.findIndex((s: { kind: string }) => s.kind === 'hf-daily');
+    const hf = parseOwnerConfig(shipped).sources[i]!;
+    expect(hf).toMatchObject({ kind: 'hf-daily', lookbackDays: 3, pageSize: 100 });
+    const days = errorOf(() => parseOwnerConfig(withChange((c) => (c.sources[i].lookbackDays = 0)), 'cfg'));
+    expect([days.field, days.message]).toEqual([`sources.${i}.lookbackDays`, expect.stringMatching(new RegExp(`^cfg: sources\\.${i}\\.lookbackDays = 0: `))]);
+    expect(errorOf(() => parseOwnerConfig(withChange((c) => (c.sources[i].pageSize = 500)))).field).toBe(`sources.${i}.pageSize`);
+  });
+
   it('fails when the demo subscriber names a topic the taxonomy does not have', () => {
     const err = errorOf(() => parseOwnerConfig(withChange((c) => (c.local.demoSubscriber.topics = ['llm', 'astrology']))));
     expect(err.message).toMatch(/local\.demoSubscriber\.topics\.1 = "astrology": not a topic/);

@@ -65,6 +65,32 @@ describe('mergePaper', () => {
     expect(merged.updatedAt).toBe(now);
   });
 
+  it('follows the latest upvotes and code and project links, and an update never makes a paper new again', () => {
+    const hf = { id: '2411.00001', title: stored.title, abstract: '', authors: [], listedOn: '2026-11-20', categories: [], keywords: [], source: 'hf' };
+    const before = mergePaper(stored, { ...hf, links: { code: 'https://github.com/x/old' }, upvotes: 5 }, ['llm'], '2026-11-20T06:00:00.000Z');
+    const after = mergePaper(before, { ...hf, links: { code: 'https://github.com/x/new', project: 'https://x.github.io/' }, upvotes: 40 }, ['llm'], now);
+    expect(after).toMatchObject({ upvotes: 40, links: { pdf: 'https://arxiv.org/pdf/2411.00001', code: 'https://github.com/x/new', project: 'https://x.github.io/' } });
+    expect(after.updatedAt).toBe(now);
+    // What makes a paper new to a digest is its first-seen time, which an update never moves.
+    expect(after.firstSeenAt).toBe(stored.firstSeenAt);
+    const since = { ...subscriber, lastDigestAt: '2026-11-25T07:00:00.000Z', topics: ['llm'] };
+    expect(stored.firstSeenAt < since.lastDigestAt).toBe(true);
+    expect(selectDigestPapers({ subscriber: since, candidates: [after], alreadySent: new Set(), maxPapers: 10 }).papers).toEqual([]);
+    // A record without the links keeps them (a thinner record never blanks a richer one).
+    expect(mergePaper(after, { ...hf, links: {}, upvotes: 40 }, ['llm'], now).links.code).toBe('https://github.com/x/new');
+  });
+
+  it('an arXiv replacement updates the stored version and is never announced again', () => {
+    const v1 = { ...stored, version: 1, tags: ['llm'] };
+    const replace = { id: '2411.00001', arxivId: '2411.00001', version: 2, title: stored.title, abstract: 'The revised abstract.', authors: ['A. Author'], listedOn: '2026-11-26', links: {}, categories: ['cs.LG'], keywords: [], source: 'arxiv-rss', updateOnly: true };
+    const v2 = mergePaper(v1, replace, ['llm'], now);
+    expect(v2).toMatchObject({ version: 2, abstract: 'The revised abstract.', listedOn: v1.listedOn, firstSeenAt: v1.firstSeenAt, updatedAt: now });
+    const since = { ...subscriber, lastDigestAt: '2026-11-25T07:00:00.000Z', topics: ['llm'] };
+    expect(selectDigestPapers({ subscriber: since, candidates: [v2], alreadySent: new Set(), maxPapers: 10 }).papers).toEqual([]);
+    // The same replacement again (tomorrow's feed still lists it) changes nothing.
+    expect(mergePaper(v2, replace, ['llm'], '2026-11-27T08:00:00.000Z')).toEqual(v2);
+  });
+
   it('leaves the hash and update time alone when nothing changed', () => {
     const { contentHash, firstSeenAt, updatedAt, tags, sources, ...rest } = stored;
     void firstSeenAt, updatedAt;

@@ -12,7 +12,7 @@
  *   RATE#<key>        / W#<windowStart>  rate-limit counter of one fixed window (key is a hash, never an address)
  *   RUN#<kind>        / <startedAt>      run records
  *   ALIAS#<t-fingerprint> / ALIAS        title fingerprint -> arXiv id of a paper stored under its arXiv id
- *   SOURCE#<id>       / STATE            per-source conditional GET validators (ETag, Last-Modified)
+ *   SOURCE#<id>       / STATE            per-source conditional GET validators (ETag, Last-Modified); HF: per day and page, with content hashes
  */
 import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {

@@ -58,6 +58,13 @@ const sourceSchema = z.discriminatedUnion('kind', [
     url: httpUrl.default('https://huggingface.co/api/daily_papers'),
     /** A fixed day to fetch (backfills); by default today in the schedule's time zone. */
     date: dayString.optional(),
+    /**
+     * How many calendar days, ending today, every run reads again: papers added to a day after the morning
+     * run, and later upvotes and links, are picked up. Unchanged days cost no writes.
+     */
+    lookbackDays: z.number().int().min(1).max(14).default(3),
+    /** Papers per request (`limit`); each day is paged with `p` until a short page. The API allows at most 100. */
+    pageSize: z.number().int().min(1).max(100).default(100),
   }),
   z.object({
     ...sourceCommon,

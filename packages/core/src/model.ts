@@ -105,7 +105,25 @@ export interface SourceState {
   lastModified?: string;
   /** The URL the validators belong to. */
   url?: string;
+  /** Sources read day by day and page by page (Hugging Face): each day of the lookback window, by YYYY-MM-DD. */
+  days?: Record<string, ListingDayState>;
   updatedAt: string;
+}
+
+/** One listing day as the last successful run read it. */
+export interface ListingDayState {
+  /** The page size the pages were read with; another size reads the day afresh. */
+  limit: number;
+  pages: ListingPageState[];
+}
+
+export interface ListingPageState {
+  etag?: string;
+  lastModified?: string;
+  /** sha256 of the page's items as parsed: tells an unchanged page when the server ignores conditional requests. */
+  hash: string;
+  /** Items on the page; a page shorter than the limit is the day's last. */
+  count: number;
 }
 
 export interface SiteObject {

@@ -125,7 +125,7 @@ async function ingestEventFromArgs(config: AppConfig, v: Record<string, string |
       enabled: true,
     } as SourceConfig;
   } else if (source === 'hf') {
-    adhoc = { id: 'hf', kind: 'hf-daily', url: 'https://huggingface.co/api/daily_papers', ...(day('date') ? { date: day('date') } : {}), ...common };
+    adhoc = { id: 'hf', kind: 'hf-daily', url: 'https://huggingface.co/api/daily_papers', lookbackDays: 3, pageSize: 100, ...(day('date') ? { date: day('date') } : {}), ...common };
   } else if (source === 'arxiv') {
     if (!str('query') && !file) fail('--source arxiv needs --query, e.g. --query "cat:cs.LG"', 2);
     adhoc = { id: 'arxiv', kind: 'arxiv-api', url: 'https://export.arxiv.org/api/query', query: str('query') ?? 'file', maxResults: max ?? 100, pageSize: 100, minIntervalMs: 3000, ...common };

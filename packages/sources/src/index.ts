@@ -1,6 +1,7 @@
 export * from './types.js';
 export * from './snapshot.js';
 export * from './hf-daily.js';
+export * from './hf-days.js';
 export * from './arxiv-api.js';
 export * from './arxiv-rss.js';
 export * from './generic-feed.js';

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { addDays, type SourceConfig, type SourceState } from '@paperboy/core';
 import { parseSnapshot } from './snapshot.js';
 import { parseHfDaily } from './hf-daily.js';
+import { lookbackDays, readListingDays, sameDays, type FetchPage } from './hf-days.js';
 import { parseArxivApi } from './arxiv-api.js';
 import { expectedAnnouncementDay, parseArxivRss } from './arxiv-rss.js';
 import { parseFeed } from './generic-feed.js';
@@ -98,25 +99,21 @@ export async function loadSource(source: SourceConfig, ctx: SourceContext): Prom
         const parsed = parseHfDaily(await readSaved(resolve(ctx.file), source.id), { source: source.id, date: source.date });
         return finish(parsed, parsed.papers.length + parsed.skipped.length);
       }
-      const days = ctx.from ? daysBetween(ctx.from, ctx.to ?? ctx.today) : [source.date ?? ctx.today];
-      const all: LoadResult = { papers: [], skipped: [], fetched: 0, health: healthy() };
-      for (const day of days) {
-        const url = `${source.url}?date=${day}`;
-        // Validators only for the regular one-day run; a backfill reads everything.
-        const { res, state } = days.length === 1 ? await conditional(url, 'json', 'application/json') : { res: await fetchWithRetry(url, { ...common, accept: 'application/json' }), state: undefined };
-        if (days.length > 1) checkResponse(res, source.id, 'json');
-        if (res.notModified) return notModified();
-        const parsed = parseHfDaily(res.body, { source: source.id, date: day });
-        all.papers.push(...parsed.papers);
-        all.skipped.push(...parsed.skipped);
-        all.fetched += parsed.papers.length + parsed.skipped.length;
-        if (days.length === 1) {
-          all.health = parsed.health ?? healthy();
-          if (state) all.state = state;
-        }
-      }
-      if (days.length > 1) all.health.notes.push(`backfill of ${days.length} days, ${days[0]} to ${days.at(-1)}`);
-      return all;
+      // A backfill reads every page of its range and remembers nothing; a regular run re-reads the lookback window.
+      const backfill = ctx.from !== undefined;
+      const days = ctx.from ? daysBetween(ctx.from, ctx.to ?? ctx.today) : source.date ? [source.date] : lookbackDays(ctx.today, source.lookbackDays);
+      const fetchPage: FetchPage = async (day, p, limit, validators) => {
+        const url = `${source.url}?${new URLSearchParams({ date: day, limit: String(limit), p: String(p) })}`;
+        const res = await fetchWithRetry(url, { ...common, accept: 'application/json', validators });
+        checkResponse(res, source.id, 'json');
+        return { notModified: res.notModified, body: res.body, ...(res.etag ? { etag: res.etag } : {}), ...(res.lastModified ? { lastModified: res.lastModified } : {}) };
+      };
+      const read = await readListingDays(fetchPage, days, source.pageSize, { source: source.id, previous: backfill ? undefined : ctx.state?.days });
+      const { papers, skipped, fetched, health } = read;
+      if (backfill) return { papers, skipped, fetched, health: { ...health, notModified: false } };
+      // Remembered only when it differs, so an unchanged run writes nothing at all.
+      const state = sameDays(read.days, ctx.state?.days) ? undefined : { days: read.days, updatedAt: now.toISOString() };
+      return { papers, skipped, fetched, health, ...(state ? { state } : {}) };
     }
     case 'arxiv-api': {
       if (ctx.file) {

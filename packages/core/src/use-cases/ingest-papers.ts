@@ -53,7 +53,11 @@ export function mergePaper(previous: Paper | undefined, input: PaperInput, tags:
         abstract: (newer || previous.version !== undefined ? pick(previous.abstract, fields.abstract, nonEmpty) : richer(previous.abstract, fields.abstract)) ?? '',
         authors: pick(previous.authors, fields.authors, nonEmpty) ?? [],
         listedOn: previous.listedOn < fields.listedOn ? previous.listedOn : fields.listedOn,
-        links: newer ? { ...previous.links, ...definedOnly(fields.links) } : { ...definedOnly(fields.links), ...previous.links },
+        // Code and project links change upstream after listing (only the HF listing gives them): the latest wins, like upvotes.
+        links: {
+          ...(newer ? { ...previous.links, ...definedOnly(fields.links) } : { ...definedOnly(fields.links), ...previous.links }),
+          ...definedOnly({ code: fields.links.code, project: fields.links.project }),
+        },
         categories: pick(previous.categories, fields.categories, nonEmpty) ?? [],
         keywords: fields.keywords.length ? fields.keywords : previous.keywords,
         upvotes: fields.upvotes ?? previous.upvotes,
