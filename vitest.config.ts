@@ -9,7 +9,7 @@ export default defineConfig({
   test: {
     // The project runs on Node 20 locally; the SDK's notice about Node 22 is noise in test output.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    globalSetup: ['test/support/aws-call-log.ts'],
+    globalSetup: ['test/support/global-setup.ts'],
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
       { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000, setupFiles: recordCalls } },

@@ -1,6 +1,6 @@
 /**
- * The site in a real browser: Debian's Chromium (/usr/bin/chromium, never a downloaded one) driven
- * by playwright-core, against the real local server (the embedded stand-ins, the pipeline run once on
+ * The site in a real browser: the Chromium that npm ci brings (@sparticuz/chromium; see
+ * test/support/chromium.ts) driven by playwright-core, against the real local server (the embedded stand-ins, the pipeline run once on
  * the bundled snapshot, and the local gateway on a free port, all on a fresh data dir).
  *
  * It checks the home page and a topic page as a reader sees them, the feed autodiscovery links (and
@@ -8,20 +8,19 @@
  * phone-sized viewport, and that submitting the subscribe form shows the confirmation page.
  * Screenshots are kept in test-results/browser/ (gitignored).
  */
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer as createNetServer } from 'node:net';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openLocal, runPipeline, type LocalContext } from '../../packages/local/src/runner.js';
 import { startGateway } from '../../packages/local/src/gateway.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(ROOT, 'test-results', 'browser');
 const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
@@ -52,7 +51,7 @@ async function axeViolations(page: Page): Promise<string[]> {
   return violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)).join(', ')}`);
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('the site in Chromium (skipped only when /usr/bin/chromium is missing; .ci/run installs it)', () => {
+describe('the site in Chromium', () => {
   let dataDir: string;
   let ctx: LocalContext;
   let gateway: Server;
@@ -73,20 +72,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the site in Chromium (skipped only when 
     gateway = started.server;
     base = started.url;
     // A fresh profile (user-data-dir) per run; playwright passes it to Chromium as --user-data-dir.
-    browser = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium(profileDir);
   });
 
   afterEach(() => {

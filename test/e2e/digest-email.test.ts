@@ -1,11 +1,12 @@
 /**
- * The digest email in a real browser (Debian's chromium through playwright-core), at desktop and phone
+ * The digest email in a real browser (Chromium through playwright-core), at desktop and phone
  * widths. Screenshots are kept as test artifacts under test-results/ (git-ignored) for a human to look at.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
+import { launchChromium } from '../support/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultTaxonomyParsed, subscriberLinks, type Paper } from '@paperboy/core';
 import { renderDigestEmail } from '@paperboy/mail';
@@ -58,13 +59,7 @@ beforeAll(async () => {
   await writeFile(join(OUT, 'digest-email.html'), email.html);
   userDataDir = await mkdtemp(join(tmpdir(), 'paperboy-chromium-'));
   // A fresh profile every run; emails run no scripts, so neither does the page.
-  browser = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run'],
-    javaScriptEnabled: false,
-    deviceScaleFactor: 1,
-  });
+  browser = await launchChromium(userDataDir, { javaScriptEnabled: false, deviceScaleFactor: 1 });
 });
 afterAll(async () => {
   await browser?.close();
