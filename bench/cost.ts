@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { MetadataBearer } from '@smithy/types';
-import { newSubscriberId, processEnv, type Frequency } from '@paperboy/core';
+import { activeSources, fetchesPapers, newSubscriberId, processEnv, type Frequency } from '@paperboy/core';
 import { makeHandler as makeIngest } from '../functions/ingest/index.js';
 import { makeHandler as makePublish } from '../functions/publish/index.js';
 import { makeHandler as makePlan } from '../functions/plan-digests/index.js';
@@ -197,8 +197,8 @@ function month(subscribers: number): [string, number, string][] {
   const sqsRequests = Math.ceil(digests / 10) + 2 * Math.ceil(digests / 5) + 5 * 3 * 60 * 24 * DAYS;
   // Logs: ~250 B per structured line (one per digest, a few per run) + ~350 B of START/END/REPORT per invocation.
   const logGb = (digests * 250 + invocations * 350 + DAYS * 3 * 20 * 250) / 1e9;
-  // Nine alarms for every deployment, plus one staleness alarm per enabled fetched source.
-  const alarms = 9 + ctx.config.owner.sources.filter((s) => s.enabled && (s.kind as string) !== 'snapshot').length;
+  // Nine alarms for every deployment, plus one staleness alarm per source the deployment fetches.
+  const alarms = 9 + activeSources(ctx.config.owner, 'cloud').filter(fetchesPapers).length;
   // Storage after a year: ~3 KB per paper item, ~0.5 KB per subscriber, ~0.2 KB per digest ledger entry (kept a year).
   const tableGb = (PAPERS_PER_DAY * 365 * 3e3 + subscribers * 500 + subscribers * 365 * 200) / 1e9;
   return [

@@ -1,6 +1,6 @@
 /** Lambda: ingest every configured source, tag, store; trigger publish when anything changed. */
 import { invokedAs, recordCalls } from '@paperboy/aws';
-import { dayInZone, ingestPapers, type IngestCounts, type SourceRunReport } from '@paperboy/core';
+import { activeSources, dayInZone, fetchesPapers, ingestPapers, type IngestCounts, type SourceRunReport } from '@paperboy/core';
 import { loadSource, userAgent, type SourceHealth, type Sleep } from '@paperboy/sources';
 import { buildRuntime, type Runtime } from '../commons/runtime.js';
 import { lambdaConfig } from '../commons/lambda-config.js';
@@ -8,7 +8,7 @@ import type { ScheduledInvocation } from '../commons/events.js';
 
 /** A scheduler event (functions/commons/events.ts), optionally narrowed to some sources; `{}` by hand. */
 export interface IngestEvent extends Partial<ScheduledInvocation> {
-  /** Only these source ids (default: every enabled source). */
+  /** Only these source ids (default: every enabled source that runs where this process runs). */
   sources?: string[];
   /** Read this saved document instead of fetching (with exactly one source). */
   file?: string;
@@ -43,13 +43,14 @@ export function makeHandler(rt: Runtime, extras: IngestExtras = {}) {
   return invokedAs('ingest', async (event: IngestEvent = {}): Promise<IngestResult> => {
     const startedAt = rt.clock.now();
     const today = dayInZone(startedAt, rt.config.owner.schedule.timezone);
-    const wanted = rt.config.owner.sources.filter((s) => s.enabled && (!event.sources || event.sources.includes(s.id)));
+    // Only the sources meant for this place: in Lambda the fetching ones, locally the snapshot (see `run`).
+    const wanted = activeSources(rt.config.owner, rt.config.runsIn).filter((s) => !event.sources || event.sources.includes(s.id));
     const reports: SourceReport[] = [];
     const http = { userAgent: userAgent(rt.config.siteUrl), sleep: extras.sleep };
     for (const source of wanted) {
       // One failing source never stops the others.
       try {
-        const fetches = source.kind !== 'snapshot' && !event.file;
+        const fetches = fetchesPapers(source) && !event.file;
         const state = fetches ? await rt.sourceStates.get(source.id) : undefined;
         const loaded = await loadSource(source, { baseDir: rt.config.baseDir, today, now: startedAt, http, state, file: event.file, from: event.from, to: event.to });
         for (const skip of loaded.skipped) rt.logger.warn('item skipped', { source: source.id, ...skip });

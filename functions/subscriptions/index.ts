@@ -7,6 +7,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import {
   checkSubscribeRate,
   checkUnsubscribeToken,
+  clientAddress,
   confirmSubscription,
   preferencesRequestSchema,
   readPreferences,
@@ -112,7 +113,7 @@ ${radio('daily', 'Daily')}${radio('weekly', `Weekly (on ${escapeHtml(rt.config.o
         return isForm ? page(429, 'Please wait a little', `<p role="alert">${escapeHtml(message)}</p>`, headers) : json(429, { error: message }, headers);
       };
       // Per client first, on every attempt (valid or not), so nobody can hammer the endpoint.
-      const byClient = await checkSubscribeRate({ client: event.requestContext.http.sourceIp }, limitDeps);
+      const byClient = await checkSubscribeRate({ client: clientAddress(event.headers, event.requestContext.http.sourceIp) }, limitDeps);
       if (!byClient.allowed) return limited(byClient.scope, byClient.retryAfterSeconds);
 
       let raw: unknown;

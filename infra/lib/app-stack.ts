@@ -15,7 +15,10 @@ import {
   Distribution,
   HttpVersion,
   OriginProtocolPolicy,
+  OriginRequestCookieBehavior,
+  OriginRequestHeaderBehavior,
   OriginRequestPolicy,
+  OriginRequestQueryStringBehavior,
   PriceClass,
   ResponseHeadersPolicy,
   SecurityPolicyProtocol,
@@ -41,7 +44,8 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { AppFunction } from './app-function.js';
-import { FUNCTION_MEMORY_MB, digestMaxConcurrency, snapshotFiles, type PaperboySettings } from './settings.js';
+import { VIEWER_ADDRESS_HEADER, fetchesPapers } from '@paperboy/core';
+import { FUNCTION_MEMORY_MB, cloudSources, digestMaxConcurrency, snapshotFiles, type PaperboySettings } from './settings.js';
 
 export interface AppStackProps extends StackProps {
   settings: PaperboySettings;
@@ -153,6 +157,17 @@ export class AppStack extends Stack {
       bucketRegionalDomainName: props.siteBucket.bucketRegionalDomainName,
     });
     const apiDomain = `${this.api.apiId}.execute-api.${this.region}.${this.urlSuffix}`;
+    // What /api/* passes to the HTTP API. Not Host: API Gateway answers only to its own domain. The managed
+    // AllViewerExceptHostHeader policy ("allExcept: host") forwards viewer headers only, never the headers
+    // CloudFront adds, and a policy that adds CloudFront headers ("allViewerAndWhitelistCloudFront") also
+    // forwards Host. So an allow list: what the handler reads (Content-Type), plus CloudFront-Viewer-Address (the visitor's
+    // "ip:port", which sign-up rate limits key on; without it API Gateway's sourceIp is the edge's address).
+    const apiRequests = new OriginRequestPolicy(this, 'ApiOriginRequestPolicy', {
+      comment: 'paperboy /api/*: query strings, Content-Type and the viewer address; never Host',
+      headerBehavior: OriginRequestHeaderBehavior.allowList('Content-Type', VIEWER_ADDRESS_HEADER),
+      queryStringBehavior: OriginRequestQueryStringBehavior.all(),
+      cookieBehavior: OriginRequestCookieBehavior.none(),
+    });
     this.distribution = new Distribution(this, 'Cdn', {
       comment: 'paperboy site, feeds and API',
       defaultRootObject: 'index.html',
@@ -181,7 +196,7 @@ export class AppStack extends Stack {
           viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
           allowedMethods: AllowedMethods.ALLOW_ALL,
           cachePolicy: CachePolicy.CACHING_DISABLED,
-          originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+          originRequestPolicy: apiRequests,
           responseHeadersPolicy: ResponseHeadersPolicy.SECURITY_HEADERS,
         },
       },
@@ -365,10 +380,10 @@ export class AppStack extends Stack {
     alarmOn('IngestErrorsAlarm', 'the ingest function failed', ingest.metricErrors({ period: fiveMinutes, statistic: 'Sum' }), 1);
     logMetric('IngestSourceFailuresFilter', ingest, 'source failed', 'IngestSourceFailures');
     alarmOn('IngestSourceFailuresAlarm', 'a source failed to ingest (see the ingest logs for which and why)', sum('IngestSourceFailures', fiveMinutes), 1);
-    // Staleness, per fetched source: no new paper for deploy.staleAfterHours (hourly periods; no run counts as none).
-    // Snapshot sources are files bundled at deploy time and never change, so they are left out.
+    // Staleness, per source the deployment fetches: no new paper for deploy.staleAfterHours (hourly periods; no
+    // run counts as none). Snapshot sources are files bundled at deploy time and never change, so they are left out.
     logMetric('SourceNewPapersFilter', ingest, 'source ingested', 'SourceNewPapers', { value: '$.new', dimensions: { Source: '$.source' } });
-    for (const source of owner.sources.filter((s) => s.enabled && s.kind !== 'snapshot')) {
+    for (const source of cloudSources(owner).filter(fetchesPapers)) {
       alarmOn(
         `StaleSource${pascal(source.id)}Alarm`,
         `source "${source.id}" brought no new paper for ${owner.deploy.staleAfterHours} hours`,

@@ -4,7 +4,7 @@
  */
 import { dirname, isAbsolute, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, parseOwnerConfig, readOwnerConfigFile, type OwnerConfig } from '@paperboy/core';
+import { ConfigError, ENV, activeSources, fetchesPapers, parseOwnerConfig, readOwnerConfigFile, type OwnerConfig, type SourceConfig } from '@paperboy/core';
 
 /** Repository root: esbuild's project root, where package-lock.json and the config file live. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -33,6 +33,14 @@ export interface PaperboySettings {
   configFile: string;
 }
 
+/**
+ * The config file synth and the deploy preflight read: PAPERBOY_CONFIG (as for `npm start`), else the
+ * `paperboy:configFile` context (cdk.json or `-c`), else paperboy.config.json.
+ */
+export function configFileOf(env: Record<string, string | undefined>, context?: unknown): string {
+  return env[ENV.configFile] ?? (typeof context === 'string' && context ? context : 'paperboy.config.json');
+}
+
 /** Reads and validates the owner's config file; a bad file throws a one-line ConfigError naming the field. */
 export function loadSettings(configFile: string): PaperboySettings {
   const path = isAbsolute(configFile) ? configFile : resolve(REPO_ROOT, configFile);
@@ -41,8 +49,21 @@ export function loadSettings(configFile: string): PaperboySettings {
   return { owner, configFile: path };
 }
 
+/** The sources the deployment ingests: enabled, with `run` "cloud" or "both". */
+export function cloudSources(owner: OwnerConfig): SourceConfig[] {
+  return activeSources(owner, 'cloud');
+}
+
 /** Cross-field rules the zod schema cannot express, checked before any construct is built. */
 export function checkDeploy(owner: OwnerConfig, where = 'config'): void {
+  // A deployment that only re-reads the bundled snapshot would never bring a new paper.
+  if (!cloudSources(owner).some(fetchesPapers)) {
+    const listed = owner.sources.map((s) => `${s.id} (${s.kind}${s.enabled ? '' : ', disabled'}, run ${s.run})`).join(', ');
+    throw new ConfigError(
+      `${where}: sources = ${listed}: no enabled source fetches papers in the cloud; enable one with "run": "cloud" or "both", e.g. the "hf" source (hf-daily)`,
+      'sources',
+    );
+  }
   const { domainName, certificateArn } = owner.deploy;
   if (domainName && !certificateArn) {
     throw new ConfigError(`${where}: deploy.certificateArn = missing: required when deploy.domainName is set (an ACM certificate in us-east-1)`, 'deploy.certificateArn');
@@ -56,6 +77,22 @@ export function checkDeploy(owner: OwnerConfig, where = 'config'): void {
       'deploy.certificateArn',
     );
   }
+}
+
+/**
+ * Domains reserved for examples and tests (RFC 2606, RFC 6761): mail "from" them can never be verified
+ * in SES or delivered, so a deployment sending from one is still the shipped example.
+ */
+export function isExampleDomain(domain: string): boolean {
+  const d = domain.toLowerCase().replace(/\.$/, '');
+  return /(^|\.)(example\.(com|net|org)|example|test|invalid|localhost)$/.test(d);
+}
+
+/** One line when `mail.from` is still at an example domain (synth warns with it, `npm run deploy` refuses), else undefined. */
+export function exampleSenderProblem(settings: PaperboySettings): string | undefined {
+  const { domain } = mailFromIdentities(settings.owner.mail.from);
+  if (!isExampleDomain(domain)) return undefined;
+  return `${settings.configFile}: mail.from = ${JSON.stringify(settings.owner.mail.from)}: ${domain} is a reserved example domain; set your own sender (and deploy.sesIdentity) before deploying`;
 }
 
 /** The sender address and its domain, from `mail.from` ("paperboy <digest@example.com>"). */
@@ -73,13 +110,15 @@ export function mailFromIdentities(from: string): { address: string; domain: str
 export { digestMaxConcurrency } from '@paperboy/core';
 
 /**
- * Files the ingest bundle needs besides the config: saved snapshots named by enabled `snapshot` sources.
+ * Files the ingest bundle needs besides the config: saved snapshots named by `snapshot` sources that
+ * run in the cloud (a `"run": "local"` snapshot is the local demo and stays out of the bundle).
  * Paths are relative to the config file and must stay inside its folder, so the bundle layout mirrors it.
  */
 export function snapshotFiles(settings: PaperboySettings): string[] {
   const files: string[] = [];
+  const inCloud = new Set(cloudSources(settings.owner));
   settings.owner.sources.forEach((source, i) => {
-    if (source.kind !== 'snapshot' || !source.enabled) return;
+    if (source.kind !== 'snapshot' || !inCloud.has(source)) return;
     const rel = normalize(source.path);
     if (isAbsolute(rel) || rel === '..' || rel.startsWith(`..${sep}`)) {
       throw new ConfigError(

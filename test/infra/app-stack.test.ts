@@ -22,6 +22,7 @@ describe('PaperboyApp', () => {
         POWERTOOLS_SERVICE_NAME: 'paperboy',
         POWERTOOLS_LOG_LEVEL: 'INFO',
         PAPERBOY_CONFIG: '/var/task/paperboy.config.json',
+        PAPERBOY_RUN: 'cloud',
         PAPERBOY_SITE_URL: expect.anything(),
       });
       expect(fn.Properties.LoggingConfig?.LogGroup).toBeDefined();
@@ -103,10 +104,22 @@ describe('PaperboyApp', () => {
             ViewerProtocolPolicy: 'redirect-to-https',
             AllowedMethods: AllowedMethods.ALLOW_ALL.methods,
             CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad', // Managed-CachingDisabled
-            OriginRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac', // Managed-AllViewerExceptHostHeader
+            OriginRequestPolicyId: { Ref: Match.stringLikeRegexp('^ApiOriginRequestPolicy') },
           }),
         ],
       }),
+    });
+  });
+
+  it('passes /api/* the visitor\'s address (CloudFront-Viewer-Address) and never Host', () => {
+    s.stateless.hasResourceProperties('AWS::CloudFront::OriginRequestPolicy', {
+      OriginRequestPolicyConfig: {
+        Name: Match.anyValue(),
+        Comment: Match.anyValue(),
+        HeadersConfig: { HeaderBehavior: 'whitelist', Headers: ['Content-Type', 'CloudFront-Viewer-Address'] },
+        QueryStringsConfig: { QueryStringBehavior: 'all' },
+        CookiesConfig: { CookieBehavior: 'none' },
+      },
     });
   });
 
@@ -126,16 +139,15 @@ describe('PaperboyApp', () => {
     expect(fn.Properties.Environment.Variables.PAPERBOY_SITE_URL).toBe('https://papers.example.com/');
   });
 
-  it('limits ses:SendEmail to the sender identities and the configuration set', () => {
+  it('allows ses:SendEmail from the configured sender only, to any identity (sandbox recipients), through the configuration set', () => {
     const policies = Object.values(s.stateless.findResources('AWS::IAM::Policy'));
-    const sesStatements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement).filter((st) => st.Action === 'ses:SendEmail');
+    const sesStatements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement).filter((st) => JSON.stringify(st.Action).includes('ses:'));
     expect(sesStatements).toHaveLength(2); // send-digests, subscriptions
     for (const st of sesStatements) {
-      const text = JSON.stringify(st.Resource);
-      expect(text).toContain(':identity/example.com');
-      expect(text).toContain(':identity/digest@example.com');
-      expect(text).toContain(':configuration-set/');
-      expect(text).not.toContain('*');
+      expect(st).toMatchObject({ Effect: 'Allow', Action: 'ses:SendEmail', Condition: { StringEquals: { 'ses:FromAddress': 'digest@example.com' } } });
+      expect(st.Resource).toHaveLength(2);
+      expect(st.Resource).toContainEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ses:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':identity/*']] });
+      expect((st.Resource as unknown[]).map((r) => JSON.stringify(r)).filter((r) => /:configuration-set\/.*MailConfigurationSet/.test(r))).toHaveLength(1);
     }
   });
 

@@ -127,12 +127,15 @@ describe('alarms', () => {
 });
 
 describe('stale-source alarms', () => {
-  it('one per enabled fetched source, none for snapshots, over deploy.staleAfterHours', () => {
-    // GIVEN an arXiv source and a disabled RSS source besides the snapshot, a 48-hour window
+  it('one per source the deployment fetches, none for snapshots or local-only sources, over deploy.staleAfterHours', () => {
+    // GIVEN besides the snapshot and the cloud-only Hugging Face source: an arXiv source (run both),
+    // a disabled RSS source and a feed that only runs locally; a 48-hour window
     const settings = settingsWith({ deploy: { staleAfterHours: 48 } });
+    const base = settings.owner.sources[1]!;
     settings.owner.sources.push(
-      { ...settings.owner.sources[0]!, id: 'arxiv-cs-lg', kind: 'arxiv-api' } as never,
-      { ...settings.owner.sources[0]!, id: 'quiet-rss', kind: 'rss', enabled: false } as never,
+      { ...base, id: 'arxiv-cs-lg', kind: 'arxiv-api', run: 'both' } as never,
+      { ...base, id: 'quiet-rss', kind: 'arxiv-rss', enabled: false } as never,
+      { ...base, id: 'my-feed', kind: 'feed', run: 'local' } as never,
     );
     const { stateless } = synthesize(settings);
     // THEN
@@ -141,15 +144,16 @@ describe('stale-source alarms', () => {
       MetricTransformations: [Match.objectLike({ MetricName: 'SourceNewPapers', MetricValue: '$.new', Dimensions: [{ Key: 'Source', Value: '$.source' }] })],
     });
     const stale = Object.values(stateless.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'SourceNewPapers' } }));
-    expect(stale).toHaveLength(1);
-    expect(stale[0]!.Properties).toMatchObject({
-      Dimensions: [{ Name: 'Source', Value: 'arxiv-cs-lg' }],
-      Period: 3600,
-      EvaluationPeriods: 48,
-      Threshold: 1,
-      ComparisonOperator: 'LessThanThreshold',
-      TreatMissingData: 'breaching',
-    });
+    expect(stale.map((a) => a.Properties.Dimensions[0].Value).sort()).toEqual(['arxiv-cs-lg', 'hf']);
+    for (const alarm of stale) {
+      expect(alarm.Properties).toMatchObject({
+        Period: 3600,
+        EvaluationPeriods: 48,
+        Threshold: 1,
+        ComparisonOperator: 'LessThanThreshold',
+        TreatMissingData: 'breaching',
+      });
+    }
   });
 });
 
@@ -204,13 +208,13 @@ describe('outputs', () => {
 });
 
 describe('npm scripts', () => {
-  it('destroy removes only the stateless stack; destroy:all is the explicit full teardown', async () => {
+  it('destroy removes only the stateless stack; destroy:all is the explicit full teardown; deploy runs the preflight first', async () => {
     const { readFile } = await import('node:fs/promises');
     const { STACK_IDS } = await import('../../infra/lib/paperboy.js');
     const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
     expect(pkg.scripts['destroy']).toBe(`cdk destroy ${STACK_IDS.app}`);
     expect(pkg.scripts['destroy:all']).toBe('cdk destroy --all');
-    expect(pkg.scripts['deploy']).toBe('cdk deploy --all');
+    expect(pkg.scripts['deploy']).toBe('tsx infra/bin/preflight.ts && cdk deploy --all');
     expect(pkg.scripts['synth']).toBe('cdk synth');
     expect(pkg.scripts['diff']).toBe('cdk diff');
   });

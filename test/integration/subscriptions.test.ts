@@ -10,6 +10,7 @@ import { buildRuntime, type Runtime } from '../../functions/commons/runtime.js';
 import { makeHandler as makeApi } from '../../functions/subscriptions/index.js';
 import { makeHandler as makePlan } from '../../functions/plan-digests/index.js';
 import { makeHandler as makeSend } from '../../functions/send-digests/index.js';
+import { startGateway } from '../../packages/local/src/gateway.js';
 import { MemoryQueue, sqsEventOf } from '../../packages/local/src/runner.js';
 import { apiEvent, capturedMail, emlHeader, form, json } from '../support/api.js';
 import { paper } from '../support/papers.js';
@@ -207,6 +208,48 @@ describe('rate limits', () => {
     expect(res.statusCode).toBe(429);
     expect(res.body).toContain('Too many sign-up requests from your network; please try again in 30 minutes.');
     expect((await api(apiEvent('POST', '/api/subscribe', { ...json({ email: 'fine@example.org', topics: ['llm'] }), sourceIp: '198.51.100.78' }))).statusCode).toBe(202);
+  });
+});
+
+describe('the client address of the per-client limit', () => {
+  const limit = () => rt.config.owner.subscriptions.perClientPerHour;
+  const bad = (options: { sourceIp: string; viewerAddress?: string }) => api(apiEvent('POST', '/api/subscribe', { ...json({ email: 'not-an-address' }), ...options }));
+
+  it('behind CloudFront counts the visitor from CloudFront-Viewer-Address, not the edge', async () => {
+    now = new Date('2026-11-26T15:00:00.000Z');
+    const edge = '130.176.0.1';
+    // GIVEN one visitor (IPv6) at its limit, through two different edges
+    for (let i = 0; i < limit(); i++) expect((await bad({ sourceIp: i % 2 ? edge : '130.176.0.2', viewerAddress: `2001:db8::7:${40000 + i}` })).statusCode).toBe(400);
+    // THEN that visitor is limited, from any port and any edge
+    expect((await bad({ sourceIp: '130.176.0.3', viewerAddress: '2001:db8::7:50000' })).statusCode).toBe(429);
+    // AND other visitors of the same edge are not
+    expect((await bad({ sourceIp: edge, viewerAddress: '203.0.113.61:443' })).statusCode).toBe(400);
+    expect((await bad({ sourceIp: edge, viewerAddress: '[2001:db8::8]:443' })).statusCode).toBe(400);
+  });
+
+  it('without the header (or with one that is not "ip:port") counts the source IP', async () => {
+    now = new Date('2026-11-26T16:00:00.000Z');
+    for (let i = 0; i < limit(); i++) {
+      const viewerAddress = [undefined, 'not-an-ip:443', '203.0.113.62', '999.1.1.1:80'][i % 4];
+      expect((await bad({ sourceIp: '198.51.100.90', viewerAddress })).statusCode).toBe(400);
+    }
+    expect((await bad({ sourceIp: '198.51.100.90' })).statusCode).toBe(429);
+  });
+
+  it('locally counts the socket address, whatever CloudFront-Viewer-Address the client sends', async () => {
+    now = new Date('2026-11-26T17:00:00.000Z');
+    // GIVEN the local gateway in front of the same handler
+    const { server, url } = await startGateway({ config: rt.config, rt, services: env.services, close: async () => {} }, 0);
+    try {
+      const post = (forged: string) =>
+        fetch(`${url}api/subscribe`, { method: 'POST', headers: { 'content-type': 'application/json', 'cloudfront-viewer-address': forged }, body: '{"email":"not-an-address"}' });
+      // WHEN one client forges a new viewer address on every request
+      for (let i = 0; i < limit(); i++) expect((await post(`192.0.2.${i + 1}:443`)).status).toBe(400);
+      // THEN it is still one client: its socket's address
+      expect((await post('192.0.2.250:443')).status).toBe(429);
+    } finally {
+      await new Promise((done) => server.close(done));
+    }
   });
 });
 

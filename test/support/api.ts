@@ -6,11 +6,13 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 export function apiEvent(
   method: string,
   url: string,
-  options: { body?: string; contentType?: string; sourceIp?: string } = {},
+  options: { body?: string; contentType?: string; sourceIp?: string; viewerAddress?: string } = {},
 ): APIGatewayProxyEventV2 {
   const u = new URL(url, 'https://papers.example.com/');
   const headers: Record<string, string> = { host: u.host };
   if (options.contentType) headers['content-type'] = options.contentType;
+  // What CloudFront adds for /api/* (API Gateway v2 lowercases header names).
+  if (options.viewerAddress) headers['cloudfront-viewer-address'] = options.viewerAddress;
   return {
     version: '2.0',
     routeKey: '$default',

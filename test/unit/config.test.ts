@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseOwnerConfig, resolveConfig } from '@paperboy/core';
+import { ConfigError, activeSources, parseOwnerConfig, resolveConfig } from '@paperboy/core';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const shipped = JSON.parse(readFileSync(join(ROOT, 'paperboy.config.json'), 'utf8')) as Record<string, any>;
@@ -61,6 +61,40 @@ describe('config', () => {
     const days = errorOf(() => parseOwnerConfig(withChange((c) => (c.sources[i].lookbackDays = 0)), 'cfg'));
     expect([days.field, days.message]).toEqual([`sources.${i}.lookbackDays`, expect.stringMatching(new RegExp(`^cfg: sources\\.${i}\\.lookbackDays = 0: `))]);
     expect(errorOf(() => parseOwnerConfig(withChange((c) => (c.sources[i].pageSize = 500)))).field).toBe(`sources.${i}.pageSize`);
+  });
+
+  it('fails on a schedule EventBridge Scheduler would reject, in one line naming the field and the value', () => {
+    const err = errorOf(() => parseOwnerConfig(withChange((c) => (c.schedule.ingest = 'cron(0 7 * * MON-FRI *)')), 'paperboy.config.json'));
+    expect(err.field).toBe('schedule.ingest');
+    expect(err.message).toMatch(/^paperboy\.config\.json: schedule\.ingest = "cron\(0 7 \* \* MON-FRI \*\)": exactly one of day-of-month/);
+    expect(err.message).not.toContain('\n');
+    expect(errorOf(() => parseOwnerConfig(withChange((c) => (c.schedule.digest = 'rate(1 hours)')))).field).toBe('schedule.digest');
+  });
+
+  it('runs the snapshot locally and Hugging Face in the cloud with the shipped config', () => {
+    // GIVEN the shipped config WHEN resolved without PAPERBOY_RUN (npm start, the CLI) and as Lambda resolves it
+    const local = resolveConfig(shipped, {}, 'x');
+    const cloud = resolveConfig(shipped, { PAPERBOY_RUN: 'cloud' }, 'x');
+    // THEN locally only the bundled snapshot runs (no network), in the cloud only the Daily Papers API
+    expect(local.runsIn).toBe('local');
+    expect(activeSources(local.owner, local.runsIn).map((s) => [s.id, s.kind])).toEqual([['demo-snapshot', 'snapshot']]);
+    expect(cloud.runsIn).toBe('cloud');
+    expect(activeSources(cloud.owner, cloud.runsIn).map((s) => [s.id, s.kind])).toEqual([['hf', 'hf-daily']]);
+  });
+
+  it('runs a source everywhere by default ("run": "both"), and never a disabled one', () => {
+    const owner = parseOwnerConfig(withChange((c) => (c.sources = [
+      { id: 'rss', kind: 'arxiv-rss', categories: ['cs.LG'] },
+      { id: 'off', kind: 'hf-daily', run: 'cloud', enabled: false },
+    ])));
+    expect(owner.sources[0]!.run).toBe('both');
+    expect(activeSources(owner, 'local').map((s) => s.id)).toEqual(['rss']);
+    expect(activeSources(owner, 'cloud').map((s) => s.id)).toEqual(['rss']);
+  });
+
+  it('fails when a source\'s run or PAPERBOY_RUN is not a place, naming it', () => {
+    expect(errorOf(() => parseOwnerConfig(withChange((c) => (c.sources[0].run = 'lambda')))).field).toBe('sources.0.run');
+    expect(errorOf(() => resolveConfig(shipped, { PAPERBOY_RUN: 'aws' }, 'x')).message).toMatch(/^environment: PAPERBOY_RUN = "aws"/);
   });
 
   it('fails when the demo subscriber names a topic the taxonomy does not have', () => {

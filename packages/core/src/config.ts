@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ENV } from './env-names.js';
+import { isIanaTimeZone, scheduleExpressionProblem } from './schedule-expression.js';
 import { taxonomySchema, topicSchema, type Taxonomy } from './taxonomy.js';
 import defaultTaxonomy from './default-taxonomy.json' with { type: 'json' };
 
@@ -22,16 +23,25 @@ export class ConfigError extends Error {
 const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a lowercase slug like "llm" or "speech-audio"');
 const weekday = z.enum(['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN']);
 const frequency = z.enum(['daily', 'weekly']);
-const cron = z.string().regex(/^(cron|rate)\(.+\)$/, 'must be an EventBridge Scheduler expression like "cron(0 7 * * ? *)"');
+const scheduleExpression = z.string().superRefine((value, ctx) => {
+  const problem = scheduleExpressionProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 const httpUrl = z
   .string()
   .url()
   .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL');
 
+/** Where a source runs: the local demo (`npm start`), the deployment, or both. */
+export const RUN_PLACES = ['local', 'cloud'] as const;
+export type RunPlace = (typeof RUN_PLACES)[number];
+const run = z.enum(['local', 'cloud', 'both']).default('both');
+
 const sourceCommon = {
   id: slug,
   name: z.string().min(1).optional(),
   enabled: z.boolean().default(true),
+  run,
   /** Per-request timeout for fetching this source. */
   timeoutMs: z.number().int().min(1000).max(120_000).default(30_000),
   /** Retries after the first attempt (network errors, 5xx, 429). */
@@ -50,6 +60,7 @@ const sourceSchema = z.discriminatedUnion('kind', [
     /** The day the page lists; the page itself names no year, so by default the day it is first ingested. */
     listedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day like 2026-11-26').optional(),
     enabled: z.boolean().default(true),
+    run,
   }),
   z.object({
     ...sourceCommon,
@@ -94,6 +105,16 @@ const sourceSchema = z.discriminatedUnion('kind', [
 ]);
 export type SourceConfig = z.infer<typeof sourceSchema>;
 
+/** Whether a source fetches papers from the network (every kind but the bundled `snapshot` file). */
+export function fetchesPapers(source: SourceConfig): boolean {
+  return source.kind !== 'snapshot';
+}
+
+/** The sources a run ingests where it runs: enabled, and meant for this place (`run` is it or "both"). */
+export function activeSources(owner: Pick<OwnerConfig, 'sources'>, where: RunPlace): SourceConfig[] {
+  return owner.sources.filter((s) => s.enabled && (s.run === 'both' || s.run === where));
+}
+
 export const ownerConfigSchema = z
   .object({
     site: z
@@ -108,9 +129,9 @@ export const ownerConfigSchema = z
     sources: z.array(sourceSchema).min(1, 'must list at least one source'),
     schedule: z
       .object({
-        timezone: z.string().refine(isTimeZone, 'must be an IANA time zone like "Europe/Berlin"').default('UTC'),
-        ingest: cron.default('cron(0 6 ? * MON-FRI *)'),
-        digest: cron.default('cron(0 7 * * ? *)'),
+        timezone: z.string().refine(isIanaTimeZone, 'must be an IANA time zone like "Europe/Berlin" or "UTC"').default('UTC'),
+        ingest: scheduleExpression.default('cron(0 6 ? * MON-FRI *)'),
+        digest: scheduleExpression.default('cron(0 7 * * ? *)'),
       })
       .strict()
       .default({ timezone: 'UTC', ingest: 'cron(0 6 ? * MON-FRI *)', digest: 'cron(0 7 * * ? *)' }),
@@ -196,6 +217,7 @@ const envSchema = z.object({
   [ENV.dataDir]: z.string().min(1).default('.paperboy'),
   [ENV.port]: z.coerce.number().int().min(1).max(65535).default(8787),
   [ENV.awsCallLog]: z.string().min(1).optional(),
+  [ENV.runsIn]: z.enum(RUN_PLACES).default('local'),
 });
 
 /** Everything the runtime needs, resolved from the config file and the environment. */
@@ -218,6 +240,8 @@ export interface AppConfig {
   port: number;
   /** Local and test runs: where to log every AWS call (see @paperboy/aws call-recorder). */
   awsCallLog?: string;
+  /** Where this process runs: "cloud" in Lambda (set by the stack), else "local". Picks the sources (`activeSources`). */
+  runsIn: RunPlace;
 }
 
 type Env = Record<string, string | undefined>;
@@ -300,6 +324,7 @@ export function resolveConfig(rawOwner: unknown, env: Env, where = 'config', bas
     dataDir: resolve(e[ENV.dataDir]),
     port,
     awsCallLog: callLog === undefined ? undefined : resolve(callLog),
+    runsIn: e[ENV.runsIn],
   };
 }
 
@@ -328,13 +353,4 @@ export function loadConfig(env: Env = processEnv(), overrides: Env = {}): AppCon
   const merged = { ...env, ...overrides };
   const path = resolve(merged[ENV.configFile] ?? 'paperboy.config.json');
   return resolveConfig(readOwnerConfigFile(path), merged, path, resolve(path, '..'));
-}
-
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
 }

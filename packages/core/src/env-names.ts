@@ -11,6 +11,8 @@ export const ENV = {
   /** Port of the local gateway (default 8787). */
   port: 'PORT',
   region: 'AWS_REGION',
+  /** Where the process runs, `local` (default) or `cloud` (every Lambda function); picks the sources that run there. */
+  runsIn: 'PAPERBOY_RUN',
   /** Public base URL of the site (overrides `site.url` from the config file). */
   siteUrl: 'PAPERBOY_SITE_URL',
   tableName: 'PAPERBOY_TABLE_NAME',

@@ -1,5 +1,7 @@
 export * from './env-names.js';
 export * from './config.js';
+export * from './schedule-expression.js';
+export * from './client-address.js';
 export * from './model.js';
 export * from './paper-schema.js';
 export * from './ports.js';

@@ -112,7 +112,9 @@ async function ingestEventFromArgs(config: AppConfig, v: Record<string, string |
   }
   if (!source) return event;
   const configured = config.owner.sources.find((s) => s.id === source);
-  const common = { enabled: true, timeoutMs: 30_000, retries: 3 };
+  // Named explicitly, a source runs here even if the config keeps it for the cloud (`"run": "cloud"`);
+  // a plain `ingest` never does.
+  const common = { enabled: true, run: 'both', timeoutMs: 30_000, retries: 3 } as const;
   let adhoc: SourceConfig | undefined;
   const max = str('max') === undefined ? undefined : Number(str('max'));
   if (max !== undefined && !(Number.isInteger(max) && max > 0 && max <= 10_000)) fail(`--max ${JSON.stringify(str('max'))}: must be a whole number from 1 to 10000`, 2);
@@ -123,6 +125,7 @@ async function ingestEventFromArgs(config: AppConfig, v: Record<string, string |
       ...(configured.kind === 'arxiv-api' && str('query') ? { query: str('query')! } : {}),
       ...(configured.kind === 'arxiv-api' && max ? { maxResults: max } : {}),
       enabled: true,
+      run: 'both',
     } as SourceConfig;
   } else if (source === 'hf') {
     adhoc = { id: 'hf', kind: 'hf-daily', url: 'https://huggingface.co/api/daily_papers', lookbackDays: 3, pageSize: 100, ...(day('date') ? { date: day('date') } : {}), ...common };
@@ -136,7 +139,7 @@ async function ingestEventFromArgs(config: AppConfig, v: Record<string, string |
     if (!str('url') && !file) fail('--source feed needs --url', 2);
     adhoc = { id: 'feed', kind: 'feed', url: str('url') ?? 'https://example.invalid/', ...common };
   } else if (source === 'snapshot' && file) {
-    adhoc = { id: 'file', kind: 'snapshot', path: file, enabled: true };
+    adhoc = { id: 'file', kind: 'snapshot', path: file, enabled: true, run: 'both' };
   }
   if (!adhoc) fail(`--source ${JSON.stringify(source)}: no configured source has that id, and it is not one of hf, arxiv, arxiv-rss, feed`, 2);
   // Validate an ad-hoc source like the config file would (URLs, categories, ...).

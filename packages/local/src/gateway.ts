@@ -1,6 +1,7 @@
 /**
  * The local origin, standing in for CloudFront: the site and feeds from the S3 stand-in at `/`,
- * the subscriptions handler at `/api/*` (called with an APIGatewayProxyEventV2, as in the cloud),
+ * the subscriptions handler at `/api/*` (called with an APIGatewayProxyEventV2, as in the cloud, with the
+ * CloudFront-Viewer-Address CloudFront would add),
  * and the captured mail at `/_local/mail/`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -8,6 +9,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { VIEWER_ADDRESS_HEADER } from '@paperboy/core';
 import { escapeHtml, renderPage } from '@paperboy/feeds';
 import { makeHandler as makeSubscriptions } from '../../../functions/subscriptions/index.js';
 import type { LocalContext } from './runner.js';
@@ -105,6 +107,10 @@ async function handle(
 function apiEvent(req: IncomingMessage, url: URL, method: string, body: Buffer): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+  // Like CloudFront, the viewer address comes from the connection, never from the client: a client-sent
+  // CloudFront-Viewer-Address is replaced, so sign-up limits count the socket's address.
+  const clientIp = req.socket.remoteAddress ?? '127.0.0.1';
+  headers[VIEWER_ADDRESS_HEADER.toLowerCase()] = `${clientIp}:${req.socket.remotePort ?? 0}`;
   const now = new Date();
   return {
     version: '2.0',
@@ -118,7 +124,7 @@ function apiEvent(req: IncomingMessage, url: URL, method: string, body: Buffer):
       apiId: 'local',
       domainName: headers.host ?? '127.0.0.1',
       domainPrefix: 'local',
-      http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: clientIp, userAgent: headers['user-agent'] ?? '' },
       requestId: `local-${now.getTime()}`,
       routeKey: '$default',
       stage: '$default',
