@@ -43,3 +43,13 @@ export function synthesize(settings: PaperboySettings = settingsWith()): Synthes
   const stacks = buildPaperboy(app, settings, { nag: false });
   return { app, stacks, data: Template.fromStack(stacks.data), stateless: Template.fromStack(stacks.app) };
 }
+
+/**
+ * The paperboy functions of a template, without the handlers of CDK's own custom resource providers
+ * (the site bucket's auto-delete provider is an `AWS::Lambda::Function` too).
+ */
+export function paperboyFunctions(template: Template): Record<string, { Properties: Record<string, any> }> {
+  return Object.fromEntries(
+    Object.entries(template.findResources('AWS::Lambda::Function')).filter(([id]) => !/^Custom.*CustomResourceProvider/.test(id)),
+  );
+}
