@@ -48,7 +48,7 @@ export function synthesize(settings: PaperboySettings = settingsWith()): Synthes
  * The paperboy functions of a template, without the handlers of CDK's own custom resource providers
  * (the site bucket's auto-delete provider is an `AWS::Lambda::Function` too).
  */
-export function paperboyFunctions(template: Template): Record<string, { Properties: Record<string, any> }> {
+export function paperboyFunctions(template: Template): Record<string, { [key: string]: any }> {
   return Object.fromEntries(
     Object.entries(template.findResources('AWS::Lambda::Function')).filter(([id]) => !/^Custom.*CustomResourceProvider/.test(id)),
   );
