@@ -450,6 +450,7 @@ export class AppStack extends Stack {
     new CfnOutput(this, 'DistributionDomainName', { value: this.distribution.distributionDomainName });
     new CfnOutput(this, 'ApiUrl', { value: `${siteUrl}api/`, description: 'Subscriptions API through CloudFront' });
     new CfnOutput(this, 'IngestFunctionName', { value: ingest.functionName, description: 'Invoke to ingest now (aws lambda invoke)' });
+    new CfnOutput(this, 'PublishFunctionName', { value: publish.functionName, description: 'Invoke to publish now (after a deploy, or a fresh site bucket)' });
     new CfnOutput(this, 'PlanDigestsFunctionName', { value: planDigests.functionName, description: 'Invoke to plan due digests now' });
     new CfnOutput(this, 'ApiEndpoint', { value: this.api.apiEndpoint, description: 'HTTP API endpoint (direct, for debugging)' });
   }

@@ -235,7 +235,7 @@ describe('schedules', () => {
 describe('outputs', () => {
   it('print the site URL, the CloudFront domain, the API and the functions to run by hand', () => {
     const { stateless, data } = synthesize();
-    for (const name of ['SiteUrl', 'BucketName', 'DistributionDomainName', 'ApiUrl', 'ApiEndpoint', 'AlarmTopicArn', 'IngestFunctionName', 'PlanDigestsFunctionName']) {
+    for (const name of ['SiteUrl', 'BucketName', 'DistributionDomainName', 'ApiUrl', 'ApiEndpoint', 'AlarmTopicArn', 'IngestFunctionName', 'PublishFunctionName', 'PlanDigestsFunctionName']) {
       expect(Object.keys(stateless.findOutputs(name)), name).toHaveLength(1);
     }
     for (const name of ['TableName', 'DkimRecord1', 'DkimRecord2', 'DkimRecord3']) expect(Object.keys(data.findOutputs(name)), name).toHaveLength(1);
