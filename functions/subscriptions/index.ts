@@ -18,7 +18,7 @@ import {
   type Frequency,
   type SubscriptionDeps,
 } from '@paperboy/core';
-import { escapeHtml, renderPage } from '@paperboy/feeds';
+import { escapeHtml, renderPage, SECURITY_HEADERS } from '@paperboy/feeds';
 import { renderAlreadySubscribedEmail, renderConfirmationEmail } from '@paperboy/mail';
 import { buildRuntime, type Runtime } from '../commons/runtime.js';
 import { lambdaConfig } from '../commons/lambda-config.js';
@@ -45,9 +45,8 @@ export function makeHandler(rt: Runtime) {
     headers: {
       'content-type': 'text/html; charset=utf-8',
       'cache-control': 'no-store',
-      'x-content-type-options': 'nosniff',
-      'referrer-policy': 'no-referrer',
-      'x-frame-options': 'DENY',
+      // CloudFront sends the same (its response headers policy); here too for the direct API endpoint.
+      ...SECURITY_HEADERS,
       ...extraHeaders,
     },
     body: renderPage({ site: site(), title, heading: title, bodyHtml }),
@@ -79,11 +78,11 @@ export function makeHandler(rt: Runtime) {
     const boxes = allTopics
       .map(
         (t) =>
-          `<label style="display:block;margin:4px 0;"><input type="checkbox" name="topics" value="${escapeHtml(t.slug)}"${chosen.has(t.slug) ? ' checked' : ''}> ${escapeHtml(t.name)}</label>`,
+          `<label class="choice"><input type="checkbox" name="topics" value="${escapeHtml(t.slug)}"${chosen.has(t.slug) ? ' checked' : ''}> ${escapeHtml(t.name)}</label>`,
       )
       .join('\n');
     const radio = (f: Frequency, label: string) =>
-      `<label style="margin-right:16px;"><input type="radio" name="frequency" value="${f}"${frequency === f ? ' checked' : ''}> ${label}</label>`;
+      `<label class="choice-inline"><input type="radio" name="frequency" value="${f}"${frequency === f ? ' checked' : ''}> ${label}</label>`;
     return `${note}<form method="post" action="preferences?token=${escapeHtml(encodeURIComponent(token))}">
 <fieldset><legend>Topics</legend>
 ${boxes}

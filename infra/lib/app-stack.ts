@@ -1,10 +1,12 @@
 /**
  * PaperboyApp: the stateless resources (functions, schedules, queues, HTTP API, CDN, alarms).
- * It receives the stateful resources of PaperboyData as props; destroying it loses no data.
+ * It receives the stateful resources of PaperboyData as props; destroying it loses no data. The site
+ * bucket lives here: it holds only what publish derives from the table, and beside the distribution
+ * its policy can name this one distribution.
  * Construct ids here are a contract: renaming one replaces the resource.
  */
 import { dirname, join } from 'node:path';
-import { CfnOutput, Duration, Stack, TimeZone, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, TimeZone, Validations, type StackProps } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -13,6 +15,8 @@ import {
   AllowedMethods,
   CachePolicy,
   Distribution,
+  HeadersFrameOption,
+  HeadersReferrerPolicy,
   HttpVersion,
   OriginProtocolPolicy,
   OriginRequestCookieBehavior,
@@ -28,13 +32,13 @@ import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SnsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { FilterPattern, LogGroup, MetricFilter, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -43,14 +47,16 @@ import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { INTERNAL_PREFIX } from '@paperboy/core';
+import { CONTENT_SECURITY_POLICY, FRAME_OPTIONS, HSTS, REFERRER_POLICY } from '@paperboy/feeds';
 import { AppFunction } from './app-function.js';
 import { VIEWER_ADDRESS_HEADER, fetchesPapers } from '@paperboy/core';
+import { SITE_ACCESS_LOG_PREFIX } from './data-stack.js';
 import { FUNCTION_MEMORY_MB, cloudSources, digestMaxConcurrency, snapshotFiles, type PaperboySettings } from './settings.js';
 
 export interface AppStackProps extends StackProps {
   settings: PaperboySettings;
   table: ITable;
-  siteBucket: IBucket;
   logsBucket: IBucket;
   configurationSet: IConfigurationSet;
   mailEventsTopic: ITopic;
@@ -74,12 +80,20 @@ export const METRIC_NAMESPACE = 'paperboy';
 export const SES_BOUNCE_RATE_ALARM = 0.04;
 export const SES_COMPLAINT_RATE_ALARM = 0.0008;
 
+/** The member of a CDK string enum whose value is `value` (the header values are defined outside the CDK). */
+function enumValue<E extends Record<string, string>>(members: E, value: string): E[keyof E] {
+  const found = Object.values(members).find((v) => v === value);
+  if (found === undefined) throw new Error(`no CloudFront setting for the header value "${value}"`);
+  return found as E[keyof E];
+}
+
 /** "hf-daily" -> "HfDaily": a construct id fragment from a source id. */
 const pascal = (id: string) => id.replace(/(^|[^A-Za-z0-9])([A-Za-z0-9])/g, (_m, _s, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, '');
 
 export class AppStack extends Stack {
   readonly functions: Record<'ingest' | 'publish' | 'planDigests' | 'sendDigests' | 'subscriptions' | 'sesEvents', AppFunction>;
   readonly digestQueue: Queue;
+  readonly siteBucket: Bucket;
   readonly distribution: Distribution;
   readonly api: HttpApi;
 
@@ -148,14 +162,55 @@ export class AppStack extends Stack {
       },
     });
 
-    // The bucket is passed in by reference attributes so the OAC origin does not try to edit the
-    // bucket policy of PaperboyData (that would be a cross-stack cycle); PaperboyData grants read
-    // to this account's distributions instead (see data-stack.ts).
-    const siteOrigin = Bucket.fromBucketAttributes(this, 'SiteBucketRef', {
-      bucketArn: props.siteBucket.bucketArn,
-      bucketName: props.siteBucket.bucketName,
-      bucketRegionalDomainName: props.siteBucket.bucketRegionalDomainName,
+    // --- Site bucket ---------------------------------------------------------------------------
+    // Only derived content (pages, feeds, and publish's manifest), regenerated from the table by any
+    // publish run: emptied and deleted with this stack. Its access logs go to the logs bucket of
+    // PaperboyData by reference (that stack allows this account's buckets under the prefix).
+    this.siteBucket = new Bucket(this, 'SiteBucket', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: Bucket.fromBucketAttributes(this, 'LogsBucketRef', { bucketArn: props.logsBucket.bucketArn, bucketName: props.logsBucket.bucketName }),
+      serverAccessLogsPrefix: SITE_ACCESS_LOG_PREFIX,
+      removalPolicy: RemovalPolicy.DESTROY,
+      autoDeleteObjects: true,
     });
+    Validations.of(this.siteBucket).acknowledge({
+      id: '@aws-cdk/aws-s3:accessLogsPolicyNotAdded',
+      reason: 'Intended: the logs bucket policy in PaperboyData (AllowSiteBucketAccessLogs) already lets S3 deliver these access logs.',
+    });
+    // Internal objects (publish's manifest) are never served: an explicit deny to CloudFront, which
+    // outweighs the origin access control's allow below, whatever the path or behaviour. S3 checks the
+    // key it resolved, so no spelling of the URL (%5F, //, ..) reaches them.
+    this.siteBucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'DenyCloudFrontInternalObjects',
+        effect: Effect.DENY,
+        principals: [new ServicePrincipal('cloudfront.amazonaws.com')],
+        actions: ['s3:GetObject'],
+        resources: [this.siteBucket.arnForObjects(`${INTERNAL_PREFIX}*`)],
+      }),
+    );
+
+    // Security headers on every answer, site and API: one definition with the local gateway
+    // (packages/feeds/src/security-headers.ts), overriding whatever the origin sent.
+    const securityHeaders = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      comment: 'paperboy: CSP, HSTS, nosniff, no referrer, no framing',
+      securityHeadersBehavior: {
+        contentSecurityPolicy: { contentSecurityPolicy: CONTENT_SECURITY_POLICY, override: true },
+        strictTransportSecurity: {
+          accessControlMaxAge: Duration.seconds(HSTS.maxAgeSeconds),
+          includeSubdomains: HSTS.includeSubDomains,
+          preload: HSTS.preload,
+          override: true,
+        },
+        contentTypeOptions: { override: true },
+        referrerPolicy: { referrerPolicy: enumValue(HeadersReferrerPolicy, REFERRER_POLICY), override: true },
+        frameOptions: { frameOption: enumValue(HeadersFrameOption, FRAME_OPTIONS), override: true },
+      },
+    });
+
     const apiDomain = `${this.api.apiId}.execute-api.${this.region}.${this.urlSuffix}`;
     // What /api/* passes to the HTTP API. Not Host: API Gateway answers only to its own domain. The managed
     // AllViewerExceptHostHeader policy ("allExcept: host") forwards viewer headers only, never the headers
@@ -184,10 +239,11 @@ export class AppStack extends Stack {
       logBucket: props.logsBucket,
       logFilePrefix: 'cloudfront/',
       defaultBehavior: {
-        origin: S3BucketOrigin.withOriginAccessControl(siteOrigin),
+        // Writes the bucket policy's allow for this distribution only (AWS:SourceArn is its ARN).
+        origin: S3BucketOrigin.withOriginAccessControl(this.siteBucket),
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         cachePolicy: CachePolicy.CACHING_OPTIMIZED,
-        responseHeadersPolicy: ResponseHeadersPolicy.SECURITY_HEADERS,
+        responseHeadersPolicy: securityHeaders,
         compress: true,
       },
       additionalBehaviors: {
@@ -197,13 +253,9 @@ export class AppStack extends Stack {
           allowedMethods: AllowedMethods.ALLOW_ALL,
           cachePolicy: CachePolicy.CACHING_DISABLED,
           originRequestPolicy: apiRequests,
-          responseHeadersPolicy: ResponseHeadersPolicy.SECURITY_HEADERS,
+          responseHeadersPolicy: securityHeaders,
         },
       },
-    });
-    Validations.of(this).acknowledge({
-      id: '@aws-cdk/aws-cloudfront-origins:updateImportedBucketPolicyOac',
-      reason: 'Intended: the OAC read grant lives in the bucket policy of PaperboyData (see data-stack.ts).',
     });
     Validations.of(this.distribution).acknowledge(
       { id: 'AwsSolutions-CFR1', reason: 'Public papers and feeds for readers anywhere; no geographic restriction wanted.' },
@@ -279,7 +331,7 @@ export class AppStack extends Stack {
       reason: 'Invoked only by its SQS event source; failed records return to DigestQueue, whose redrive policy moves them to DigestDeadLetterQueue (alarmed on).',
     });
     ingest.bindTable(props.table, { items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'] }).bindInvoke(publish).configureAsyncInvoke(asyncFailures);
-    publish.bindTable(props.table, { items: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'], indexes: { GSI1: ['Query'] } }).bindBucket(props.siteBucket, 'readWrite').configureAsyncInvoke(asyncFailures);
+    publish.bindTable(props.table, { items: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'], indexes: { GSI1: ['Query'] } }).bindBucket(this.siteBucket, 'readWrite').configureAsyncInvoke(asyncFailures);
     planDigests.bindTable(props.table, { indexes: { GSI2: ['Query'] } }).bindQueue(this.digestQueue, 'send').configureAsyncInvoke(asyncFailures);
     sendDigests
       .bindTable(props.table, { items: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], indexes: { GSI1: ['Query'] } })
@@ -409,9 +461,11 @@ export class AppStack extends Stack {
 
     // --- Outputs ------------------------------------------------------------------------------
     new CfnOutput(this, 'SiteUrl', { value: siteUrl, description: 'Public site URL' });
+    new CfnOutput(this, 'BucketName', { value: this.siteBucket.bucketName, description: 'Site and feeds bucket' });
     new CfnOutput(this, 'DistributionDomainName', { value: this.distribution.distributionDomainName });
     new CfnOutput(this, 'ApiUrl', { value: `${siteUrl}api/`, description: 'Subscriptions API through CloudFront' });
     new CfnOutput(this, 'IngestFunctionName', { value: ingest.functionName, description: 'Invoke to ingest now (aws lambda invoke)' });
+    new CfnOutput(this, 'PublishFunctionName', { value: publish.functionName, description: 'Invoke to publish now (after a deploy, or a fresh site bucket)' });
     new CfnOutput(this, 'PlanDigestsFunctionName', { value: planDigests.functionName, description: 'Invoke to plan due digests now' });
     new CfnOutput(this, 'ApiEndpoint', { value: this.api.apiEndpoint, description: 'HTTP API endpoint (direct, for debugging)' });
   }

@@ -1,5 +1,6 @@
 /**
  * PaperboyData: the stateful resources. Data survives redeploys and `cdk destroy PaperboyApp`.
+ * The site bucket is not here: it holds only what publish derives from the table (see app-stack.ts).
  * Construct ids here are a contract: renaming one replaces (and with RETAIN, orphans) the resource.
  */
 import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
@@ -21,13 +22,15 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { mailFromIdentities, type PaperboySettings } from './settings.js';
 
+/** Key prefix of the site bucket's S3 access logs in the logs bucket. */
+export const SITE_ACCESS_LOG_PREFIX = 's3/site/';
+
 export interface DataStackProps extends StackProps {
   settings: PaperboySettings;
 }
 
 export class DataStack extends Stack {
   readonly table: Table;
-  readonly siteBucket: Bucket;
   readonly logsBucket: Bucket;
   readonly configurationSet: ConfigurationSet;
   readonly mailEventsTopic: Topic;
@@ -81,30 +84,16 @@ export class DataStack extends Stack {
       reason: 'This is the access-log bucket itself; logging it into itself would loop and into another bucket would only move the question.',
     });
 
-    this.siteBucket = new Bucket(this, 'SiteBucket', {
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      serverAccessLogsBucket: this.logsBucket,
-      serverAccessLogsPrefix: 's3/site/',
-      removalPolicy,
-      autoDeleteObjects: !retain,
-    });
-    // CloudFront reads the bucket through Origin Access Control. The distribution lives in PaperboyApp,
-    // which already depends on this stack (bucket name, domain); naming its ARN here would be a
-    // cross-stack cycle. So the grant is to CloudFront distributions of this account only, by
-    // AWS:SourceArn pattern: the bucket stays private (BLOCK_ALL), only GetObject, only this account.
-    this.siteBucket.addToResourcePolicy(
+    // S3 access logs of the site bucket, which lives in PaperboyApp (see app-stack.ts). Naming that
+    // bucket here would make this stack depend on the app stack, so delivery is allowed for this
+    // account's buckets, under their prefix only.
+    this.logsBucket.addToResourcePolicy(
       new PolicyStatement({
-        sid: 'AllowCloudFrontOriginAccessControlRead',
-        principals: [new ServicePrincipal('cloudfront.amazonaws.com')],
-        actions: ['s3:GetObject'],
-        resources: [this.siteBucket.arnForObjects('*')],
-        conditions: {
-          ArnLike: { 'AWS:SourceArn': `arn:${this.partition}:cloudfront::${this.account}:distribution/*` },
-          StringEquals: { 'AWS:SourceAccount': this.account },
-        },
+        sid: 'AllowSiteBucketAccessLogs',
+        principals: [new ServicePrincipal('logging.s3.amazonaws.com')],
+        actions: ['s3:PutObject'],
+        resources: [this.logsBucket.arnForObjects(`${SITE_ACCESS_LOG_PREFIX}*`)],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
       }),
     );
 
@@ -170,7 +159,6 @@ export class DataStack extends Stack {
       }
     }
 
-    new CfnOutput(this, 'BucketName', { value: this.siteBucket.bucketName, description: 'Site and feeds bucket' });
     new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'DynamoDB table' });
   }
 }

@@ -28,16 +28,15 @@ export function buildPaperboy(app: App, settings: PaperboySettings, options: Bui
     env: options.env,
     settings,
     tags,
-    description: 'paperboy: stateful resources (table, site bucket, mail configuration, signing secret)',
+    description: 'paperboy: stateful resources (table, logs bucket, mail configuration, signing secret)',
     terminationProtection: settings.owner.deploy.retainData,
   });
   const stateless = new AppStack(app, STACK_IDS.app, {
     env: options.env,
     settings,
     tags,
-    description: 'paperboy: functions, schedules, queues, HTTP API and CDN',
+    description: 'paperboy: functions, schedules, queues, HTTP API, site bucket and CDN',
     table: data.table,
-    siteBucket: data.siteBucket,
     logsBucket: data.logsBucket,
     configurationSet: data.configurationSet,
     mailEventsTopic: data.mailEventsTopic,

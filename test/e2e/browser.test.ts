@@ -5,9 +5,12 @@
  *
  * It checks the home page and a topic page as a reader sees them, the feed autodiscovery links (and
  * that each one serves its feed), accessibility with axe-core (WCAG 2 A/AA rules), the layout on a
- * phone-sized viewport, and that submitting the subscribe form shows the confirmation page.
+ * phone-sized viewport, and that submitting the subscribe form shows the confirmation page. The gateway
+ * sends the CDN's security headers, so every page is shown under the real Content-Security-Policy: a
+ * violation is reported to the console and fails the test, like any console error.
  * Screenshots are kept in test-results/browser/ (gitignored).
  */
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer as createNetServer } from 'node:net';
 import type { Server } from 'node:http';
@@ -19,10 +22,11 @@ import { launchChromium } from '../support/chromium.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openLocal, runPipeline, type LocalContext } from '../../packages/local/src/runner.js';
 import { startGateway } from '../../packages/local/src/gateway.js';
+import { CONTENT_SECURITY_POLICY } from '@paperboy/feeds';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const ARTIFACTS = join(ROOT, 'test-results', 'browser');
-const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -42,7 +46,8 @@ interface AxeViolation {
 
 /** axe-core's WCAG 2.0/2.1 A and AA rules, run in the page; returns the violations, readable. */
 async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE_SOURCE });
+  // Evaluated through the DevTools protocol, which the page's CSP does not govern (a <script> tag would be refused).
+  await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async () => {
     const axe = (globalThis as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
     const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
@@ -92,6 +97,10 @@ describe('the site in Chromium', () => {
     await page.setViewportSize(viewport);
     // The site has no JavaScript of its own; any page error (or console error) is a failure.
     page.on('pageerror', (err) => pageErrors.push(`${page.url()}: ${err.message}`));
+    // Chromium logs CSP refusals as console errors too; the event names the directive, whatever the wording.
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`));
+    });
     page.on('console', (msg) => {
       // Chromium logs a 4xx answer as a console error: expected only for the rejected form post.
       const expected400 = page.url().endsWith('/api/subscribe') && /status of 400/.test(msg.text());
@@ -105,6 +114,9 @@ describe('the site in Chromium', () => {
     const res = await page.goto(base);
     expect(res?.status()).toBe(200);
     expect(res?.headers()['content-type']).toBe('text/html; charset=utf-8');
+    expect(res?.headers()['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
+    // The inline stylesheet was applied, not refused (the browser's default body margin is 8px).
+    expect(await page.evaluate(() => getComputedStyle(document.body).margin)).toBe('0px');
     expect(await page.title()).toBe('paperboy');
     expect(await page.locator('h1').count()).toBe(1);
 
@@ -221,6 +233,8 @@ describe('the site in Chromium', () => {
     await page.getByRole('button', { name: 'Subscribe' }).click();
     await page.waitForURL(`${base}api/subscribe`);
     expect(await page.getByRole('status').textContent()).toContain('Check your inbox');
+    // The API's page, under the same policy (CloudFront applies it to /api/* too): styled, no violation.
+    expect(await page.evaluate(() => getComputedStyle(document.body).margin)).toBe('0px');
     const stored = await ctx.rt.subscribers.findByEmail('browser.reader@example.org');
     expect(stored).toMatchObject({ status: 'pending', topics: ['vision'], frequency: 'weekly' });
     await page.screenshot({ path: join(ARTIFACTS, 'subscribed.png'), fullPage: true });

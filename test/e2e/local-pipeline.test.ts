@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import Parser from 'rss-parser';
 import { XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SECURITY_HEADERS } from '@paperboy/feeds';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -197,6 +198,14 @@ describe('local pipeline, end to end', () => {
       const html = await res.text();
       expect(html).toContain('Confirm');
       expect(html).toMatch(/new papers on/);
+    });
+
+    it('sends the CDN\'s security headers on pages, feeds, errors and API answers, and never serves internal objects', async () => {
+      for (const url of [base, `${base}feeds/all.xml`, `${base}nothing-here`, `${base}api/confirm?token=forged`]) {
+        const res = await fetch(url);
+        for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect(res.headers.get(name), `${name} on ${url}`).toBe(value);
+      }
+      for (const path of ['_paperboy/manifest.json', '%5Fpaperboy/manifest.json', '_paperboy/']) expect((await fetch(`${base}${path}`)).status, path).toBe(404);
     });
 
     it('rejects a forged unsubscribe token', async () => {

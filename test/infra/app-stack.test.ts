@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Match } from 'aws-cdk-lib/assertions';
 import { AllowedMethods } from 'aws-cdk-lib/aws-cloudfront';
-import { synthesize, settingsWith, type Synthesized } from './helpers.js';
+import { paperboyFunctions, synthesize, settingsWith, type Synthesized } from './helpers.js';
 
 describe('PaperboyApp', () => {
   let s: Synthesized;
@@ -11,7 +11,7 @@ describe('PaperboyApp', () => {
   });
 
   it('runs every function on the newest Node.js runtime, arm64, with source maps and a log group', () => {
-    const functions = s.stateless.findResources('AWS::Lambda::Function');
+    const functions = paperboyFunctions(s.stateless);
     expect(Object.keys(functions)).toHaveLength(6);
     for (const fn of Object.values(functions)) {
       const major = Number(/^nodejs(\d+)\.x$/.exec(fn.Properties.Runtime)?.[1]);
@@ -135,7 +135,7 @@ describe('PaperboyApp', () => {
         ViewerCertificate: Match.objectLike({ MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' }),
       }),
     });
-    const fn = Object.values(custom.stateless.findResources('AWS::Lambda::Function'))[0]!;
+    const fn = Object.values(paperboyFunctions(custom.stateless))[0]!;
     expect(fn.Properties.Environment.Variables.PAPERBOY_SITE_URL).toBe('https://papers.example.com/');
   });
 

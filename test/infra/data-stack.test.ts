@@ -32,26 +32,19 @@ describe('PaperboyData', () => {
     });
   });
 
-  it('keeps the site bucket private, encrypted, owner-enforced and logged', () => {
-    s.data.hasResourceProperties('AWS::S3::Bucket', {
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
-      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
-      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
-      LoggingConfiguration: Match.objectLike({ LogFilePrefix: 's3/site/' }),
-    });
-  });
-
-  it('denies non-TLS access and lets only this account\'s CloudFront distributions read objects', () => {
+  it('keeps only the logs bucket (the site bucket is derived content, in PaperboyApp), open to this account\'s site access logs', () => {
+    s.data.resourceCountIs('AWS::S3::Bucket', 1);
     s.data.hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
           Match.objectLike({
-            Sid: 'AllowCloudFrontOriginAccessControlRead',
+            Sid: 'AllowSiteBucketAccessLogs',
             Effect: 'Allow',
-            Action: 's3:GetObject',
-            Principal: { Service: 'cloudfront.amazonaws.com' },
-            Condition: Match.objectLike({ ArnLike: { 'AWS:SourceArn': Match.anyValue() } }),
+            Action: 's3:PutObject',
+            Principal: { Service: 'logging.s3.amazonaws.com' },
+            Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^LogsBucket'), 'Arn'] }, '/s3/site/*']] },
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
           }),
         ]),
       },

@@ -1,7 +1,7 @@
 /** Shared setup for the CDK assertion tests: the fixture config, and an App that never runs esbuild. */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { App } from 'aws-cdk-lib';
+import { App, type AppProps } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { parseOwnerConfig } from '@paperboy/core';
 import { buildPaperboy, type PaperboyStacks } from '../../infra/lib/paperboy.js';
@@ -26,9 +26,9 @@ export function settingsWith(patch: Record<string, Section> = {}): PaperboySetti
  * The built-in CloudFormation template validation is off here (about 25 s per synth on 2 cores);
  * `npx cdk synth` keeps it on, with findings as errors (`@aws-cdk/core:validateAgainstDefaultRules`).
  */
-export function newApp(): App {
+export function newApp(props: AppProps = {}): App {
   const { context } = JSON.parse(readFileSync(CDK_JSON, 'utf8')) as { context: Record<string, unknown> };
-  return new App({ context: { ...context, 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
+  return new App({ context: { ...context, 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false, ...props });
 }
 
 export interface Synthesized {
@@ -38,8 +38,18 @@ export interface Synthesized {
   stateless: Template;
 }
 
-export function synthesize(settings: PaperboySettings = settingsWith()): Synthesized {
-  const app = newApp();
+export function synthesize(settings: PaperboySettings = settingsWith(), appProps: AppProps = {}): Synthesized {
+  const app = newApp(appProps);
   const stacks = buildPaperboy(app, settings, { nag: false });
   return { app, stacks, data: Template.fromStack(stacks.data), stateless: Template.fromStack(stacks.app) };
+}
+
+/**
+ * The paperboy functions of a template, without the handlers of CDK's own custom resource providers
+ * (the site bucket's auto-delete provider is an `AWS::Lambda::Function` too).
+ */
+export function paperboyFunctions(template: Template): Record<string, { [key: string]: any }> {
+  return Object.fromEntries(
+    Object.entries(template.findResources('AWS::Lambda::Function')).filter(([id]) => !/^Custom.*CustomResourceProvider/.test(id)),
+  );
 }

@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { synthesize, settingsWith, type Synthesized } from './helpers.js';
+import { paperboyFunctions, synthesize, settingsWith, type Synthesized } from './helpers.js';
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
 type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
@@ -62,7 +62,7 @@ describe('failure handling and logs', () => {
   });
 
   it('runs Powertools logging as structured JSON at the configured level, for every function', () => {
-    const fns = Object.values(s.stateless.findResources('AWS::Lambda::Function'));
+    const fns = Object.values(paperboyFunctions(s.stateless));
     expect(fns.length).toBe(6);
     for (const fn of fns) {
       expect(fn.Properties.Environment.Variables).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'paperboy', POWERTOOLS_LOG_LEVEL: 'INFO' });
@@ -200,10 +200,10 @@ describe('schedules', () => {
 describe('outputs', () => {
   it('print the site URL, the CloudFront domain, the API and the functions to run by hand', () => {
     const { stateless, data } = synthesize();
-    for (const name of ['SiteUrl', 'DistributionDomainName', 'ApiUrl', 'ApiEndpoint', 'AlarmTopicArn', 'IngestFunctionName', 'PlanDigestsFunctionName']) {
+    for (const name of ['SiteUrl', 'BucketName', 'DistributionDomainName', 'ApiUrl', 'ApiEndpoint', 'AlarmTopicArn', 'IngestFunctionName', 'PublishFunctionName', 'PlanDigestsFunctionName']) {
       expect(Object.keys(stateless.findOutputs(name)), name).toHaveLength(1);
     }
-    for (const name of ['BucketName', 'TableName', 'DkimRecord1', 'DkimRecord2', 'DkimRecord3']) expect(Object.keys(data.findOutputs(name)), name).toHaveLength(1);
+    for (const name of ['TableName', 'DkimRecord1', 'DkimRecord2', 'DkimRecord3']) expect(Object.keys(data.findOutputs(name)), name).toHaveLength(1);
   });
 });
 

@@ -1,6 +1,7 @@
 /**
  * The subscriptions API (Lambda handler, API Gateway v2 events) against the real stand-ins:
  * the whole journey, tokens, enumeration, rate limits, input errors, preferences, escaping.
+ * Every HTML page any test receives is also checked against the site's Content-Security-Policy.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoPaperRepository } from '@paperboy/aws';
@@ -15,6 +16,8 @@ import { MemoryQueue, sqsEventOf } from '../../packages/local/src/runner.js';
 import { apiEvent, capturedMail, emlHeader, form, json } from '../support/api.js';
 import { paper } from '../support/papers.js';
 import { startStandIns, type StandIns } from '../support/stand-ins.js';
+import { cspViolations } from '../support/csp.js';
+import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '@paperboy/feeds';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const silent = { info() {}, warn() {}, error() {} };
@@ -31,7 +34,16 @@ beforeAll(async () => {
   const base = resolveConfig(readOwnerConfigFile(path), { PAPERBOY_HMAC_SECRET: 'k'.repeat(40) }, path, ROOT);
   const config: AppConfig = { ...base, tableName: env.table, bucketName: env.bucket, endpoints: env.services.endpoints, siteUrl: SITE };
   rt = buildRuntime(config, { clock, logger: silent });
-  api = makeApi(rt);
+  const handler = makeApi(rt);
+  // Each HTML answer carries the security headers, and nothing in it would be refused by a browser under them.
+  api = async (event) => {
+    const res = await handler(event);
+    if (String(res.headers?.['content-type']).startsWith('text/html')) {
+      expect(res.headers).toMatchObject(SECURITY_HEADERS);
+      expect(cspViolations(res.body ?? '', CONTENT_SECURITY_POLICY, `${SITE.replace(/\/$/, '')}${event.rawPath}`), event.rawPath).toEqual([]);
+    }
+    return res;
+  };
 });
 afterAll(async () => {
   await env?.stop();

@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { DomUtils, parseDocument } from 'htmlparser2';
 import { taxonomySchema, type Paper, type SiteObject } from '@paperboy/core';
-import { escapeHtml, renderPage, renderSite, SITE_CSS, SITE_CSS_HASH } from '@paperboy/feeds';
+import { CONTENT_SECURITY_POLICY, escapeHtml, renderPage, renderSite, SECURITY_HEADERS, SITE_CSS, SITE_CSS_HASH } from '@paperboy/feeds';
+import { cspViolations } from '../support/csp.js';
 import { createHash } from 'node:crypto';
 
 type Document = ReturnType<typeof parseDocument>;
@@ -264,5 +265,37 @@ describe('renderPage and escapeHtml (for the subscription API)', () => {
     const hrefs = byTag(doc, 'a').map((a) => attr(a, 'href')!).filter((h) => h !== '#main');
     for (const h of hrefs) expect(h.startsWith('https://papers.example.org/'), h).toBe(true);
     expect(byTag(doc, 'script')).toEqual([]);
+  });
+});
+
+describe('the Content-Security-Policy', () => {
+  it('fits every page of the site: no script, the one stylesheet by hash, no style attributes, same-origin forms', () => {
+    const pages = [...render().values()].filter((o) => o.contentType.startsWith('text/html'));
+    expect(pages.length).toBeGreaterThan(2);
+    for (const page of pages) expect(cspViolations(page.body, CONTENT_SECURITY_POLICY, `${SITE.url}${page.key}`), page.key).toEqual([]);
+    expect(CONTENT_SECURITY_POLICY).toContain(`style-src '${SITE_CSS_HASH}'`);
+    for (const directive of ["default-src 'none'", "frame-ancestors 'none'", "form-action 'self'", "base-uri 'none'"]) expect(CONTENT_SECURITY_POLICY).toContain(directive);
+    expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-|script-src/);
+  });
+
+  it('is checked for real: a style attribute, an inline script, another stylesheet or a foreign form are reported', () => {
+    const page = (body: string, head = '') => renderPage({ site: SITE, title: 't', heading: 'h', bodyHtml: body, headHtml: head });
+    const check = (html: string) => cspViolations(html, CONTENT_SECURITY_POLICY, SITE.url);
+    expect(check(page('<p>fine</p>'))).toEqual([]);
+    expect(check(page('<p style="color:red">x</p>'))).toEqual(['<p style="color:red">: style attribute (style-src)']);
+    expect(check(page('<script>1</script>'))).toEqual(['<script>: no script is allowed (script-src)']);
+    expect(check(page('<a href="#" onclick="x()">x</a>'))).toEqual(['<a onclick>: inline event handler (script-src)']);
+    expect(check(page('', '<style>p{}</style>'))[0]).toMatch(/^<style>: its hash 'sha256-.*' is not in style-src$/);
+    expect(check(page('<form action="https://elsewhere.example/collect"></form>'))).toEqual(['<form action="https://elsewhere.example/collect">: form-action']);
+  });
+
+  it('comes with HSTS (two years, subdomains, not preloaded), nosniff, no referrer and no framing', () => {
+    expect(SECURITY_HEADERS).toEqual({
+      'content-security-policy': CONTENT_SECURITY_POLICY,
+      'strict-transport-security': 'max-age=63072000; includeSubDomains',
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'x-frame-options': 'DENY',
+    });
   });
 });

@@ -130,11 +130,11 @@ export const ownerConfigSchema = z
     schedule: z
       .object({
         timezone: z.string().refine(isIanaTimeZone, 'must be an IANA time zone like "Europe/Berlin" or "UTC"').default('UTC'),
-        ingest: scheduleExpression.default('cron(0 6 ? * MON-FRI *)'),
+        ingest: scheduleExpression.default('cron(0 6 * * ? *)'),
         digest: scheduleExpression.default('cron(0 7 * * ? *)'),
       })
       .strict()
-      .default({ timezone: 'UTC', ingest: 'cron(0 6 ? * MON-FRI *)', digest: 'cron(0 7 * * ? *)' }),
+      .default({ timezone: 'UTC', ingest: 'cron(0 6 * * ? *)', digest: 'cron(0 7 * * ? *)' }),
     mail: z
       .object({
         from: z.string().regex(/^(?:[^<>\r\n]*<)?[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>?$/, 'must be an address like "paperboy <digest@example.com>"'),

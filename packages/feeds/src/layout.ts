@@ -1,4 +1,7 @@
-/** The page shell shared by the static site and the subscription API's pages: inline CSS, no JavaScript. */
+/**
+ * The page shell shared by the static site and the subscription API's pages: inline CSS, no JavaScript.
+ * No `style` attributes anywhere: the Content-Security-Policy allows this one stylesheet by its hash.
+ */
 import { createHash } from 'node:crypto';
 import { baseUrl, escapeHtml } from './text.js';
 import type { SiteInfo } from './model.js';
@@ -47,6 +50,8 @@ fieldset{border:1px solid var(--border);border-radius:.4rem;margin:0 0 .9rem;pad
 legend{font-weight:600;padding:0 .3rem}
 fieldset ul{list-style:none;margin:0;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(13rem,1fr));gap:.2rem 1rem}
 form.subscribe fieldset label{font-weight:400}
+.choice{display:block;margin:.25rem 0}
+.choice-inline{margin-right:1rem}
 input[type=checkbox],input[type=radio]{width:1.1rem;height:1.1rem;margin:0 .4rem 0 0;vertical-align:-.15rem;accent-color:var(--accent)}
 button{font:inherit;font-weight:600;padding:.55rem 1.2rem;border:0;border-radius:.4rem;background:var(--accent);color:var(--card);cursor:pointer}
 .hint{color:var(--muted);font-size:.9rem;margin:.6rem 0 0}

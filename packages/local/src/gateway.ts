@@ -2,7 +2,9 @@
  * The local origin, standing in for CloudFront: the site and feeds from the S3 stand-in at `/`,
  * the subscriptions handler at `/api/*` (called with an APIGatewayProxyEventV2, as in the cloud, with the
  * CloudFront-Viewer-Address CloudFront would add),
- * and the captured mail at `/_local/mail/`.
+ * and the captured mail at `/_local/mail/`. Every answer carries the security headers CloudFront's
+ * response headers policy adds (one definition, SECURITY_HEADERS), overriding the function's as it does;
+ * internal objects (`_paperboy/`) are never served, as the bucket policy denies them to CloudFront.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readdir, readFile } from 'node:fs/promises';
@@ -10,7 +12,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { VIEWER_ADDRESS_HEADER } from '@paperboy/core';
-import { escapeHtml, renderPage } from '@paperboy/feeds';
+import { escapeHtml, renderPage, SECURITY_HEADERS } from '@paperboy/feeds';
 import { makeHandler as makeSubscriptions } from '../../../functions/subscriptions/index.js';
 import type { LocalContext } from './runner.js';
 
@@ -53,6 +55,7 @@ async function handle(
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const method = (req.method ?? 'GET').toUpperCase();
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
 
   if (url.pathname.startsWith('/api/')) {
     const body = await readBody(req);
@@ -61,7 +64,7 @@ async function handle(
       return;
     }
     const result = await api(apiEvent(req, url, method, body));
-    res.writeHead(result.statusCode ?? 200, (result.headers ?? {}) as Record<string, string>);
+    res.writeHead(result.statusCode ?? 200, { ...(result.headers as Record<string, string>), ...SECURITY_HEADERS });
     res.end(result.body ?? '');
     return;
   }
@@ -94,7 +97,6 @@ async function handle(
     'content-type': object.contentType ?? 'application/octet-stream',
     'cache-control': object.cacheControl ?? 'no-cache',
     'content-length': String(object.body.length),
-    'x-content-type-options': 'nosniff',
   };
   if (object.etag) headers.etag = object.etag;
   if (object.etag && req.headers['if-none-match'] === object.etag) {
@@ -158,7 +160,8 @@ async function serveMail(ctx: LocalContext, rest: string, res: ServerResponse): 
         return;
       }
       const entry = JSON.parse(await readFile(join(mailDir, `${name}.json`), 'utf8')) as MailEntry;
-      // The HTML part is the project's own rendering; a sandboxing CSP keeps any script in it inert.
+      // The HTML part is the project's own rendering (inline styles, as email needs); this local-only
+      // viewer replaces the site's policy with a sandboxing one that keeps any script in it inert.
       if (ext === 'html') res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data: https:" }).end(entry.html);
       else res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(entry.text);
     } catch {

@@ -4,7 +4,9 @@ import type { Clock, ObjectStore, PaperRepository } from '../ports.js';
 import type { Topic } from '../taxonomy.js';
 import { sha256 } from '../text.js';
 
-export const MANIFEST_KEY = '_paperboy/manifest.json';
+/** Keys under this prefix are internal to publish: never served, locally or by CloudFront. */
+export const INTERNAL_PREFIX = '_paperboy/';
+export const MANIFEST_KEY = `${INTERNAL_PREFIX}manifest.json`;
 
 export interface SiteSettings {
   title: string;
