@@ -32,6 +32,7 @@ console.log(
 );
 console.log('function        bundle    map       zipped   import (median wall / cpu)   budget');
 let over = 0;
+const rows: Record<string, { bundleBytes: number; zippedBytes: number; importWallMs: number; importCpuMs: number }> = {};
 for (const name of FUNCTION_NAMES) {
   const figures = await bundleFunction(name, { bundleSdk });
   importOnce(figures.file); // warm the file cache once
@@ -40,6 +41,7 @@ for (const name of FUNCTION_NAMES) {
   const cpu = median(samples.map((s) => s.cpu));
   const ok = figures.bytes <= BUNDLE_BUDGET_BYTES && wall < IMPORT_BUDGET_MS;
   if (!ok) over++;
+  rows[name] = { bundleBytes: figures.bytes, zippedBytes: figures.zippedBytes, importWallMs: Math.round(wall), importCpuMs: Math.round(cpu) };
   console.log(
     `${name.padEnd(15)} ${kb(figures.bytes).padStart(7)}  ${kb(figures.mapBytes).padStart(7)}  ${kb(figures.zippedBytes).padStart(7)}   ${wall.toFixed(0).padStart(4)} ms / ${cpu.toFixed(0).padStart(4)} ms           ${ok ? 'ok' : 'OVER'}`,
   );
@@ -48,3 +50,5 @@ if (over) {
   console.error(`\n${over} function(s) over budget (${kb(BUNDLE_BUDGET_BYTES)}, ${IMPORT_BUDGET_MS} ms)`);
   process.exitCode = 1;
 }
+// The figures as one JSON line, for scripts and comparisons.
+console.log(JSON.stringify({ bench: 'bundle', bundleSdk, functions: rows }));

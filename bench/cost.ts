@@ -218,10 +218,14 @@ function month(subscribers: number): [string, number, string][] {
   ];
 }
 
+const totals: Record<string, number> = {};
 for (const subscribers of SCALES) {
   const lines = month(subscribers);
   const total = lines.reduce((n, [, usd]) => n + usd, 0);
+  totals[String(subscribers)] = Number(total.toFixed(2));
   console.log(`\n${subscribers.toLocaleString('en')} daily subscribers, ${PAPERS_PER_DAY} papers a day, ${DAYS}-day month:`);
   for (const [item, usd, what] of lines) console.log(`  ${item.padEnd(22)} $${f(usd).padStart(8)}   ${what}`);
   console.log(`  ${'total'.padEnd(22)} $${f(total).padStart(8)}   per month (CloudFront and S3 storage for readers: see docs/deploy.md)`);
 }
+// The figures as one JSON line, for scripts and comparisons.
+console.log(JSON.stringify({ bench: 'cost', papersPerDay: PAPERS_PER_DAY, monthlyUsdBySubscribers: totals }));
