@@ -140,7 +140,7 @@ describe('local pipeline, end to end', () => {
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('<button');
       const status1 = await paperboy(['status'], env);
-      expect(status1.stdout).toMatch(/subscribers\s+1 daily, 0 weekly/);
+      expect(status1.stdout).toMatch(/subscribers\s+1 daily, 1 weekly/);
       const oneClick = await fetch(unsubscribeUrl, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
       expect(oneClick.status).toBe(200);
       const status2 = await paperboy(['status'], env);
