@@ -32,6 +32,16 @@ export interface IngestResult {
   totals: { received: number; new: number; updated: number; unchanged: number; skipped: number; failedSources: number; emptySources: number; staleSources: number };
 }
 
+/**
+ * Log messages for what the result reports too: a local run prints those from the result instead.
+ * The stack's metric filter counts `source failed` lines (IngestSourceFailures).
+ */
+export const INGEST_LOG = {
+  itemSkipped: 'item skipped',
+  sourceUnhealthy: 'source looks stale or empty',
+  sourceFailed: 'source failed',
+} as const;
+
 export interface IngestExtras {
   /** Waits between HTTP calls (tests pass one that returns at once). */
   sleep?: Sleep;
@@ -53,7 +63,7 @@ export function makeHandler(rt: Runtime, extras: IngestExtras = {}) {
         const fetches = fetchesPapers(source) && !event.file;
         const state = fetches ? await rt.sourceStates.get(source.id) : undefined;
         const loaded = await loadSource(source, { baseDir: rt.config.baseDir, today, now: startedAt, http, state, file: event.file, from: event.from, to: event.to });
-        for (const skip of loaded.skipped) rt.logger.warn('item skipped', { source: source.id, ...skip });
+        for (const skip of loaded.skipped) rt.logger.warn(INGEST_LOG.itemSkipped, { source: source.id, ...skip });
         const counts = await ingestPapers(loaded.papers, {
           papers: rt.papers,
           tagger: await rt.tagger(),
@@ -62,12 +72,12 @@ export function makeHandler(rt: Runtime, extras: IngestExtras = {}) {
         });
         // Validators are kept only once what they describe is stored, so a failed run fetches again.
         if (loaded.state && counts.conflicts === 0) await rt.sourceStates.put(source.id, loaded.state);
-        if (loaded.health.stale || loaded.health.empty) rt.logger.warn('source looks stale or empty', { source: source.id, ...loaded.health });
+        if (loaded.health.stale || loaded.health.empty) rt.logger.warn(INGEST_LOG.sourceUnhealthy, { source: source.id, ...loaded.health });
         // One line per source: the stack's metric filters count new papers per source from it (staleness alarm).
         rt.logger.info('source ingested', { source: source.id, received: counts.received, new: counts.new, updated: counts.updated });
         reports.push({ source: source.id, counts, fetched: loaded.fetched, skipped: loaded.skipped, health: loaded.health });
       } catch (err) {
-        rt.logger.error('source failed', { source: source.id, error: (err as Error).message });
+        rt.logger.error(INGEST_LOG.sourceFailed, { source: source.id, error: (err as Error).message });
         reports.push({ source: source.id, fetched: 0, skipped: [], error: (err as Error).message });
       }
     }

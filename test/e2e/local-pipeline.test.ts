@@ -2,51 +2,15 @@
  * End to end, as a new user runs it: `paperboy start --once` twice on a fresh data dir, then the
  * served site, feeds, subscriptions API and captured mail, and the CLI beside the running server.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { readFile, rm, writeFile, mkdtemp } from 'node:fs/promises';
+import type { ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import Parser from 'rss-parser';
 import { XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SECURITY_HEADERS } from '@paperboy/feeds';
-
-const run = promisify(execFile);
-const ROOT = join(import.meta.dirname, '..', '..');
-const CLI = [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'packages', 'local', 'src', 'cli.ts')];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function paperboy(args: string[], env: Record<string, string>) {
-  return run(process.execPath, [...CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, timeout: 120_000 });
-}
-
-async function outboxFiles(dataDir: string): Promise<string[]> {
-  return (await readdir(join(dataDir, 'outbox'))).filter((f) => f.endsWith('.eml')).sort();
-}
-
-interface MailEntry {
-  name: string;
-  to: string[];
-  subject: string;
-  text: string;
-  html: string;
-}
-
-async function mailEntries(dataDir: string): Promise<MailEntry[]> {
-  const dir = join(dataDir, 'mail');
-  const names = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
-  return Promise.all(names.map(async (n) => JSON.parse(await readFile(join(dir, n), 'utf8')) as MailEntry));
-}
+import { freePort, mailEntries, outboxFiles, paperboy, ROOT, startServer, stopServer } from '../support/cli.js';
 
 describe('local pipeline, end to end', () => {
   let dataDir: string;
@@ -66,8 +30,7 @@ describe('local pipeline, end to end', () => {
   });
 
   afterAll(async () => {
-    server?.kill('SIGINT');
-    if (server && server.exitCode === null) await new Promise((r) => server!.once('exit', r));
+    await stopServer(server);
     await rm(dataDir, { recursive: true, force: true });
   });
 
@@ -94,20 +57,7 @@ describe('local pipeline, end to end', () => {
 
   describe('served on one local origin', () => {
     beforeAll(async () => {
-      server = spawn(process.execPath, [...CLI, 'start'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 90_000);
-        server!.stdout!.on('data', (d: Buffer) => {
-          out += d.toString();
-          if (out.includes('Ctrl-C')) {
-            clearTimeout(timer);
-            resolve();
-          }
-        });
-        server!.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-        server!.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${out}`)));
-      });
+      ({ server } = await startServer([], env));
     });
 
     it('serves index.html with feed autodiscovery', async () => {
@@ -147,8 +97,14 @@ describe('local pipeline, end to end', () => {
 
     it('lets the CLI work beside the running server, on the same data dir', async () => {
       const status = await paperboy(['status'], env);
-      expect(status.stdout).toContain('(served by a running paperboy)');
-      expect(status.stdout).toMatch(/active\s+daily\s+1/);
+      const { pid } = JSON.parse(await readFile(join(dataDir, 'services.json'), 'utf8')) as { pid: number };
+      expect(status.stdout.split('\n')[0]).toBe(`paperboy status: ${dataDir} (served at ${base} by process ${pid})`);
+      expect(status.stdout).toMatch(/subscribers\s+1 daily, 0 weekly/);
+      expect(status.stdout).toMatch(/^\s+demo-snapshot\s+53\s+0\s+0\s+53\s+0\s+ok$/m);
+      const json = JSON.parse((await paperboy(['status', '--json'], env)).stdout) as { activeSubscribers: { daily: number }; server: { siteUrl: string }; runs: { ingest: { counts: { received: number } } } };
+      expect(json.activeSubscribers.daily).toBe(1);
+      expect(json.server.siteUrl).toBe(base);
+      expect(json.runs.ingest.counts.received).toBe(53);
     });
 
     it('subscribes through the form, confirms by the emailed link, and unsubscribes in one click', async () => {
@@ -184,12 +140,11 @@ describe('local pipeline, end to end', () => {
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('<button');
       const status1 = await paperboy(['status'], env);
-      expect(status1.stdout).toMatch(/active\s+daily\s+1/);
+      expect(status1.stdout).toMatch(/subscribers\s+1 daily, 1 weekly/);
       const oneClick = await fetch(unsubscribeUrl, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
       expect(oneClick.status).toBe(200);
       const status2 = await paperboy(['status'], env);
-      expect(status2.stdout).toMatch(/active\s+daily\s+0/);
-      expect(status2.stdout).toMatch(/active\s+weekly\s+1/);
+      expect(status2.stdout).toMatch(/subscribers\s+0 daily, 1 weekly/);
     });
 
     it('shows the captured mail at /_local/mail/', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanText, normaliseTitle, parseArxivId, titleFingerprint } from '@paperboy/core';
+import { cleanText, normaliseTitle, oneLine, parseArxivId, titleFingerprint } from '@paperboy/core';
 
 describe('cleanText', () => {
   it('removes LaTeX residue whose backslash the page lost', () => {
@@ -20,6 +20,16 @@ describe('cleanText', () => {
 
   it('keeps text that only looks special', () => {
     expect(cleanText('a < b and 5$ and C++ {braces}')).toBe('a < b and 5$ and C++ {braces}');
+  });
+});
+
+describe('oneLine', () => {
+  it('removes what a terminal would act on: C0 (escape sequences, line breaks, bell), DEL and C1', () => {
+    expect(oneLine('\u001b[31mred\u001b[0m title\r\nnext\u0007 line\u009b2J\u0085end\u007f')).toBe('[31mred [0m title next line 2J end');
+  });
+
+  it('keeps printable text, accents and symbols as they are', () => {
+    expect(oneLine('  Rényi — δ-bounds  ')).toBe('Rényi — δ-bounds');
   });
 });
 

@@ -55,7 +55,7 @@ const sourceSchema = z.discriminatedUnion('kind', [
     id: slug,
     kind: z.literal('snapshot'),
     name: z.string().min(1).optional(),
-    /** A saved Daily Papers page, relative to the config file. */
+    /** A saved Daily Papers page, relative to the config file (locally, else to the project folder). */
     path: z.string().min(1),
     /** The day the page lists; the page itself names no year, so by default the day it is first ingested. */
     listedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day like 2026-11-26').optional(),
@@ -348,9 +348,14 @@ export function processEnv(): Env {
   return process.env;
 }
 
+/** The config file a process reads: PAPERBOY_CONFIG, default ./paperboy.config.json. */
+export function configFilePath(env: Env = processEnv()): string {
+  return resolve(env[ENV.configFile] ?? 'paperboy.config.json');
+}
+
 /** Loads the config for a process: the file named by PAPERBOY_CONFIG (default ./paperboy.config.json) plus the environment. */
 export function loadConfig(env: Env = processEnv(), overrides: Env = {}): AppConfig {
   const merged = { ...env, ...overrides };
-  const path = resolve(merged[ENV.configFile] ?? 'paperboy.config.json');
+  const path = configFilePath(merged);
   return resolveConfig(readOwnerConfigFile(path), merged, path, resolve(path, '..'));
 }

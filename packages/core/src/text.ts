@@ -52,6 +52,16 @@ export function cleanText(text: string): string {
   return s.normalize('NFC');
 }
 
+/**
+ * One line of text, safe to print on a terminal or in a header: control characters (C0, DEL and C1,
+ * which can move a terminal's cursor or recolour it) and line breaks become spaces, runs of whitespace
+ * collapse. For anything that comes from outside (titles, upstream error messages) before it is shown.
+ */
+export function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return String(text ?? '').replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
 /** The form of a title used to recognise the same paper from two sources. */
 export function normaliseTitle(title: string): string {
   return cleanText(title)

@@ -6,15 +6,24 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { ConfigError, processEnv, subscribe, subscribeRequestSchema, type AppConfig, type SourceConfig } from '@paperboy/core';
+import { ConfigError, oneLine, processEnv, subscribe, subscribeRequestSchema, type AppConfig, type RunRecord, type SourceConfig } from '@paperboy/core';
 import type { IngestEvent } from '../../../functions/ingest/index.js';
 import { renderAlreadySubscribedEmail, renderConfirmationEmail } from '@paperboy/mail';
-import { startGateway } from './gateway.js';
+import { listenGateway, type Gateway } from './gateway.js';
 import { terminalProgress } from './progress.js';
-import { digest, explainTags, ingest, mailEvent, openLocal, publish, retag, runPipeline, type LocalContext, type PipelineSummary } from './runner.js';
+import { digest, explainTags, ingest, loadLocalConfig, mailEvent, openLocal, publish, retag, runPipeline, type LocalContext, type PipelineSummary } from './runner.js';
+import { liveServices } from './services.js';
 
 // The project runs on Node 20 locally (Lambda runs 22); the SDK's advance notice about Node 22 is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+// A reader that stops early (`paperboy status | head -1`) closes the pipe: the command finishes its
+// work quietly, with nothing more to print, instead of dying on EPIPE with a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+  });
+}
 
 const USAGE = `usage: paperboy <command> [options]
 
@@ -35,7 +44,7 @@ commands:
   unsubscribe EMAIL            unsubscribe an address
   bounce EMAIL | complaint EMAIL
                                simulate SES reporting a hard bounce or complaint (SNSEvent to ses-events)
-  status                       what is stored and what the last runs did
+  status [--json]              what is stored, what the last runs did, how each source is doing
   tag --explain QUERY          which tagging rules fire for a paper (id, title or part of it)
   retag                        re-tag stored papers after a taxonomy change, then publish
 
@@ -56,17 +65,19 @@ function printSummary(s: PipelineSummary, config: AppConfig): void {
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   const tagged = tags.reduce((n, [, v]) => n + v, 0);
   const o = s.digest.outcomes;
+  // Errors and skip reasons come from upstream documents: printed on one line, control characters removed.
+  const problems = s.ingest.sources.flatMap((r) => [
+    ...(r.error ? [`  ingest   source ${r.source} failed: ${oneLine(r.error)}`] : []),
+    ...r.skipped.map((k) => `  ingest   source ${r.source} skipped ${oneLine(k.where)}: ${oneLine(k.reason)}`),
+  ]);
   const lines = [
     `paperboy: local run (data in ${config.dataDir})`,
     `  ingest   ${t.received} received, ${t.new} new, ${t.updated} updated, ${t.unchanged} unchanged, ${t.skipped} skipped${t.failedSources ? `, ${t.failedSources} source(s) FAILED` : ''}`,
+    ...problems,
     `  tag      ${tagged} topic tags on ${t.new + t.updated} new or changed papers${tags.length ? ` (${tags.slice(0, 6).map(([k, v]) => `${k} ${v}`).join(', ')}${tags.length > 6 ? ', ...' : ''})` : ''}`,
     `  publish  ${s.publish.objects} objects, ${s.publish.uploaded} uploaded, ${s.publish.unchanged} unchanged`,
     `  digest   ${s.digest.due} due, ${o.sent} sent, ${o.empty} with nothing new, ${o.duplicate} already sent${s.demoSubscriber === 'created' ? ' (demo subscriber created)' : ''}`,
   ];
-  for (const r of s.ingest.sources) {
-    if (r.error) lines.push(`  ! source ${r.source}: ${r.error}`);
-    for (const k of r.skipped) lines.push(`  ! skipped ${k.where}: ${k.reason}`);
-  }
   console.log(lines.join('\n'));
 }
 
@@ -150,6 +161,85 @@ async function ingestEventFromArgs(config: AppConfig, v: Record<string, string |
   return { ...event, sources: [adhoc.id] };
 }
 
+/** What `status` reports; `status --json` prints it as is. */
+interface StatusReport {
+  dataDir: string;
+  /** The running `paperboy start` this command used, if any. */
+  server: { pid: number; siteUrl?: string } | null;
+  latestPaper: { id: string; listedOn: string; title: string } | null;
+  topics: Record<string, number>;
+  activeSubscribers: { daily: number; weekly: number };
+  runs: { ingest: RunRecord | null; publish: RunRecord | null };
+}
+
+async function statusReport(ctx: LocalContext): Promise<StatusReport> {
+  const [latest] = await ctx.rt.papers.listLatest(1);
+  const topics: Record<string, number> = {};
+  for (const { slug } of ctx.config.taxonomy.topics) {
+    const n = await ctx.rt.papers.countByTopic(slug);
+    if (n) topics[slug] = n;
+  }
+  return {
+    dataDir: ctx.config.dataDir,
+    server: ctx.services.owned ? null : { pid: ctx.services.pid, ...(ctx.services.siteUrl ? { siteUrl: ctx.services.siteUrl } : {}) },
+    latestPaper: latest ? { id: latest.id, listedOn: latest.listedOn, title: latest.title } : null,
+    topics,
+    activeSubscribers: { daily: (await ctx.rt.subscribers.listActive('daily')).length, weekly: (await ctx.rt.subscribers.listActive('weekly')).length },
+    runs: { ingest: (await ctx.rt.runs.latest('ingest')) ?? null, publish: (await ctx.rt.runs.latest('publish')) ?? null },
+  };
+}
+
+/** Rows as columns padded to their widest cell. */
+function table(rows: string[][], indent = '  '): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => indent + r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd());
+}
+
+const words = (key: string) => key.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
+const when = (iso: string) => iso.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC');
+
+/** `status` for a person: what is stored, the latest run of each kind, and each source's health. */
+function formatStatus(r: StatusReport): string {
+  const served = r.server ? `served${r.server.siteUrl ? ` at ${r.server.siteUrl}` : ''} by process ${r.server.pid}` : 'not served';
+  const topics = Object.entries(r.topics).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const lines = [
+    `paperboy status: ${r.dataDir} (${served})`,
+    '',
+    ...table([
+      ['latest', r.latestPaper ? `${r.latestPaper.listedOn}  ${oneLine(r.latestPaper.title)}` : 'no papers yet'],
+      ['topics', topics.length ? topics.map(([k, v]) => `${k} ${v}`).join(', ') : 'none'],
+      ['subscribers', `${r.activeSubscribers.daily} daily, ${r.activeSubscribers.weekly} weekly (active)`],
+    ]),
+    '',
+    ...table([
+      ['run', 'finished', 'counts'],
+      ...(['ingest', 'publish'] as const).map((kind) => {
+        const run = r.runs[kind];
+        return [kind, run ? when(run.finishedAt) : 'never', run ? Object.entries(run.counts).map(([k, v]) => `${v} ${words(k)}`).join(', ') : ''];
+      }),
+    ]),
+  ];
+  const sources = r.runs.ingest?.sources ?? [];
+  if (sources.length) {
+    lines.push(
+      '',
+      ...table([
+        ['source', 'fetched', 'new', 'updated', 'unchanged', 'skipped', 'health (last ingest)'],
+        ...sources.map((s) => [
+          s.source,
+          String(s.fetched),
+          String(s.new),
+          String(s.updated),
+          String(s.unchanged),
+          String(s.skipped),
+          [s.error ? `FAILED: ${oneLine(s.error)}` : '', s.stale ? 'STALE' : '', s.empty ? 'EMPTY' : '', s.notModified ? 'not modified' : ''].filter(Boolean).join(', ') || 'ok',
+        ]),
+      ]),
+    );
+  }
+  return lines.join('\n');
+}
+
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -169,6 +259,7 @@ async function main(argv: string[]): Promise<void> {
       topics: { type: 'string' },
       frequency: { type: 'string' },
       explain: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -182,20 +273,33 @@ async function main(argv: string[]): Promise<void> {
 
   switch (command) {
     case 'start': {
-      const ctx = await openLocal(processEnv(), { port });
+      // Everything that can stop a start is checked before anything runs: the config (snapshot paths
+      // included), a server already on this data dir, and the port.
+      const config = loadLocalConfig(processEnv(), port);
+      const live = await liveServices(config.dataDir);
+      if (live?.siteUrl) fail(`${config.dataDir} is already served at ${live.siteUrl} by process ${live.pid}; stop it first, or set PAPERBOY_DATA_DIR to another folder`);
+      if (live) fail(`${config.dataDir} is in use by paperboy process ${live.pid}; wait for it to finish`);
+      const gateway: Gateway | undefined = values.once ? undefined : await listenGateway(config.port);
+      let ctx: LocalContext | undefined;
       try {
+        ctx = await openLocal(processEnv(), { port, serves: !values.once });
         const summary = await runPipeline(ctx, terminalProgress());
         printSummary(summary, ctx.config);
-        if (values.once) return;
-        const { url } = await startGateway(ctx, ctx.config.port);
-        printUrls(url, ctx.config);
+        if (!gateway) {
+          // The other stages have run; a failed source still fails the run.
+          if (summary.ingest.totals.failedSources > 0) process.exitCode = 1;
+          return;
+        }
+        gateway.serve(ctx);
+        printUrls(gateway.url, ctx.config);
         console.log('\n  Ctrl-C to stop.');
         await new Promise<void>((done) => {
           process.once('SIGINT', done);
           process.once('SIGTERM', done);
         });
       } finally {
-        await ctx.close();
+        gateway?.server.close();
+        await ctx?.close();
       }
       return;
     }
@@ -206,9 +310,9 @@ async function main(argv: string[]): Promise<void> {
         if (values.source && result.sources.length === 0) fail(`--source ${JSON.stringify(values.source)}: no enabled source has that id`, 2);
         for (const r of result.sources) {
           const c = r.counts;
-          console.log(`${r.source}: ${r.error ? `FAILED: ${r.error}` : `${r.fetched} fetched, ${c!.new} new, ${c!.updated} updated, ${c!.unchanged} unchanged, ${r.skipped.length} skipped${c!.ignored ? `, ${c!.ignored} replacements of unknown papers ignored` : ''}${r.health?.stale ? ', STALE' : ''}${r.health?.empty ? ', EMPTY' : ''}`}`);
-          for (const n of r.health?.notes ?? []) console.log(`  note: ${n}`);
-          for (const k of r.skipped) console.log(`  skipped ${k.where}: ${k.reason}`);
+          console.log(`${r.source}: ${r.error ? `failed: ${oneLine(r.error)}` : `${r.fetched} fetched, ${c!.new} new, ${c!.updated} updated, ${c!.unchanged} unchanged, ${r.skipped.length} skipped${c!.ignored ? `, ${c!.ignored} replacements of unknown papers ignored` : ''}${r.health?.stale ? ', STALE' : ''}${r.health?.empty ? ', EMPTY' : ''}`}`);
+          for (const n of r.health?.notes ?? []) console.log(`  note: ${oneLine(n)}`);
+          for (const k of r.skipped) console.log(`  skipped ${oneLine(k.where)}: ${oneLine(k.reason)}`);
         }
         if (result.totals.new + result.totals.updated > 0) {
           const p = await publish(ctx);
@@ -282,22 +386,8 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'status': {
       await withLocal(async (ctx) => {
-        const latest = await ctx.rt.papers.listLatest(1);
-        console.log(`data dir   ${ctx.config.dataDir}${ctx.services.owned ? '' : ' (served by a running paperboy)'}`);
-        console.log(`latest     ${latest[0] ? `${latest[0].listedOn} ${latest[0].title}` : 'no papers yet'}`);
-        for (const slug of ctx.config.taxonomy.topics.map((t) => t.slug)) {
-          const n = await ctx.rt.papers.countByTopic(slug);
-          if (n) console.log(`topic      ${slug.padEnd(24)} ${n}`);
-        }
-        for (const f of ['daily', 'weekly'] as const) console.log(`active     ${f.padEnd(24)} ${(await ctx.rt.subscribers.listActive(f)).length}`);
-        for (const kind of ['ingest', 'publish']) {
-          const run = await ctx.rt.runs.latest(kind);
-          console.log(`last ${kind.padEnd(8)}${run ? `${run.finishedAt} ${JSON.stringify(run.counts)}${run.errors.length ? ` errors: ${run.errors.join('; ')}` : ''}` : 'never'}`);
-          for (const s of run?.sources ?? []) {
-            const flags = [s.error ? `FAILED: ${s.error}` : '', s.stale ? 'STALE' : '', s.empty ? 'EMPTY' : '', s.notModified ? 'not modified' : ''].filter(Boolean).join(', ');
-            console.log(`  source   ${s.source.padEnd(20)} ${s.fetched} fetched, ${s.new} new, ${s.updated} updated, ${s.unchanged} unchanged, ${s.skipped} skipped${flags ? ` (${flags})` : ''}`);
-          }
-        }
+        const report = await statusReport(ctx);
+        console.log(values.json ? JSON.stringify(report, null, 2) : formatStatus(report));
       });
       return;
     }

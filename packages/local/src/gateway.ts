@@ -18,10 +18,25 @@ import type { LocalContext } from './runner.js';
 
 const MAX_BODY = 64 * 1024;
 
-export async function startGateway(ctx: LocalContext, port: number): Promise<{ server: Server; url: string }> {
-  const api = makeSubscriptions(ctx.rt);
+export interface Gateway {
+  server: Server;
+  url: string;
+  /** Starts answering with this context's handlers; until then every request gets a 503. */
+  serve(ctx: LocalContext): void;
+}
+
+/**
+ * Takes the port at once, before anything else runs, so a busy port stops a start before the pipeline
+ * (and its emails) rather than after.
+ */
+export async function listenGateway(port: number): Promise<Gateway> {
+  let route: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
   const server = createServer((req, res) => {
-    handle(ctx, api, req, res).catch((err) => {
+    if (!route) {
+      res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '2' }).end('starting; try again in a moment');
+      return;
+    }
+    route(req, res).catch((err) => {
       console.error(`error: ${req.method} ${req.url}: ${(err as Error).message}`);
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
       res.end('internal error');
@@ -33,7 +48,20 @@ export async function startGateway(ctx: LocalContext, port: number): Promise<{ s
     );
     server.listen(port, '127.0.0.1', () => resolve());
   });
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
+  return {
+    server,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    serve(ctx) {
+      const api = makeSubscriptions(ctx.rt);
+      route = (req, res) => handle(ctx, api, req, res);
+    },
+  };
+}
+
+export async function startGateway(ctx: LocalContext, port: number): Promise<{ server: Server; url: string }> {
+  const gateway = await listenGateway(port);
+  gateway.serve(ctx);
+  return gateway;
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {

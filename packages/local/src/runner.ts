@@ -3,15 +3,19 @@
  * the event shapes Lambda would give them (scheduler events, SQSEvent, APIGatewayProxyEventV2, SNSEvent).
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import type { SQSEvent } from 'aws-lambda';
 import { CreateBucketCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureTable, logAwsCallsTo } from '@paperboy/aws';
 import {
+  ConfigError,
+  configFilePath,
   formatExplanation,
   loadConfig,
+  oneLine,
   newSubscriberId,
   normaliseTitle,
   retagPapers,
@@ -24,7 +28,7 @@ import {
   type RetagCounts,
 } from '@paperboy/core';
 import { buildRuntime, type Runtime } from '../../../functions/commons/runtime.js';
-import { makeHandler as makeIngest, type IngestResult } from '../../../functions/ingest/index.js';
+import { INGEST_LOG, makeHandler as makeIngest, type IngestResult } from '../../../functions/ingest/index.js';
 import { makeHandler as makePublish } from '../../../functions/publish/index.js';
 import { makeHandler as makePlan } from '../../../functions/plan-digests/index.js';
 import { makeHandler as makeSend } from '../../../functions/send-digests/index.js';
@@ -42,11 +46,55 @@ export interface LocalContext {
 
 type Env = Record<string, string | undefined>;
 
-const quietLogger = {
+/** The project folder: the bundled config and snapshot live here. */
+export const PROJECT_ROOT = resolve(import.meta.dirname, '..', '..', '..');
+
+// What the CLI prints itself from the ingest result (failed sources, skipped items, stale or empty
+// sources); logged again, each would show twice.
+const REPORTED_BY_RESULT = new Set<string>(Object.values(INGEST_LOG));
+
+/** `key value, key value`: a log line's details, readable, on one line. */
+function details(extra: Record<string, unknown> | undefined): string {
+  if (!extra) return '';
+  const parts = Object.entries(extra).map(([k, v]) => `${k} ${oneLine(typeof v === 'string' ? v : JSON.stringify(v))}`);
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}
+
+/**
+ * The handlers' logger on a terminal: nothing for progress (the CLI prints its own summary), one
+ * readable line for a warning or an error, and nothing for what the CLI reports from the result.
+ */
+export const terminalLogger: Runtime['logger'] = {
   info: () => {},
-  warn: (message: string, extra?: unknown) => console.error(`warning: ${message}${extra ? ` ${JSON.stringify(extra)}` : ''}`),
-  error: (message: string, extra?: unknown) => console.error(`error: ${message}${extra ? ` ${JSON.stringify(extra)}` : ''}`),
+  warn: (message, extra) => {
+    if (!REPORTED_BY_RESULT.has(message)) console.error(`warning: ${oneLine(message)}${details(extra)}`);
+  },
+  error: (message, extra) => {
+    if (!REPORTED_BY_RESULT.has(message)) console.error(`error: ${oneLine(message)}${details(extra)}`);
+  },
 };
+
+/**
+ * Snapshot paths resolve from the config file's folder; one that is not there resolves from the
+ * project folder, so a copy of the bundled config elsewhere still finds the bundled snapshot. A path
+ * found in neither stops the start with one line naming the field.
+ */
+function resolveSnapshotPaths(config: AppConfig, configFile: string): void {
+  config.owner.sources.forEach((source, i) => {
+    if (source.kind !== 'snapshot' || !source.enabled || isAbsolute(source.path)) return;
+    const besideConfig = resolve(config.baseDir, source.path);
+    if (existsSync(besideConfig)) return;
+    const inProject = resolve(PROJECT_ROOT, source.path);
+    if (existsSync(inProject)) {
+      source.path = inProject;
+      return;
+    }
+    throw new ConfigError(
+      `${configFile}: sources.${i}.path = ${JSON.stringify(source.path)}: no such file beside the config (${besideConfig}) or in the project (${inProject})`,
+      `sources.${i}.path`,
+    );
+  });
+}
 
 /** The HMAC key for local links: from the environment, else generated once into the data dir. */
 async function localSecret(config: AppConfig): Promise<string> {
@@ -61,19 +109,37 @@ async function localSecret(config: AppConfig): Promise<string> {
   }
 }
 
-/** Loads config, starts (or attaches to) the stand-ins, and builds the runtime against them. */
-export async function openLocal(env: Env, options: { port?: number; logger?: Runtime['logger'] } = {}): Promise<LocalContext> {
-  const base = loadConfig(env, options.port ? { PORT: String(options.port) } : {});
+/** The config of a local process: the file and environment, with the port given on the command line. */
+export function loadLocalConfig(env: Env, port?: number): AppConfig {
+  const config = loadConfig(env, port ? { PORT: String(port) } : {});
+  resolveSnapshotPaths(config, configFilePath(env));
+  return config;
+}
+
+export interface OpenOptions {
+  port?: number;
+  logger?: Runtime['logger'];
+  /** This process serves the site: its site URL is recorded for the commands that run beside it. */
+  serves?: boolean;
+}
+
+/**
+ * Loads config, starts (or attaches to) the stand-ins, and builds the runtime against them. Beside a
+ * process that serves the site, links use that process's site URL, whatever this one's port would be.
+ */
+export async function openLocal(env: Env, options: OpenOptions = {}): Promise<LocalContext> {
+  const base = loadLocalConfig(env, options.port);
   if (base.awsCallLog) logAwsCallsTo(base.awsCallLog);
   await mkdir(base.dataDir, { recursive: true });
-  const services = await startOrAttach(base.dataDir);
+  const services = await startOrAttach(base.dataDir, options.serves ? { siteUrl: base.siteUrl } : {});
   try {
     const config: AppConfig = {
       ...base,
+      siteUrl: services.owned ? base.siteUrl : (services.siteUrl ?? base.siteUrl),
       hmacSecret: await localSecret(base),
       endpoints: { dynamodb: services.endpoints.dynamodb, s3: services.endpoints.s3, ses: services.endpoints.ses },
     };
-    const rt = buildRuntime(config, { logger: options.logger ?? quietLogger });
+    const rt = buildRuntime(config, { logger: options.logger ?? terminalLogger });
     await ensureTable(new DynamoDBClient({ region: config.region, endpoint: config.endpoints.dynamodb, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }), config.tableName);
     await ensureBucket(rt, config.bucketName);
     return { config, services, rt, close: () => services.stop() };
@@ -224,9 +290,9 @@ export async function explainTags(ctx: LocalContext, query: string): Promise<str
   const tagger = await ctx.rt.tagger();
   const found = await findPaper(ctx, query);
   if (Array.isArray(found)) {
-    return [`${found.length} stored papers match ${JSON.stringify(query)}; be more specific:`, ...found.slice(0, 10).map((p) => `  ${p.id}  ${p.title}`)].join('\n');
+    return [`${found.length} stored papers match ${JSON.stringify(query)}; be more specific:`, ...found.slice(0, 10).map((p) => `  ${p.id}  ${oneLine(p.title)}`)].join('\n');
   }
   const paper = found ?? { title: query, abstract: '', categories: [], keywords: [] };
-  const header = found ? `${found.id}: ${found.title}\nstored tags: ${found.tags.join(', ') || '(none)'}` : `not a stored paper; explaining the title ${JSON.stringify(query)}`;
+  const header = found ? `${found.id}: ${oneLine(found.title)}\nstored tags: ${found.tags.join(', ') || '(none)'}` : `not a stored paper; explaining the title ${JSON.stringify(query)}`;
   return `${header}\n${formatExplanation(tagger.tag(paper))}`;
 }

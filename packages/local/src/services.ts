@@ -4,7 +4,9 @@
  * that saves every message it accepts, exactly as the stand-in renders it, as an .eml file in the outbox.
  *
  * While one process runs them it writes `<data dir>/services.json`; another process (the CLI) finds it
- * and talks to the running services instead of opening the LevelDB store a second time.
+ * and talks to the running services instead of opening the LevelDB store a second time. A process that
+ * serves the site (`paperboy start`) also records its site URL there, so every command beside it writes
+ * links to that origin.
  */
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -26,13 +28,20 @@ export interface RunningServices {
   endpoints: Endpoints;
   /** True when this process started them; false when it attached to another process's services. */
   owned: boolean;
+  /** The process that runs them. */
+  pid: number;
+  /** The site URL of the process that runs them, when that process serves the site. */
+  siteUrl?: string;
   stop(): Promise<void>;
 }
 
-interface ServicesFile {
+/** What `services.json` holds. */
+export interface ServicesFile {
   pid: number;
   endpoints: Endpoints;
   startedAt: string;
+  /** Set by a process that serves the site: the base URL of every link it writes. */
+  siteUrl?: string;
 }
 
 const HOST = '127.0.0.1';
@@ -41,14 +50,21 @@ export function servicesFile(dataDir: string): string {
   return join(dataDir, 'services.json');
 }
 
-/** Attaches to services another live process runs on this data dir, or starts them here. */
-export async function startOrAttach(dataDir: string): Promise<RunningServices> {
-  const attached = await attach(dataDir);
-  if (attached) return attached;
-  return start(dataDir);
+/**
+ * Attaches to services another live process runs on this data dir, or starts them here; `siteUrl` is
+ * recorded when this process serves the site.
+ */
+export async function startOrAttach(dataDir: string, options: { siteUrl?: string } = {}): Promise<RunningServices> {
+  const live = await liveServices(dataDir);
+  if (live) return { endpoints: live.endpoints, owned: false, pid: live.pid, ...(live.siteUrl ? { siteUrl: live.siteUrl } : {}), stop: async () => {} };
+  return start(dataDir, options.siteUrl);
 }
 
-async function attach(dataDir: string): Promise<RunningServices | undefined> {
+/**
+ * The services another process runs on this data dir, if it is alive and answering. A `services.json`
+ * left behind by a process that died is ignored.
+ */
+export async function liveServices(dataDir: string): Promise<ServicesFile | undefined> {
   let info: ServicesFile;
   try {
     info = JSON.parse(await readFile(servicesFile(dataDir), 'utf8')) as ServicesFile;
@@ -62,7 +78,7 @@ async function attach(dataDir: string): Promise<RunningServices | undefined> {
   } catch {
     return undefined;
   }
-  return { endpoints: info.endpoints, owned: false, stop: async () => {} };
+  return info;
 }
 
 function isAlive(pid: number): boolean {
@@ -81,7 +97,7 @@ const listen = (server: Server, port = 0) =>
   });
 const close = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
 
-async function start(dataDir: string): Promise<RunningServices> {
+async function start(dataDir: string, siteUrl: string | undefined): Promise<RunningServices> {
   await mkdir(join(dataDir, 'outbox'), { recursive: true });
   await mkdir(join(dataDir, 'mail'), { recursive: true });
   await mkdir(join(dataDir, 's3'), { recursive: true });
@@ -112,13 +128,15 @@ async function start(dataDir: string): Promise<RunningServices> {
     ses: `http://${HOST}:${tapPort}`,
     sesViewer: `http://${HOST}:${sesPort}/`,
   };
-  const file: ServicesFile = { pid: process.pid, endpoints, startedAt: new Date().toISOString() };
+  const file: ServicesFile = { pid: process.pid, endpoints, startedAt: new Date().toISOString(), ...(siteUrl ? { siteUrl } : {}) };
   await writeFile(servicesFile(dataDir), JSON.stringify(file, null, 2));
 
   let stopped = false;
   return {
     endpoints,
     owned: true,
+    pid: process.pid,
+    ...(siteUrl ? { siteUrl } : {}),
     async stop() {
       if (stopped) return;
       stopped = true;
