@@ -12,6 +12,7 @@ import Parser from 'rss-parser';
 import { XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SECURITY_HEADERS } from '@paperboy/feeds';
+import { parseSnapshot } from '@paperboy/sources';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -83,6 +84,17 @@ describe('local pipeline, end to end', () => {
     expect(eml).toMatch(/^List-Unsubscribe:\s*<http:\/\/127\.0\.0\.1:\d+\/api\/unsubscribe\?token=[^>]+>$/m);
     expect(eml).toMatch(/Content-Type: text\/html/);
     expect(eml).toMatch(/Content-Type: text\/plain/);
+  });
+
+  it('lists the demo digest in the order of the saved page, which has no upvotes', async () => {
+    const page = parseSnapshot(await readFile(join(ROOT, 'data', 'daily-papers-page.txt'), 'utf8'), { source: 'demo', listedOn: '2026-01-01' });
+    const order = page.papers.map((p) => p.title);
+    const [mail] = await mailEntries(dataDir);
+    const titles = [...mail!.text.matchAll(/^\d+\. (.+)$/gm)].map((m) => m[1]!);
+    expect(titles.length).toBeGreaterThan(2);
+    const places = titles.map((t) => order.indexOf(t));
+    expect(places).not.toContain(-1);
+    expect(places).toEqual([...places].sort((a, b) => a - b));
   });
 
   it('finds nothing new and sends nothing on the second run', async () => {
