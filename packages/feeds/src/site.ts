@@ -42,8 +42,11 @@ export function paperCard(item: PaperView, root: string, headingLevel: 2 | 3 = 3
         .map((t) => `<li><a href="${escapeHtml(`${root}${paths.topic(t.slug)}`)}">${escapeHtml(t.name)}</a></li>`)
         .join('')}</ul>`
     : '';
-  const links = item.links.length
-    ? `\n<ul class="links">${item.links
+  // The title already links to the paper's page (its arXiv abstract): listing it again would show
+  // "Abstract" twice on one card, once as the folded text and once as a link.
+  const more = item.links.filter((l) => l.url !== item.pageUrl);
+  const links = more.length
+    ? `\n<ul class="links">${more
         .map((l) => `<li><a href="${escapeHtml(l.url)}">${escapeHtml(l.label)}</a></li>`)
         .join('')}</ul>`
     : '';
