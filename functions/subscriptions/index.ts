@@ -12,13 +12,14 @@ import {
   preferencesRequestSchema,
   readPreferences,
   subscribe,
+  subscribeProblems,
   subscribeRequestSchema,
   unsubscribe,
   updatePreferences,
   type Frequency,
   type SubscriptionDeps,
 } from '@paperboy/core';
-import { escapeHtml, renderPage, SECURITY_HEADERS } from '@paperboy/feeds';
+import { escapeHtml, renderPage, SECURITY_HEADERS, subscribeForm, topicView } from '@paperboy/feeds';
 import { renderAlreadySubscribedEmail, renderConfirmationEmail } from '@paperboy/mail';
 import { buildRuntime, type Runtime } from '../commons/runtime.js';
 import { lambdaConfig } from '../commons/lambda-config.js';
@@ -104,6 +105,11 @@ ${radio('daily', 'Daily')}${radio('weekly', `Weekly (on ${escapeHtml(rt.config.o
     const isForm = contentType.startsWith('application/x-www-form-urlencoded');
     const form = isForm ? new URLSearchParams(rawBody) : undefined;
 
+    // The form's target opened in a browser (a bookmark, a shared link): go to the form.
+    if (path === '/api/subscribe' && method === 'GET') {
+      return { statusCode: 303, headers: { location: `${rt.config.siteUrl}#subscribe`, 'cache-control': 'no-store', ...SECURITY_HEADERS }, body: '' };
+    }
+
     if (path === '/api/subscribe' && method === 'POST') {
       const limitDeps = { limiter: rt.limiter, clock: rt.clock, limits: settings };
       const limited = (scope: 'address' | 'client', retryAfterSeconds: number): Result => {
@@ -127,8 +133,10 @@ ${radio('daily', 'Daily')}${radio('weekly', `Weekly (on ${escapeHtml(rt.config.o
       }
       const parsed = schema.safeParse(raw);
       if (!parsed.success) {
-        const message = parsed.error.issues[0]!.message;
-        return form ? page(400, 'Please check the form', `<p role="alert">${escapeHtml(message)}.</p><p><a href="../index.html#subscribe">Back to the form</a></p>`) : json(400, { error: message });
+        if (!form) return json(400, { error: parsed.error.issues[0]!.message });
+        // The form comes back as it was sent, with what to fix beside each field.
+        const sent = { email: form.get('email') ?? '', topics: form.getAll('topics'), frequency: form.get('frequency') ?? undefined };
+        return page(400, 'Please check the form', subscribeForm(allTopics.map(topicView), { ...sent, errors: subscribeProblems(parsed.error) }));
       }
       const byAddress = await checkSubscribeRate({ email: parsed.data.email }, limitDeps);
       if (!byAddress.allowed) return limited(byAddress.scope, byAddress.retryAfterSeconds);

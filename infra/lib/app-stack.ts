@@ -66,6 +66,7 @@ export interface AppStackProps extends StackProps {
 
 /** The API paths of the public URL contract, all served by the `subscriptions` function. */
 export const API_ROUTES: ReadonlyArray<readonly [HttpMethod, string]> = [
+  [HttpMethod.GET, '/api/subscribe'],
   [HttpMethod.POST, '/api/subscribe'],
   [HttpMethod.GET, '/api/confirm'],
   [HttpMethod.GET, '/api/unsubscribe'],

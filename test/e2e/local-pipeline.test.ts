@@ -11,6 +11,15 @@ import { XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SECURITY_HEADERS } from '@paperboy/feeds';
 import { freePort, mailEntries, outboxFiles, paperboy, ROOT, startServer, stopServer } from '../support/cli.js';
+import { parseSnapshot } from '@paperboy/sources';
+
+/** The titles are in the order of the bundled page (which has no upvotes to order by). */
+async function expectPageOrder(titles: string[]): Promise<void> {
+  const page = parseSnapshot(await readFile(join(ROOT, 'data', 'daily-papers-page.txt'), 'utf8'), { source: 'demo', listedOn: '2026-01-01' });
+  const places = titles.map((t) => page.papers.findIndex((p) => p.title === t));
+  expect(places).not.toContain(-1);
+  expect(places).toEqual([...places].sort((a, b) => a - b));
+}
 
 describe('local pipeline, end to end', () => {
   let dataDir: string;
@@ -46,6 +55,13 @@ describe('local pipeline, end to end', () => {
     expect(eml).toMatch(/^List-Unsubscribe:\s*<http:\/\/127\.0\.0\.1:\d+\/api\/unsubscribe\?token=[^>]+>$/m);
     expect(eml).toMatch(/Content-Type: text\/html/);
     expect(eml).toMatch(/Content-Type: text\/plain/);
+  });
+
+  it('lists the demo digest in the order of the saved page, which has no upvotes', async () => {
+    const [mail] = await mailEntries(dataDir);
+    const titles = [...mail!.text.matchAll(/^\d+\. (.+)$/gm)].map((m) => m[1]!);
+    expect(titles.length).toBeGreaterThan(2);
+    await expectPageOrder(titles);
   });
 
   it('finds nothing new and sends nothing on the second run', async () => {
@@ -93,6 +109,7 @@ describe('local pipeline, end to end', () => {
       const json = (await jsonRes.json()) as { version: string; items: { title: string }[] };
       expect(json.version).toBe('https://jsonfeed.org/version/1.1');
       expect(json.items.map((i) => i.title).sort()).toEqual(rss.items.map((i) => i.title).sort());
+      await expectPageOrder(json.items.map((i) => i.title));
     });
 
     it('lets the CLI work beside the running server, on the same data dir', async () => {

@@ -75,10 +75,10 @@ describe('PaperboyApp', () => {
     slow.stateless.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 2 } });
   });
 
-  it('routes the six subscription endpoints to one Lambda integration, throttled', () => {
+  it('routes the seven subscription endpoints (GET /api/subscribe redirects to the form) to one Lambda integration, throttled', () => {
     const routes = Object.values(s.stateless.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties.RouteKey as string);
     expect(routes.sort()).toEqual(
-      ['GET /api/confirm', 'GET /api/preferences', 'GET /api/unsubscribe', 'POST /api/preferences', 'POST /api/subscribe', 'POST /api/unsubscribe'].sort(),
+      ['GET /api/confirm', 'GET /api/preferences', 'GET /api/subscribe', 'GET /api/unsubscribe', 'POST /api/preferences', 'POST /api/subscribe', 'POST /api/unsubscribe'].sort(),
     );
     s.stateless.resourceCountIs('AWS::ApiGatewayV2::Integration', 1);
     s.stateless.hasResourceProperties('AWS::ApiGatewayV2::Stage', {

@@ -18,6 +18,7 @@ import { paper } from '../support/papers.js';
 import { startStandIns, type StandIns } from '../support/stand-ins.js';
 import { cspViolations } from '../support/csp.js';
 import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '@paperboy/feeds';
+import { DomUtils, parseDocument } from 'htmlparser2';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const silent = { info() {}, warn() {}, error() {} };
@@ -265,6 +266,22 @@ describe('the client address of the per-client limit', () => {
   });
 });
 
+describe('the form\'s target opened in a browser', () => {
+  it('redirects GET /api/subscribe to the subscribe form on the site, here and through the local gateway', async () => {
+    const res = await api(apiEvent('GET', '/api/subscribe'));
+    expect(res.statusCode).toBe(303);
+    expect(res.headers).toMatchObject({ location: `${SITE}#subscribe`, 'cache-control': 'no-store', ...SECURITY_HEADERS });
+    const { server, url } = await startGateway({ config: rt.config, rt, services: env.services, close: async () => {} }, 0);
+    try {
+      const viaGateway = await fetch(`${url}api/subscribe`, { redirect: 'manual' });
+      expect(viaGateway.status).toBe(303);
+      expect(viaGateway.headers.get('location')).toBe(`${SITE}#subscribe`);
+    } finally {
+      await new Promise((done) => server.close(done));
+    }
+  });
+});
+
 describe('invalid input', () => {
   const ask = (body: { body: string; contentType: string }) => api(apiEvent('POST', '/api/subscribe', { ...body, sourceIp: '198.51.100.200' }));
 
@@ -287,6 +304,34 @@ describe('invalid input', () => {
     const broken = await ask({ body: '{"email":', contentType: 'application/json' });
     expect(broken.statusCode).toBe(400);
     expect(JSON.parse(broken.body!).error).toMatch(/body must be JSON/);
+  });
+
+  it('gives a rejected form back as it was sent, with what to fix beside the field, escaped', async () => {
+    const typed = 'Ada"><script>alert(1)</script>';
+    const res = await ask(form([['email', typed], ['topics', 'vision'], ['topics', 'llm'], ['frequency', 'weekly']]));
+    expect(res.statusCode).toBe(400);
+    const doc = parseDocument(res.body!, { decodeEntities: true });
+    const byId = (id: string) => DomUtils.findOne((e) => e.attribs.id === id, doc.children)!;
+    // What the person typed and chose is all still there...
+    const email = byId('email');
+    expect(email.attribs.value).toBe(typed);
+    const checked = DomUtils.findAll((e) => e.name === 'input' && e.attribs.checked !== undefined, doc.children).map((e) => e.attribs.value);
+    expect(checked.sort()).toEqual(['llm', 'vision', 'weekly']);
+    // ...with the message beside the field, tied to it for screen readers, and in the alert above the form.
+    expect(DomUtils.textContent(byId('email-error'))).toBe('Email must be an address like name@example.com.');
+    expect(email.attribs['aria-describedby']).toBe('email-error subscribe-hint');
+    expect(email.attribs['aria-invalid']).toBe('true');
+    const alert = DomUtils.findOne((e) => e.attribs.role === 'alert', doc.children)!;
+    expect(DomUtils.textContent(alert)).toContain('Email must be an address like name@example.com.');
+    expect(DomUtils.findOne((e) => e.name === 'a', [alert])!.attribs.href).toBe('#email');
+    expect(res.body).not.toContain('<script>');
+
+    // A missing topic is said beside the topics, and the typed address is kept.
+    const none = parseDocument((await ask(form([['email', 'ada@example.org'], ['frequency', 'daily']]))).body!, { decodeEntities: true });
+    const topicsError = DomUtils.findOne((e) => e.attribs.id === 'topics-error', none.children)!;
+    expect(DomUtils.textContent(topicsError)).toBe('Choose at least one topic.');
+    expect(DomUtils.findOne((e) => e.name === 'fieldset', none.children)!.attribs['aria-describedby']).toBe('topics-error');
+    expect(DomUtils.findOne((e) => e.attribs.id === 'email', none.children)!.attribs.value).toBe('ada@example.org');
   });
 
   it('escapes what it echoes on the form error page', async () => {

@@ -42,6 +42,18 @@ describe('selectDigestPapers', () => {
     expect(s.papers.map((p) => p.id)).toEqual(['b']);
     expect(s.moreByTopic).toEqual({ llm: 2 });
   });
+
+  it('keeps the order the source listed papers in when they have no upvotes (a saved page), never the alphabet', () => {
+    const day = { tags: ['llm'], listedOn: '2026-11-26', firstSeenAt: '2026-11-26T06:00:00.000Z' };
+    const listed = [
+      paper({ id: 'x', title: 'Zebra', rank: 1, ...day }),
+      paper({ id: 'y', title: 'Aardvark', rank: 2, ...day }),
+      paper({ id: 'z', title: 'Mole', rank: 3, ...day }),
+      paper({ id: 'w', title: 'Upvoted', upvotes: 1, rank: 4, ...day }),
+    ];
+    const s = selectDigestPapers({ subscriber, candidates: [...listed].reverse(), alreadySent: new Set(), maxPapers: 10 });
+    expect(s.papers.map((p) => p.id)).toEqual(['w', 'x', 'y', 'z']);
+  });
 });
 
 describe('mergePaper', () => {
@@ -80,6 +92,16 @@ describe('mergePaper', () => {
     expect(mergePaper(after, { ...hf, links: {}, upvotes: 40 }, ['llm'], now).links.code).toBe('https://github.com/x/new');
   });
 
+  it('lets a saved page\'s links fill gaps but never replace the live listing\'s, so running both converges', () => {
+    const hf = { id: '2411.00001', title: stored.title, abstract: '', authors: [], listedOn: '2026-11-20', categories: [], keywords: [], source: 'hf' };
+    const page = { ...hf, links: { code: 'https://github.com/x/from-abstract', project: 'https://x.example/' }, source: 'demo-snapshot' };
+    const live = mergePaper(stored, { ...hf, links: { code: 'https://github.com/x/live' }, upvotes: 5 }, ['llm'], now);
+    const both = mergePaper(live, page, ['llm'], now);
+    expect(both.links).toMatchObject({ code: 'https://github.com/x/live', project: 'https://x.example/' });
+    expect(mergePaper(both, page, ['llm'], now)).toEqual(both);
+    expect(mergePaper(both, { ...hf, links: { code: 'https://github.com/x/live' }, upvotes: 5 }, ['llm'], now).contentHash).toBe(both.contentHash);
+  });
+
   it('an arXiv replacement updates the stored version and is never announced again', () => {
     const v1 = { ...stored, version: 1, tags: ['llm'] };
     const replace = { id: '2411.00001', arxivId: '2411.00001', version: 2, title: stored.title, abstract: 'The revised abstract.', authors: ['A. Author'], listedOn: '2026-11-26', links: {}, categories: ['cs.LG'], keywords: [], source: 'arxiv-rss', updateOnly: true };
@@ -89,6 +111,14 @@ describe('mergePaper', () => {
     expect(selectDigestPapers({ subscriber: since, candidates: [v2], alreadySent: new Set(), maxPapers: 10 }).papers).toEqual([]);
     // The same replacement again (tomorrow's feed still lists it) changes nothing.
     expect(mergePaper(v2, replace, ['llm'], '2026-11-27T08:00:00.000Z')).toEqual(v2);
+  });
+
+  it('keeps the place a paper was first listed at, and a new place alone is no change', () => {
+    const input = { id: '2411.00002', title: 'Ranked', abstract: 'A.', authors: [], listedOn: '2026-11-26', links: {}, categories: [], keywords: [], source: 'hf' };
+    const first = mergePaper(undefined, { ...input, rank: 7 }, ['llm'], '2026-11-26T06:00:00.000Z');
+    expect(first.rank).toBe(7);
+    const again = mergePaper(first, { ...input, rank: 2 }, ['llm'], now);
+    expect(again).toEqual(first);
   });
 
   it('leaves the hash and update time alone when nothing changed', () => {

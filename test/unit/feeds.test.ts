@@ -421,9 +421,9 @@ describe('JSON Feed 1.1', () => {
 });
 
 describe('selection and order', () => {
-  it('sorts by listedOn desc, upvotes desc, firstSeenAt desc, then id', () => {
-    const mk = (id: string, listedOn: string, upvotes: number | undefined, firstSeenAt: string): Paper => ({
-      id, title: id, abstract: '', authors: [], listedOn, links: {}, categories: [], keywords: [], upvotes,
+  it('sorts by listedOn desc, upvotes desc, the order the source listed them in, firstSeenAt desc, then id', () => {
+    const mk = (id: string, listedOn: string, upvotes: number | undefined, firstSeenAt: string, rank?: number): Paper => ({
+      id, title: id, abstract: '', authors: [], listedOn, links: {}, categories: [], keywords: [], upvotes, rank,
       tags: ['agents'], sources: ['t'], firstSeenAt, updatedAt: firstSeenAt, contentHash: id,
     });
     const papers = [
@@ -434,9 +434,12 @@ describe('selection and order', () => {
       mk('b1', '2024-10-08', 5, '2024-10-08T01:00:00Z'),
       mk('a', '2024-10-08', 5, '2024-10-08T02:00:00Z'),
       mk('z', '2024-10-09', 0, '2024-10-09T00:00:00Z'),
+      // No upvotes (a saved page): the page's order, whatever the titles or first-seen times.
+      mk('r2', '2024-10-08', undefined, '2024-10-08T09:30:00Z', 2),
+      mk('r1', '2024-10-08', undefined, '2024-10-08T00:30:00Z', 1),
     ];
-    const want = ['z', 'a', 'b1', 'b2', 'c', 'd', 'e'];
-    for (const input of [papers, [...papers].reverse(), [papers[3]!, papers[0]!, papers[6]!, papers[1]!, papers[5]!, papers[2]!, papers[4]!]]) {
+    const want = ['z', 'a', 'b1', 'b2', 'c', 'r1', 'r2', 'd', 'e'];
+    for (const input of [papers, [...papers].reverse(), [papers[3]!, papers[8]!, papers[0]!, papers[6]!, papers[1]!, papers[7]!, papers[5]!, papers[2]!, papers[4]!]]) {
       const doc = JSON.parse(body(render({ papers: input, maxItems: 50 }), 'feeds/topics/agents.json'));
       expect(doc.items.map((i: any) => i._paperboy.paper_id)).toEqual(want);
     }

@@ -38,6 +38,8 @@ describe('readListingDay', () => {
     expect(api.calls.map((c) => [c.p, c.limit])).toEqual([[0, 20], [1, 20], [2, 20]]);
     expect(read).toMatchObject({ fetched: 50, listed: 50, pages: 3, changed: true });
     expect(read.papers).toHaveLength(50);
+    // Each paper keeps its place in the whole day's listing, across pages.
+    expect(read.papers.map((p) => p.rank)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
     expect(read.state.pages.map((p) => p.count)).toEqual([20, 20, 10]);
 
     const exact = fakeApi({ [day]: corpusDay(day) });

@@ -82,6 +82,22 @@ describe('renderDigestEmail subject', () => {
     expect(s).toBe('1 new paper on Large language models and 1 more topic — paperboy');
   });
 
+  it('names the same topics as the body, by their display names and in the same order', () => {
+    const papers = [paper('1', { tags: ['vision'] }), paper('2', { tags: ['vision'] }), paper('3', { tags: ['llm'] })];
+    const m = renderDigestEmail(digest({ papers }));
+    expect(m.subject).toBe('3 new papers on Computer vision and 1 more topic — paperboy');
+    // Speech & audio has nothing in this digest, so neither the subject nor the body claims it.
+    expect(m.text).toContain('\n3 new papers on Computer vision and Large language models.\n');
+    expect(m.html).toContain('>3 new papers on Computer vision and Large language models.</p>');
+    expect(m.text).not.toMatch(/new papers on [^\n]*(llm|Speech)/);
+  });
+
+  it('with nothing new, names every chosen topic in both, the same way', () => {
+    const m = renderDigestEmail(digest({ papers: [] }));
+    expect(m.subject).toBe('No new papers on Large language models and 2 more topics — paperboy');
+    expect(m.text).toContain('No new papers on Large language models, Computer vision and Speech & audio this time.');
+  });
+
   it('never carries a line break from data into the subject', () => {
     const s = renderDigestEmail(digest({ topics: [{ slug: 'llm', name: 'LLM\r\nBcc: x@evil.test' }] })).subject;
     expect(s).not.toMatch(/[\r\n]/);

@@ -122,6 +122,17 @@ describe('site pages', () => {
     expect(objects.get('index.html')!.body).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
   });
 
+  it('says "Abstract" once per card: the title links to the abstract page, the folded text is the abstract', () => {
+    const doc = dom(render().get('index.html')!.body);
+    const card = all(doc, (e) => attr(e, 'id') === '2410.10001')[0]!;
+    const words = (e: Element) => DomUtils.findAll((x) => x.name === 'a' || x.name === 'summary', [e]).filter((x) => /Abstract/.test(textOf(x)));
+    expect(words(card).map((e) => e.name)).toEqual(['summary']);
+    expect(attr(DomUtils.findOne((e) => e.name === 'a', [card])!, 'href')).toBe('https://arxiv.org/abs/2410.10001');
+    const links = DomUtils.findAll((e) => e.name === 'a', [DomUtils.findOne((e) => attr(e, 'class') === 'links', [card])!]);
+    expect(links.map((a) => textOf(a))).toEqual(['PDF', 'Code']);
+    for (const c of all(doc, (e) => attr(e, 'class') === 'card')) expect(words(c).length, attr(c, 'id')).toBe(1);
+  });
+
   it('gives every paper a unique id anchor, and every relative link and fragment resolves inside the site', () => {
     const objects = render();
     const idsByKey = new Map(pages(objects).map((p) => [p.key, new Set(all(dom(p.body), (e) => !!attr(e, 'id')).map((e) => attr(e, 'id')!))]));

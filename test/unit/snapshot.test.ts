@@ -10,9 +10,10 @@ const labels = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'tagging',
 describe('parseSnapshot', () => {
   const result = parseSnapshot(page, { source: 'demo', listedOn: '2026-11-26' });
 
-  it('reads the 53 papers of the bundled page, in page order, with nothing skipped', () => {
+  it('reads the 53 papers of the bundled page, in page order and ranked by it, with nothing skipped', () => {
     expect(result.skipped).toEqual([]);
     expect(result.papers).toHaveLength(53);
+    expect(result.papers.map((p) => p.rank)).toEqual(Array.from({ length: 53 }, (_, i) => i + 1));
     expect(result.papers[0]!.title).toBe('EDTalk: Efficient Disentanglement for Emotional Talking Head Synthesis');
     expect(result.papers.map((p) => p.title)).toEqual(labels.map((l) => l.title.replace(/texttt\{(.)\}/g, '$1')));
   });
@@ -23,6 +24,19 @@ describe('parseSnapshot', () => {
     expect(p.listedOn).toBe('2026-11-26');
     expect(p.abstract).toMatch(/^We introduce a new neural architecture/);
     expect(parseSnapshot(page, { source: 'demo', listedOn: '2026-11-27' }).papers[5]!.id).toBe(p.id);
+  });
+
+  it('finds no authors or upvotes on the saved page, and takes the code and project links the abstracts name', () => {
+    expect(result.papers.every((p) => p.authors.length === 0 && p.upvotes === undefined)).toBe(true);
+    const links = (start: string) => result.papers.find((p) => p.title.startsWith(start))!.links;
+    expect(links('EDTalk')).toEqual({ project: 'https://tanshuai0219.github.io/EDTalk/' });
+    // The sentence's full stop is not part of the URL.
+    expect(links('Stationary Representations')).toEqual({ code: 'https://github.com/miccunifi/iamcl2r' });
+    // Two repositories named: the first is the paper's.
+    expect(links('MoM')).toEqual({ code: 'https://github.com/OpenSparseLLMs/MoM' });
+    expect(links('Pointer Networks')).toEqual({});
+    expect(result.papers.filter((p) => p.links.code).length).toBe(13);
+    expect(result.papers.filter((p) => p.links.project).length).toBe(4);
   });
 
   it('cleans the LaTeX residue in titles', () => {

@@ -44,9 +44,13 @@ describe('Hugging Face Daily Papers', () => {
       categories: [],
       keywords: ['compile by training', 'neural function', 'adapter', 'compact interpreter', 'Program-as-Weights', 'semantic accuracy'],
       upvotes: 314,
+      rank: 1,
       source: 'hf',
     });
     expect(p.abstract).toMatch(/^Many recurring text functions are easy to describe/);
+    // The place in the day's listing, counted from the page's first item when it is a later page.
+    expect(r.papers.map((x) => x.rank)).toEqual([1, 2, 3]);
+    expect(parseHfDaily(fixture('hf-daily-papers.json'), { source: 'hf', date: '2026-09-04', firstRank: 51 }).papers.map((x) => x.rank)).toEqual([51, 52, 53]);
     expect(p.abstract).toMatch(/English-Claudish translator\.$/);
   });
 

@@ -9,6 +9,7 @@ export * from './taxonomy.js';
 export * from './tagger.js';
 export * from './text.js';
 export * from './dates.js';
+export * from './ranking.js';
 export * from './tokens.js';
 export * from './use-cases/ingest-papers.js';
 export * from './use-cases/publish-site.js';

@@ -18,6 +18,11 @@ export interface PaperInput {
   categories: string[];
   keywords: string[];
   upvotes?: number;
+  /**
+   * Where the source listed the item in its day (1 = first), as on a Daily Papers page. Papers without
+   * upvotes (a saved page has none) keep the source's order by it; see `compareByRank`.
+   */
+  rank?: number;
   /** arXiv primary category, e.g. cs.LG. */
   primaryCategory?: string;
   /** Author comments (arXiv), e.g. "12 pages, 4 figures". */

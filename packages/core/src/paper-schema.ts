@@ -23,6 +23,7 @@ export const paperInputSchema = z
     categories: z.array(z.string().min(1).max(100)).max(100),
     keywords: z.array(z.string().min(1).max(200)).max(100),
     upvotes: z.number().int().min(0).optional(),
+    rank: z.number().int().min(1).max(1_000_000).optional(),
     primaryCategory: z.string().min(1).max(100).optional(),
     comments: z.string().max(5000).optional(),
     journalRef: z.string().max(5000).optional(),

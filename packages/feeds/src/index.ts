@@ -6,10 +6,11 @@ export { escapeHtml, cleanText, safeUrl, anchorId } from './text.js';
 export { escapeXmlText, escapeXmlAttr } from './xml.js';
 export { renderRss, renderAtom, renderJsonFeed, itemHtml, itemUrl, GENERATOR, type FeedSpec } from './feeds.js';
 export { renderOpml, type OpmlSpec } from './opml.js';
-export { subscribeForm, paperCard } from './site.js';
+export { subscribeForm, paperCard, type SubscribeFormState } from './site.js';
 export {
   comparePapers,
   sortPapers,
+  topicView,
   paperGuid,
   feedGuid,
   paths,

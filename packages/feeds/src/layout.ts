@@ -8,8 +8,8 @@ import type { SiteInfo } from './model.js';
 
 /** The site's stylesheet, inlined in every page (no extra request; API pages stay self-contained). */
 export const SITE_CSS = `
-:root{color-scheme:light dark;--bg:#f6f7f9;--card:#fff;--text:#1f2328;--muted:#545d68;--link:#0a55c2;--border:#dde1e6;--chip:#eef2f7;--accent:#0a55c2;--focus:#b35900}
-@media (prefers-color-scheme:dark){:root{--bg:#0f1216;--card:#171b21;--text:#e6e9ed;--muted:#a4adb8;--link:#7ab4ff;--border:#2c333c;--chip:#222a33;--accent:#7ab4ff;--focus:#ffb366}}
+:root{color-scheme:light dark;--bg:#f6f7f9;--card:#fff;--text:#1f2328;--muted:#545d68;--link:#0a55c2;--border:#dde1e6;--chip:#eef2f7;--accent:#0a55c2;--focus:#b35900;--error:#b3261e}
+@media (prefers-color-scheme:dark){:root{--bg:#0f1216;--card:#171b21;--text:#e6e9ed;--muted:#a4adb8;--link:#7ab4ff;--border:#2c333c;--chip:#222a33;--accent:#7ab4ff;--focus:#ffb366;--error:#ffb4ab}}
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
 body{margin:0;background:var(--bg);color:var(--text);font:1rem/1.55 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Noto Sans",sans-serif;overflow-wrap:break-word}
@@ -55,6 +55,9 @@ form.subscribe fieldset label{font-weight:400}
 input[type=checkbox],input[type=radio]{width:1.1rem;height:1.1rem;margin:0 .4rem 0 0;vertical-align:-.15rem;accent-color:var(--accent)}
 button{font:inherit;font-weight:600;padding:.55rem 1.2rem;border:0;border-radius:.4rem;background:var(--accent);color:var(--card);cursor:pointer}
 .hint{color:var(--muted);font-size:.9rem;margin:.6rem 0 0}
+.error{color:var(--error);font-weight:600;margin:.2rem 0}
+.problems{border-left:4px solid var(--error);padding:.2rem 0 .2rem .9rem;margin:0 0 1rem}
+.problems ul{margin:.3rem 0 0;padding-left:1.2rem}
 footer.site{margin:2.5rem 0 2rem;padding-top:1rem;border-top:1px solid var(--border);color:var(--muted);font-size:.9rem}
 footer.site ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1rem}
 `.trim();

@@ -1,5 +1,5 @@
 /** The view model shared by the feed and page renderers: papers sorted, cleaned, with every URL resolved. */
-import type { Paper, Topic } from '@paperboy/core';
+import { compareByRank, type Paper, type Topic } from '@paperboy/core';
 import { anchorId, baseUrl, cleanText, doiUrl, safeUrl } from './text.js';
 
 export interface SiteInfo {
@@ -97,18 +97,10 @@ function dayTime(day: string): number {
   return /^\d{4}-\d{2}-\d{2}$/.test(day) ? Date.parse(`${day}T00:00:00Z`) : Number.NaN;
 }
 
-/** listedOn desc, then upvotes desc (missing last), then firstSeenAt desc, then id; locale-independent. */
+/** Newest listing day first; within a day, core's `compareByRank` (upvotes, then the source's order). */
 export function comparePapers(a: Paper, b: Paper): number {
   if (a.listedOn !== b.listedOn) return a.listedOn < b.listedOn ? 1 : -1;
-  const ua = a.upvotes ?? -1;
-  const ub = b.upvotes ?? -1;
-  if (ua !== ub) return ub - ua;
-  const fa = parseTime(a.firstSeenAt);
-  const fb = parseTime(b.firstSeenAt);
-  const na = Number.isNaN(fa) ? -Infinity : fa;
-  const nb = Number.isNaN(fb) ? -Infinity : fb;
-  if (na !== nb) return nb > na ? 1 : -1;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  return compareByRank(a, b);
 }
 
 /** One copy per id (the most recently updated), sorted with comparePapers. */

@@ -1,4 +1,5 @@
 /** The static site: the home page (latest papers) and one page per topic. No JavaScript needed. */
+import type { SubscribeField } from '@paperboy/core';
 import { renderPage, type AlternateLink } from './layout.js';
 import { FEED_LABEL, FEED_TYPE, paths, type FeedFormat, type FeedScope, type PaperView, type SiteInfo, type TopicView } from './model.js';
 import { escapeHtml } from './text.js';
@@ -42,8 +43,11 @@ export function paperCard(item: PaperView, root: string, headingLevel: 2 | 3 = 3
         .map((t) => `<li><a href="${escapeHtml(`${root}${paths.topic(t.slug)}`)}">${escapeHtml(t.name)}</a></li>`)
         .join('')}</ul>`
     : '';
-  const links = item.links.length
-    ? `\n<ul class="links">${item.links
+  // The title already links to the paper's page (its arXiv abstract): listing it again would show
+  // "Abstract" twice on one card, once as the folded text and once as a link.
+  const more = item.links.filter((l) => l.url !== item.pageUrl);
+  const links = more.length
+    ? `\n<ul class="links">${more
         .map((l) => `<li><a href="${escapeHtml(l.url)}">${escapeHtml(l.label)}</a></li>`)
         .join('')}</ul>`
     : '';
@@ -63,8 +67,26 @@ function paperList(items: readonly PaperView[], root: string, emptyText: string)
   return `<ol class="papers">\n${items.map((i) => paperCard(i, root)).join('\n')}\n</ol>`;
 }
 
-/** The subscribe form; works without JavaScript (a plain POST to the API). */
-export function subscribeForm(topics: readonly TopicView[], checked: readonly string[] = []): string {
+/** What the form shows: what the person chose (or typed), and what to fix, by field. */
+export interface SubscribeFormState {
+  email?: string;
+  topics?: readonly string[];
+  frequency?: string;
+  errors?: Partial<Record<SubscribeField, string>>;
+}
+
+/**
+ * The subscribe form; works without JavaScript (a plain POST to the API). A rejected post gets it back
+ * filled in as it was sent, with each message beside its field (and named by it, for screen readers).
+ */
+export function subscribeForm(topics: readonly TopicView[], state: SubscribeFormState = {}): string {
+  const errors = state.errors ?? {};
+  const checked = state.topics ?? [];
+  const problem = (field: SubscribeField) => (errors[field] ? `\n<p class="error" id="${field}-error">${escapeHtml(errors[field]!)}</p>` : '');
+  const describedBy = (field: SubscribeField, ...more: string[]) => {
+    const ids = [...(errors[field] ? [`${field}-error`] : []), ...more];
+    return ids.length ? ` aria-describedby="${ids.join(' ')}"` : '';
+  };
   const boxes = topics
     .map((t) => {
       const id = `topic-${t.slug}`;
@@ -72,20 +94,30 @@ export function subscribeForm(topics: readonly TopicView[], checked: readonly st
       return `<li><input type="checkbox" id="${escapeHtml(id)}" name="topics" value="${escapeHtml(t.slug)}"${on}><label for="${escapeHtml(id)}">${escapeHtml(t.name)}</label></li>`;
     })
     .join('\n');
-  return `<form class="subscribe" method="post" action="/api/subscribe">
-<label for="email">Email address</label>
-<input type="email" id="email" name="email" required autocomplete="email" inputmode="email" spellcheck="false" aria-describedby="subscribe-hint">
-<fieldset>
-<legend>Topics (choose at least one)</legend>
+  const weekly = state.frequency === 'weekly';
+  const email = state.email ? ` value="${escapeHtml(state.email)}"` : '';
+  const fields = Object.keys(errors) as SubscribeField[];
+  // The summary above a rejected form links each message to the first control of its field.
+  const target: Record<SubscribeField, string> = { email: 'email', topics: topics[0] ? `topic-${topics[0].slug}` : 'email', frequency: 'frequency-daily' };
+  const summary = fields.length
+    ? `<div class="problems" role="alert">\n<p>What to fix:</p>\n<ul>\n${fields
+        .map((f) => `<li><a href="#${escapeHtml(target[f])}">${escapeHtml(errors[f]!)}</a></li>`)
+        .join('\n')}\n</ul>\n</div>\n`
+    : '';
+  return `${summary}<form class="subscribe" method="post" action="/api/subscribe">
+<label for="email">Email address</label>${problem('email')}
+<input type="email" id="email" name="email"${email} required autocomplete="email" inputmode="email" spellcheck="false"${describedBy('email', 'subscribe-hint')}${errors.email ? ' aria-invalid="true"' : ''}>
+<fieldset${describedBy('topics')}>
+<legend>Topics (choose at least one)</legend>${problem('topics')}
 <ul>
 ${boxes}
 </ul>
 </fieldset>
-<fieldset>
-<legend>How often</legend>
+<fieldset${describedBy('frequency')}>
+<legend>How often</legend>${problem('frequency')}
 <ul>
-<li><input type="radio" id="frequency-daily" name="frequency" value="daily" checked><label for="frequency-daily">Daily</label></li>
-<li><input type="radio" id="frequency-weekly" name="frequency" value="weekly"><label for="frequency-weekly">Weekly</label></li>
+<li><input type="radio" id="frequency-daily" name="frequency" value="daily"${weekly ? '' : ' checked'}><label for="frequency-daily">Daily</label></li>
+<li><input type="radio" id="frequency-weekly" name="frequency" value="weekly"${weekly ? ' checked' : ''}><label for="frequency-weekly">Weekly</label></li>
 </ul>
 </fieldset>
 <button type="submit">Subscribe</button>
@@ -175,7 +207,7 @@ ${feedLinks(site, 'all', root, 'All papers')}
 </section>
 <section aria-labelledby="subscribe">
 <h2 id="subscribe">Get a digest by email</h2>
-${subscribeForm(topics, [topic.slug])}
+${subscribeForm(topics, { topics: [topic.slug] })}
 </section>`;
   return renderPage({
     site,

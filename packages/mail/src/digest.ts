@@ -106,10 +106,11 @@ function shorten(text: string, max: number): string {
 }
 
 /**
- * The topic with the most papers in this digest (ties go to the subscriber's order),
- * and the other subscriber topics that have anything in it (shown or "more").
+ * The topics a digest is about, named in this order by both its subject and its body: the topic with the
+ * most papers first (ties go to the subscriber's order), then the subscriber's other topics that have
+ * anything in it (shown or "more"). With nothing new, every topic the subscriber chose.
  */
-function leadingTopic(input: DigestInput): { lead?: TopicRef; others: TopicRef[] } {
+function digestTopics(input: DigestInput): TopicRef[] {
   const counts = new Map<string, number>();
   for (const paper of input.papers) for (const tag of paper.tags ?? []) counts.set(tag, (counts.get(tag) ?? 0) + 1);
   let lead: TopicRef | undefined;
@@ -118,20 +119,20 @@ function leadingTopic(input: DigestInput): { lead?: TopicRef; others: TopicRef[]
     const n = counts.get(topic.slug) ?? 0;
     if (n > best) [lead, best] = [topic, n];
   }
-  lead ??= input.topics[0];
+  if (!lead) return [...input.topics];
   const others = input.topics.filter(
     (t) => t !== lead && ((counts.get(t.slug) ?? 0) > 0 || (input.moreByTopic[t.slug] ?? 0) > 0),
   );
-  return { lead, others };
+  return [lead, ...others];
 }
 
 export function digestSubject(input: DigestInput): string {
   const n = input.papers.length;
-  const { lead, others } = leadingTopic(input);
+  const [lead, ...others] = digestTopics(input);
   const siteTitle = oneLine(input.site.title);
   const on = lead ? ` on ${shorten(oneLine(lead.name), SUBJECT_TOPIC_CHARS)}` : '';
   const more = others.length > 0 ? ` and ${plural(others.length, 'more topic', 'more topics')}` : '';
-  const head = n === 0 ? `No new papers${on}` : `${plural(n, 'new paper', 'new papers')}${on}${more}`;
+  const head = `${n === 0 ? 'No new papers' : plural(n, 'new paper', 'new papers')}${on}${more}`;
   return siteTitle ? `${head} — ${siteTitle}` : head;
 }
 
@@ -182,9 +183,11 @@ export function renderDigestEmail(input: DigestInput): EmailMessage {
   const more = moreLines(input, siteUrl);
   const subject = digestSubject(input);
   const heading = periodLabel(input.frequency, input.period);
-  const topicProse = listProse(input.topics.map((t) => oneLine(t.name)));
-  const why = `You get this because you subscribed to ${input.frequency} papers on ${topicProse || 'your chosen topics'} from ${siteTitle}.`;
-  const preheader = papers.length > 0 ? papers.slice(0, 3).map((p) => p.title).join(' · ') : `Nothing new on ${topicProse} this time.`;
+  const subscribed = listProse(input.topics.map((t) => oneLine(t.name)));
+  // The same topics, in the same order and with the same names, as the subject.
+  const about = listProse(digestTopics(input).map((t) => oneLine(t.name))) || 'your topics';
+  const why = `You get this because you subscribed to ${input.frequency} papers on ${subscribed || 'your chosen topics'} from ${siteTitle}.`;
+  const preheader = papers.length > 0 ? papers.slice(0, 3).map((p) => p.title).join(' · ') : `Nothing new on ${about} this time.`;
 
   // ---- HTML ----
   const sep = `border-top:1px solid ${COLORS.border};`;
@@ -212,8 +215,8 @@ export function renderDigestEmail(input: DigestInput): EmailMessage {
     : '';
 
   const intro = papers.length
-    ? `${plural(papers.length, 'new paper', 'new papers')} on ${topicProse}.`
-    : `No new papers on ${topicProse} this time.`;
+    ? `${plural(papers.length, 'new paper', 'new papers')} on ${about}.`
+    : `No new papers on ${about} this time.`;
 
   // Keep the date in one piece on narrow screens ("2026-11-" / "26" reads badly).
   const period = oneLine(input.period);

@@ -33,6 +33,8 @@ export interface HfParseOptions {
   source: string;
   /** The day that was requested (`?date=`); used when an item has no `submittedOnDailyAt` (the 2024 shape). */
   date?: string;
+  /** Where the first item of this page stands in the day's listing (default 1): page `p` of `limit` starts at `p * limit + 1`. */
+  firstRank?: number;
 }
 
 export function parseHfDaily(text: string, opts: HfParseOptions): ParseResult {
@@ -90,6 +92,7 @@ export function parseHfDaily(text: string, opts: HfParseOptions): ParseResult {
       categories: [],
       keywords: [...new Set((paper.ai_keywords ?? []).map(cleanText).filter(Boolean))],
       ...(paper.upvotes != null ? { upvotes: paper.upvotes } : {}),
+      rank: (opts.firstRank ?? 1) + i,
       source: opts.source,
     };
     if (keepIfValid(result, candidate, where)) seen.add(id);

@@ -64,7 +64,7 @@ export async function readListingDay(fetchPage: FetchPage, day: string, limit: n
       if (!known) throw new SourceError(`source ${opts.source}: ${day} page ${p} answered 304 Not Modified to a request without validators`);
       page = known;
     } else {
-      const parsed = parseHfDaily(answer.body, { source: opts.source, date: day });
+      const parsed = parseHfDaily(answer.body, { source: opts.source, date: day, firstRank: p * limit + 1 });
       const count = parsed.papers.length + parsed.skipped.length;
       read.fetched += count;
       const hash = sha256(JSON.stringify(parsed.papers));

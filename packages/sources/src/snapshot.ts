@@ -1,14 +1,28 @@
 /**
  * Parser for a saved Hugging Face Daily Papers page (the text of the page as a browser saves it):
  * a short header, a date line such as "Oct 8", then paragraphs alternating title and abstract.
+ * The page as saved carries no authors, upvotes or paper links; each paper keeps its place on the page
+ * (`rank`), and the code or project page its abstract names ("Code is available at https://github.com/...").
  */
-import { cleanText, titleFingerprint, type PaperInput } from '@paperboy/core';
+import { cleanText, safeUrl, titleFingerprint, type PaperInput, type PaperLinks } from '@paperboy/core';
 import type { ParseResult } from './types.js';
 
 export type { ParseResult } from './types.js';
 
 const DATE_LINE = /^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{1,2}(, \d{4})?$/;
 const MAX_TITLE = 400;
+const URL_IN_TEXT = /https?:\/\/[^\s<>"]+/g;
+const CODE_HOST = /^https?:\/\/(www\.)?(github\.com|gitlab\.com)\//i;
+
+/** The first code repository and the first other page an abstract names; a sentence's closing punctuation is not part of the URL. */
+export function linksInAbstract(abstract: string): Pick<PaperLinks, 'code' | 'project'> {
+  const urls = [...abstract.matchAll(URL_IN_TEXT)]
+    .map((m) => safeUrl(m[0].replace(/[.,;:!?)\]}'"]+$/, '')))
+    .filter((u): u is string => u !== undefined);
+  const code = urls.find((u) => CODE_HOST.test(u));
+  const project = urls.find((u) => !CODE_HOST.test(u));
+  return { ...(code ? { code } : {}), ...(project ? { project } : {}) };
+}
 
 export function parseSnapshot(text: string, opts: { source: string; listedOn: string }): ParseResult {
   const paragraphs = text
@@ -50,7 +64,8 @@ export function parseSnapshot(text: string, opts: { source: string; listedOn: st
       abstract,
       authors: [],
       listedOn: opts.listedOn,
-      links: {},
+      rank: i / 2 + 1,
+      links: linksInAbstract(abstract),
       categories: [],
       keywords: [],
       source: opts.source,

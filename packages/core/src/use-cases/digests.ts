@@ -1,6 +1,7 @@
 /** Use cases: plan who is due a digest, then select, render and send one digest exactly once. */
 import { addDays, dayInZone, isoWeek, weekdayOf, type Weekday } from '../dates.js';
 import type { EmailMessage, Frequency, Paper, Subscriber } from '../model.js';
+import { compareByRank } from '../ranking.js';
 import type { Clock, DigestJob, DigestLedger, JobQueue, Mailer, PaperRepository, SubscriberRepository } from '../ports.js';
 import { DEFAULT_RETRY, isPermanentRejection, retryThrottled, type RetryPolicy } from '../sending.js';
 import type { Topic } from '../taxonomy.js';
@@ -46,7 +47,7 @@ export interface DigestSelection {
 /**
  * The papers a subscriber has not had: first seen since their previous digest (or, for a first digest,
  * since one period before they confirmed), listed within the window, on their topics, never sent before.
- * Ordered by upvotes, then listing day; capped, with the rest counted per topic.
+ * Ordered by `compareByRank` (upvotes, then listing day, then the source's order); capped, with the rest counted per topic.
  */
 export function selectDigestPapers(input: {
   subscriber: Subscriber;
@@ -62,13 +63,7 @@ export function selectDigestPapers(input: {
   const topics = new Set(subscriber.topics);
   const eligible = input.candidates
     .filter((p) => p.firstSeenAt > since && !input.alreadySent.has(p.id) && p.tags.some((t) => topics.has(t)))
-    .sort(
-      (a, b) =>
-        (b.upvotes ?? 0) - (a.upvotes ?? 0) ||
-        b.listedOn.localeCompare(a.listedOn) ||
-        a.title.localeCompare(b.title) ||
-        a.id.localeCompare(b.id),
-    );
+    .sort(compareByRank);
   const papers = eligible.slice(0, input.maxPapers);
   const moreByTopic: Record<string, number> = {};
   for (const p of eligible.slice(input.maxPapers)) {

@@ -53,14 +53,19 @@ export function mergePaper(previous: Paper | undefined, input: PaperInput, tags:
         abstract: (newer || previous.version !== undefined ? pick(previous.abstract, fields.abstract, nonEmpty) : richer(previous.abstract, fields.abstract)) ?? '',
         authors: pick(previous.authors, fields.authors, nonEmpty) ?? [],
         listedOn: previous.listedOn < fields.listedOn ? previous.listedOn : fields.listedOn,
-        // Code and project links change upstream after listing (only the HF listing gives them): the latest wins, like upvotes.
+        // Code and project links change upstream after listing, and only a live listing tracks them (Hugging Face's,
+        // the one source with upvotes): there the latest wins, like upvotes. Links read from a saved page only fill gaps,
+        // so running both sources converges.
         links: {
           ...(newer ? { ...previous.links, ...definedOnly(fields.links) } : { ...definedOnly(fields.links), ...previous.links }),
-          ...definedOnly({ code: fields.links.code, project: fields.links.project }),
+          ...(fields.upvotes !== undefined ? definedOnly({ code: fields.links.code, project: fields.links.project }) : {}),
         },
         categories: pick(previous.categories, fields.categories, nonEmpty) ?? [],
         keywords: fields.keywords.length ? fields.keywords : previous.keywords,
         upvotes: fields.upvotes ?? previous.upvotes,
+        // Where the paper was listed when first seen. Not part of the content hash: a listing that
+        // reshuffles through the day (new papers join, upvotes move them) is not a change to the paper.
+        rank: previous.rank ?? fields.rank,
         primaryCategory: pick(previous.primaryCategory, fields.primaryCategory, nonEmpty),
         comments: pick(previous.comments, fields.comments, nonEmpty),
         journalRef: pick(previous.journalRef, fields.journalRef, nonEmpty),

@@ -34,6 +34,23 @@ export function subscribeRequestSchema(topicSlugs: string[]) {
 }
 export type SubscribeRequest = z.infer<ReturnType<typeof subscribeRequestSchema>>;
 
+export type SubscribeField = 'email' | 'topics' | 'frequency';
+const SUBSCRIBE_FIELDS: readonly string[] = ['email', 'topics', 'frequency'] satisfies SubscribeField[];
+
+/**
+ * What to fix in a rejected sign-up, one sentence per field ("Choose at least one topic."), for a form
+ * that shows each beside its field. A problem with no field of its own is reported on the email.
+ */
+export function subscribeProblems(error: z.ZodError): Partial<Record<SubscribeField, string>> {
+  const problems: Partial<Record<SubscribeField, string>> = {};
+  for (const issue of error.issues) {
+    const field = (SUBSCRIBE_FIELDS.includes(String(issue.path[0])) ? issue.path[0] : 'email') as SubscribeField;
+    const text = issue.message.replace(/^topics: /, '');
+    problems[field] ??= `${text.charAt(0).toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? '' : '.'}`;
+  }
+  return problems;
+}
+
 /** Topics and frequency, as the preferences form posts them (both required). */
 export function preferencesRequestSchema(topicSlugs: string[]) {
   const base = subscribeRequestSchema(topicSlugs).shape;

@@ -1,0 +1,29 @@
+/** The one order of papers wherever they are ranked: a day on the site and in the feeds, and a digest. */
+import type { Paper } from './model.js';
+
+type Ranked = Pick<Paper, 'id' | 'listedOn' | 'upvotes' | 'rank' | 'firstSeenAt'>;
+
+function time(iso: string | undefined): number {
+  const t = iso ? Date.parse(iso) : Number.NaN;
+  return Number.isNaN(t) ? -Infinity : t;
+}
+
+/**
+ * More upvotes first (none counts below 0); then the newer listing day; then the order the source
+ * listed the papers in (`rank`; a saved Daily Papers page has no upvotes, so its papers keep the
+ * page's order); then the most recently first seen; then id. Locale-independent, so the bytes of every
+ * page and feed are the same wherever they are rendered.
+ */
+export function compareByRank(a: Ranked, b: Ranked): number {
+  const ua = a.upvotes ?? -1;
+  const ub = b.upvotes ?? -1;
+  if (ua !== ub) return ub - ua;
+  if (a.listedOn !== b.listedOn) return a.listedOn < b.listedOn ? 1 : -1;
+  const ra = a.rank ?? Infinity;
+  const rb = b.rank ?? Infinity;
+  if (ra !== rb) return ra < rb ? -1 : 1;
+  const fa = time(a.firstSeenAt);
+  const fb = time(b.firstSeenAt);
+  if (fa !== fb) return fb > fa ? 1 : -1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
