@@ -1,6 +1,6 @@
 /** Small, dependency-free helpers for building email markup safely. */
 
-import { escapeHtml, safeUrl } from '@paperboy/core';
+import { escapeHtml, oneLine, safeUrl } from '@paperboy/core';
 
 export { escapeHtml, safeUrl };
 
@@ -19,11 +19,8 @@ export function link(href: string | undefined, label: string, style = ''): strin
   return `<a href="${escapeHtml(url)}"${styleAttr}>${escapeHtml(label)}</a>`;
 }
 
-/** Collapse whitespace and drop control characters (keeps text parts and subjects on one line). */
-export function oneLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return String(text ?? '').replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
-}
+/** Collapse whitespace and drop control characters (keeps text parts and subjects on one line): core's one copy. */
+export { oneLine };
 
 /** Cut text to at most `max` characters at a word boundary, adding "…" when anything was cut. */
 export function excerpt(text: string, max = 300): string {
