@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '@paperboy/core';
 import type { AwsCall } from '@paperboy/aws';
 import { synthesize, settingsWith } from '../infra/helpers.js';
-import { deployedNames, evaluate, grants, readCallLog, requestsOf, rolesOf, type Deployed, type IamRequest, type Role } from '../support/iam-check.js';
+import { deployedNames, evaluate, grants, readCallLog, requestsOf, rolesOf, type Deployed, type IamRequest, type Role } from '../../infra/check/iam.js';
 
 /**
  * Grants that no test exercises, each with the reason it stays. A rule that no unexercised grant

@@ -21,6 +21,8 @@ export interface AwsCall {
   operation: string;
   /** DynamoDB: tables named by the call (`table` or `table/index/name`). */
   tables?: string[];
+  /** DynamoDB batch calls: how many items they write or read (for cost estimates). */
+  items?: number;
   /** S3: bucket and key. */
   bucket?: string;
   key?: string;
@@ -67,8 +69,13 @@ function describe(service: string, operation: string, input: Input): AwsCall {
   if (service === 'DynamoDB') {
     const table = str(input['TableName']);
     const index = str(input['IndexName']);
-    const batch = input['RequestItems'] && typeof input['RequestItems'] === 'object' ? Object.keys(input['RequestItems'] as Input) : [];
+    const requestItems = (input['RequestItems'] && typeof input['RequestItems'] === 'object' ? input['RequestItems'] : {}) as Record<string, unknown>;
+    const batch = Object.keys(requestItems);
     call.tables = table ? [index ? `${table}/index/${index}` : table] : batch;
+    if (batch.length) {
+      const sizes = Object.values(requestItems).map((r) => (Array.isArray(r) ? r.length : Array.isArray((r as Input)['Keys']) ? ((r as Input)['Keys'] as unknown[]).length : 0));
+      call.items = sizes.reduce((a, b) => a + b, 0);
+    }
   } else if (service === 'S3') {
     call.bucket = str(input['Bucket']);
     const key = str(input['Key']);

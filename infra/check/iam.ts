@@ -12,9 +12,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import type { AwsCall } from '@paperboy/aws';
-import type { PaperboyStacks } from '../../infra/lib/paperboy.js';
-import type { AppFunction } from '../../infra/lib/app-function.js';
-import { mailFromIdentities, type PaperboySettings } from '../../infra/lib/settings.js';
+import type { PaperboyStacks } from '../lib/paperboy.js';
+import type { AppFunction } from '../lib/app-function.js';
+import { mailFromIdentities, type PaperboySettings } from '../lib/settings.js';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 
@@ -297,4 +297,32 @@ export function grants(statement: Statement, action: string, resource: string): 
     [statement.Action].flat().some((a) => glob(a).test(action)) &&
     [statement.Resource].flat().some((r) => glob(r).test(resource))
   );
+}
+
+/**
+ * Synthesizes the stacks for these settings (bundling skipped) and evaluates every call made by a
+ * function against its role: the denied ones, one line each. Used by the simulation.
+ */
+export async function deniedCalls(calls: AwsCall[], settings: PaperboySettings): Promise<string[]> {
+  const { App } = await import('aws-cdk-lib');
+  const { buildPaperboy } = await import('../lib/paperboy.js');
+  const cdkJson = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
+  const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
+  const stacks = buildPaperboy(app, settings, { nag: false });
+  const roles = rolesOf(stacks);
+  const deployed = deployedNames(stacks, settings);
+  const seen = new Set<string>();
+  const denied: string[] = [];
+  for (const call of calls) {
+    if (!call.fn) continue;
+    const role = roles.find((r) => r.fn === call.fn);
+    for (const request of requestsOf(call, deployed)) {
+      const key = `${call.fn} ${request.action} ${request.resource}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const verdict = role ? await evaluate(role, request) : { allowed: false, detail: 'no role' };
+      if (!verdict.allowed) denied.push(`${call.fn}: ${request.action} on ${request.resource} (${verdict.detail})`);
+    }
+  }
+  return denied;
 }
