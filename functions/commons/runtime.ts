@@ -15,7 +15,7 @@ import {
   recordCalls,
   type Clients,
 } from '@paperboy/aws';
-import { buildTagger, resolveExampleIds, systemClock, type AppConfig, type Clock, type Tagger } from '@paperboy/core';
+import { buildTagger, resolveExampleIds, systemClock, type AppConfig, type Clock, type Mailer, type Tagger } from '@paperboy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 
 /** The logging the handlers use: Powertools' structured JSON logger in Lambda, terse lines locally. */
@@ -36,7 +36,7 @@ export interface Runtime {
   sourceStates: DynamoSourceStateRepository;
   limiter: DynamoRateLimiter;
   objects: S3ObjectStore;
-  mailer: SesMailer;
+  mailer: Mailer;
   /** The tagger for the configured taxonomy, with example ids resolved from the store (built once). */
   tagger(): Promise<Tagger>;
   clock: Clock;

@@ -43,6 +43,11 @@ export function invokedAs<A extends unknown[], R>(fn: string, body: (...args: A)
   return (...args: A) => invocation.run(fn, () => body(...args));
 }
 
+/** The function whose invocation is running here, if any. */
+export function currentFunction(): string | undefined {
+  return invocation.getStore();
+}
+
 /** Starts listening to AWS calls; returns the function that stops it. */
 export function onAwsCall(listener: AwsCallListener): () => void {
   listeners.add(listener);

@@ -1,0 +1,691 @@
+/**
+ * Days of service in one run: the real handlers (the code Lambda runs) on the embedded stand-ins,
+ * under a simulated clock, against a replayed upstream world, with people subscribing, changing
+ * their minds, leaving and bouncing, and with faults injected. Everything happens in one process,
+ * one event at a time in time order, so a seed gives the same run.
+ *
+ * Wiring follows the stack: EventBridge Scheduler fires ingest and plan-digests at the config's cron
+ * times in the owner's time zone (retried twice on failure); ingest starts publish asynchronously
+ * when anything changed (retried twice); plan-digests fills the digest queue, whose messages reach
+ * send-digests in batches of 5, come back after the visibility timeout when they fail, and go to the
+ * dead-letter queue after 4 receives; SES events reach ses-events as SNS events.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { APIGatewayProxyEventV2, SQSEvent } from 'aws-lambda';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { currentFunction, ensureTable, onAwsCall, type AwsCall } from '@paperboy/aws';
+import {
+  addDays,
+  dayInZone,
+  fireTimes,
+  normaliseTitle,
+  parseOwnerConfig,
+  resolveConfig,
+  seededRandom,
+  type Clock,
+  type DigestJob,
+  type EmailMessage,
+  type Mailer,
+  type Paper,
+} from '@paperboy/core';
+import { anchorId } from '@paperboy/feeds';
+import { buildRuntime, type Runtime } from '../../../../functions/commons/runtime.js';
+import { makeHandler as makeIngest } from '../../../../functions/ingest/index.js';
+import { makeHandler as makePublish } from '../../../../functions/publish/index.js';
+import { makeHandler as makePlan } from '../../../../functions/plan-digests/index.js';
+import { makeHandler as makeSend } from '../../../../functions/send-digests/index.js';
+import { makeHandler as makeSubscriptions } from '../../../../functions/subscriptions/index.js';
+import { makeHandler as makeSesEvents } from '../../../../functions/ses-events/index.js';
+import { scheduledInvocation, snsEventOf } from '../../../../functions/commons/events.js';
+import { startOrAttach } from '../services.js';
+import { MemoryQueue, sqsEventOf } from '../runner.js';
+import { checkLinks } from './link-check.js';
+import { startWorld, type World } from './world.js';
+import { deniedCalls } from '../../../../infra/check/iam.js';
+
+export interface SimulationOptions {
+  days: number;
+  subscribers: number;
+  seed: number;
+  faults: boolean;
+  /** First calendar day; by default one that puts the end of summer time (last Sunday of October) inside the run. */
+  firstDay?: string;
+  /** Progress lines (not part of the result). */
+  log?: (line: string) => void;
+}
+
+export interface DayFigures {
+  day: string;
+  listed: number;
+  stored: number;
+  emails: number;
+  awsRequests: number;
+  costUsd: number;
+}
+
+export interface Check {
+  name: string;
+  value: number;
+  /** What the value must be for the run to pass. */
+  want: number | 'any';
+  detail: string[];
+}
+
+export interface SimulationResult {
+  options: Required<Omit<SimulationOptions, 'log'>>;
+  days: DayFigures[];
+  checks: Check[];
+  faults: Record<string, number>;
+  /** SHA-256 of every email sent, in order (recipient, subject, bodies, headers): equal for equal seeds. */
+  outbox: string;
+  ok: boolean;
+}
+
+const TIME_ZONE = 'Europe/Berlin';
+const SITE_URL = 'https://papers.example.org/';
+const SENDER = 'paperboy <digest@papers.example.org>';
+/** Stack settings the simulation follows (infra/lib/app-stack.ts). */
+const ASYNC_RETRIES = 2;
+const SQS_BATCH = 5;
+const SQS_VISIBILITY_MS = 30 * 60_000;
+const SQS_MAX_RECEIVES = 4;
+
+/** The first Monday two weeks before the last Sunday of October of `year` (so a run of 14+ days crosses it). */
+function defaultFirstDay(days: number): string {
+  // 2026-10-25 is the last Sunday of October 2026: start so that the change falls in the middle of the run.
+  return addDays('2026-10-25', -Math.max(1, Math.floor(days / 2)));
+}
+
+/** A clock the simulation moves. */
+class SimClock implements Clock {
+  constructor(private t: number) {}
+  now(): Date {
+    return new Date(this.t);
+  }
+  set(at: Date): void {
+    if (at.getTime() > this.t) this.t = at.getTime();
+  }
+  advance(ms: number): void {
+    this.t += ms;
+  }
+}
+
+/** A crash: the invocation stops where it is, as when Lambda kills it; nothing after runs. */
+class Crash extends Error {
+  override name = 'SimulatedCrash';
+}
+
+interface Event {
+  at: number;
+  seq: number;
+  what: string;
+  run(): Promise<void>;
+}
+
+interface SentMail {
+  at: string;
+  to: string;
+  subject: string;
+  digest: boolean;
+  message: EmailMessage;
+}
+
+interface Person {
+  email: string;
+  sourceIp: string;
+  topics: string[];
+  frequency: 'daily' | 'weekly';
+  confirms: boolean;
+  /** What happens to them later, if anything. */
+  fate: 'stays' | 'changes' | 'unsubscribes' | 'bounces' | 'complains';
+  subscribedAt?: string;
+  confirmedAt?: string;
+  /** When mail to them must stop: one-click unsubscribe, hard bounce or complaint. */
+  stoppedAt?: string;
+  changedAt?: string;
+}
+
+export async function simulate(options: SimulationOptions): Promise<SimulationResult> {
+  const log = options.log ?? (() => {});
+  const firstDay = options.firstDay ?? defaultFirstDay(options.days);
+  const lastDay = addDays(firstDay, options.days - 1);
+  const random = seededRandom(options.seed);
+  const dataDir = await mkdtemp(join(tmpdir(), 'paperboy-sim-'));
+  const services = await startOrAttach(dataDir);
+  const world = await startWorld({ seed: options.seed, firstDay, days: options.days, faults: options.faults });
+  const calls: (AwsCall & { day: string })[] = [];
+  let stopListening = () => {};
+  try {
+    // --- Config, as the owner would write it for this deployment ----------------------------------
+    const owner = parseOwnerConfig(
+      {
+        site: { title: 'paperboy simulation', description: 'Thirty days of service', url: SITE_URL },
+        sources: [
+          { id: 'hf', kind: 'hf-daily', name: 'Hugging Face Daily Papers', url: world.hfUrl, run: 'cloud', lookbackDays: 3, pageSize: 50, retries: 3, timeoutMs: 10_000 },
+          { id: 'arxiv-rss', kind: 'arxiv-rss', name: 'arXiv announcements', url: world.arxivRssUrl, categories: world.arxivCategories, run: 'cloud', retries: 3, timeoutMs: 10_000 },
+        ],
+        schedule: { timezone: TIME_ZONE, ingest: 'cron(0 6 * * ? *)', digest: 'cron(0 7 * * ? *)' },
+        mail: { from: SENDER },
+        digest: { maxPapers: 10, windowDays: 7, weeklyDay: 'MON', sendWhenEmpty: false, sendRatePerSecond: 14 },
+        feeds: { maxItems: 50 },
+      },
+      'simulation config',
+    );
+    const configFile = join(dataDir, 'paperboy.config.json');
+    await writeFile(configFile, JSON.stringify(owner));
+    const table = 'paperboy-sim';
+    const bucket = 'paperboy-sim-site';
+    const base = resolveConfig(owner, { PAPERBOY_RUN: 'cloud', AWS_REGION: 'us-east-1', PAPERBOY_TABLE_NAME: table, PAPERBOY_BUCKET_NAME: bucket, PAPERBOY_SITE_URL: SITE_URL }, configFile, dataDir);
+    const seedHex = (options.seed >>> 0).toString(16).padStart(8, '0');
+    const config = { ...base, hmacSecret: `simulation-secret-${seedHex}-${'s'.repeat(32)}`, endpoints: services.endpoints };
+
+    // --- Clock, randomness, crash points, recorded mail -------------------------------------------
+    const start = new Date(`${firstDay}T00:00:00Z`).getTime() - 2 * 3600_000; // local midnight of day 1 (UTC+1/+2)
+    const clock = new SimClock(start);
+    const byteRandom = seededRandom(options.seed ^ 0x5eed);
+    const randomBytes = (n: number) => Buffer.from(Array.from({ length: n }, () => Math.floor(byteRandom() * 256)));
+    let kill: ((error: Crash) => void) | undefined;
+    const crashPoints = { dynamoWrites: -1, s3Puts: -1, afterSesSend: false };
+    const hang = () => new Promise<never>(() => {});
+    const crash = (what: string): Promise<never> => {
+      kill?.(new Crash(what));
+      return hang();
+    };
+
+    const sent: SentMail[] = [];
+    const probe: { mailer?: Mailer } = {};
+    const mailer: Mailer = {
+      send: async (message) => {
+        const out = await probe.mailer!.send(message);
+        const digest = Boolean(message.headers?.['List-Unsubscribe']);
+        sent.push({ at: clock.now().toISOString(), to: message.to, subject: message.subject, digest, message });
+        if (digest && crashPoints.afterSesSend) {
+          crashPoints.afterSesSend = false;
+          return crash('after SES accepted a digest, before the ledger recorded it');
+        }
+        return out;
+      },
+    };
+    const ses = buildRuntime(config).mailer;
+    probe.mailer = ses;
+    const rt: Runtime = buildRuntime(config, { clock, logger: { info() {}, warn() {}, error() {} }, randomBytes, mailer });
+    await ensureTable(new DynamoDBClient({ region: 'us-east-1', endpoint: services.endpoints.dynamodb, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }), table);
+    await rt.clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+
+    // Crash points: the Nth write of an armed invocation never returns.
+    const writes = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'PutCommand', 'UpdateCommand', 'DeleteCommand', 'BatchWriteCommand']);
+    rt.clients.dynamo.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (crashPoints.dynamoWrites > 0 && currentFunction() === 'ingest' && writes.has(context.commandName ?? '') && --crashPoints.dynamoWrites === 0) return crash('in the middle of ingest');
+        return next(args);
+      },
+      { step: 'initialize', name: 'simulationCrashPoint' },
+    );
+    rt.clients.s3.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (crashPoints.s3Puts > 0 && currentFunction() === 'publish' && context.commandName === 'PutObjectCommand' && --crashPoints.s3Puts === 0) return crash('in the middle of publish');
+        return next(args);
+      },
+      { step: 'initialize', name: 'simulationCrashPoint' },
+    );
+
+    stopListening = onAwsCall((call) => calls.push({ ...call, day: dayInZone(clock.now(), TIME_ZONE) }));
+
+    // --- Handlers, as deployed ---------------------------------------------------------------------
+    const events: Event[] = [];
+    let seq = 0;
+    const at = (when: number, what: string, run: () => Promise<void>) => events.push({ at: when, seq: seq++, what, run });
+    const end = new Date(`${addDays(lastDay, 1)}T00:00:00Z`).getTime() - 1 * 3600_000 + 6.5 * 3600_000; // the morning after the last day
+    const violations: Record<string, string[]> = { failedInvocations: [], deadLetters: [] };
+    const outcomes: Record<string, number> = {};
+    const jobs: { job: DigestJob; at: string }[] = [];
+
+    /** Runs one invocation; a crash ends it where it stands, an error fails it. */
+    async function invoke<T>(what: string, body: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: Error }> {
+      const killed = new Promise<never>((_resolve, reject) => (kill = reject));
+      try {
+        return { ok: true, value: await Promise.race([body(), killed]) };
+      } catch (error) {
+        log(`  ${clock.now().toISOString()} ${what} failed: ${(error as Error).message}`);
+        return { ok: false, error: error as Error };
+      } finally {
+        kill = undefined;
+      }
+    }
+
+    const publish = makePublish(rt);
+    let publishPending = false;
+    const runPublish = (attempt: number) => async () => {
+      publishPending = false;
+      const result = await invoke('publish', () => publish());
+      if (!result.ok) {
+        if (attempt < ASYNC_RETRIES) at(clock.now().getTime() + 60_000 * (attempt + 1), 'publish retry', runPublish(attempt + 1));
+        else violations['failedInvocations']!.push(`publish at ${clock.now().toISOString()}: ${result.error.message}`);
+      }
+    };
+    const ingest = makeIngest(rt, {
+      sleep: async (ms) => clock.advance(ms),
+      triggerPublish: async () => {
+        if (publishPending) return;
+        publishPending = true;
+        at(clock.now().getTime() + 1000, 'publish', runPublish(0));
+      },
+    });
+    const runIngest = (scheduled: Date, attempt: number) => async () => {
+      world.setNow(clock.now());
+      const result = await invoke('ingest', () => ingest(scheduledInvocation('ingest', scheduled)));
+      if (!result.ok) {
+        if (attempt < ASYNC_RETRIES) at(clock.now().getTime() + 60_000 * (attempt + 1), 'ingest retry', runIngest(scheduled, attempt + 1));
+        else violations['failedInvocations']!.push(`ingest at ${scheduled.toISOString()}: ${result.error.message}`);
+      }
+    };
+
+    const queue = new MemoryQueue();
+    const plan = makePlan(rt, queue);
+    const send = makeSend(rt, { ratePerSecond: Infinity, onOutcome: (o) => (outcomes[o] = (outcomes[o] ?? 0) + 1) });
+    // Receive counts per job, as SQS keeps them per message (a redelivered job is the same message).
+    const receives = new Map<string, number>();
+    const jobKey = (job: DigestJob) => `${job.subscriberId} ${job.period}`;
+    const deliver = (batch: DigestJob[]) => async () => {
+      const event: SQSEvent = sqsEventOf(batch);
+      for (const job of batch) receives.set(jobKey(job), (receives.get(jobKey(job)) ?? 0) + 1);
+      const result = await invoke('send-digests', () => send(event));
+      // A crashed invocation deletes nothing; a finished one deletes all but the reported failures.
+      const failed = result.ok ? new Set(result.value.batchItemFailures.map((f) => f.itemIdentifier)) : new Set(event.Records.map((r) => r.messageId));
+      const again = batch.filter((_job, i) => failed.has(event.Records[i]!.messageId));
+      const dead = again.filter((job) => receives.get(jobKey(job))! >= SQS_MAX_RECEIVES);
+      for (const job of dead) violations['deadLetters']!.push(jobKey(job));
+      const retry = again.filter((job) => !dead.includes(job));
+      if (retry.length) at(clock.now().getTime() + SQS_VISIBILITY_MS, 'digest redelivery', deliver(retry));
+    };
+    const runPlan = (scheduled: Date, attempt: number) => async () => {
+      queue.jobs.length = 0;
+      const result = await invoke('plan-digests', () => plan(scheduledInvocation('digest', scheduled)));
+      if (!result.ok) {
+        if (attempt < ASYNC_RETRIES) at(clock.now().getTime() + 60_000 * (attempt + 1), 'plan retry', runPlan(scheduled, attempt + 1));
+        else violations['failedInvocations']!.push(`plan-digests at ${scheduled.toISOString()}: ${result.error.message}`);
+        return;
+      }
+      const planned = queue.jobs.splice(0);
+      for (const job of planned) jobs.push({ job, at: clock.now().toISOString() });
+      for (let i = 0; i < planned.length; i += SQS_BATCH) at(clock.now().getTime() + 1000 + i, 'send-digests', deliver(planned.slice(i, i + SQS_BATCH)));
+    };
+
+    for (const t of fireTimes(owner.schedule.ingest, TIME_ZONE, new Date(start), new Date(end))) at(t.getTime(), 'ingest', runIngest(t, 0));
+    for (const t of fireTimes(owner.schedule.digest, TIME_ZONE, new Date(start), new Date(end))) at(t.getTime(), 'plan-digests', runPlan(t, 0));
+
+    // --- Faults in the code's own path: crashes, one of each kind, on seed-chosen days -------------
+    const faults: Record<string, number> = {};
+    if (options.faults) {
+      const day = (k: number) => Math.min(options.days - 1, 1 + Math.floor(random() * Math.max(1, options.days - 2)) + k) % options.days;
+      const localNine = (d: number) => new Date(`${addDays(firstDay, d)}T00:00:00Z`).getTime() + 4 * 3600_000; // before 06:00 local
+      at(localNine(day(0)), 'arm ingest crash', async () => {
+        crashPoints.dynamoWrites = 7;
+        faults['crash mid-ingest'] = (faults['crash mid-ingest'] ?? 0) + 1;
+      });
+      at(localNine(day(1)), 'arm publish crash', async () => {
+        crashPoints.s3Puts = 5;
+        faults['crash mid-publish'] = (faults['crash mid-publish'] ?? 0) + 1;
+      });
+      at(localNine(day(2)), 'arm send crash', async () => {
+        crashPoints.afterSesSend = true;
+        faults['crash after SES accepted'] = (faults['crash after SES accepted'] ?? 0) + 1;
+      });
+    }
+
+    // --- People --------------------------------------------------------------------------------------
+    const subscriptions = makeSubscriptions(rt);
+    const sesEvents = makeSesEvents(rt);
+    const topics = rt.config.taxonomy.topics.map((t) => t.slug);
+    const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
+    const people: Person[] = [];
+    const span = end - start;
+    for (let i = 0; i < options.subscribers; i++) {
+      const chosen = [...new Set([pick(topics), pick(topics), pick(topics)].slice(0, 1 + Math.floor(random() * 3)))];
+      const roll = random();
+      const person: Person = {
+        email: `reader-${i}@readers.example.net`,
+        sourceIp: `198.51.100.${(i % 250) + 1}`,
+        topics: chosen,
+        frequency: random() < 0.8 ? 'daily' : 'weekly',
+        confirms: random() < 0.9,
+        fate: roll < 0.7 ? 'stays' : roll < 0.82 ? 'changes' : roll < 0.92 ? 'unsubscribes' : roll < 0.96 ? 'bounces' : 'complains',
+      };
+      people.push(person);
+      // Most join early; some join along the way.
+      const joinAt = start + Math.floor((random() < 0.6 ? random() * 0.1 : random() * 0.6) * span);
+      at(joinAt, `subscribe ${person.email}`, () => signUp(person));
+    }
+    const api = (method: string, url: string, person: Person, body?: string, contentType = 'application/json'): APIGatewayProxyEventV2 => {
+      const u = new URL(url, SITE_URL);
+      return {
+        version: '2.0',
+        routeKey: '$default',
+        rawPath: u.pathname,
+        rawQueryString: u.search.replace(/^\?/, ''),
+        headers: { host: u.host, 'content-type': contentType, 'cloudfront-viewer-address': `${person.sourceIp}:443` },
+        requestContext: {
+          accountId: 'simulation',
+          apiId: 'simulation',
+          domainName: u.host,
+          domainPrefix: 'papers',
+          http: { method, path: u.pathname, protocol: 'HTTP/1.1', sourceIp: '130.176.0.1', userAgent: 'simulation' },
+          requestId: `sim-${seq}`,
+          routeKey: '$default',
+          stage: '$default',
+          time: clock.now().toUTCString(),
+          timeEpoch: clock.now().getTime(),
+        },
+        body,
+        isBase64Encoded: false,
+      };
+    };
+    const mailTo = (person: Person, digest: boolean) => sent.filter((m) => m.to === person.email && m.digest === digest);
+    const linkIn = (message: EmailMessage, path: string) => new RegExp(`${SITE_URL.replace(/[.]/g, '\\.')}api/${path}\\?token=[A-Za-z0-9._~%-]+`).exec(message.text)?.[0];
+
+    async function signUp(person: Person): Promise<void> {
+      const answer = await subscriptions(api('POST', 'api/subscribe', person, JSON.stringify({ email: person.email, topics: person.topics, frequency: person.frequency })));
+      if (answer.statusCode !== 202) throw new Error(`sign-up of ${person.email} answered ${answer.statusCode}`);
+      person.subscribedAt = clock.now().toISOString();
+      if (!person.confirms) return;
+      at(clock.now().getTime() + (5 + Math.floor(random() * 120)) * 60_000, `confirm ${person.email}`, async () => {
+        const confirmation = mailTo(person, false).at(-1);
+        const link = confirmation && linkIn(confirmation.message, 'confirm');
+        if (!link) throw new Error(`no confirmation link reached ${person.email}`);
+        const answer = await subscriptions(api('GET', link, person));
+        if (answer.statusCode !== 200) throw new Error(`confirming ${person.email} answered ${answer.statusCode}`);
+        person.confirmedAt = clock.now().toISOString();
+        if (person.fate !== 'stays') at(clock.now().getTime() + Math.floor((1 + random() * 8) * 86_400_000), `${person.fate} ${person.email}`, () => later(person));
+      });
+    }
+
+    async function later(person: Person): Promise<void> {
+      const digest = mailTo(person, true).at(-1);
+      if (!digest) {
+        // Nothing to act on yet: try again after the next digest.
+        if (clock.now().getTime() < end - 86_400_000) at(clock.now().getTime() + 86_400_000, `${person.fate} ${person.email}`, () => later(person));
+        return;
+      }
+      if (person.fate === 'changes') {
+        const link = linkIn(digest.message, 'preferences');
+        if (!link) throw new Error(`no preferences link in the digest to ${person.email}`);
+        const next = [...new Set([...person.topics.slice(1), pick(topics)])];
+        const frequency = person.frequency === 'daily' && random() < 0.3 ? 'weekly' : person.frequency;
+        const form = new URLSearchParams([...next.map((t) => ['topics', t]), ['frequency', frequency]]).toString();
+        const answer = await subscriptions(api('POST', link, person, form, 'application/x-www-form-urlencoded'));
+        if (answer.statusCode !== 200) throw new Error(`changing preferences of ${person.email} answered ${answer.statusCode}`);
+        Object.assign(person, { topics: next, frequency, changedAt: clock.now().toISOString() });
+      } else if (person.fate === 'unsubscribes') {
+        const target = /<([^>]+)>/.exec(digest.message.headers?.['List-Unsubscribe'] ?? '')?.[1];
+        if (!target) throw new Error(`no List-Unsubscribe in the digest to ${person.email}`);
+        const answer = await subscriptions(api('POST', target, person, 'List-Unsubscribe=One-Click', 'application/x-www-form-urlencoded'));
+        if (answer.statusCode !== 200) throw new Error(`one-click unsubscribe of ${person.email} answered ${answer.statusCode}`);
+        person.stoppedAt = clock.now().toISOString();
+      } else {
+        const now = clock.now().toISOString();
+        const mail = { timestamp: now, messageId: `sim-${seq}`, source: SENDER, destination: [person.email] };
+        const message =
+          person.fate === 'bounces'
+            ? { eventType: 'Bounce' as const, mail, bounce: { bounceType: 'Permanent' as const, bounceSubType: 'General', bouncedRecipients: [{ emailAddress: person.email }], timestamp: now } }
+            : { eventType: 'Complaint' as const, mail, complaint: { complainedRecipients: [{ emailAddress: person.email }], timestamp: now, complaintFeedbackType: 'abuse' } };
+        await sesEvents(snsEventOf([message]));
+        person.stoppedAt = now;
+      }
+    }
+
+    // --- Run -----------------------------------------------------------------------------------------
+    let lastDayLogged = '';
+    const errors: string[] = [];
+    while (events.length) {
+      events.sort((a, b) => a.at - b.at || a.seq - b.seq);
+      const event = events.shift()!;
+      if (event.at > end) break;
+      clock.set(new Date(event.at));
+      world.setNow(clock.now());
+      const today = dayInZone(clock.now(), TIME_ZONE);
+      if (today !== lastDayLogged) log(`day ${today}`);
+      lastDayLogged = today;
+      try {
+        await event.run();
+      } catch (error) {
+        errors.push(`${clock.now().toISOString()} ${event.what}: ${(error as Error).message}`);
+      }
+    }
+    stopListening();
+
+    // --- What the run left behind ----------------------------------------------------------------------
+    const stored: Paper[] = [];
+    for await (const p of rt.papers.scanAll()) stored.push(p);
+    const objects = new Map<string, { contentType: string; body: string }>();
+    let token: string | undefined;
+    do {
+      const page = await rt.clients.s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
+      for (const o of page.Contents ?? []) {
+        const got = await rt.clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: o.Key! }));
+        objects.set(o.Key!, { contentType: got.ContentType ?? '', body: await got.Body!.transformToString() });
+      }
+      token = page.NextContinuationToken;
+    } while (token);
+
+    return {
+      options: { days: options.days, subscribers: options.subscribers, seed: options.seed, faults: options.faults, firstDay },
+      ...(await judge({ rt, world, firstDay, days: options.days, stored, objects, sent, people, jobs, calls, violations, errors, outcomes, configFile, owner })),
+      faults: { ...faults, ...world.faultsServed() },
+      outbox: createHash('sha256').update(JSON.stringify(sent.map((m) => [m.at, m.message]))).digest('hex'),
+    };
+  } finally {
+    stopListening();
+    await world.stop();
+    await services.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+interface Evidence {
+  rt: Runtime;
+  world: World;
+  firstDay: string;
+  days: number;
+  stored: Paper[];
+  objects: Map<string, { contentType: string; body: string }>;
+  sent: SentMail[];
+  people: Person[];
+  jobs: { job: DigestJob; at: string }[];
+  calls: (AwsCall & { day: string })[];
+  violations: Record<string, string[]>;
+  errors: string[];
+  outcomes: Record<string, number>;
+  configFile: string;
+  owner: ReturnType<typeof parseOwnerConfig>;
+}
+
+/** The invariants, checked on what the run left behind. */
+async function judge(e: Evidence): Promise<{ days: DayFigures[]; checks: Check[]; ok: boolean }> {
+  const checks: Check[] = [];
+  const check = (name: string, detail: string[], want: number | 'any' = 0, value = detail.length) => checks.push({ name, value, want, detail });
+  const days = Array.from({ length: e.days }, (_v, i) => addDays(e.firstDay, i));
+
+  // 1. Listed upstream = stored = reachable on the site = in the feeds that cover its day.
+  const byArxiv = new Map(e.stored.filter((p) => p.arxivId).map((p) => [p.arxivId!, p]));
+  const byTitle = new Map(e.stored.map((p) => [normaliseTitle(p.title), p]));
+  const listed = days.flatMap((day) => e.world.listed(day).map((item) => ({ ...item, day })));
+  const found = listed.map((item) => ({ item, paper: (item.arxivId && byArxiv.get(item.arxivId)) || byTitle.get(normaliseTitle(item.title)) }));
+  const missing = found.filter((f) => !f.paper).map((f) => `${f.item.day} ${f.item.source}: ${f.item.arxivId ?? ''} ${f.item.title}`);
+  const reachable = reachableAnchors(e.objects);
+  const unreachable = found.filter((f) => f.paper && !reachable.has(anchorId(f.paper.id))).map((f) => `${f.paper!.listedOn} ${f.paper!.id}`);
+  const notInFeeds = feedGaps(e.objects, e.stored);
+  const listedIds = new Set(found.flatMap((f) => (f.paper ? [f.paper.id] : [])));
+  check('papers listed upstream', [], 'any', listedIds.size + missing.length);
+  check('listed but not stored', missing);
+  check('stored but not reachable on the site', unreachable);
+  check('missing from a feed that covers its day', notInFeeds);
+
+  // 2. Each due digest exactly once; no paper mailed twice to one person.
+  const ledger = await digestLedger(e);
+  const duplicates: string[] = [];
+  const mailedTwice: string[] = [];
+  for (const person of e.people) {
+    const digests = e.sent.filter((m) => m.to === person.email && m.digest);
+    const periods = ledger.get(person.email) ?? [];
+    const sentPeriods = periods.filter((p) => p.status === 'sent');
+    if (digests.length > sentPeriods.length) duplicates.push(`${person.email}: ${digests.length} digests for ${sentPeriods.length} periods`);
+    const seen = new Map<string, string>();
+    for (const period of sentPeriods) {
+      for (const id of period.paperIds) {
+        if (seen.has(id)) mailedTwice.push(`${person.email}: ${id} in ${seen.get(id)} and ${period.period}`);
+        seen.set(id, period.period);
+      }
+    }
+  }
+  const crashedSends = e.outcomes['duplicate'] ?? 0;
+  check('duplicate digest emails', duplicates);
+  check('papers mailed twice to one subscriber', mailedTwice);
+  check('missed digests (dead-lettered)', e.violations['deadLetters']!);
+  check('failed invocations after retries', e.violations['failedInvocations']!);
+  check('digests found already sent on redelivery', [], 'any', crashedSends);
+
+  // 4. Nothing after one-click unsubscribe, hard bounce or complaint.
+  const afterStop = e.people.flatMap((p) => (p.stoppedAt ? e.sent.filter((m) => m.to === p.email && m.at > p.stoppedAt!).map((m) => `${p.email} (${p.fate} at ${p.stoppedAt}): "${m.subject}" at ${m.at}`) : []));
+  check('emails after unsubscribe or suppression', afterStop);
+
+  // 5. Every link in every published object and every email resolves.
+  const links = checkLinks({ siteUrl: SITE_URL, objects: e.objects, emails: e.sent.map((m, i) => ({ name: `${i} ${m.to} ${m.subject}`, html: m.message.html, text: m.message.text })) });
+  check('links checked', [], 'any', links.checked);
+  check('broken links', links.broken.map((b) => `${b.where}: ${b.href} (${b.why})`));
+
+  // 6. Every AWS call allowed by its function's synthesized role.
+  const denied = await deniedCalls(e.calls, { owner: e.owner, configFile: e.configFile });
+  check('AWS calls made by the functions', [], 'any', e.calls.filter((c) => c.fn).length);
+  check('AWS calls the roles would deny', denied);
+  check('errors in the simulated world', e.errors);
+
+  // 7. Per day: papers, emails, requests, estimated cost.
+  const figures = days.map((day) => {
+    const dayCalls = e.calls.filter((c) => c.day === day && c.fn);
+    const emails = e.sent.filter((m) => dayOf(m.at) === day).length;
+    return {
+      day,
+      listed: e.world.listed(day).length,
+      stored: e.stored.filter((p) => p.listedOn === day).length,
+      emails,
+      awsRequests: dayCalls.length,
+      costUsd: estimateCost(dayCalls, emails),
+    };
+  });
+  const ok = checks.every((c) => c.want === 'any' || c.value === c.want);
+  return { days: figures, checks, ok };
+}
+
+const dayOf = (iso: string) => dayInZone(new Date(iso), TIME_ZONE);
+
+/** Every element id on a page reachable from the home page by following links within the site. */
+function reachableAnchors(objects: Map<string, { contentType: string; body: string }>): Set<string> {
+  const keyOf = (href: string, from: string): string | undefined => {
+    let url: URL;
+    try {
+      url = new URL(href, new URL(from, SITE_URL));
+    } catch {
+      return undefined;
+    }
+    if (!url.href.startsWith(SITE_URL)) return undefined;
+    const path = decodeURIComponent(url.pathname.slice(new URL(SITE_URL).pathname.length));
+    return path === '' || path.endsWith('/') ? `${path}index.html` : path;
+  };
+  const ids = new Set<string>();
+  const seen = new Set<string>(['index.html']);
+  const todo = ['index.html'];
+  while (todo.length) {
+    const key = todo.pop()!;
+    const page = objects.get(key);
+    if (!page || !page.contentType.startsWith('text/html')) continue;
+    for (const m of page.body.matchAll(/\sid="([^"]+)"/g)) ids.add(m[1]!);
+    for (const m of page.body.matchAll(/\shref="([^"]+)"/g)) {
+      const next = keyOf(m[1]!.replace(/&amp;/g, '&'), key);
+      if (next && !seen.has(next) && objects.has(next)) {
+        seen.add(next);
+        todo.push(next);
+      }
+    }
+  }
+  return ids;
+}
+
+/** Papers missing from a JSON feed that holds other papers of their listing day (and topic). */
+function feedGaps(objects: Map<string, { contentType: string; body: string }>, stored: Paper[]): string[] {
+  const gaps: string[] = [];
+  for (const [key, object] of objects) {
+    if (!/^feeds\/(all|topics\/[a-z0-9-]+)\.json$/.test(key)) continue;
+    const topic = /^feeds\/topics\/([a-z0-9-]+)\.json$/.exec(key)?.[1];
+    const feed = JSON.parse(object.body) as { items: { _paperboy?: { paper_id: string; listed_on: string } }[] };
+    const ids = new Set(feed.items.map((i) => i._paperboy?.paper_id));
+    const covered = new Set(feed.items.map((i) => i._paperboy?.listed_on));
+    for (const p of stored) {
+      if (!covered.has(p.listedOn) || (topic && !p.tags.includes(topic)) || ids.has(p.id)) continue;
+      gaps.push(`${key}: ${p.listedOn} ${p.id}`);
+    }
+  }
+  return gaps;
+}
+
+interface LedgerEntry {
+  period: string;
+  status: string;
+  paperIds: string[];
+}
+
+/** Each subscriber's digest ledger, read from the table. */
+async function digestLedger(e: Evidence): Promise<Map<string, LedgerEntry[]>> {
+  const out = new Map<string, LedgerEntry[]>();
+  for (const person of e.people) {
+    const sub = await e.rt.subscribers.findByEmail(person.email);
+    if (!sub) continue;
+    const res = await e.rt.clients.dynamo.send(
+      new QueryCommand({ TableName: e.rt.config.tableName, KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)', ExpressionAttributeValues: { ':pk': `SUB#${sub.id}`, ':sk': 'DIGEST#' } }),
+    );
+    out.set(
+      person.email,
+      (res.Items ?? []).map((i) => ({ period: String(i['SK']).slice('DIGEST#'.length), status: String(i['status'] ?? ''), paperIds: (i['paperIds'] as string[]) ?? [] })),
+    );
+  }
+  return out;
+}
+
+/** Requests priced at list prices (bench/prices.json), plus SES; Lambda duration is left out. */
+function estimateCost(calls: AwsCall[], emails: number): number {
+  const prices = PRICES;
+  let rru = 0;
+  let wru = 0;
+  let s3put = 0;
+  let s3get = 0;
+  let sqs = 0;
+  for (const c of calls) {
+    const n = c.items ?? 1;
+    if (c.service === 'DynamoDB') {
+      if (/^(Put|Update|Delete|BatchWrite)/.test(c.operation)) wru += n;
+      else rru += n;
+    } else if (c.service === 'S3') {
+      if (c.operation === 'PutObject') s3put++;
+      else s3get++;
+    } else if (c.service === 'SQS') sqs++;
+  }
+  return (
+    (rru / 1e6) * prices.dynamodb.perMillionReadRequestUnits +
+    (wru / 1e6) * prices.dynamodb.perMillionWriteRequestUnits +
+    (s3put / 1000) * prices.s3.perThousandPutRequests +
+    (s3get / 1000) * prices.s3.perThousandGetRequests +
+    (sqs / 1e6) * prices.sqs.perMillionRequests +
+    (emails / 1000) * prices.ses.perThousandEmails
+  );
+}
+
+const PRICES = JSON.parse(await readFile(join(import.meta.dirname, '..', '..', '..', '..', 'bench', 'prices.json'), 'utf8')) as {
+  dynamodb: { perMillionReadRequestUnits: number; perMillionWriteRequestUnits: number };
+  s3: { perThousandPutRequests: number; perThousandGetRequests: number };
+  sqs: { perMillionRequests: number };
+  ses: { perThousandEmails: number };
+};

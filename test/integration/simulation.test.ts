@@ -1,0 +1,28 @@
+/**
+ * The short simulation: a week of service across the end of summer time, with every fault kind,
+ * run twice with one seed. Nothing may be missed, repeated, broken or forbidden, and the two runs
+ * must print the same table and send the same emails.
+ */
+import { describe, expect, it } from 'vitest';
+import { simulate, type SimulationResult } from '../../packages/local/src/simulate/simulation.js';
+import { formatTable } from '../../packages/local/src/simulate/main.js';
+
+const violated = (r: SimulationResult) => r.checks.filter((c) => c.want !== 'any' && c.value !== c.want).map((c) => `${c.name}: ${c.detail.slice(0, 5).join('; ')}`);
+
+describe('a simulated week of service', () => {
+  it('keeps every invariant through every fault, and the same seed gives the same table and outbox', async () => {
+    const options = { days: 7, subscribers: 30, seed: 11, faults: true };
+    const first = await simulate(options);
+    expect(violated(first)).toEqual([]);
+    // Every fault kind was really injected.
+    expect(Object.keys(first.faults).sort()).toEqual(
+      ['crash after SES accepted', 'crash mid-ingest', 'crash mid-publish', ...Object.keys(first.faults).filter((k) => !k.startsWith('crash'))].sort(),
+    );
+    expect(Object.keys(first.faults).filter((k) => !k.startsWith('crash')).length).toBeGreaterThanOrEqual(5);
+    expect(first.checks.find((c) => c.name === 'papers listed upstream')!.value).toBeGreaterThan(0);
+    expect(first.days.reduce((n, d) => n + d.emails, 0)).toBeGreaterThan(0);
+    const second = await simulate(options);
+    expect(formatTable(second)).toBe(formatTable(first));
+    expect(second.outbox).toBe(first.outbox);
+  }, 600_000);
+});
