@@ -11,6 +11,7 @@ export * from './text.js';
 export * from './dates.js';
 export * from './ranking.js';
 export * from './tokens.js';
+export * from './random.js';
 export * from './use-cases/ingest-papers.js';
 export * from './use-cases/publish-site.js';
 export * from './use-cases/digests.js';
