@@ -6,6 +6,7 @@
  * passes gjrand's tests, six lines. pure-rand has stronger generators but an immutable API that would
  * need wrapping, and a simulation of a few thousand draws needs none of their strength.
  */
+import { sha256 } from './text.js';
 
 /** Numbers in [0, 1), like Math.random, from a 32-bit seed (other numbers are truncated to 32 bits). */
 export function seededRandom(seed: number): () => number {
@@ -27,4 +28,12 @@ export function seededBytes(seed: number): (size: number) => Buffer {
     for (let i = 0; i < size; i++) bytes[i] = Math.floor(next() * 256);
     return bytes;
   };
+}
+
+/**
+ * A generator of its own for one purpose (`'hf', '2026-10-12'`), derived from the seed: what it draws does
+ * not depend on how many numbers other purposes drew before it, so adding a draw elsewhere changes nothing here.
+ */
+export function seededStream(seed: number, ...purpose: (string | number)[]): () => number {
+  return seededRandom(parseInt(sha256(`${seed}:${purpose.join(':')}`).slice(0, 8), 16));
 }
