@@ -15,7 +15,7 @@ import {
   recordCalls,
   type Clients,
 } from '@paperboy/aws';
-import { buildTagger, resolveExampleIds, systemClock, type AppConfig, type Clock, type Mailer, type Tagger } from '@paperboy/core';
+import { buildTagger, resolveExampleIds, systemClock, systemRandomBytes, type AppConfig, type Clock, type Mailer, type RandomBytes, type Tagger } from '@paperboy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 
 /** The logging the handlers use: Powertools' structured JSON logger in Lambda, terse lines locally. */
@@ -40,6 +40,8 @@ export interface Runtime {
   /** The tagger for the configured taxonomy, with example ids resolved from the store (built once). */
   tagger(): Promise<Tagger>;
   clock: Clock;
+  /** Randomness for confirm tokens and subscriber ids: crypto, unless a simulation seeds it. */
+  randomBytes: RandomBytes;
   logger: AppLogger;
   /** The HMAC key for links: from config locally, from Secrets Manager in the cloud (read once). */
   secret(): Promise<string>;
@@ -69,6 +71,7 @@ export function buildRuntime(config: AppConfig, overrides: Partial<Runtime> = {}
         return buildTagger(taxonomy);
       })),
     clock: systemClock,
+    randomBytes: systemRandomBytes,
     logger,
     secret: () => (secret ??= readSecret(config)),
     ...overrides,

@@ -66,6 +66,7 @@ export function makeHandler(rt: Runtime) {
       subscribers: rt.subscribers,
       mailer: rt.mailer,
       clock: rt.clock,
+      randomBytes: rt.randomBytes,
       links: { siteUrl: rt.config.siteUrl, secret },
       confirmTtlHours: settings.confirmTtlHours,
       renderConfirmation: (i) =>

@@ -5,7 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoPaperRepository } from '@paperboy/aws';
-import { readOwnerConfigFile, resolveConfig, type AppConfig, type Clock } from '@paperboy/core';
+import { readOwnerConfigFile, resolveConfig, seededBytes, type AppConfig, type Clock } from '@paperboy/core';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ensureTable } from '@paperboy/aws';
 import { join } from 'node:path';
 import { buildRuntime, type Runtime } from '../../functions/commons/runtime.js';
 import { makeHandler as makeApi } from '../../functions/subscriptions/index.js';
@@ -379,5 +381,30 @@ describe('preferences', () => {
     const url = local(subscriberLinks({ siteUrl: SITE, secret: 'k'.repeat(40) }, id).preferencesUrl);
     expect((await api(apiEvent('POST', url, form([['topics', 'llm'], ['frequency', 'daily']])))).statusCode).toBe(410);
     expect((await rt.subscribers.get(id))?.status).toBe('unsubscribed');
+  });
+});
+
+describe('the randomness of ids and tokens', () => {
+  /** The same sign-up, through the API, on a runtime of its own (its own table) with the given randomness. */
+  async function signUp(table: string, overrides: Partial<Runtime>) {
+    const dynamo = new DynamoDBClient({ region: rt.config.region, endpoint: env.services.endpoints.dynamodb, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    await ensureTable(dynamo, table);
+    const own = buildRuntime({ ...rt.config, tableName: table }, { clock, logger: silent, ...overrides });
+    const res = await makeApi(own)(apiEvent('POST', '/api/subscribe', { ...json({ email: 'same-signup@example.org', topics: ['llm'] }), sourceIp: '203.0.113.90' }));
+    expect(res.statusCode).toBe(202);
+    const { id, confirmTokenHash } = (await own.subscribers.findByEmail('same-signup@example.org'))!;
+    return { id, confirmTokenHash };
+  }
+
+  it('gives the same sign-up the same subscriber id and confirm token on two runtimes with the same seeded bytes; crypto by default', async () => {
+    const seededA = await signUp(`${env.table}-seeded-a`, { randomBytes: seededBytes(11) });
+    const seededB = await signUp(`${env.table}-seeded-b`, { randomBytes: seededBytes(11) });
+    const cryptoA = await signUp(`${env.table}-crypto-a`, {});
+    const cryptoB = await signUp(`${env.table}-crypto-b`, {});
+    expect(seededB).toEqual(seededA);
+    expect(seededA.confirmTokenHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(cryptoB.id).not.toBe(cryptoA.id);
+    expect(cryptoB.confirmTokenHash).not.toBe(cryptoA.confirmTokenHash);
+    expect(cryptoA.id).not.toBe(seededA.id);
   });
 });

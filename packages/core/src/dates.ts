@@ -5,6 +5,28 @@ export function dayInZone(date: Date, timeZone: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
 }
 
+/**
+ * The instant at which the clocks in `timeZone` show `time` (HH:MM) on `day`. A time that the clocks skip
+ * (spring forward) comes out an hour later; one they show twice (fall back) is the first of the two.
+ */
+export function instantInZone(day: string, time: string, timeZone: string): Date {
+  const wall = Date.parse(`${day}T${time}:00Z`);
+  // The zone's offsets a day before and after: the instants they give that really show `time` there.
+  const oneDay = 86_400_000;
+  const before = wall - zoneOffsetMs(new Date(wall - oneDay), timeZone);
+  const after = wall - zoneOffsetMs(new Date(wall + oneDay), timeZone);
+  const shows = [before, after].filter((at) => at + zoneOffsetMs(new Date(at), timeZone) === wall);
+  return new Date(shows.length ? Math.min(...shows) : before);
+}
+
+/** How far `timeZone`'s clocks are ahead of UTC at `date`, in milliseconds. */
+export function zoneOffsetMs(date: Date, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(date);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
+  const shown = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return shown - Math.floor(date.getTime() / 1000) * 1000;
+}
+
 export function addDays(day: string, days: number): string {
   const d = new Date(`${day}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + days);

@@ -1,4 +1,5 @@
 /** Ports: what the use cases need from the outside world. Adapters live in @paperboy/aws. */
+import { randomBytes } from 'node:crypto';
 import type { EmailMessage, Frequency, Paper, RunRecord, SiteObject, SourceState, Subscriber } from './model.js';
 
 export interface PaperRepository {
@@ -112,3 +113,8 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => new Date() };
+
+/** Where tokens and ids get their randomness: crypto in service; a simulation passes `seededBytes` to repeat itself. */
+export type RandomBytes = (size: number) => Buffer;
+
+export const systemRandomBytes: RandomBytes = (size) => randomBytes(size);

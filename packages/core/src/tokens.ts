@@ -3,13 +3,14 @@
  * Unsubscribe and preference links carry an HMAC of the subscriber id, compared in constant time.
  * No email address ever appears in a URL.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { systemRandomBytes, type RandomBytes } from './ports.js';
 import { sha256 } from './text.js';
 
 export type LinkPurpose = 'unsubscribe' | 'preferences';
 
-export function newConfirmToken(): { token: string; hash: string } {
-  const token = randomBytes(16).toString('base64url');
+export function newConfirmToken(random: RandomBytes = systemRandomBytes): { token: string; hash: string } {
+  const token = random(16).toString('base64url');
   return { token, hash: hashToken(token) };
 }
 
@@ -36,6 +37,6 @@ export function verifyLinkToken(secret: string, purpose: LinkPurpose, token: str
   return given.length === expected.length && timingSafeEqual(given, expected) ? id : undefined;
 }
 
-export function newSubscriberId(): string {
-  return randomBytes(12).toString('base64url');
+export function newSubscriberId(random: RandomBytes = systemRandomBytes): string {
+  return random(12).toString('base64url');
 }

@@ -354,6 +354,7 @@ async function main(argv: string[]): Promise<void> {
           subscribers: ctx.rt.subscribers,
           mailer: ctx.rt.mailer,
           clock: ctx.rt.clock,
+          randomBytes: ctx.rt.randomBytes,
           links: { siteUrl: ctx.config.siteUrl, secret: await ctx.rt.secret() },
           confirmTtlHours: ctx.config.owner.subscriptions.confirmTtlHours,
           renderConfirmation: (i) => renderConfirmationEmail({ ...i, site, topics: ctx.config.taxonomy.topics.filter((t) => i.topics.includes(t.slug)) }),
@@ -369,7 +370,7 @@ async function main(argv: string[]): Promise<void> {
       await withLocal(async (ctx) => {
         const sub = await ctx.rt.subscribers.findByEmail(email);
         if (!sub) fail(`unsubscribe: no subscriber with that address`);
-        if (sub.status !== 'unsubscribed') await ctx.rt.subscribers.update({ ...sub, status: 'unsubscribed', unsubscribedAt: new Date().toISOString() });
+        if (sub.status !== 'unsubscribed') await ctx.rt.subscribers.update({ ...sub, status: 'unsubscribed', unsubscribedAt: ctx.rt.clock.now().toISOString() });
         console.log(`unsubscribe: ${email} is unsubscribed`);
       });
       return;

@@ -91,7 +91,7 @@ async function handle(
       res.writeHead(413, { 'content-type': 'text/plain; charset=utf-8' }).end('request body too large');
       return;
     }
-    const result = await api(apiEvent(req, url, method, body));
+    const result = await api(apiEvent(req, url, method, body, ctx.rt.clock.now()));
     res.writeHead(result.statusCode ?? 200, { ...(result.headers as Record<string, string>), ...SECURITY_HEADERS });
     res.end(result.body ?? '');
     return;
@@ -134,14 +134,14 @@ async function handle(
   res.writeHead(200, headers).end(method === 'HEAD' ? undefined : Buffer.from(object.body));
 }
 
-function apiEvent(req: IncomingMessage, url: URL, method: string, body: Buffer): APIGatewayProxyEventV2 {
+/** The request as API Gateway hands it to the function, stamped with the runtime's clock. */
+function apiEvent(req: IncomingMessage, url: URL, method: string, body: Buffer, now: Date): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
   // Like CloudFront, the viewer address comes from the connection, never from the client: a client-sent
   // CloudFront-Viewer-Address is replaced, so sign-up limits count the socket's address.
   const clientIp = req.socket.remoteAddress ?? '127.0.0.1';
   headers[VIEWER_ADDRESS_HEADER.toLowerCase()] = `${clientIp}:${req.socket.remotePort ?? 0}`;
-  const now = new Date();
   return {
     version: '2.0',
     routeKey: '$default',

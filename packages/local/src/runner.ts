@@ -2,7 +2,6 @@
  * The local wiring: the same handlers as in Lambda, pointed at the embedded stand-ins, invoked with
  * the event shapes Lambda would give them (scheduler events, SQSEvent, APIGatewayProxyEventV2, SNSEvent).
  */
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
@@ -19,12 +18,15 @@ import {
   newSubscriberId,
   normaliseTitle,
   retagPapers,
+  systemRandomBytes,
   titleFingerprint,
   type AppConfig,
+  type Clock,
   type DigestJob,
   type DigestOutcome,
   type JobQueue,
   type Paper,
+  type RandomBytes,
   type RetagCounts,
 } from '@paperboy/core';
 import { buildRuntime, type Runtime } from '../../../functions/commons/runtime.js';
@@ -97,13 +99,13 @@ function resolveSnapshotPaths(config: AppConfig, configFile: string): void {
 }
 
 /** The HMAC key for local links: from the environment, else generated once into the data dir. */
-async function localSecret(config: AppConfig): Promise<string> {
+async function localSecret(config: AppConfig, random: RandomBytes): Promise<string> {
   if (config.hmacSecret) return config.hmacSecret;
   const file = join(config.dataDir, 'hmac-secret');
   try {
     return (await readFile(file, 'utf8')).trim();
   } catch {
-    const secret = randomBytes(32).toString('base64url');
+    const secret = random(32).toString('base64url');
     await writeFile(file, secret, { mode: 0o600 });
     return secret;
   }
@@ -121,6 +123,9 @@ export interface OpenOptions {
   logger?: Runtime['logger'];
   /** This process serves the site: its site URL is recorded for the commands that run beside it. */
   serves?: boolean;
+  /** The runtime's clock and randomness (default: the system's); a simulation passes its own to repeat a run from a seed. */
+  clock?: Clock;
+  randomBytes?: RandomBytes;
 }
 
 /**
@@ -136,10 +141,14 @@ export async function openLocal(env: Env, options: OpenOptions = {}): Promise<Lo
     const config: AppConfig = {
       ...base,
       siteUrl: services.owned ? base.siteUrl : (services.siteUrl ?? base.siteUrl),
-      hmacSecret: await localSecret(base),
+      hmacSecret: await localSecret(base, options.randomBytes ?? systemRandomBytes),
       endpoints: { dynamodb: services.endpoints.dynamodb, s3: services.endpoints.s3, ses: services.endpoints.ses },
     };
-    const rt = buildRuntime(config, { logger: options.logger ?? terminalLogger });
+    const rt = buildRuntime(config, {
+      logger: options.logger ?? terminalLogger,
+      ...(options.clock && { clock: options.clock }),
+      ...(options.randomBytes && { randomBytes: options.randomBytes }),
+    });
     await ensureTable(new DynamoDBClient({ region: config.region, endpoint: config.endpoints.dynamodb, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }), config.tableName);
     await ensureBucket(rt, config.bucketName);
     return { config, services, rt, close: () => services.stop() };
@@ -177,7 +186,9 @@ export class MemoryQueue implements JobQueue {
   }
 }
 
-export function sqsEventOf(jobs: DigestJob[], queueArn = 'arn:aws:sqs:local:000000000000:paperboy-digests'): SQSEvent {
+/** The jobs as one SQSEvent, sent at `sentAt`: the runner passes the runtime's clock, so a simulated run stamps simulated time. */
+export function sqsEventOf(jobs: DigestJob[], sentAt = new Date(), queueArn = 'arn:aws:sqs:local:000000000000:paperboy-digests'): SQSEvent {
+  const sent = String(sentAt.getTime());
   return {
     Records: jobs.map((job, i) => ({
       messageId: `local-${i}-${job.subscriberId}-${job.period}`,
@@ -185,9 +196,9 @@ export function sqsEventOf(jobs: DigestJob[], queueArn = 'arn:aws:sqs:local:0000
       body: JSON.stringify(job),
       attributes: {
         ApproximateReceiveCount: '1',
-        SentTimestamp: String(Date.now()),
+        SentTimestamp: sent,
         SenderId: 'local',
-        ApproximateFirstReceiveTimestamp: String(Date.now()),
+        ApproximateFirstReceiveTimestamp: sent,
       },
       messageAttributes: {},
       md5OfBody: '',
@@ -213,7 +224,7 @@ export async function digest(ctx: LocalContext, options: { day?: string } = {}):
   const outcomes: Record<DigestOutcome, number> = { sent: 0, empty: 0, duplicate: 0, inactive: 0, rejected: 0 };
   // Locally one invocation sends everything, so it may use the whole configured SES rate.
   const send = makeSend(ctx.rt, { onOutcome: (o) => outcomes[o]++, ratePerSecond: ctx.config.owner.digest.sendRatePerSecond });
-  const result = await send(sqsEventOf(queue.jobs));
+  const result = await send(sqsEventOf(queue.jobs, ctx.rt.clock.now()));
   if (result.batchItemFailures.length) throw new Error(`${result.batchItemFailures.length} digest(s) failed to send; run the digest again to retry them`);
   return { due: queue.jobs.length, outcomes };
 }
@@ -223,8 +234,9 @@ export async function digest(ctx: LocalContext, options: { day?: string } = {}):
  * SNSEvent of the mail-events topic. Returns how many subscribers were suppressed.
  */
 export async function mailEvent(ctx: LocalContext, kind: 'bounce' | 'complaint', email: string): Promise<number> {
-  const at = ctx.rt.clock.now().toISOString();
-  const mail = { timestamp: at, messageId: `local-${Date.now()}`, source: ctx.config.owner.mail.from, destination: [email] };
+  const now = ctx.rt.clock.now();
+  const at = now.toISOString();
+  const mail = { timestamp: at, messageId: `local-${now.getTime()}`, source: ctx.config.owner.mail.from, destination: [email] };
   const message =
     kind === 'bounce'
       ? { eventType: 'Bounce' as const, mail, bounce: { bounceType: 'Permanent' as const, bounceSubType: 'General', bouncedRecipients: [{ emailAddress: email }], timestamp: at } }
@@ -240,7 +252,7 @@ export async function ensureDemoSubscriber(ctx: LocalContext): Promise<'created'
   if (await ctx.rt.subscribers.findByEmail(demo.email)) return 'existing';
   const now = ctx.rt.clock.now().toISOString();
   await ctx.rt.subscribers.create({
-    id: newSubscriberId(),
+    id: newSubscriberId(ctx.rt.randomBytes),
     email: demo.email.toLowerCase(),
     status: 'active',
     topics: demo.topics,

@@ -1,7 +1,7 @@
 /** Use cases: subscribe (double opt-in), confirm, unsubscribe. Answers never reveal whether an address is known. */
 import { z } from 'zod';
 import type { EmailMessage, Frequency, Subscriber } from '../model.js';
-import type { Clock, Mailer, RateLimiter, SubscriberRepository } from '../ports.js';
+import type { Clock, Mailer, RandomBytes, RateLimiter, SubscriberRepository } from '../ports.js';
 import { sha256 } from '../text.js';
 import { hashToken, newConfirmToken, newSubscriberId, signLinkToken, verifyLinkToken } from '../tokens.js';
 
@@ -109,6 +109,8 @@ export interface SubscriptionDeps {
   subscribers: SubscriberRepository;
   mailer: Mailer;
   clock: Clock;
+  /** For confirm tokens and subscriber ids. */
+  randomBytes: RandomBytes;
   links: LinkSettings;
   confirmTtlHours: number;
   renderConfirmation(input: { to: string; confirmUrl: string; topics: string[]; frequency: Frequency; expiresInHours: number }): EmailMessage;
@@ -126,9 +128,9 @@ export async function subscribe(request: SubscribeRequest, deps: SubscriptionDep
     await deps.mailer.send(deps.renderAlreadySubscribed({ to: existing.email, preferencesUrl: links.preferencesUrl, unsubscribeUrl: links.unsubscribeUrl }));
     return 'already-active';
   }
-  const { token, hash } = newConfirmToken();
+  const { token, hash } = newConfirmToken(deps.randomBytes);
   const pending: Subscriber = {
-    ...(existing ?? { id: newSubscriberId(), email: request.email, createdAt: now.toISOString() }),
+    ...(existing ?? { id: newSubscriberId(deps.randomBytes), email: request.email, createdAt: now.toISOString() }),
     status: 'pending',
     topics: request.topics,
     frequency: request.frequency,

@@ -7,6 +7,8 @@
  * The caller decides, per day, how much of the saved day is visible "now", so a day can grow and its upvotes
  * rise over simulated time. Every state is derived deterministically from the file: the papers submitted
  * earliest come first, upvotes are scaled down and bumped by fixed amounts, and nothing is random.
+ * A caller can also supply the saved days itself (`load`, e.g. moved to other dates) and answer chosen
+ * requests with a fault instead (`fault`: an error status, a cut-off body, a slow body).
  */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -35,7 +37,12 @@ export interface HfReplayRequest {
   p: string | null;
   headers: IncomingHttpHeaders;
   status: number;
+  /** The fault this request was answered with, if any. */
+  fault?: HfFault;
 }
+
+/** An answer other than the replayed page: an error status, the page cut off after `truncateAt` characters, or the page after a wait. */
+export type HfFault = { status: number; headers?: Record<string, string>; body?: string } | { truncateAt: number } | { delayMs: number };
 
 export interface HfReplay {
   /** The API endpoint: `http://127.0.0.1:<port>/api/daily_papers`. */
@@ -56,6 +63,10 @@ export interface HfReplayOptions {
   etags?: boolean;
   /** The state of a day no `setState` call has set (default: the whole day as saved). */
   defaultState?: (day: string) => HfDayState | undefined;
+  /** The saved entries of a day, instead of reading `dir` (called once per day; `[]` for a day without papers). */
+  load?: (day: string) => HfEntry[];
+  /** Decides, for a valid request and the page it would get, whether to answer with a fault instead. */
+  fault?: (request: HfReplayRequest, page: string) => HfFault | undefined;
 }
 
 export interface HfEntry {
@@ -72,11 +83,12 @@ export async function startHfReplay(opts: HfReplayOptions = {}): Promise<HfRepla
   const files = new Map<string, HfEntry[]>();
   const states = new Map<string, HfDayState>();
   const requests: HfReplayRequest[] = [];
+  const waits = new Set<NodeJS.Timeout>();
 
   const saved = (day: string): HfEntry[] => {
     if (!files.has(day)) {
       const path = join(dir, `${day}.json`);
-      files.set(day, existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as HfEntry[]) : []);
+      files.set(day, opts.load ? opts.load(day) : existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as HfEntry[]) : []);
     }
     return files.get(day)!;
   };
@@ -118,6 +130,22 @@ export async function startHfReplay(opts: HfReplayOptions = {}): Promise<HfRepla
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) return answer(400, JSON.stringify({ error: `"limit" must be an integer from 1 to ${MAX_LIMIT}` }));
     if (!Number.isInteger(page) || page < 0) return answer(400, JSON.stringify({ error: '"p" must be a non-negative integer' }));
     const body = JSON.stringify(visible(date).slice(page * limit, (page + 1) * limit));
+    const fault = opts.fault?.(seen, body);
+    if (fault) {
+      seen.fault = fault;
+      // Faults carry no validators: a client must not remember a broken page as the current one.
+      if ('status' in fault) return answer(fault.status, fault.body ?? JSON.stringify({ error: 'Internal Error' }), fault.headers);
+      if ('truncateAt' in fault) return answer(200, body.slice(0, fault.truncateAt));
+      // The status line and headers now, the page after the wait: the client's timeout covers reading the body.
+      seen.status = 200;
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).flushHeaders();
+      const wait = setTimeout(() => {
+        waits.delete(wait);
+        res.end(body);
+      }, fault.delayMs);
+      waits.add(wait);
+      return;
+    }
     if (opts.etags === false) return answer(200, body);
     const etag = `W/"${sha256(body).slice(0, 32)}"`;
     const asked = (req.headers['if-none-match'] ?? '').split(',').map((t) => t.trim());
@@ -137,6 +165,7 @@ export async function startHfReplay(opts: HfReplayOptions = {}): Promise<HfRepla
     visible,
     close: () =>
       new Promise<void>((r) => {
+        for (const wait of waits) clearTimeout(wait);
         server.closeAllConnections();
         server.close(() => r());
       }),
