@@ -45,6 +45,8 @@ export const INGEST_LOG = {
 export interface IngestExtras {
   /** Waits between HTTP calls (tests pass one that returns at once). */
   sleep?: Sleep;
+  /** Jitter of retry waits (the simulation passes a seeded one, so a run repeats exactly). */
+  random?: () => number;
   triggerPublish?: (result: IngestResult) => Promise<void>;
   onProgress?: (source: string, done: number, total: number) => void;
 }
@@ -56,7 +58,7 @@ export function makeHandler(rt: Runtime, extras: IngestExtras = {}) {
     // Only the sources meant for this place: in Lambda the fetching ones, locally the snapshot (see `run`).
     const wanted = activeSources(rt.config.owner, rt.config.runsIn).filter((s) => !event.sources || event.sources.includes(s.id));
     const reports: SourceReport[] = [];
-    const http = { userAgent: userAgent(rt.config.siteUrl), sleep: extras.sleep };
+    const http = { userAgent: userAgent(rt.config.siteUrl), sleep: extras.sleep, random: extras.random };
     for (const source of wanted) {
       // One failing source never stops the others.
       try {
@@ -75,7 +77,10 @@ export function makeHandler(rt: Runtime, extras: IngestExtras = {}) {
         if (loaded.health.stale || loaded.health.empty) rt.logger.warn(INGEST_LOG.sourceUnhealthy, { source: source.id, ...loaded.health });
         // One line per source: the stack's metric filters count new papers per source from it (staleness alarm).
         rt.logger.info('source ingested', { source: source.id, received: counts.received, new: counts.new, updated: counts.updated });
-        reports.push({ source: source.id, counts, fetched: loaded.fetched, skipped: loaded.skipped, health: loaded.health });
+        // Items the store refused (too large) are skipped like invalid ones: named, with the reason.
+        const refused = counts.rejected.map((r) => ({ where: `${source.id} ${r.id}`, reason: r.reason }));
+        for (const skip of refused) rt.logger.warn(INGEST_LOG.itemSkipped, { source: source.id, ...skip });
+        reports.push({ source: source.id, counts, fetched: loaded.fetched, skipped: [...loaded.skipped, ...refused], health: loaded.health });
       } catch (err) {
         rt.logger.error(INGEST_LOG.sourceFailed, { source: source.id, error: (err as Error).message });
         reports.push({ source: source.id, fetched: 0, skipped: [], error: (err as Error).message });

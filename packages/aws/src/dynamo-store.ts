@@ -29,6 +29,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  ItemTooLargeError,
   sha256,
   titleFingerprint,
   type ClaimResult,
@@ -95,6 +96,18 @@ function boundaryDay(sortKeys: string[], limit: number): string | undefined {
   return sortKeys[sortKeys.length - 1]!.split('#')[0];
 }
 
+/**
+ * DynamoDB refuses items over 400 KB. The estimate counts each attribute name and value in UTF-8, as
+ * DynamoDB sizes them, plus a few bytes per value; a margin keeps it on the safe side.
+ */
+export const MAX_ITEM_BYTES = 380 * 1024;
+export function itemBytes(value: unknown): number {
+  if (typeof value === 'string') return Buffer.byteLength(value, 'utf8');
+  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return 21;
+  if (Array.isArray(value)) return value.reduce((n: number, v) => n + 1 + itemBytes(v), 3);
+  return Object.entries(value as Record<string, unknown>).reduce((n, [k, v]) => n + Buffer.byteLength(k, 'utf8') + 1 + itemBytes(v), 3);
+}
+
 export class DynamoPaperRepository implements PaperRepository {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -114,6 +127,10 @@ export class DynamoPaperRepository implements PaperRepository {
   }
 
   async put(paper: Paper, previous: Paper | undefined): Promise<boolean> {
+    // Checked before anything is written, so a refused paper leaves no membership pointing at nothing.
+    const item = paperItem(paper);
+    const bytes = itemBytes(item);
+    if (bytes > MAX_ITEM_BYTES) throw new ItemTooLargeError(paper.id, bytes, MAX_ITEM_BYTES);
     // Memberships (and the title alias) first, in one batch, paper last: if we stop in between, the paper
     // still looks unchanged-or-new to the next run, which then writes the same items again.
     const oldTags = new Set(previous?.tags ?? []);
@@ -139,7 +156,7 @@ export class DynamoPaperRepository implements PaperRepository {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: paperItem(paper),
+          Item: item,
           ...(previous
             ? { ConditionExpression: 'contentHash = :prev', ExpressionAttributeValues: { ':prev': previous.contentHash } }
             : { ConditionExpression: 'attribute_not_exists(PK)' }),

@@ -11,7 +11,10 @@ export interface PaperInput {
   version?: number;
   title: string;
   abstract: string;
+  /** At most MAX_STORED_AUTHORS names, in the source's order. */
   authors: string[];
+  /** How many authors the source listed, when there were more than were kept (large collaborations). */
+  authorCount?: number;
   /** Day the paper was listed on, YYYY-MM-DD. */
   listedOn: string;
   links: PaperLinks;

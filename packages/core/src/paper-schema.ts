@@ -32,10 +32,20 @@ export const paperInputSchema = z
   })
   .strict();
 
-/** Validates one item; returns the paper or a one-line reason naming the field. */
+/**
+ * Authors kept per paper. Collaborations list thousands (one real item had 4,000 names, over 400 KB):
+ * the first ones are kept, in order, with the total in `authorCount`, so the record fits a stored item.
+ */
+export const MAX_STORED_AUTHORS = 100;
+
+/** Validates one item; returns the paper (authors capped) or a one-line reason naming the field. */
 export function validatePaperInput(candidate: unknown): { ok: true; paper: PaperInput } | { ok: false; reason: string } {
   const r = paperInputSchema.safeParse(candidate);
-  if (r.success) return { ok: true, paper: r.data as PaperInput };
+  if (r.success) {
+    const paper = r.data as PaperInput;
+    if (paper.authors.length > MAX_STORED_AUTHORS) return { ok: true, paper: { ...paper, authors: paper.authors.slice(0, MAX_STORED_AUTHORS), authorCount: paper.authors.length } };
+    return { ok: true, paper };
+  }
   const issue = r.error.issues[0]!;
   return { ok: false, reason: `${issue.path.join('.') || '(item)'}: ${issue.message}` };
 }

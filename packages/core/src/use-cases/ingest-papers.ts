@@ -2,6 +2,7 @@
 import type { Paper, PaperInput } from '../model.js';
 import type { Clock, PaperRepository } from '../ports.js';
 import { sha256, titleFingerprint } from '../text.js';
+import { ItemTooLargeError } from '../errors.js';
 
 export interface PaperTagger {
   tag(paper: { title: string; abstract: string; categories?: string[]; keywords?: string[] }): { tags: string[] };
@@ -19,13 +20,15 @@ export interface IngestCounts {
   newIds: string[];
   /** Papers written (new or changed) per topic they were tagged with. */
   tagged: Record<string, number>;
+  /** Items the store refused (too large even after trimming): skipped alone, with the reason. */
+  rejected: { id: string; reason: string }[];
 }
 
 /** Reader-visible content; its hash tells a changed paper from an unchanged one. */
 export function contentHashOf(p: Omit<Paper, 'contentHash' | 'firstSeenAt' | 'updatedAt'>): string {
-  const { id, arxivId, version, title, abstract, authors, listedOn, links, categories, keywords, upvotes, tags, sources, primaryCategory, comments, journalRef } = p;
+  const { id, arxivId, version, title, abstract, authors, listedOn, links, categories, keywords, upvotes, tags, sources, primaryCategory, comments, journalRef, authorCount } = p;
   // Fields added later come last and are left out when undefined, so older records keep their hash.
-  return sha256(JSON.stringify({ id, arxivId, version, title, abstract, authors, listedOn, links, categories, keywords, upvotes, tags, sources, primaryCategory, comments, journalRef }));
+  return sha256(JSON.stringify({ id, arxivId, version, title, abstract, authors, listedOn, links, categories, keywords, upvotes, tags, sources, primaryCategory, comments, journalRef, authorCount }));
 }
 
 const richer = (a: string | undefined, b: string | undefined) => ((b?.length ?? 0) > (a?.length ?? 0) ? b : a);
@@ -52,6 +55,7 @@ export function mergePaper(previous: Paper | undefined, input: PaperInput, tags:
         // Without versions on both sides, the richer abstract wins (a thinner record never blanks a richer one).
         abstract: (newer || previous.version !== undefined ? pick(previous.abstract, fields.abstract, nonEmpty) : richer(previous.abstract, fields.abstract)) ?? '',
         authors: pick(previous.authors, fields.authors, nonEmpty) ?? [],
+        authorCount: pick(previous.authors, fields.authors, nonEmpty) === fields.authors ? fields.authorCount : previous.authorCount,
         listedOn: previous.listedOn < fields.listedOn ? previous.listedOn : fields.listedOn,
         // Code and project links change upstream after listing, and only a live listing tracks them (Hugging Face's,
         // the one source with upvotes): there the latest wins, like upvotes. Links read from a saved page only fill gaps,
@@ -94,7 +98,7 @@ export async function ingestPapers(
   inputs: PaperInput[],
   deps: { papers: PaperRepository; tagger: PaperTagger; clock: Clock; onProgress?: (done: number, total: number) => void },
 ): Promise<IngestCounts> {
-  const counts: IngestCounts = { received: inputs.length, new: 0, updated: 0, unchanged: 0, conflicts: 0, ignored: 0, newIds: [], tagged: {} };
+  const counts: IngestCounts = { received: inputs.length, new: 0, updated: 0, unchanged: 0, conflicts: 0, ignored: 0, newIds: [], tagged: {}, rejected: [] };
   /** Stored records seen in this run, by stored id, kept current as we write. */
   const stored = new Map<string, Paper>();
   /** Any key (an id or a title fingerprint) -> the stored id it resolves to. */
@@ -119,6 +123,17 @@ export async function ingestPapers(
     return viaTitle;
   };
 
+  /** Writes one paper; one the store refuses as too large is rejected alone and the run goes on. */
+  const putOrReject = async (paper: Paper, previous: Paper | undefined): Promise<boolean | 'rejected'> => {
+    try {
+      return await deps.papers.put(paper, previous);
+    } catch (err) {
+      if (!(err instanceof ItemTooLargeError)) throw err;
+      counts.rejected.push({ id: paper.id, reason: err.message });
+      return 'rejected';
+    }
+  };
+
   let done = 0;
   for (let i = 0; i < inputs.length; i += CHUNK) {
     const chunk = inputs.slice(i, i + CHUNK);
@@ -135,16 +150,19 @@ export async function ingestPapers(
         const paper = mergePaper(previous, input, tags, now);
         if (previous && paper.contentHash === previous.contentHash) {
           counts.unchanged++;
-        } else if (await deps.papers.put(paper, previous)) {
-          remember(paper, input.id);
-          for (const t of paper.tags) counts.tagged[t] = (counts.tagged[t] ?? 0) + 1;
-          if (previous) counts.updated++;
-          else {
-            counts.new++;
-            counts.newIds.push(paper.id);
-          }
         } else {
-          counts.conflicts++;
+          const written = await putOrReject(paper, previous);
+          if (written === true) {
+            remember(paper, input.id);
+            for (const t of paper.tags) counts.tagged[t] = (counts.tagged[t] ?? 0) + 1;
+            if (previous) counts.updated++;
+            else {
+              counts.new++;
+              counts.newIds.push(paper.id);
+            }
+          } else if (written === false) {
+            counts.conflicts++;
+          }
         }
       }
       deps.onProgress?.(++done, inputs.length);
