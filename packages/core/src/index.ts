@@ -18,3 +18,4 @@ export * from './use-cases/subscriptions.js';
 export * from './use-cases/retag-papers.js';
 export * from './sending.js';
 export * from './markup.js';
+export * from './site-paths.js';
