@@ -18,6 +18,13 @@ export interface PaperRepository {
   put(paper: Paper, previous: Paper | undefined): Promise<boolean>;
   /** Papers listed on or after `sinceDay` (YYYY-MM-DD), newest listing first. */
   listListedSince(sinceDay: string): Promise<Paper[]>;
+  /** Every paper listed on one day (YYYY-MM-DD), in any order. */
+  listDay(day: string): Promise<Paper[]>;
+  /**
+   * Every listing day with a revision that moves whenever a paper of that day is written (or moved away),
+   * newest day first: publish re-reads only the days whose revision changed since it last rendered them.
+   */
+  listDayRevisions(): Promise<DayRevision[]>;
   /**
    * The latest `limit` papers by listing day, completed with every other paper of the oldest day among
    * them (feeds order papers within a day by upvotes, which the store cannot sort by). Reads only
@@ -29,6 +36,11 @@ export interface PaperRepository {
   countByTopic(slug: string): Promise<number>;
   /** Every stored paper, page by page (retagging). */
   scanAll(): AsyncIterable<Paper>;
+}
+
+export interface DayRevision {
+  day: string;
+  rev: number;
 }
 
 export interface SubscriberRepository {
