@@ -494,13 +494,13 @@ export class DynamoDigestLedger implements DigestLedger {
     private readonly claimLeaseMs = 15 * 60_000,
   ) {}
 
-  async claim(subscriberId: string, period: string, paperIds: string[], now: string): Promise<ClaimResult> {
+  async claim(subscriberId: string, period: string, paperIds: string[], now: string, moreIds: string[] = []): Promise<ClaimResult> {
     const staleBefore = new Date(Date.parse(now) - this.claimLeaseMs).toISOString();
     try {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { PK: `SUB#${subscriberId}`, SK: `DIGEST#${period}`, type: 'digest', status: 'sending', paperIds, claimedAt: now },
+          Item: { PK: `SUB#${subscriberId}`, SK: `DIGEST#${period}`, type: 'digest', status: 'sending', paperIds, moreIds, claimedAt: now },
           ConditionExpression: 'attribute_not_exists(PK) OR (#s = :sending AND claimedAt < :stale)',
           ExpressionAttributeNames: { '#s': 'status' },
           ExpressionAttributeValues: { ':sending': 'sending', ':stale': staleBefore },

@@ -66,8 +66,12 @@ export type LedgerStatus = 'sending' | 'sent' | 'rejected';
 export type ClaimResult = 'claimed' | 'done' | 'in-flight';
 
 export interface DigestLedger {
-  /** Claims the digest for one subscriber and period, or takes over a claim whose lease has run out. */
-  claim(subscriberId: string, period: string, paperIds: string[], now: string): Promise<ClaimResult>;
+  /**
+   * Claims the digest for one subscriber and period, or takes over a claim whose lease has run out.
+   * `paperIds` are the papers the digest shows; `moreIds` those it only counts by its "more" links, which
+   * lead to the pages that show them (kept so that an audit can tell every paper of the period was offered).
+   */
+  claim(subscriberId: string, period: string, paperIds: string[], now: string, moreIds?: string[]): Promise<ClaimResult>;
   markSent(subscriberId: string, period: string, messageId: string, now: string): Promise<void>;
   /** Records that SES refused this digest for good, so it is neither retried nor sent again. */
   markRejected(subscriberId: string, period: string, reason: string, now: string): Promise<void>;
