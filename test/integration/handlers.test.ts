@@ -2,8 +2,9 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { addDays, anchorId, readOwnerConfigFile, resolveConfig, type AppConfig, type Clock, type Mailer } from '@paperboy/core';
+import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { addDays, anchorId, readOwnerConfigFile, resolveConfig, type AppConfig, type Clock, type EmailMessage, type Mailer } from '@paperboy/core';
 import { comparePapers } from '@paperboy/feeds';
 import { buildRuntime, type Runtime } from '../../functions/commons/runtime.js';
 import { makeHandler as makeIngest } from '../../functions/ingest/index.js';
@@ -13,6 +14,7 @@ import { makeHandler as makeSend } from '../../functions/send-digests/index.js';
 import { MemoryQueue, sqsEventOf } from '../../packages/local/src/runner.js';
 import { startStandIns, type StandIns } from '../support/stand-ins.js';
 import { paper } from '../support/papers.js';
+import { checkLinks } from '../../packages/local/src/simulate/link-check.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const silent = { info() {}, warn() {}, error() {} };
@@ -197,6 +199,44 @@ describe('ingest, publish and digest handlers', () => {
     const retry = await send(event);
     expect(retry.batchItemFailures).toEqual([]);
     expect(await outboxCount()).toBe(before + 1);
+  });
+
+  it('links everything it publishes and mails to something that exists; "more" leads to the day page that shows the rest', async () => {
+    // A subscriber on every topic: far more papers than digest.maxPapers.
+    const now = clock.now().toISOString();
+    const topics = config.taxonomy.topics.map((t) => t.slug);
+    await rt.subscribers.create({ id: 'subscriber-links', email: 'links@example.com', status: 'active', topics, frequency: 'daily', createdAt: now, confirmedAt: now });
+    const sent: EmailMessage[] = [];
+    const capture: Mailer = { send: async (m) => (sent.push(m), rt.mailer.send(m)) };
+    const job = { subscriberId: 'subscriber-links', period: '2026-11-26', day: '2026-11-26' };
+    expect((await makeSend({ ...rt, mailer: capture as Runtime['mailer'] })(sqsEventOf([job]))).batchItemFailures).toEqual([]);
+    expect(sent).toHaveLength(1);
+    const ledger = await rt.clients.dynamo.send(new GetCommand({ TableName: config.tableName, Key: { PK: 'SUB#subscriber-links', SK: 'DIGEST#2026-11-26' } }));
+    const shown = ledger.Item!.paperIds as string[];
+    const more = ledger.Item!.moreIds as string[];
+    expect(shown).toHaveLength(config.owner.digest.maxPapers);
+    // Every paper new to the subscriber (first seen within a day before confirming) is either shown or counted
+    // by "more", and each day counted has a link to the page that shows it.
+    const since = new Date(Date.parse(now) - 86_400_000).toISOString();
+    const eligible = (await rt.papers.listListedSince('0000-00-00')).filter((p) => p.firstSeenAt > since).map((p) => p.id);
+    expect(eligible).toHaveLength(53);
+    expect([...shown, ...more].sort()).toEqual(eligible.sort());
+    for (const id of more) {
+      const { listedOn } = (await rt.papers.get(id))!;
+      expect(sent[0]!.html).toContain(`href="${config.siteUrl}days/${listedOn}/index.html"`);
+      expect(await rt.objects.get(`days/${listedOn}/index.html`)).toContain(`id="${anchorId(id)}"`);
+    }
+
+    const objects = new Map<string, { contentType: string; body: string }>();
+    const listed = await rt.clients.s3.send(new ListObjectsV2Command({ Bucket: config.bucketName }));
+    for (const { Key } of listed.Contents ?? []) {
+      const object = (await rt.objects.getObject(Key!))!;
+      objects.set(Key!, { contentType: object.contentType ?? '', body: Buffer.from(object.body).toString('utf8') });
+    }
+    expect(objects.size).toBeLessThan(1000); // one page of the listing holds every object
+    const result = checkLinks({ siteUrl: config.siteUrl, objects, emails: sent.map((m, i) => ({ name: `digest-${i}`, html: m.html, text: m.text })) });
+    expect(result.broken).toEqual([]);
+    expect(result.checked).toBeGreaterThan(1000);
   });
 
   it('sends nothing the next day when no new paper came in', async () => {
