@@ -115,7 +115,7 @@ try {
     const selection = selectDigestPapers({ subscriber: s, candidates, alreadySent: new Set(), maxPapers: config.owner.digest.maxPapers });
     const email = renderDigestEmail({
       to: s.email, site: { title: 'paperboy', url: config.siteUrl }, topics: s.topics.map((x) => topicsBySlug.get(x)!), papers: selection.papers,
-      moreByTopic: selection.moreByTopic, frequency: 'daily', period: '2026-11-26', ...links,
+      moreByDay: selection.moreByDay, frequency: 'daily', period: '2026-11-26', ...links,
     });
     shown += selection.papers.length + email.html.length * 0;
   }

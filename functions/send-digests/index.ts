@@ -64,7 +64,7 @@ export function makeHandler(rt: Runtime, extras: SendExtras = {}) {
         site: { title: site.title, url: rt.config.siteUrl },
         topics,
         papers: selection.papers,
-        moreByTopic: selection.moreByTopic,
+        moreByDay: selection.moreByDay,
         frequency: subscriber.frequency,
         period,
         ...subscriberLinks({ siteUrl: rt.config.siteUrl, secret }, subscriber.id),

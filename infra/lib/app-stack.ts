@@ -47,7 +47,7 @@ import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { INTERNAL_PREFIX } from '@paperboy/core';
+import { API_ROUTES as CORE_API_ROUTES, INTERNAL_PREFIX } from '@paperboy/core';
 import { CONTENT_SECURITY_POLICY, FRAME_OPTIONS, HSTS, REFERRER_POLICY } from '@paperboy/feeds';
 import { AppFunction } from './app-function.js';
 import { VIEWER_ADDRESS_HEADER, fetchesPapers } from '@paperboy/core';
@@ -64,16 +64,8 @@ export interface AppStackProps extends StackProps {
   notificationsKey: IKey;
 }
 
-/** The API paths of the public URL contract, all served by the `subscriptions` function. */
-export const API_ROUTES: ReadonlyArray<readonly [HttpMethod, string]> = [
-  [HttpMethod.GET, '/api/subscribe'],
-  [HttpMethod.POST, '/api/subscribe'],
-  [HttpMethod.GET, '/api/confirm'],
-  [HttpMethod.GET, '/api/unsubscribe'],
-  [HttpMethod.POST, '/api/unsubscribe'],
-  [HttpMethod.GET, '/api/preferences'],
-  [HttpMethod.POST, '/api/preferences'],
-];
+/** The API paths of the public URL contract (core's API_ROUTES), all served by the `subscriptions` function. */
+export const API_ROUTES: ReadonlyArray<readonly [HttpMethod, string]> = CORE_API_ROUTES.map((r) => [HttpMethod[r.method], r.path] as const);
 
 /** Namespace of the metrics the stack derives from the functions' logs. */
 export const METRIC_NAMESPACE = 'paperboy';

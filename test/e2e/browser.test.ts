@@ -124,11 +124,11 @@ describe('the site in Chromium', () => {
     const cards = page.locator('ol.papers > li.card');
     expect(await cards.count()).toBe(feed.items.length);
     // The first card is the feed's first item, as the reader sees it (text, not markup).
-    expect(await cards.first().locator('h3').textContent()).toBe(feed.items[0]!.title);
+    expect(await cards.first().locator('h4').textContent()).toBe(feed.items[0]!.title);
     // Every card has a title and a date; every paper link is absolute (the bundled snapshot has none,
     // so this holds vacuously there and is checked on real links in the unit tests).
     for (const card of await cards.all()) {
-      expect((await card.locator('h3').textContent())?.trim()).toBeTruthy();
+      expect((await card.locator('h4').textContent())?.trim()).toBeTruthy();
       expect(await card.locator('time').count()).toBe(1);
       const hrefs = await card.locator('ul.links a').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
       for (const h of hrefs) expect(h).toMatch(/^https?:\/\//);
@@ -193,6 +193,29 @@ describe('the site in Chromium', () => {
     await page.close();
   });
 
+  it('shows a day page with every paper of that day, reached from the home page, and the archive of days', async () => {
+    const page = await newPage();
+    await page.goto(base);
+    const dayLink = page.locator('section[aria-labelledby="latest"] h3 a').first();
+    const href = (await dayLink.getAttribute('href'))!;
+    expect(href).toMatch(/^days\/\d{4}-\d{2}-\d{2}\/index\.html$/);
+    await dayLink.click();
+    await page.waitForURL(`${base}${href}`);
+    // The bundled page lists 53 papers on one day, more than feeds.maxItems: the day page has them all,
+    // in the feed's order (which, for one day, is the day's ranking).
+    const feed = (await (await fetch(`${base}feeds/all.json`)).json()) as { items: { title: string }[] };
+    const titles = await page.locator('ol.papers > li.card h3').allTextContents();
+    expect(titles).toEqual(feed.items.map((i) => i.title));
+    expect(titles).toHaveLength(53);
+    expect(await axeViolations(page), href).toEqual([]);
+    await page.screenshot({ path: join(ARTIFACTS, 'day.png'), fullPage: true });
+    await page.locator('a[href="../../days/index.html"]').first().click();
+    await page.waitForURL(`${base}days/index.html`);
+    expect(await page.locator('ul.days li').first().textContent()).toMatch(/\(53 papers\)/);
+    expect(await axeViolations(page), 'days/index.html').toEqual([]);
+    await page.close();
+  });
+
   it('passes axe-core’s WCAG 2 A/AA checks on the home page and a topic page', async () => {
     const page = await newPage();
     for (const path of ['', 'topics/llm/index.html']) {
@@ -202,6 +225,8 @@ describe('the site in Chromium', () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.goto(base);
     expect(await axeViolations(page), 'index.html, dark colour scheme').toEqual([]);
+    await page.goto(`${base}${(await page.locator('section[aria-labelledby="latest"] h3 a').first().getAttribute('href'))!}`);
+    expect(await axeViolations(page), 'a day page, dark colour scheme').toEqual([]);
     await page.screenshot({ path: join(ARTIFACTS, 'index-dark.png') });
     await page.close();
   });

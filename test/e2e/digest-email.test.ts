@@ -45,7 +45,7 @@ const email = renderDigestEmail({
   site: { title: 'paperboy', url: SITE },
   topics,
   papers,
-  moreByTopic: { llm: 12, vision: 3 },
+  moreByDay: { '2026-11-26': { llm: 9, vision: 3 }, '2026-11-25': { llm: 3 } },
   frequency: 'daily',
   period: '2026-11-26',
   ...subscriberLinks({ siteUrl: SITE, secret: 'e'.repeat(40) }, 'subscriber-e2e-1'),
@@ -97,8 +97,9 @@ describe('the digest email in chromium', () => {
     expect(l.titles.map((t) => t.text)).toEqual(papers.map((p) => p.title));
     expect(l.smallest).toBeGreaterThanOrEqual(12);
     const texts = l.links.map((x) => x.text);
-    expect(texts).toEqual(expect.arrayContaining(['and 12 more on Large language models', 'and 3 more on Computer vision', 'Change topics or frequency', 'Unsubscribe']));
-    expect(l.links.find((x) => x.text === 'and 12 more on Large language models')?.href).toBe(`${SITE}topics/llm/index.html`);
+    const newest = 'And 12 more from 26 Nov 2026 (9 on Large language models, 3 on Computer vision)';
+    expect(texts).toEqual(expect.arrayContaining([newest, 'And 3 more from 25 Nov 2026 (3 on Large language models)', 'Change topics or frequency', 'Unsubscribe']));
+    expect(l.links.find((x) => x.text === newest)?.href).toBe(`${SITE}days/2026-11-26/index.html`);
   });
 
   it('fits a phone: no sideways scrolling, the long title wraps, the date in the heading stays whole', async () => {

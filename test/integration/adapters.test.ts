@@ -9,6 +9,7 @@ import {
   DynamoSubscriberRepository,
   S3ObjectStore,
   SesMailer,
+  paperItem,
 } from '@paperboy/aws';
 import type { Subscriber } from '@paperboy/core';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
@@ -79,6 +80,36 @@ describe('DynamoPaperRepository', () => {
     expect((await repo.listLatest(2)).map((p) => p.id).sort()).toEqual(ids);
     // A limit that ends exactly at the end of what there is reads no more.
     expect((await repo.listLatestByTopic('robotics', 5)).map((p) => p.id).sort()).toEqual([...ids, '2411.20005']);
+  });
+});
+
+describe('DynamoPaperRepository listing days', () => {
+  it('reads one whole day, and moves a day\'s revision on every write to it, both days when a paper moves', async () => {
+    const repo = new DynamoPaperRepository(env.clients.dynamo, env.table);
+    const rev = async (day: string) => (await repo.listDayRevisions()).find((d) => d.day === day)?.rev ?? 0;
+    const a = paper({ id: '2411.50001', listedOn: '2027-03-01' });
+    await repo.put(a, undefined);
+    await repo.put(paper({ id: '2411.50002', listedOn: '2027-03-01' }), undefined);
+    await repo.put(paper({ id: '2411.50003', listedOn: '2027-03-02' }), undefined);
+    expect((await repo.listDay('2027-03-01')).map((p) => p.id).sort()).toEqual(['2411.50001', '2411.50002']);
+    const [r1, r2] = [await rev('2027-03-01'), await rev('2027-03-02')];
+    expect(r1).toBeGreaterThan(0);
+    // A paper that moves to another day changes both days.
+    await repo.put({ ...a, listedOn: '2027-03-02', contentHash: 'moved' }, a);
+    expect(await rev('2027-03-01')).toBeGreaterThan(r1);
+    expect(await rev('2027-03-02')).toBeGreaterThan(r2);
+    expect((await repo.listDay('2027-03-01')).map((p) => p.id)).toEqual(['2411.50002']);
+    const days = (await repo.listDayRevisions()).map((d) => d.day);
+    expect(days).toEqual([...days].sort().reverse());
+  });
+
+  it('gives days written before revisions existed a revision once, from the index', async () => {
+    const repo = new DynamoPaperRepository(env.clients.dynamo, env.table);
+    // Prepare: a bulk-loaded paper (no revision) on a table whose days were never seeded.
+    await repo.batchWrite([{ PutRequest: { Item: paperItem(paper({ id: '2411.60001', listedOn: '2027-04-01' })) } }]);
+    await env.clients.dynamo.send(new DeleteCommand({ TableName: env.table, Key: { PK: 'DAY#REV', SK: 'SEEDED' } }));
+    // Act, Assess
+    expect((await repo.listDayRevisions()).find((d) => d.day === '2027-04-01')?.rev).toBeGreaterThan(0);
   });
 });
 

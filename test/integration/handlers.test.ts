@@ -2,8 +2,9 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { readOwnerConfigFile, resolveConfig, type AppConfig, type Clock, type Mailer } from '@paperboy/core';
+import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { addDays, anchorId, readOwnerConfigFile, resolveConfig, type AppConfig, type Clock, type EmailMessage, type Mailer } from '@paperboy/core';
 import { comparePapers } from '@paperboy/feeds';
 import { buildRuntime, type Runtime } from '../../functions/commons/runtime.js';
 import { makeHandler as makeIngest } from '../../functions/ingest/index.js';
@@ -12,6 +13,8 @@ import { makeHandler as makePlan } from '../../functions/plan-digests/index.js';
 import { makeHandler as makeSend } from '../../functions/send-digests/index.js';
 import { MemoryQueue, sqsEventOf } from '../../packages/local/src/runner.js';
 import { startStandIns, type StandIns } from '../support/stand-ins.js';
+import { paper } from '../support/papers.js';
+import { checkLinks } from '../../packages/local/src/simulate/link-check.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const silent = { info() {}, warn() {}, error() {} };
@@ -60,13 +63,20 @@ describe('ingest, publish and digest handlers', () => {
     const first = await publish();
     expect(first.uploaded).toBe(first.objects);
     expect(first.objects).toBeGreaterThan(18 * 3);
+    expect(first.daysRead).toBe(1);
     const second = await publish();
-    expect(second).toMatchObject({ uploaded: 0, unchanged: first.objects });
-    // 53 papers on one day, 50 per feed: the feed holds the first 50 in feed order (upvotes first), not by id.
+    // Unchanged: nothing uploaded, and no day read or rendered again (its revision has not moved).
+    expect(second).toMatchObject({ objects: first.objects - 1, uploaded: 0, unchanged: first.objects - 1, daysRead: 0 });
+    // 53 papers on one day, feeds.maxItems 50: a feed never cuts a day, so it holds all 53 in feed order
+    // (upvotes first, then the page's order), and so does the day's page.
     const stored = await rt.papers.listListedSince('0000-00-00');
     expect(stored).toHaveLength(53);
+    expect(stored.length).toBeGreaterThan(config.owner.feeds.maxItems);
     const json = JSON.parse((await rt.objects.get('feeds/all.json'))!) as { items: { _paperboy: { paper_id: string } }[] };
-    expect(json.items.map((i) => i._paperboy.paper_id)).toEqual([...stored].sort(comparePapers).slice(0, config.owner.feeds.maxItems).map((p) => p.id));
+    expect(json.items.map((i) => i._paperboy.paper_id)).toEqual([...stored].sort(comparePapers).map((p) => p.id));
+    const dayPage = (await rt.objects.get(`days/${stored[0]!.listedOn}/index.html`))!;
+    expect([...dayPage.matchAll(/<li class="card" id="([^"]+)"/g)].map((m) => m[1])).toEqual([...stored].sort(comparePapers).map((p) => anchorId(p.id)));
+    expect(await rt.objects.get('days/index.html')).toContain(`(53 papers)`);
     const feed = await rt.objects.getObject('feeds/all.xml');
     expect(feed?.contentType).toBe('application/rss+xml; charset=utf-8');
     expect(Buffer.from(feed!.body).toString('utf8')).toContain('https://papers.example.com/feeds/all.xml');
@@ -93,7 +103,8 @@ describe('ingest, publish and digest handlers', () => {
       expect(head.Metadata?.['content-sha256'], key).toBe(manifest[key]);
     }
     const topicCount = config.taxonomy.topics.length;
-    expect(keys).toHaveLength(3 + 1 + 1 + topicCount * 4);
+    // All-papers feeds, OPML, home page, one day page and the archive, and four objects per topic.
+    expect(keys).toHaveLength(3 + 1 + 1 + 2 + topicCount * 4);
   });
 
   it('after one paper changes, uploads only the objects that show it (and those dated by the newest change)', async () => {
@@ -114,17 +125,36 @@ describe('ingest, publish and digest handlers', () => {
     const allowed = (key: string) => {
       const slug = /^(?:topics\/([^/]+)\/index\.html|feeds\/topics\/([^.]+)\.\w+)$/.exec(key);
       if (slug) return tagged.has(slug[1] ?? slug[2]!) || empty.has(slug[1] ?? slug[2]!);
-      return ['index.html', 'feeds/index.opml', 'feeds/all.xml', 'feeds/all.atom', 'feeds/all.json'].includes(key);
+      return ['index.html', 'feeds/index.opml', 'feeds/all.xml', 'feeds/all.atom', 'feeds/all.json', `days/${paper.listedOn}/index.html`].includes(key);
     };
     expect(result.uploadedKeys.filter((k) => !allowed(k))).toEqual([]);
-    for (const key of ['index.html', 'feeds/all.xml', 'feeds/all.atom', 'feeds/all.json']) expect(result.uploadedKeys).toContain(key);
+    for (const key of ['index.html', 'feeds/all.xml', 'feeds/all.atom', 'feeds/all.json', `days/${paper.listedOn}/index.html`]) expect(result.uploadedKeys).toContain(key);
+    expect(result.daysRead).toBe(1);
     for (const slug of tagged) expect(result.uploadedKeys).toContain(`feeds/topics/${slug}.atom`);
     expect(result.uploaded).toBeLessThan(result.objects / 2);
     const after = await rt.clients.s3.send(new HeadObjectCommand({ Bucket: config.bucketName, Key: 'feeds/all.xml' }));
     expect(after.ETag).not.toBe(before.ETag);
     expect(Buffer.from((await rt.objects.getObject('feeds/all.xml'))!.body).toString('utf8')).toContain(`${paper.title} (v2)`);
     // And then nothing again.
-    expect(await makePublish(rt)()).toMatchObject({ uploaded: 0 });
+    expect(await makePublish(rt)()).toMatchObject({ uploaded: 0, daysRead: 0 });
+  });
+
+  it('a new listing day reads only that day and its neighbour, links them both ways, and keeps the old day whole', async () => {
+    const old = (await rt.papers.listListedSince('0000-00-00'))[0]!.listedOn;
+    const day = addDays(old, 1);
+    for (const id of ['2611.90001', '2611.90002']) expect(await rt.papers.put(paper({ id, listedOn: day, tags: ['llm'] }), undefined)).toBe(true);
+    const result = await makePublish(rt)();
+    expect(result.daysRead).toBe(2);
+    expect(result.uploadedKeys).toEqual(expect.arrayContaining([`days/${day}/index.html`, `days/${old}/index.html`, 'days/index.html']));
+    expect(await rt.objects.get(`days/${old}/index.html`)).toContain(`href="../../days/${day}/index.html"`);
+    expect(await rt.objects.get(`days/${day}/index.html`)).toContain(`href="../../days/${old}/index.html"`);
+    const archive = (await rt.objects.get('days/index.html'))!;
+    expect(archive).toContain('(2 papers)');
+    expect(archive).toContain('(53 papers)');
+    // The feed now holds the new day (2 papers) and, to reach feeds.maxItems, the old day whole.
+    const json = JSON.parse((await rt.objects.get('feeds/all.json'))!) as { items: unknown[] };
+    expect(json.items).toHaveLength(55);
+    expect(await makePublish(rt)()).toMatchObject({ uploaded: 0, daysRead: 0 });
   });
 
   it('sends a due digest exactly once, even when SQS delivers the job twice', async () => {
@@ -169,6 +199,44 @@ describe('ingest, publish and digest handlers', () => {
     const retry = await send(event);
     expect(retry.batchItemFailures).toEqual([]);
     expect(await outboxCount()).toBe(before + 1);
+  });
+
+  it('links everything it publishes and mails to something that exists; "more" leads to the day page that shows the rest', async () => {
+    // A subscriber on every topic: far more papers than digest.maxPapers.
+    const now = clock.now().toISOString();
+    const topics = config.taxonomy.topics.map((t) => t.slug);
+    await rt.subscribers.create({ id: 'subscriber-links', email: 'links@example.com', status: 'active', topics, frequency: 'daily', createdAt: now, confirmedAt: now });
+    const sent: EmailMessage[] = [];
+    const capture: Mailer = { send: async (m) => (sent.push(m), rt.mailer.send(m)) };
+    const job = { subscriberId: 'subscriber-links', period: '2026-11-26', day: '2026-11-26' };
+    expect((await makeSend({ ...rt, mailer: capture as Runtime['mailer'] })(sqsEventOf([job]))).batchItemFailures).toEqual([]);
+    expect(sent).toHaveLength(1);
+    const ledger = await rt.clients.dynamo.send(new GetCommand({ TableName: config.tableName, Key: { PK: 'SUB#subscriber-links', SK: 'DIGEST#2026-11-26' } }));
+    const shown = ledger.Item!.paperIds as string[];
+    const more = ledger.Item!.moreIds as string[];
+    expect(shown).toHaveLength(config.owner.digest.maxPapers);
+    // Every paper new to the subscriber (first seen within a day before confirming) is either shown or counted
+    // by "more", and each day counted has a link to the page that shows it.
+    const since = new Date(Date.parse(now) - 86_400_000).toISOString();
+    const eligible = (await rt.papers.listListedSince('0000-00-00')).filter((p) => p.firstSeenAt > since).map((p) => p.id);
+    expect(eligible).toHaveLength(53);
+    expect([...shown, ...more].sort()).toEqual(eligible.sort());
+    for (const id of more) {
+      const { listedOn } = (await rt.papers.get(id))!;
+      expect(sent[0]!.html).toContain(`href="${config.siteUrl}days/${listedOn}/index.html"`);
+      expect(await rt.objects.get(`days/${listedOn}/index.html`)).toContain(`id="${anchorId(id)}"`);
+    }
+
+    const objects = new Map<string, { contentType: string; body: string }>();
+    const listed = await rt.clients.s3.send(new ListObjectsV2Command({ Bucket: config.bucketName }));
+    for (const { Key } of listed.Contents ?? []) {
+      const object = (await rt.objects.getObject(Key!))!;
+      objects.set(Key!, { contentType: object.contentType ?? '', body: Buffer.from(object.body).toString('utf8') });
+    }
+    expect(objects.size).toBeLessThan(1000); // one page of the listing holds every object
+    const result = checkLinks({ siteUrl: config.siteUrl, objects, emails: sent.map((m, i) => ({ name: `digest-${i}`, html: m.html, text: m.text })) });
+    expect(result.broken).toEqual([]);
+    expect(result.checked).toBeGreaterThan(1000);
   });
 
   it('sends nothing the next day when no new paper came in', async () => {

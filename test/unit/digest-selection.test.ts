@@ -24,7 +24,8 @@ describe('selectDigestPapers', () => {
   it('for a first digest, takes papers first seen since one period before confirming, on the chosen topics, by upvotes then day', () => {
     const s = selectDigestPapers({ subscriber, candidates, alreadySent: new Set(), maxPapers: 10 });
     expect(s.papers.map((p) => p.id)).toEqual(['b', 'd', 'a']);
-    expect(s.moreByTopic).toEqual({});
+    expect(s.moreByDay).toEqual({});
+    expect(s.moreIds).toEqual([]);
   });
 
   it('after a digest, takes only papers first seen since it, and never one already sent', () => {
@@ -37,10 +38,12 @@ describe('selectDigestPapers', () => {
     expect(s.papers.map((p) => p.id)).toEqual(['b']);
   });
 
-  it('caps the digest and counts the rest per topic', () => {
+  it('caps the digest and counts the rest per listing day and topic, naming each paper counted', () => {
     const s = selectDigestPapers({ subscriber, candidates, alreadySent: new Set(), maxPapers: 1 });
     expect(s.papers.map((p) => p.id)).toEqual(['b']);
-    expect(s.moreByTopic).toEqual({ llm: 2 });
+    // d is on 2026-11-26, a on the builder's default day; each day's link leads to the page that shows it.
+    expect(s.moreByDay).toEqual({ '2026-11-26': { llm: 1 }, [candidates[1]!.listedOn]: { llm: 1 } });
+    expect(s.moreIds).toEqual(['d', 'a']);
   });
 
   it('keeps the order the source listed papers in when they have no upvotes (a saved page), never the alphabet', () => {

@@ -192,7 +192,17 @@ function expectAbsoluteHttp(url: unknown, what: string): void {
 }
 
 const byOrder = [...ALL_PAPERS].sort(comparePapers);
-const expectedIds = (slug?: string, max = 20) => byOrder.filter((p) => !slug || p.tags.includes(slug)).slice(0, max).map((p) => p.id);
+/** The newest whole listing days of a scope until they hold at least `min` papers: a feed never cuts a day. */
+const expectedIds = (slug?: string, min = 20) => {
+  const scope = byOrder.filter((p) => !slug || p.tags.includes(slug));
+  const days = [...new Set(scope.map((p) => p.listedOn))];
+  const ids: string[] = [];
+  for (const day of days) {
+    if (ids.length >= min) break;
+    ids.push(...scope.filter((p) => p.listedOn === day).map((p) => p.id));
+  }
+  return ids;
+};
 const guidOf = (id: string) => `tag:paperboy,2024:paper/${id}`;
 
 // ---------------------------------------------------------------------------------------------
@@ -320,14 +330,20 @@ describe('RSS 2.0', () => {
     expect(html).not.toContain('&amp;amp;');
   });
 
-  it('links a paper without abs or Hugging Face page to its card on our own page', async () => {
+  it('links a paper without abs or Hugging Face page to its card on its day page, which never rolls off', async () => {
     const objects = render();
+    const permalink = `${ORIGIN}/days/2024-10-09/index.html#hep-th-9901001`;
     const all = await rssParser.parseString(body(objects, 'feeds/all.xml'));
-    expect(all.items.find((i) => i.guid === guidOf('hep-th/9901001'))!.link).toBe(`${ORIGIN}/index.html#hep-th-9901001`);
+    expect(all.items.find((i) => i.guid === guidOf('hep-th/9901001'))!.link).toBe(permalink);
     const topic = await rssParser.parseString(body(objects, 'feeds/topics/llm.xml'));
-    expect(topic.items.find((i) => i.guid === guidOf('hep-th/9901001'))!.link).toBe(`${ORIGIN}/topics/llm/index.html#hep-th-9901001`);
-    expect(body(objects, 'topics/llm/index.html')).toContain('id="hep-th-9901001"');
-    expect(body(objects, 'index.html')).toContain('id="hep-th-9901001"');
+    expect(topic.items.find((i) => i.guid === guidOf('hep-th/9901001'))!.link).toBe(permalink);
+    expect(JSON.parse(body(objects, 'feeds/all.json')).items.find((i: any) => i.id === guidOf('hep-th/9901001')).url).toBe(permalink);
+    expect(body(objects, 'days/2024-10-09/index.html')).toContain('id="hep-th-9901001"');
+    // Even once the paper has left every rolling page and feed, its day page still holds it.
+    const later = render({ papers: [...ALL_PAPERS, ...Array.from({ length: 25 }, (_, i) => ({ ...ALL_PAPERS[2]!, id: `2411.${String(i).padStart(5, '0')}`, listedOn: '2024-11-01' }))] });
+    expect(body(later, 'index.html')).not.toContain('id="hep-th-9901001"');
+    expect(body(later, 'feeds/all.xml')).not.toContain('hep-th/9901001');
+    expect(body(later, 'days/2024-10-09/index.html')).toContain('id="hep-th-9901001"');
     // A paper with only a Hugging Face page links there.
     const hfOnly = snapshotPapers().find((p) => !p.links.abs && p.links.hf)!;
     const hfItem = all.items.find((i) => i.guid === guidOf(hfOnly.id))!;
@@ -445,16 +461,34 @@ describe('selection and order', () => {
     }
   });
 
-  it('honours maxItems in every feed and page, keeping the newest', async () => {
+  it('holds the newest whole days until maxItems, never cutting a day, in every feed and on the home page', async () => {
     const objects = render({ maxItems: 5 });
+    const dayOf = new Map(ALL_PAPERS.map((p) => [guidOf(p.id), p.listedOn]));
     for (const key of [...objects.keys()].filter((k) => k.startsWith('feeds/') && !k.endsWith('.opml'))) {
       const doc = body(objects, key);
-      const n = key.endsWith('.json') ? JSON.parse(doc).items.length : (await rssParser.parseString(doc)).items.length;
-      expect(n, key).toBeLessThanOrEqual(5);
+      const guids: string[] = key.endsWith('.json') ? JSON.parse(doc).items.map((i: any) => i.id) : (await rssParser.parseString(doc)).items.map((i) => i.guid ?? (i as { id?: string }).id!);
+      const slug = /topics\/([a-z-]+)\./.exec(key)?.[1];
+      expect(guids, key).toEqual(expectedIds(slug, 5).map(guidOf));
+      // Every day the feed touches is there whole.
+      for (const day of new Set(guids.map((g) => dayOf.get(g)))) {
+        const whole = ALL_PAPERS.filter((p) => p.listedOn === day && (!slug || p.tags.includes(slug))).length;
+        expect(guids.filter((g) => dayOf.get(g) === day), `${key} ${day}`).toHaveLength(whole);
+      }
     }
+    // The newest day (2024-10-09) has 2 papers; the next (2024-10-08) has 18 or so: it comes whole.
     const all = await rssParser.parseString(body(objects, 'feeds/all.xml'));
-    expect(all.items.map((i) => i.guid)).toEqual(expectedIds(undefined, 5).map(guidOf));
-    expect(body(objects, 'index.html').match(/<li class="card"/g)).toHaveLength(5);
+    expect(all.items.length).toBe(ALL_PAPERS.filter((p) => p.listedOn >= '2024-10-08').length);
+    expect(all.items.length).toBeGreaterThan(5);
+    expect(body(objects, 'index.html').match(/<li class="card"/g)).toHaveLength(all.items.length);
+  });
+
+  it('caps a feed at 10 × maxItems: an earlier day that would pass the cap is left out, the newest day never', async () => {
+    const day = (d: string, n: number) => Array.from({ length: n }, (_, i) => ({ ...ALL_PAPERS[2]!, id: `${d}-${i}`, listedOn: d, tags: ['llm'] }));
+    const objects = render({ maxItems: 2, papers: [...day('2025-01-03', 1), ...day('2025-01-02', 25), ...day('2025-01-01', 1)] });
+    expect(JSON.parse(body(objects, 'feeds/all.json')).items).toHaveLength(1);
+    const big = render({ maxItems: 2, papers: [...day('2025-01-03', 30), ...day('2025-01-02', 1)] });
+    expect(JSON.parse(body(big, 'feeds/all.json')).items).toHaveLength(30);
+    expect(JSON.parse(body(big, 'feeds/topics/llm.json')).items).toHaveLength(30);
   });
 
   it('per-topic feeds hold exactly the newest papers tagged with that topic; empty topics get valid empty feeds', async () => {

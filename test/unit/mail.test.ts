@@ -39,7 +39,7 @@ function digest(over: Partial<DigestInput> = {}): DigestInput {
     site,
     topics,
     papers: [paper('2611.00001')],
-    moreByTopic: {},
+    moreByDay: {},
     frequency: 'daily',
     period: '2026-11-26',
     unsubscribeUrl,
@@ -78,7 +78,7 @@ describe('renderDigestEmail subject', () => {
   });
 
   it('counts a topic that only has unshown papers as another topic', () => {
-    const s = renderDigestEmail(digest({ papers: [paper('1')], moreByTopic: { vision: 4 } })).subject;
+    const s = renderDigestEmail(digest({ papers: [paper('1')], moreByDay: { '2026-11-26': { vision: 4 } } })).subject;
     expect(s).toBe('1 new paper on Large language models and 1 more topic — paperboy');
   });
 
@@ -117,7 +117,7 @@ describe('renderDigestEmail escaping and URLs', () => {
   });
 
   it('escapes topic names in chips, footer and "more" lines', () => {
-    const m = renderDigestEmail(digest({ papers: [paper('1', { tags: ['speech-audio'] })], moreByTopic: { 'speech-audio': 2 } }));
+    const m = renderDigestEmail(digest({ papers: [paper('1', { tags: ['speech-audio'] })], moreByDay: { '2026-11-26': { 'speech-audio': 2 } } }));
     expect(m.html).toContain('Speech &amp; audio');
     expect(m.html).not.toMatch(/Speech & audio/);
   });
@@ -132,8 +132,9 @@ describe('renderDigestEmail escaping and URLs', () => {
     for (const h of all) expect(h).toMatch(/^https?:\/\//);
     expect(m.html.toLowerCase()).not.toContain('javascript:');
     expect(m.text.toLowerCase()).not.toContain('javascript:');
-    // The title falls back to the paper's card on its topic page.
-    expect(all).toContain('https://papers.example.org/topics/llm/index.html#1');
+    // The title falls back to the paper's card on its day page, which never rolls off.
+    expect(all).toContain(`https://papers.example.org/days/${bad.listedOn}/index.html#1`);
+    expect(all.some((h) => /(?<!days\/[\d-]{10}\/)index\.html#/.test(h))).toBe(false);
   });
 
   it('links the title to abs, else to the Hugging Face page', () => {
@@ -197,16 +198,16 @@ describe('renderDigestEmail unsubscribe', () => {
 });
 
 describe('renderDigestEmail content', () => {
-  it('adds "and K more on <topic>" lines linking to topic pages, only for positive counts', () => {
-    const m = renderDigestEmail(digest({ moreByTopic: { llm: 7, vision: 0, 'speech-audio': 1 } }));
-    expect(m.html).toContain('<a href="https://papers.example.org/topics/llm/index.html"');
-    expect(m.html).toContain('and 7 more on Large language models</a>');
-    expect(m.html).toContain('and 1 more on Speech &amp; audio</a>');
-    expect(m.html).not.toContain('topics/vision/');
+  it('adds one "more" line per listing day, newest first, linking to the day page that shows every paper of it', () => {
+    const m = renderDigestEmail(digest({ moreByDay: { '2026-11-25': { llm: 2 }, '2026-11-26': { 'speech-audio': 1, llm: 7, vision: 0 }, '2026-11-24': { vision: 0 } } }));
+    expect(m.html).toContain('<a href="https://papers.example.org/days/2026-11-26/index.html"');
+    expect(m.html).toContain('And 8 more from 26 Nov 2026 (7 on Large language models, 1 on Speech &amp; audio)</a>');
+    expect(m.html).toContain('And 2 more from 25 Nov 2026 (2 on Large language models)</a>');
+    expect(m.html).not.toContain('2026-11-24');
+    expect(m.html).not.toContain('topics/llm/');
     const lines = m.text.split('\n');
-    expect(lines).toContain('https://papers.example.org/topics/llm/index.html');
-    expect(lines).toContain('https://papers.example.org/topics/speech-audio/index.html');
-    expect(m.text).toContain('And 7 more on Large language models');
+    expect(lines.indexOf('https://papers.example.org/days/2026-11-26/index.html')).toBeLessThan(lines.indexOf('https://papers.example.org/days/2026-11-25/index.html'));
+    expect(lines).toContain('And 8 more from 26 Nov 2026 (7 on Large language models, 1 on Speech & audio):');
   });
 
   it('truncates long author lists to three names and "et al."', () => {
@@ -256,7 +257,7 @@ describe('renderDigestEmail content', () => {
       paper('1', { links: { abs: 'https://arxiv.org/abs/1', pdf: 'https://arxiv.org/pdf/1', code: 'https://github.com/o/r' }, upvotes: 3 }),
       paper('2', { tags: ['vision'], authors: ['A', 'B', 'C', 'D'] }),
     ];
-    const m = renderDigestEmail(digest({ papers, moreByTopic: { llm: 2 } }));
+    const m = renderDigestEmail(digest({ papers, moreByDay: { '2026-11-26': { llm: 2 } } }));
     expect(m.text).not.toMatch(/<\/?[a-z][^>]*>/i);
     expect(m.text).not.toMatch(/&(amp|lt|gt|quot|#\d+);/);
     for (const line of m.text.split('\n')) {

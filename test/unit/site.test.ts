@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DomUtils, parseDocument } from 'htmlparser2';
-import { taxonomySchema, type Paper, type SiteObject } from '@paperboy/core';
+import { compareByRank, taxonomySchema, type Paper, type SiteObject } from '@paperboy/core';
 import { CONTENT_SECURITY_POLICY, escapeHtml, renderPage, renderSite, SECURITY_HEADERS, SITE_CSS, SITE_CSS_HASH } from '@paperboy/feeds';
 import { cspViolations } from '../support/csp.js';
 import { createHash } from 'node:crypto';
@@ -106,12 +106,13 @@ describe('site pages', () => {
       for (const a of byTag(doc, 'a')) expect(attr(a, 'href') ?? '', page.key).not.toMatch(/^\s*(javascript|data):/i);
       expect(all(doc, (e) => Object.keys(e.attribs).some((k) => k.startsWith('on'))), page.key).toEqual([]);
     }
-    for (const key of ['index.html', 'topics/llm/index.html']) {
+    const day = PAPERS.find((p) => p.id === '2410.99999')!.listedOn;
+    for (const key of ['index.html', 'topics/llm/index.html', `days/${day}/index.html`]) {
       const doc = dom(objects.get(key)!.body);
       const card = all(doc, (e) => attr(e, 'id') === '2410.99999')[0]!;
       expect(card, key).toBeDefined();
       // The title reads exactly as the source had it (minus the control character)...
-      expect(textOf(DomUtils.findOne((e) => e.name === 'h3', [card])!)).toBe(HOSTILE_TITLE_SEEN);
+      expect(textOf(DomUtils.findOne((e) => /^h[2-4]$/.test(e.name), [card])!)).toBe(HOSTILE_TITLE_SEEN);
       // ...and, with no safe abstract URL, the title links to the Hugging Face page.
       expect(attr(DomUtils.findOne((e) => e.name === 'a', [card])!, 'href')).toBe('https://huggingface.co/papers/2410.99999');
       expect(textOf(card)).toContain('<img src=x onerror=alert(1)>');
@@ -253,6 +254,73 @@ describe('site pages', () => {
     expect(SITE_CSS).not.toMatch(/[^-]width:\s*\d{3,}px/);
     expect(SITE_CSS_HASH).toBe(`sha256-${createHash('sha256').update(SITE_CSS).digest('base64')}`);
     expect(render().get('index.html')!.body).toContain(`<style>${SITE_CSS}</style>`);
+  });
+});
+
+describe('day pages and the archive', () => {
+  const DAYS = [...new Set(PAPERS.map((p) => p.listedOn))].sort().reverse();
+
+  it('publishes one page per listing day with every paper of that day, ranked by compareByRank, each with its anchor', () => {
+    const objects = render({ maxItems: 1 });
+    for (const day of DAYS) {
+      const doc = dom(objects.get(`days/${day}/index.html`)!.body);
+      const want = PAPERS.filter((p) => p.listedOn === day).sort(compareByRank).map((p) => p.id);
+      expect(all(doc, (e) => e.name === 'li' && attr(e, 'class') === 'card').map((e) => attr(e, 'id')), day).toEqual(want);
+      expect(textOf(byTag(doc, 'h1')[0]!)).toMatch(/^Papers of \d{1,2} Oct 2024$/);
+    }
+  });
+
+  it('links each day to the previous and next listing days, and every day to the archive', () => {
+    const objects = render();
+    const nav = (day: string) => {
+      const doc = dom(objects.get(`days/${day}/index.html`)!.body);
+      const first = all(doc, (e) => e.name === 'nav' && attr(e, 'aria-label') === 'Days')[0]!;
+      return DomUtils.findAll((e) => e.name === 'a', [first]).map((a) => [attr(a, 'rel') ?? '', attr(a, 'href')]);
+    };
+    const [newest, middle, oldest] = [DAYS[0]!, DAYS[2]!, DAYS[DAYS.length - 1]!];
+    expect(nav(newest)).toEqual([['prev', `../../days/${DAYS[1]}/index.html`], ['', '../../days/index.html']]);
+    expect(nav(middle)).toEqual([['prev', `../../days/${DAYS[3]}/index.html`], ['next', `../../days/${DAYS[1]}/index.html`], ['', '../../days/index.html']]);
+    expect(nav(oldest)).toEqual([['next', `../../days/${DAYS[DAYS.length - 2]}/index.html`], ['', '../../days/index.html']]);
+  });
+
+  it('lists every day with its count in the archive, newest first, and the home page links each of its days', () => {
+    const objects = render({ maxItems: 1 });
+    const archive = dom(objects.get('days/index.html')!.body);
+    const rows = all(archive, (e) => e.name === 'li' && !!e.parent && (e.parent as Element).attribs?.class === 'days');
+    expect(rows.map((li) => attr(DomUtils.findOne((e) => e.name === 'a', [li])!, 'href'))).toEqual(DAYS.map((d) => `../days/${d}/index.html`));
+    expect(rows.map((li) => Number(/\((\d+) papers?\)/.exec(textOf(li))![1]))).toEqual(DAYS.map((d) => PAPERS.filter((p) => p.listedOn === d).length));
+    const index = dom(objects.get('index.html')!.body);
+    const dayLinks = all(index, (e) => e.name === 'h3' && /^day-/.test(attr(e, 'id') ?? '')).map((h) => attr(DomUtils.findOne((e) => e.name === 'a', [h])!, 'href'));
+    expect(dayLinks).toEqual([`days/${DAYS[0]}/index.html`]);
+    expect(all(index, (e) => e.name === 'a' && attr(e, 'href') === 'days/index.html').length).toBeGreaterThan(0);
+  });
+
+  it('gives every card a permanent link to its day page, and links a title with no source page there', () => {
+    const bare = paper(50, { id: 'hep-th/9901001', links: {}, listedOn: '2024-10-12', tags: ['llm'] });
+    const objects = new Map(renderSite({ site: SITE, topics: TOPICS, papers: [...PAPERS, bare], maxItems: 50, generatedAt: new Date(0) }).map((o) => [o.key, o]));
+    for (const key of ['index.html', 'topics/llm/index.html']) {
+      const doc = dom(objects.get(key)!.body);
+      const root = key === 'index.html' ? '' : '../../';
+      const card = all(doc, (e) => attr(e, 'id') === 'hep-th-9901001')[0]!;
+      const hrefs = DomUtils.findAll((e) => e.name === 'a', [card]).map((a) => attr(a, 'href'));
+      expect(hrefs, key).toContain(`${root}days/2024-10-12/index.html#hep-th-9901001`);
+      expect(hrefs.some((h) => /index\.html#hep-th/.test(h!) && !/days\//.test(h!)), key).toBe(false);
+    }
+  });
+
+  it('renders only the days it is given, with neighbours from the archive', () => {
+    const day = DAYS[1]!;
+    const objects = renderSite({
+      site: SITE,
+      topics: TOPICS,
+      papers: PAPERS,
+      maxItems: 50,
+      generatedAt: new Date(0),
+      days: [{ day, papers: PAPERS.filter((p) => p.listedOn === day) }],
+      archive: [{ day: '2024-09-01', count: 3 }, ...DAYS.map((d) => ({ day: d, count: 1 }))],
+    });
+    expect(objects.filter((o) => o.key.startsWith('days/')).map((o) => o.key).sort()).toEqual([`days/${day}/index.html`, 'days/index.html']);
+    expect(objects.find((o) => o.key === 'days/index.html')!.body).toContain('days/2024-09-01/index.html');
   });
 });
 

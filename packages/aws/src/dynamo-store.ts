@@ -5,6 +5,8 @@
  *   PAPER#<id>        / PAPER            the paper; GSI1 (PAPERS, <listedOn>#<id>) lists papers by day
  *   TAG#<slug>        / <listedOn>#<id>  topic membership
  *   COUNT#TAG         / <slug>           how many papers a topic has (moved with its memberships)
+ *   DAY#REV           / <listedOn>       a listing day's revision: moves on every write to a paper of that day
+ *   DAY#REV           / SEEDED           marker: every day of the papers written before revisions existed has one
  *   SUB#<id>          / SUB              subscriber; GSI2 (ACTIVE#<frequency>, <id>) only while active
  *   SUB#<id>          / DIGEST#<period>  send ledger: one item per digest, claimed before sending
  *   EMAIL#<sha256>    / EMAIL            uniqueness guard for an address
@@ -50,6 +52,9 @@ const PAPER_SK = 'PAPER';
 const ALL_PAPERS = 'PAPERS';
 /** One item per topic (SK = slug) holding how many papers the topic has. */
 const TOPIC_COUNTS = 'COUNT#TAG';
+/** One item per listing day (SK = YYYY-MM-DD) whose `rev` moves whenever a paper of that day is written. */
+const DAY_REVS = 'DAY#REV';
+const DAY_REVS_SEEDED = 'SEEDED';
 
 type Item = Record<string, unknown>;
 
@@ -147,6 +152,10 @@ export class DynamoPaperRepository implements PaperRepository {
         requests.push({ DeleteRequest: { Key: { PK: `TAG#${slug}`, SK: `${previous!.listedOn}#${paper.id}` } } });
       }
     }
+    // The day's revision moves before the write (a crash after the put still leaves the day marked) and
+    // after it (a publish that read the day between the first move and the put sees a newer revision).
+    const days = [...new Set([paper.listedOn, ...(moved ? [previous!.listedOn] : [])])];
+    for (const day of days) await this.touchDay(day);
     if (!previous && paper.arxivId && paper.id === paper.arxivId) {
       // Lets a later record that only knows the title (a page snapshot) find this paper.
       requests.push({ PutRequest: { Item: { PK: `ALIAS#${titleFingerprint(paper.title)}`, SK: 'ALIAS', type: 'alias', paperId: paper.id } } });
@@ -166,6 +175,7 @@ export class DynamoPaperRepository implements PaperRepository {
       if (isConditionFailure(err)) return false;
       throw err;
     }
+    for (const day of days) await this.touchDay(day);
     // Topic counters move only for the writer whose conditional put won, so a re-run or a concurrent
     // writer never counts twice; a crash between the put and these updates leaves a count short.
     for (const slug of newTags) if (!oldTags.has(slug)) await this.addToTopicCount(slug, 1);
@@ -195,6 +205,58 @@ export class DynamoPaperRepository implements PaperRepository {
       ScanIndexForward: false,
     });
     return items.map((i) => stripKeys<Paper>(i)!);
+  }
+
+  /** Every paper listed on `day` (YYYY-MM-DD): one GSI1 query over that day's keys. */
+  async listDay(day: string): Promise<Paper[]> {
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :p AND begins_with(GSI1SK, :day)',
+      ExpressionAttributeValues: { ':p': ALL_PAPERS, ':day': `${day}#` },
+    });
+    return items.map((i) => stripKeys<Paper>(i)!);
+  }
+
+  /**
+   * Every listing day with its revision, newest first: one query over the DAY#REV partition (one small item
+   * per day). A table written before revisions existed gets them once, from a keys-only read of GSI1.
+   */
+  async listDayRevisions(): Promise<{ day: string; rev: number }[]> {
+    const read = async () => {
+      const items = await queryAll(this.doc, {
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :p',
+        ExpressionAttributeValues: { ':p': DAY_REVS },
+        ScanIndexForward: false,
+      });
+      const days = items.filter((i) => i.SK !== DAY_REVS_SEEDED).map((i) => ({ day: String(i.SK), rev: Number(i.rev ?? 0) }));
+      return { days, seeded: items.some((i) => i.SK === DAY_REVS_SEEDED) };
+    };
+    const first = await read();
+    if (first.seeded) return first.days;
+    const keys = await queryAll(this.doc, {
+      TableName: this.tableName,
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :p',
+      ExpressionAttributeValues: { ':p': ALL_PAPERS },
+      ProjectionExpression: 'GSI1SK',
+    });
+    for (const day of new Set(keys.map((k) => String(k.GSI1SK).split('#')[0]!))) await this.touchDay(day);
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { PK: DAY_REVS, SK: DAY_REVS_SEEDED, type: 'marker' } }));
+    return (await read()).days;
+  }
+
+  private async touchDay(day: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { PK: DAY_REVS, SK: day },
+        UpdateExpression: 'ADD #r :one',
+        ExpressionAttributeNames: { '#r': 'rev' },
+        ExpressionAttributeValues: { ':one': 1 },
+      }),
+    );
   }
 
   async listLatest(limit: number): Promise<Paper[]> {
@@ -449,13 +511,13 @@ export class DynamoDigestLedger implements DigestLedger {
     private readonly claimLeaseMs = 15 * 60_000,
   ) {}
 
-  async claim(subscriberId: string, period: string, paperIds: string[], now: string): Promise<ClaimResult> {
+  async claim(subscriberId: string, period: string, paperIds: string[], now: string, moreIds: string[] = []): Promise<ClaimResult> {
     const staleBefore = new Date(Date.parse(now) - this.claimLeaseMs).toISOString();
     try {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { PK: `SUB#${subscriberId}`, SK: `DIGEST#${period}`, type: 'digest', status: 'sending', paperIds, claimedAt: now },
+          Item: { PK: `SUB#${subscriberId}`, SK: `DIGEST#${period}`, type: 'digest', status: 'sending', paperIds, moreIds, claimedAt: now },
           ConditionExpression: 'attribute_not_exists(PK) OR (#s = :sending AND claimedAt < :stale)',
           ExpressionAttributeNames: { '#s': 'status' },
           ExpressionAttributeValues: { ':sending': 'sending', ':stale': staleBefore },

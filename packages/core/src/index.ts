@@ -20,3 +20,5 @@ export * from './use-cases/subscriptions.js';
 export * from './use-cases/retag-papers.js';
 export * from './sending.js';
 export * from './markup.js';
+export * from './site-paths.js';
+export * from './api-routes.js';

@@ -19,6 +19,13 @@ export interface PaperRepository {
   put(paper: Paper, previous: Paper | undefined): Promise<boolean>;
   /** Papers listed on or after `sinceDay` (YYYY-MM-DD), newest listing first. */
   listListedSince(sinceDay: string): Promise<Paper[]>;
+  /** Every paper listed on one day (YYYY-MM-DD), in any order. */
+  listDay(day: string): Promise<Paper[]>;
+  /**
+   * Every listing day with a revision that moves whenever a paper of that day is written (or moved away),
+   * newest day first: publish re-reads only the days whose revision changed since it last rendered them.
+   */
+  listDayRevisions(): Promise<DayRevision[]>;
   /**
    * The latest `limit` papers by listing day, completed with every other paper of the oldest day among
    * them (feeds order papers within a day by upvotes, which the store cannot sort by). Reads only
@@ -30,6 +37,11 @@ export interface PaperRepository {
   countByTopic(slug: string): Promise<number>;
   /** Every stored paper, page by page (retagging). */
   scanAll(): AsyncIterable<Paper>;
+}
+
+export interface DayRevision {
+  day: string;
+  rev: number;
 }
 
 export interface SubscriberRepository {
@@ -55,8 +67,12 @@ export type LedgerStatus = 'sending' | 'sent' | 'rejected';
 export type ClaimResult = 'claimed' | 'done' | 'in-flight';
 
 export interface DigestLedger {
-  /** Claims the digest for one subscriber and period, or takes over a claim whose lease has run out. */
-  claim(subscriberId: string, period: string, paperIds: string[], now: string): Promise<ClaimResult>;
+  /**
+   * Claims the digest for one subscriber and period, or takes over a claim whose lease has run out.
+   * `paperIds` are the papers the digest shows; `moreIds` those it only counts by its "more" links, which
+   * lead to the pages that show them (kept so that an audit can tell every paper of the period was offered).
+   */
+  claim(subscriberId: string, period: string, paperIds: string[], now: string, moreIds?: string[]): Promise<ClaimResult>;
   markSent(subscriberId: string, period: string, messageId: string, now: string): Promise<void>;
   /** Records that SES refused this digest for good, so it is neither retried nor sent again. */
   markRejected(subscriberId: string, period: string, reason: string, now: string): Promise<void>;

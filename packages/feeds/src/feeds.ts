@@ -17,9 +17,9 @@ export interface FeedSpec {
   updated: Date;
 }
 
-/** The link of an item: the paper's own page, else its card on the page that lists it. */
-export function itemUrl(spec: Pick<FeedSpec, 'site' | 'pagePath'>, item: PaperView): string {
-  return item.pageUrl ?? `${absolute(spec.site, spec.pagePath)}#${item.anchor}`;
+/** The link of an item: the paper's own page, else its card on its listing day's page (which never moves). */
+export function itemUrl(spec: Pick<FeedSpec, 'site'>, item: PaperView): string {
+  return item.pageUrl ?? absolute(spec.site, item.permalink);
 }
 
 /** The HTML body of an item: abstract, authors, topics and links, every value escaped once. */

@@ -1,5 +1,6 @@
 /** @paperboy/feeds: RSS 2.0, Atom 1.0, JSON Feed 1.1, OPML 2.0 and the static site, rendered from papers. */
 export { renderSite, CONTENT_TYPES, CACHE_CONTROL, type RenderSiteInput } from './render.js';
+export { renderDayPage, renderArchivePage, type ArchiveDay } from './site.js';
 export { renderPage, SITE_CSS, SITE_CSS_HASH, type PageInput, type AlternateLink } from './layout.js';
 export { SECURITY_HEADERS, CONTENT_SECURITY_POLICY, HSTS, REFERRER_POLICY, FRAME_OPTIONS } from './security-headers.js';
 export { escapeHtml, cleanText, safeUrl, anchorId } from './text.js';
@@ -14,6 +15,8 @@ export {
   paperGuid,
   feedGuid,
   paths,
+  wholeDays,
+  WHOLE_DAYS_CAP_FACTOR,
   rfc822,
   rfc3339,
   TAG_PREFIX,

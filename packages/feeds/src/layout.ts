@@ -58,6 +58,8 @@ button{font:inherit;font-weight:600;padding:.55rem 1.2rem;border:0;border-radius
 .error{color:var(--error);font-weight:600;margin:.2rem 0}
 .problems{border-left:4px solid var(--error);padding:.2rem 0 .2rem .9rem;margin:0 0 1rem}
 .problems ul{margin:.3rem 0 0;padding-left:1.2rem}
+ul.days-nav{list-style:none;margin:.5rem 0 1rem;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1.25rem}
+ul.days{margin:0;padding-left:1.2rem}
 footer.site{margin:2.5rem 0 2rem;padding-top:1rem;border-top:1px solid var(--border);color:var(--muted);font-size:.9rem}
 footer.site ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1rem}
 `.trim();
@@ -119,6 +121,7 @@ ${alternates ? `${alternates}\n` : ''}${input.headHtml ? `${input.headHtml}\n` :
 <a class="name" href="${escapeHtml(home)}">${escapeHtml(site.title)}</a>
 <nav aria-label="Site"><ul>
 <li><a href="${escapeHtml(`${root}index.html#latest`)}">Latest</a></li>
+<li><a href="${escapeHtml(`${root}days/index.html`)}">Every day</a></li>
 <li><a href="${escapeHtml(`${root}index.html#topics`)}">Topics</a></li>
 <li><a href="${escapeHtml(`${root}index.html#feeds`)}">Feeds</a></li>
 <li><a href="${escapeHtml(`${root}index.html#subscribe`)}">Subscribe by email</a></li>

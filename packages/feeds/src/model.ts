@@ -1,5 +1,5 @@
 /** The view model shared by the feed and page renderers: papers sorted, cleaned, with every URL resolved. */
-import { compareByRank, type Paper, type Topic } from '@paperboy/core';
+import { compareByRank, paperPermalinkPath, SITE_PATHS, type Paper, type Topic } from '@paperboy/core';
 import { anchorId, baseUrl, cleanText, doiUrl, safeUrl } from './text.js';
 
 export interface SiteInfo {
@@ -29,10 +29,9 @@ function encodeTagPart(s: string): string {
   );
 }
 
-/** Site-relative paths of the public URL contract (see DESIGN.md). */
+/** Site-relative paths of the public URL contract (core's SITE_PATHS, plus the feeds). */
 export const paths = {
-  index: 'index.html',
-  topic: (slug: string) => `topics/${slug}/index.html`,
+  ...SITE_PATHS,
   feed: (scope: FeedScope, format: FeedFormat) =>
     scope === 'all' ? `feeds/all.${FEED_EXT[format]}` : `feeds/topics/${scope.topic}.${FEED_EXT[format]}`,
   opml: 'feeds/index.opml',
@@ -71,6 +70,8 @@ export interface PaperView {
   listedOn: string;
   /** The paper's own page (arXiv abstract, else Hugging Face); undefined when neither is known. */
   pageUrl?: string;
+  /** Site-relative link to the paper's card on its day page, which never moves: `days/<listedOn>/index.html#<anchor>`. */
+  permalink: string;
   links: ItemLink[];
   upvotes?: number;
   topics: TopicView[];
@@ -143,6 +144,7 @@ export function toPaperView(paper: Paper, topicsBySlug: ReadonlyMap<string, Topi
     authors: (paper.authors ?? []).map((a) => cleanText(a).trim()).filter(Boolean),
     listedOn: cleanText(paper.listedOn),
     pageUrl,
+    permalink: paperPermalinkPath(paper),
     links,
     upvotes,
     topics,
@@ -179,4 +181,26 @@ export function newestUpdate(views: readonly PaperView[]): Date | undefined {
     if (max === undefined || t > max) max = t;
   }
   return max === undefined ? undefined : new Date(max);
+}
+
+/** Multiplies `feeds.maxItems` into the most items a feed or the home page may hold when whole days push it over. */
+export const WHOLE_DAYS_CAP_FACTOR = 10;
+
+/**
+ * The newest whole listing days of `sorted` (sorted with comparePapers) until they hold at least `minItems`
+ * papers. A day is never cut: the newest day is always whole, whatever its size, and an earlier day is added
+ * whole only while the total stays within `minItems * WHOLE_DAYS_CAP_FACTOR`.
+ */
+export function wholeDays<T extends Pick<Paper, 'listedOn'>>(sorted: readonly T[], minItems: number): T[] {
+  const cap = minItems * WHOLE_DAYS_CAP_FACTOR;
+  const out: T[] = [];
+  let i = 0;
+  while (i < sorted.length && out.length < minItems) {
+    let j = i;
+    while (j < sorted.length && sorted[j]!.listedOn === sorted[i]!.listedOn) j++;
+    if (out.length > 0 && out.length + (j - i) > cap) break;
+    out.push(...sorted.slice(i, j));
+    i = j;
+  }
+  return out;
 }

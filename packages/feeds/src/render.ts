@@ -1,5 +1,5 @@
 /** renderSite: every feed and page of the public URL contract, as objects ready to upload. Pure. */
-import type { Paper, SiteObject, Topic } from '@paperboy/core';
+import { compareByRank, isDay, type Paper, type SiteObject, type Topic } from '@paperboy/core';
 import { renderAtom, renderJsonFeed, renderRss, type FeedSpec } from './feeds.js';
 import {
   FEED_TYPE,
@@ -8,6 +8,7 @@ import {
   sortPapers,
   toPaperView,
   topicView,
+  wholeDays,
   type FeedFormat,
   type FeedScope,
   type PaperView,
@@ -15,7 +16,7 @@ import {
   type TopicView,
 } from './model.js';
 import { renderOpml } from './opml.js';
-import { renderIndexPage, renderTopicPage } from './site.js';
+import { renderArchivePage, renderDayPage, renderIndexPage, renderTopicPage, type ArchiveDay } from './site.js';
 import { baseUrl, cleanText } from './text.js';
 
 export const CONTENT_TYPES = {
@@ -36,8 +37,21 @@ export const CACHE_CONTROL = {
 export interface RenderSiteInput {
   site: SiteInfo;
   topics: readonly Topic[];
-  /** Every paper to consider, in any order; the newest `maxItems` of each scope are published. */
+  /**
+   * Every paper to consider for the feeds, the home page and the topic pages, in any order: each scope
+   * publishes its newest whole listing days until they hold at least `maxItems` papers (see wholeDays).
+   */
   papers: readonly Paper[];
+  /**
+   * The listing days whose pages to render, each with every paper listed that day. Default: every day
+   * among `papers` (right when `papers` holds whole days, as in tests and small sites).
+   */
+  days?: readonly { day: string; papers: readonly Paper[] }[];
+  /**
+   * Every listing day with its count, for the archive page and each day page's previous and next links.
+   * Default: the days of `days`.
+   */
+  archive?: readonly ArchiveDay[];
   /** Total papers per topic (from the store); missing slugs fall back to counting `papers`. */
   topicCounts?: Readonly<Record<string, number>>;
   maxItems: number;
@@ -88,7 +102,7 @@ export function renderSite(input: RenderSiteInput): SiteObject[] {
     }
   };
 
-  const latest = sorted.slice(0, maxItems).map(view);
+  const latest = wholeDays(sorted, maxItems).map(view);
   feedObjects('all', site.title, site.description, paths.index, latest);
 
   const counts = new Map<string, number>();
@@ -100,7 +114,7 @@ export function renderSite(input: RenderSiteInput): SiteObject[] {
     const tagged = byTopic.get(t.slug) ?? [];
     const given = input.topicCounts?.[t.slug];
     counts.set(t.slug, typeof given === 'number' && Number.isFinite(given) && given >= tagged.length ? Math.trunc(given) : tagged.length);
-    const items = tagged.slice(0, maxItems).map(view);
+    const items = wholeDays(tagged, maxItems).map(view);
     feedObjects({ topic: t.slug }, `${site.title} — ${t.name}`, t.description || `${t.name}: new papers from ${site.title}.`, paths.topic(t.slug), items);
     objects.push({
       key: paths.topic(t.slug),
@@ -112,5 +126,41 @@ export function renderSite(input: RenderSiteInput): SiteObject[] {
 
   objects.push({ key: paths.opml, body: renderOpml({ site, topics, updated: fallbackUpdated }), contentType: CONTENT_TYPES.opml, cacheControl: CACHE_CONTROL.feed });
   objects.push({ key: paths.index, body: renderIndexPage({ site, topics, counts, items: latest }), contentType: CONTENT_TYPES.html, cacheControl: CACHE_CONTROL.html });
+
+  // Day pages and the archive: every paper of a day stays reachable at its day page for good.
+  const days = input.days ?? groupByDay(sorted);
+  const archive = [...(input.archive ?? days.map((d) => ({ day: d.day, count: new Set(d.papers.map((p) => p.id)).size })))]
+    .filter((d) => isDay(d.day) && d.count > 0)
+    .sort((a, b) => (a.day < b.day ? 1 : a.day > b.day ? -1 : 0));
+  const position = new Map(archive.map((d, i) => [d.day, i]));
+  for (const { day, papers } of days) {
+    if (!isDay(day)) continue;
+    const i = position.get(day);
+    // The archive lists days newest first: the previous (earlier) day comes after this one.
+    const neighbour = (at: 1 | -1) => (i === undefined ? nearest(archive, day, at) : archive[i + at]?.day);
+    const items = sortPapers(papers.filter((p) => p.listedOn === day)).sort(compareByRank).map(view);
+    objects.push({
+      key: paths.day(day),
+      body: renderDayPage({ site, day, items, previous: neighbour(1), next: neighbour(-1) }),
+      contentType: CONTENT_TYPES.html,
+      cacheControl: CACHE_CONTROL.html,
+    });
+  }
+  objects.push({ key: paths.archive, body: renderArchivePage({ site, days: archive }), contentType: CONTENT_TYPES.html, cacheControl: CACHE_CONTROL.html });
   return objects;
+}
+
+function groupByDay(sorted: readonly Paper[]): { day: string; papers: Paper[] }[] {
+  const days = new Map<string, Paper[]>();
+  for (const p of sorted) {
+    const list = days.get(p.listedOn);
+    if (list) list.push(p);
+    else days.set(p.listedOn, [p]);
+  }
+  return [...days].map(([day, papers]) => ({ day, papers }));
+}
+
+/** For a day missing from the archive (it has no papers now): the nearest earlier (+1) or later (-1) day in it. */
+function nearest(archive: readonly ArchiveDay[], day: string, direction: 1 | -1): string | undefined {
+  return direction === 1 ? archive.find((d) => d.day < day)?.day : [...archive].reverse().find((d) => d.day > day)?.day;
 }

@@ -17,26 +17,28 @@ export function alternatesFor(site: SiteInfo, scope: FeedScope, root: string, na
   }));
 }
 
-function formatDay(day: string): string {
+export function formatDay(day: string): string {
   const t = /^\d{4}-\d{2}-\d{2}$/.test(day) ? Date.parse(`${day}T00:00:00Z`) : Number.NaN;
   if (Number.isNaN(t)) return day;
   // A fixed locale and zone keep the bytes independent of where the render runs.
   return new Date(t).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 }
 
-/** One paper as a card with an id anchor; links relative to `root`. */
-export function paperCard(item: PaperView, root: string, headingLevel: 2 | 3 = 3): string {
+/**
+ * One paper as a card with an id anchor; links relative to `root`. The title links to the paper's own page,
+ * else to its card on its day page; the listing day always links to that card (the paper's permanent link).
+ */
+export function paperCard(item: PaperView, root: string, headingLevel: 2 | 3 | 4 = 3): string {
   const h = `h${headingLevel}`;
-  const title = item.pageUrl
-    ? `<a href="${escapeHtml(item.pageUrl)}">${escapeHtml(item.title)}</a>`
-    : escapeHtml(item.title);
+  const permalink = `${root}${item.permalink}`;
+  const title = `<a href="${escapeHtml(item.pageUrl ?? permalink)}">${escapeHtml(item.title)}</a>`;
   const meta: string[] = [];
   if (item.authors.length) {
     const shown = item.authors.slice(0, MAX_AUTHORS_SHOWN).map(escapeHtml).join(', ');
     const more = item.authors.length - MAX_AUTHORS_SHOWN;
     meta.push(more > 0 ? `${shown} and ${more} more` : shown);
   }
-  meta.push(`<time datetime="${escapeHtml(item.listedOn)}">${escapeHtml(formatDay(item.listedOn))}</time>`);
+  meta.push(`<a href="${escapeHtml(permalink)}"><time datetime="${escapeHtml(item.listedOn)}">${escapeHtml(formatDay(item.listedOn))}</time></a>`);
   if (item.upvotes !== undefined) meta.push(`${item.upvotes} ${item.upvotes === 1 ? 'upvote' : 'upvotes'}`);
   const topics = item.topics.length
     ? `\n<ul class="chips" aria-label="Topics">${item.topics
@@ -62,9 +64,31 @@ export function paperCard(item: PaperView, root: string, headingLevel: 2 | 3 = 3
 </li>`;
 }
 
-function paperList(items: readonly PaperView[], root: string, emptyText: string): string {
+function paperList(items: readonly PaperView[], root: string, emptyText: string, headingLevel: 2 | 3 | 4 = 3): string {
   if (!items.length) return `<p class="muted">${escapeHtml(emptyText)}</p>`;
-  return `<ol class="papers">\n${items.map((i) => paperCard(i, root)).join('\n')}\n</ol>`;
+  return `<ol class="papers">\n${items.map((i) => paperCard(i, root, headingLevel)).join('\n')}\n</ol>`;
+}
+
+function papersCount(n: number): string {
+  return `${n} ${n === 1 ? 'paper' : 'papers'}`;
+}
+
+/** Papers grouped by listing day (newest first), each day headed by a link to its day page. */
+function papersByDay(items: readonly PaperView[], root: string, emptyText: string): string {
+  if (!items.length) return `<p class="muted">${escapeHtml(emptyText)}</p>`;
+  const days: PaperView[][] = [];
+  for (const item of items) {
+    const last = days[days.length - 1];
+    if (last && last[0]!.listedOn === item.listedOn) last.push(item);
+    else days.push([item]);
+  }
+  return days
+    .map((group) => {
+      const day = group[0]!.listedOn;
+      return `<h3 id="day-${escapeHtml(day)}"><a href="${escapeHtml(`${root}${paths.day(day)}`)}">${escapeHtml(formatDay(day))}</a> <span class="count">(${papersCount(group.length)})</span></h3>
+${paperList(group, root, emptyText, 4)}`;
+    })
+    .join('\n');
 }
 
 /** What the form shows: what the person chose (or typed), and what to fix, by field. */
@@ -153,7 +177,8 @@ export function renderIndexPage({ site, topics, counts, items }: IndexPageInput)
   const body = `<p class="lede">${escapeHtml(site.description)}</p>
 <section aria-labelledby="latest">
 <h2 id="latest">Latest papers</h2>
-${paperList(items, root, 'No papers yet. Check back after the next update.')}
+${papersByDay(items, root, 'No papers yet. Check back after the next update.')}
+<p><a href="${escapeHtml(`${root}${paths.archive}`)}">Every day in the archive</a></p>
 </section>
 <section aria-labelledby="topics">
 <h2 id="topics">Topics</h2>
@@ -218,4 +243,85 @@ ${subscribeForm(topics, { topics: [topic.slug] })}
     description: topic.description || undefined,
     alternates: [...alternatesFor(site, scope, root, topic.name), ...alternatesFor(site, 'all', root)],
   });
+}
+
+/** A listing day and how many papers it has. */
+export interface ArchiveDay {
+  day: string;
+  count: number;
+}
+
+export interface DayPageInput {
+  site: SiteInfo;
+  day: string;
+  /** Every paper listed that day, ranked. */
+  items: readonly PaperView[];
+  /** The nearest earlier and later listing days that have papers. */
+  previous?: string;
+  next?: string;
+}
+
+function dayNav(root: string, previous: string | undefined, next: string | undefined): string {
+  const links: string[] = [];
+  if (previous) links.push(`<li><a rel="prev" href="${escapeHtml(`${root}${paths.day(previous)}`)}">Previous day: ${escapeHtml(formatDay(previous))}</a></li>`);
+  if (next) links.push(`<li><a rel="next" href="${escapeHtml(`${root}${paths.day(next)}`)}">Next day: ${escapeHtml(formatDay(next))}</a></li>`);
+  links.push(`<li><a href="${escapeHtml(`${root}${paths.archive}`)}">Every day</a></li>`);
+  return `<ul class="days-nav">\n${links.join('\n')}\n</ul>`;
+}
+
+/** One listing day: every paper of that day, ranked, with previous and next day links above and below. */
+export function renderDayPage({ site, day, items, previous, next }: DayPageInput): string {
+  const root = '../../';
+  const label = formatDay(day);
+  const body = `<p class="muted">${papersCount(items.length)} listed on this day, most upvoted first.</p>
+<nav aria-label="Days">
+${dayNav(root, previous, next)}
+</nav>
+<section aria-labelledby="papers">
+<h2 id="papers" class="visually-hidden">Papers</h2>
+${paperList(items, root, 'No papers were listed on this day.', 3)}
+</section>
+<nav aria-label="Days, again">
+${dayNav(root, previous, next)}
+</nav>`;
+  return renderPage({
+    site,
+    title: `Papers of ${label}`,
+    heading: `Papers of ${label}`,
+    bodyHtml: body,
+    root,
+    description: `${papersCount(items.length)} listed on ${label}.`,
+    alternates: alternatesFor(site, 'all', root),
+  });
+}
+
+export interface ArchivePageInput {
+  site: SiteInfo;
+  /** Every listing day with papers, newest first. */
+  days: readonly ArchiveDay[];
+}
+
+/** The archive: every listing day with its count, by month, newest first. */
+export function renderArchivePage({ site, days }: ArchivePageInput): string {
+  const root = '../';
+  const months: ArchiveDay[][] = [];
+  for (const d of days) {
+    const last = months[months.length - 1];
+    if (last && last[0]!.day.slice(0, 7) === d.day.slice(0, 7)) last.push(d);
+    else months.push([d]);
+  }
+  const monthName = (day: string) => new Date(`${day.slice(0, 7)}-01T00:00:00Z`).toLocaleDateString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+  const total = days.reduce((n, d) => n + d.count, 0);
+  const lists = months
+    .map(
+      (group) => `<h2 id="m-${escapeHtml(group[0]!.day.slice(0, 7))}">${escapeHtml(monthName(group[0]!.day))}</h2>
+<ul class="days">
+${group.map((d) => `<li><a href="${escapeHtml(`${root}${paths.day(d.day)}`)}">${escapeHtml(formatDay(d.day))}</a> <span class="count">(${papersCount(d.count)})</span></li>`).join('\n')}
+</ul>`,
+    )
+    .join('\n');
+  const body = days.length
+    ? `<p class="muted">${papersCount(total)} on ${days.length} ${days.length === 1 ? 'day' : 'days'}.</p>\n${lists}`
+    : '<p class="muted">No papers yet. Check back after the next update.</p>';
+  return renderPage({ site, title: 'Every day', heading: 'Every day', bodyHtml: body, root, alternates: alternatesFor(site, 'all', root) });
 }

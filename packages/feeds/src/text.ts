@@ -1,8 +1,8 @@
 /** Text and URL helpers shared by every renderer: one escaping function per target, no exceptions. */
 
-import { escapeHtml, safeUrl, stripNonXmlChars } from '@paperboy/core';
+import { anchorId, escapeHtml, safeUrl, stripNonXmlChars } from '@paperboy/core';
 
-export { escapeHtml, safeUrl };
+export { anchorId, escapeHtml, safeUrl };
 
 /** Removes every character that XML 1.0 forbids or discourages; everything else is kept as is. */
 export const cleanText = stripNonXmlChars;
@@ -22,16 +22,6 @@ export function baseUrl(url: string): string {
   const safe = safeUrl(url);
   if (!safe) throw new Error(`site.url must be an absolute http(s) URL, got ${JSON.stringify(url)}`);
   return safe.endsWith('/') ? safe : `${safe}/`;
-}
-
-/**
- * The HTML id of a paper's card, also the URL fragment that points to it. Paper ids are
- * arXiv ids (`2410.01234`, `hep-th/9901001`) or fingerprints (`t-0123abcd...`); anything outside
- * a conservative set becomes "-" so that the fragment needs no percent-encoding.
- */
-export function anchorId(paperId: string): string {
-  const id = cleanText(paperId).replace(/[^A-Za-z0-9._-]/g, '-');
-  return /^[A-Za-z0-9]/.test(id) ? id : `p${id}`;
 }
 
 /** "A", "A and B", "A, B and C". */

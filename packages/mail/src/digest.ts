@@ -1,5 +1,5 @@
 /** The digest email: new papers on the subscriber's topics, as HTML and plain text. */
-import type { EmailMessage, Frequency, Paper, Topic } from '@paperboy/core';
+import { paperPermalinkPath, SITE_PATHS, type EmailMessage, type Frequency, type Paper, type Topic } from '@paperboy/core';
 import { authorLine, escapeHtml, excerpt, link, listProse, oneLine, plural, requireUrl, safeUrl, withSlash } from './html.js';
 import { COLORS, FONT, S, shell } from './layout.js';
 
@@ -19,8 +19,11 @@ export interface DigestInput {
   topics: TopicRef[];
   /** Papers to show, already selected, ordered and capped. */
   papers: Paper[];
-  /** Topic slug -> number of further papers on it that are not shown. */
-  moreByTopic: Record<string, number>;
+  /**
+   * Papers not shown, by listing day and then by topic slug: each day gets one "more" link to its day page,
+   * which shows every paper of that day (core's DigestSelection.moreByDay).
+   */
+  moreByDay: Record<string, Record<string, number>>;
   frequency: Frequency;
   /** The period the digest covers, such as 2026-11-26 or 2026-W48. */
   period: string;
@@ -28,32 +31,24 @@ export interface DigestInput {
   preferencesUrl: string;
   /** RFC 8058 one-click endpoint, placed in List-Unsubscribe. */
   unsubscribePostUrl: string;
-  /** Where a paper's title links when it has neither an abs nor a Hugging Face link (default: its card on the site). */
+  /** Where a paper's title links when it has neither an abs nor a Hugging Face link (default: its card on its day page). */
   paperUrl?: (paper: Paper, siteUrl: string) => string;
 }
 
 const ABSTRACT_CHARS = 300;
 const SUBJECT_TOPIC_CHARS = 48;
 
-/**
- * The paper's card on the published site: the page of its first topic (or the index page),
- * with the card's anchor. Mirrors the feeds package's URL contract (`topics/<slug>/index.html`
- * and `anchorId`), which has no per-paper pages.
- */
-export function defaultPaperUrl(paper: Paper, siteUrl: string, topicSlugs: string[] = []): string {
-  const slug = (paper.tags ?? []).find((t) => topicSlugs.includes(t)) ?? (paper.tags ?? [])[0];
-  const page = slug && /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(slug) ? topicPageUrl(siteUrl, slug) : `${withSlash(siteUrl)}index.html`;
-  return `${page}#${anchorId(paper.id)}`;
-}
-
-/** Same rule as the feeds package: the HTML id of a paper's card. */
-function anchorId(paperId: string): string {
-  const id = oneLine(paperId).replace(/[^A-Za-z0-9._-]/g, '-');
-  return /^[A-Za-z0-9]/.test(id) ? id : `p${id}`;
+/** The paper's card on its listing day's page: the same permanent link the site and the feeds use. */
+export function defaultPaperUrl(paper: Pick<Paper, 'id' | 'listedOn'>, siteUrl: string): string {
+  return `${withSlash(siteUrl)}${paperPermalinkPath(paper)}`;
 }
 
 export function topicPageUrl(siteUrl: string, slug: string): string {
-  return `${withSlash(siteUrl)}topics/${encodeURIComponent(slug)}/index.html`;
+  return `${withSlash(siteUrl)}${SITE_PATHS.topic(encodeURIComponent(slug))}`;
+}
+
+export function dayPageUrl(siteUrl: string, day: string): string {
+  return `${withSlash(siteUrl)}${SITE_PATHS.day(day)}`;
 }
 
 interface PaperView {
@@ -75,7 +70,7 @@ function doiUrl(doi: string | undefined): string | undefined {
 }
 
 function viewPaper(paper: Paper, names: Map<string, string>, siteUrl: string, paperUrl: DigestInput['paperUrl']): PaperView {
-  const fallback = paperUrl ? paperUrl(paper, siteUrl) : defaultPaperUrl(paper, siteUrl, [...names.keys()]);
+  const fallback = paperUrl ? paperUrl(paper, siteUrl) : defaultPaperUrl(paper, siteUrl);
   const links = paper.links ?? {};
   const abs = safeUrl(links.abs);
   const hf = safeUrl(links.hf);
@@ -110,6 +105,15 @@ function shorten(text: string, max: number): string {
  * most papers first (ties go to the subscriber's order), then the subscriber's other topics that have
  * anything in it (shown or "more"). With nothing new, every topic the subscriber chose.
  */
+/** Papers not shown, per topic slug (summed over the days). */
+function moreByTopic(input: DigestInput): Record<string, number> {
+  const totals: Record<string, number> = {};
+  for (const bySlug of Object.values(input.moreByDay)) {
+    for (const [slug, n] of Object.entries(bySlug)) totals[slug] = (totals[slug] ?? 0) + n;
+  }
+  return totals;
+}
+
 function digestTopics(input: DigestInput): TopicRef[] {
   const counts = new Map<string, number>();
   for (const paper of input.papers) for (const tag of paper.tags ?? []) counts.set(tag, (counts.get(tag) ?? 0) + 1);
@@ -120,9 +124,8 @@ function digestTopics(input: DigestInput): TopicRef[] {
     if (n > best) [lead, best] = [topic, n];
   }
   if (!lead) return [...input.topics];
-  const others = input.topics.filter(
-    (t) => t !== lead && ((counts.get(t.slug) ?? 0) > 0 || (input.moreByTopic[t.slug] ?? 0) > 0),
-  );
+  const more = moreByTopic(input);
+  const others = input.topics.filter((t) => t !== lead && ((counts.get(t.slug) ?? 0) > 0 || (more[t.slug] ?? 0) > 0));
   return [lead, ...others];
 }
 
@@ -142,23 +145,35 @@ function periodLabel(frequency: Frequency, period: string): string {
 }
 
 interface MoreLine {
-  name: string;
-  count: number;
+  /** "And 12 more from 8 Oct 2026 (7 on Language models, 5 on Vision)". */
+  label: string;
   url: string;
 }
 
+function formatDay(day: string): string {
+  // A fixed locale and zone keep the bytes independent of where the render runs.
+  return new Date(`${day}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+}
+
+/** One line per listing day with papers not shown, newest day first, each linking to that day's page. */
 function moreLines(input: DigestInput, siteUrl: string): MoreLine[] {
   const lines: MoreLine[] = [];
-  const seen = new Set<string>();
-  const push = (slug: string, name: string) => {
-    const count = Math.floor(input.moreByTopic[slug] ?? 0);
-    if (seen.has(slug) || !(count > 0)) return;
-    seen.add(slug);
-    lines.push({ name, count, url: topicPageUrl(siteUrl, slug) });
-  };
-  for (const topic of input.topics) push(topic.slug, oneLine(topic.name));
-  // Counts for slugs outside the resolved topics still deserve a line; label them by slug.
-  for (const slug of Object.keys(input.moreByTopic)) if (/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(slug)) push(slug, slug);
+  const names = new Map(input.topics.map((t) => [t.slug, oneLine(t.name)]));
+  for (const day of Object.keys(input.moreByDay).sort().reverse()) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) continue;
+    const bySlug = Object.entries(input.moreByDay[day]!)
+      .map(([slug, n]) => [slug, Math.floor(n)] as const)
+      .filter(([, n]) => n > 0);
+    const count = bySlug.reduce((sum, [, n]) => sum + n, 0);
+    if (count === 0) continue;
+    // The subscriber's topic order; counts for slugs outside it are labelled by slug.
+    const order = (slug: string) => {
+      const i = input.topics.findIndex((t) => t.slug === slug);
+      return i < 0 ? input.topics.length : i;
+    };
+    const parts = [...bySlug].sort((a, b) => order(a[0]) - order(b[0])).map(([slug, n]) => `${n} on ${names.get(slug) ?? slug}`);
+    lines.push({ label: `And ${count} more from ${formatDay(day)} (${parts.join(', ')})`, url: dayPageUrl(siteUrl, day) });
+  }
   return lines;
 }
 
@@ -210,7 +225,7 @@ export function renderDigestEmail(input: DigestInput): EmailMessage {
 
   const moreHtml = more.length
     ? `<tr><td style="padding:16px 0 0 0;${sep}">\n${more
-        .map((m) => `<p style="margin:0 0 6px 0;font-family:${FONT};font-size:16px;line-height:24px;">${link(m.url, `and ${m.count} more on ${m.name}`, S.a)}</p>`)
+        .map((m) => `<p style="margin:0 0 6px 0;font-family:${FONT};font-size:16px;line-height:24px;">${link(m.url, m.label, S.a)}</p>`)
         .join('\n')}\n</td></tr>`
     : '';
 
@@ -248,7 +263,7 @@ ${moreHtml}
     for (const e of p.extra) lines.push(`${e.label}:`, e.url);
     lines.push('');
   });
-  for (const m of more) lines.push(`And ${m.count} more on ${m.name}:`, m.url, '');
+  for (const m of more) lines.push(`${m.label}:`, m.url, '');
   lines.push('-- ', why, '', 'Change topics or frequency:', preferencesUrl, '', 'Unsubscribe:', unsubscribeUrl, '', siteTitle, siteUrl, '');
   const text = lines.join('\n');
 

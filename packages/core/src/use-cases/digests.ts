@@ -41,7 +41,14 @@ export async function planDigests(deps: {
 
 export interface DigestSelection {
   papers: Paper[];
-  moreByTopic: Record<string, number>;
+  /**
+   * The eligible papers past `maxPapers`, not shown but counted by the digest's "more" links: listing day ->
+   * the subscriber's topic each counts under -> how many. Each day's link goes to that day's page, which
+   * shows every paper of the day.
+   */
+  moreByDay: Record<string, Record<string, number>>;
+  /** Ids of the papers counted by "more", recorded in the ledger beside the ids shown. */
+  moreIds: string[];
 }
 
 /**
@@ -65,12 +72,14 @@ export function selectDigestPapers(input: {
     .filter((p) => p.firstSeenAt > since && !input.alreadySent.has(p.id) && p.tags.some((t) => topics.has(t)))
     .sort(compareByRank);
   const papers = eligible.slice(0, input.maxPapers);
-  const moreByTopic: Record<string, number> = {};
-  for (const p of eligible.slice(input.maxPapers)) {
+  const more = eligible.slice(input.maxPapers);
+  const moreByDay: Record<string, Record<string, number>> = {};
+  for (const p of more) {
     const slug = subscriber.topics.find((t) => p.tags.includes(t))!;
-    moreByTopic[slug] = (moreByTopic[slug] ?? 0) + 1;
+    const day = (moreByDay[p.listedOn] ??= {});
+    day[slug] = (day[slug] ?? 0) + 1;
   }
-  return { papers, moreByTopic };
+  return { papers, moreByDay, moreIds: more.map((p) => p.id) };
 }
 
 export type DigestOutcome = 'sent' | 'empty' | 'duplicate' | 'inactive' | 'rejected';
@@ -150,7 +159,7 @@ export async function sendDigest(job: DigestJob, deps: SendDigestDeps): Promise<
 
   const ids = selection.papers.map((p) => p.id);
   // The claim is the exactly-once guard: a second delivery of the same job finds it taken.
-  const claim = await deps.ledger.claim(subscriber.id, job.period, ids, now.toISOString());
+  const claim = await deps.ledger.claim(subscriber.id, job.period, ids, now.toISOString(), selection.moreIds);
   if (claim === 'done') return 'duplicate';
   if (claim === 'in-flight') throw new DigestInFlightError(`digest ${job.period} for ${subscriber.id} is being sent by another attempt`);
 

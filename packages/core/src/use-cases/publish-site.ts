@@ -7,6 +7,8 @@ import { sha256 } from '../text.js';
 /** Keys under this prefix are internal to publish: never served, locally or by CloudFront. */
 export const INTERNAL_PREFIX = '_paperboy/';
 export const MANIFEST_KEY = `${INTERNAL_PREFIX}manifest.json`;
+/** What publish last rendered of each listing day: its revision, count and neighbours (see DayState). */
+export const DAYS_STATE_KEY = `${INTERNAL_PREFIX}days.json`;
 
 export interface SiteSettings {
   title: string;
@@ -18,10 +20,15 @@ export interface SiteSettings {
 export interface RenderSiteInput {
   site: SiteSettings;
   topics: Topic[];
+  /** The papers of the feeds, the home page and the topic pages: the newest whole days of each scope. */
   papers: Paper[];
   topicCounts: Record<string, number>;
   maxItems: number;
   generatedAt: Date;
+  /** The day pages to render, each with every paper of its day. */
+  days: { day: string; papers: Paper[] }[];
+  /** Every listing day that has papers, with its count, newest first (the archive and the day links). */
+  archive: { day: string; count: number }[];
 }
 
 export type RenderSite = (input: RenderSiteInput) => SiteObject[];
@@ -31,7 +38,40 @@ export interface PublishCounts {
   uploaded: number;
   unchanged: number;
   uploadedKeys: string[];
+  /** Listing days read from the store to render their pages (changed days and their new neighbours). */
+  daysRead: number;
 }
+
+/** A listing day as publish last rendered it. */
+interface DayState {
+  rev: number;
+  count: number;
+  previous?: string;
+  next?: string;
+}
+
+interface DaysState {
+  /** Hash of a fixed sample day page: a new layout, site title or taxonomy re-renders every day page. */
+  signature: string;
+  days: Record<string, DayState>;
+}
+
+const SAMPLE_DAY = '2000-01-01';
+const SAMPLE_PAPER: Paper = {
+  id: '0001.00001',
+  title: 'Sample',
+  abstract: 'Sample',
+  authors: ['A'],
+  listedOn: SAMPLE_DAY,
+  links: {},
+  categories: [],
+  keywords: [],
+  tags: [],
+  sources: ['sample'],
+  firstSeenAt: `${SAMPLE_DAY}T00:00:00.000Z`,
+  updatedAt: `${SAMPLE_DAY}T00:00:00.000Z`,
+  contentHash: 'sample',
+};
 
 export async function publishSite(deps: {
   papers: PaperRepository;
@@ -43,7 +83,7 @@ export async function publishSite(deps: {
   clock: Clock;
   onProgress?: (done: number, total: number) => void;
 }): Promise<PublishCounts> {
-  // Only what the feeds show: the latest N overall and the latest N of each topic.
+  // The feeds, home and topic pages show the newest whole days of each scope (at least `maxItems` papers).
   const byId = new Map<string, Paper>();
   for (const p of await deps.papers.listLatest(deps.maxItems)) byId.set(p.id, p);
   const topicCounts: Record<string, number> = {};
@@ -51,18 +91,50 @@ export async function publishSite(deps: {
     for (const p of await deps.papers.listLatestByTopic(topic.slug, deps.maxItems)) byId.set(p.id, p);
     topicCounts[topic.slug] = await deps.papers.countByTopic(topic.slug);
   }
+  const generatedAt = deps.clock.now();
+  const base = { site: deps.site, topics: deps.topics, topicCounts, maxItems: deps.maxItems, generatedAt };
+
+  // Day pages: only the days whose revision moved since the last publish, plus days whose neighbours changed.
+  const sampleKey = `days/${SAMPLE_DAY}/index.html`;
+  const sample = deps.render({ ...base, papers: [], days: [{ day: SAMPLE_DAY, papers: [SAMPLE_PAPER] }], archive: [{ day: SAMPLE_DAY, count: 1 }] });
+  const signature = sha256(sample.find((o) => o.key === sampleKey)?.body ?? '');
+  const stored = parseDaysState(await deps.objects.get(DAYS_STATE_KEY));
+  const known = stored.signature === signature ? stored.days : {};
+  const revisions = await deps.papers.listDayRevisions();
+  const read = new Map<string, Paper[]>();
+  const readDay = async (day: string) => {
+    if (!read.has(day)) read.set(day, await deps.papers.listDay(day));
+    return read.get(day)!;
+  };
+  const dayCounts = new Map<string, number>();
+  for (const { day, rev } of revisions) {
+    const seen = known[day];
+    dayCounts.set(day, seen && seen.rev === rev ? seen.count : new Set((await readDay(day)).map((p) => p.id)).size);
+  }
+  const archive = revisions.filter((r) => (dayCounts.get(r.day) ?? 0) > 0).map((r) => ({ day: r.day, count: dayCounts.get(r.day)! }));
+  const nextState: DaysState = { signature, days: {} };
+  for (const { day, rev } of revisions) nextState.days[day] = { rev, count: dayCounts.get(day)! };
+  archive.forEach(({ day }, i) => {
+    nextState.days[day]!.previous = archive[i + 1]?.day;
+    nextState.days[day]!.next = archive[i - 1]?.day;
+  });
+  for (const { day } of revisions) {
+    const was = known[day];
+    const now = nextState.days[day]!;
+    if (!was || was.rev !== now.rev || was.previous !== now.previous || was.next !== now.next) await readDay(day);
+  }
+
   const objects = deps.render({
-    site: deps.site,
-    topics: deps.topics,
+    ...base,
     papers: [...byId.values()],
-    topicCounts,
-    maxItems: deps.maxItems,
-    generatedAt: deps.clock.now(),
+    days: [...read].map(([day, papers]) => ({ day, papers })),
+    archive,
   });
 
   const previous = parseManifest(await deps.objects.get(MANIFEST_KEY));
-  const next: Record<string, string> = {};
-  const counts: PublishCounts = { objects: objects.length, uploaded: 0, unchanged: 0, uploadedKeys: [] };
+  // Day pages not rendered this time are unchanged: their hashes carry over.
+  const next: Record<string, string> = { ...previous };
+  const counts: PublishCounts = { objects: objects.length, uploaded: 0, unchanged: 0, uploadedKeys: [], daysRead: read.size };
   let done = 0;
   for (const object of objects) {
     const hash = sha256(`${object.contentType}\n${object.cacheControl}\n${object.body}`);
@@ -76,16 +148,27 @@ export async function publishSite(deps: {
     }
     deps.onProgress?.(++done, objects.length);
   }
-  // The manifest goes last: after a crash, the next run re-uploads what it cannot prove is there.
-  if (counts.uploaded > 0 || Object.keys(previous).length !== objects.length) {
-    await deps.objects.put({
-      key: MANIFEST_KEY,
-      body: JSON.stringify(next, Object.keys(next).sort(), 1),
-      contentType: 'application/json; charset=utf-8',
-      cacheControl: 'no-store',
-    });
+  // The manifest and the day state go last: after a crash, the next run re-uploads what it cannot prove is
+  // there, and re-reads the days it cannot prove it rendered.
+  const internal = (key: string, body: string) =>
+    deps.objects.put({ key, body, contentType: 'application/json; charset=utf-8', cacheControl: 'no-store' });
+  if (counts.uploaded > 0 || Object.keys(previous).length !== Object.keys(next).length) {
+    await internal(MANIFEST_KEY, JSON.stringify(next, Object.keys(next).sort(), 1));
   }
+  const stateBody = JSON.stringify(nextState, null, 1);
+  if (stateBody !== JSON.stringify(stored, null, 1)) await internal(DAYS_STATE_KEY, stateBody);
   return counts;
+}
+
+function parseDaysState(text: string | undefined): DaysState {
+  const empty: DaysState = { signature: '', days: {} };
+  if (!text) return empty;
+  try {
+    const parsed = JSON.parse(text) as Partial<DaysState>;
+    return typeof parsed?.signature === 'string' && parsed.days && typeof parsed.days === 'object' ? (parsed as DaysState) : empty;
+  } catch {
+    return empty;
+  }
 }
 
 function parseManifest(text: string | undefined): Record<string, string> {
