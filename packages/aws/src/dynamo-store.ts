@@ -578,8 +578,11 @@ export class DynamoDigestLedger implements DigestLedger {
       ExpressionAttributeValues: { ':p': `SUB#${subscriberId}`, ':d': 'DIGEST#' },
     });
     // Papers of a rejected digest never reached the reader; papers of one in flight are counted, to be safe.
+    // Papers a digest counted under "more" were shown to the reader too (on their day pages): not again.
     const skip = exceptPeriod === undefined ? undefined : `DIGEST#${exceptPeriod}`;
-    return new Set(items.flatMap((i) => (i.status === 'rejected' || i.SK === skip ? [] : ((i.paperIds as string[] | undefined) ?? []))));
+    return new Set(
+      items.flatMap((i) => (i.status === 'rejected' || i.SK === skip ? [] : [...((i.paperIds as string[] | undefined) ?? []), ...((i.moreIds as string[] | undefined) ?? [])])),
+    );
   }
 }
 

@@ -56,6 +56,11 @@ export interface Paper extends Omit<PaperInput, 'source' | 'updateOnly'> {
   /** ISO time the store first saw it. */
   firstSeenAt: string;
   updatedAt: string;
+  /**
+   * When its topics last changed after it was first stored (a later record brought arXiv categories or
+   * keywords, or the owner retagged). A digest takes it then for readers of a topic it newly has.
+   */
+  retaggedAt?: string;
   /** Hash of the fields that readers see; a changed hash means a changed paper. */
   contentHash: string;
 }

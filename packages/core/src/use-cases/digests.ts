@@ -52,8 +52,9 @@ export interface DigestSelection {
 }
 
 /**
- * The papers a subscriber has not had: first seen since their previous digest (or, for a first digest,
- * since one period before they confirmed), listed within the window, on their topics, never sent before.
+ * The papers a subscriber has not had: first seen (or given new topics) since their previous digest (or,
+ * for a first digest, since one period before they confirmed), listed within the window, on their topics,
+ * never sent or counted under "more" before.
  * Ordered by `compareByRank` (upvotes, then listing day, then the source's order); capped, with the rest counted per topic.
  */
 export function selectDigestPapers(input: {
@@ -69,7 +70,7 @@ export function selectDigestPapers(input: {
     new Date(Date.parse(subscriber.confirmedAt ?? subscriber.createdAt) - periodMs).toISOString();
   const topics = new Set(subscriber.topics);
   const eligible = input.candidates
-    .filter((p) => p.firstSeenAt > since && !input.alreadySent.has(p.id) && p.tags.some((t) => topics.has(t)))
+    .filter((p) => (p.firstSeenAt > since || (p.retaggedAt ?? '') > since) && !input.alreadySent.has(p.id) && p.tags.some((t) => topics.has(t)))
     .sort(compareByRank);
   const papers = eligible.slice(0, input.maxPapers);
   const more = eligible.slice(input.maxPapers);

@@ -74,6 +74,7 @@ export function mergePaper(previous: Paper | undefined, input: PaperInput, tags:
         comments: pick(previous.comments, fields.comments, nonEmpty),
         journalRef: pick(previous.journalRef, fields.journalRef, nonEmpty),
         tags,
+        ...(sameTopics(previous.tags, tags) ? {} : { retaggedAt: now }),
         sources: [...new Set([...previous.sources, source])].sort(),
         updatedAt: previous.updatedAt,
       }
@@ -81,6 +82,11 @@ export function mergePaper(previous: Paper | undefined, input: PaperInput, tags:
   const contentHash = contentHashOf(base);
   if (previous && contentHash !== previous.contentHash) base.updatedAt = now;
   return { ...base, contentHash };
+}
+
+/** Same topics, in any order. */
+export function sameTopics(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((t) => b.includes(t));
 }
 
 function definedOnly<T extends object>(o: T): T {

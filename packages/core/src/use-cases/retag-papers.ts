@@ -29,7 +29,8 @@ export async function retagPapers(deps: {
     } else {
       const { contentHash: _old, ...rest } = paper;
       void _old;
-      const retagged: Omit<Paper, 'contentHash'> = { ...rest, tags, updatedAt: deps.clock.now().toISOString() };
+      const now = deps.clock.now().toISOString();
+      const retagged: Omit<Paper, 'contentHash'> = { ...rest, tags, updatedAt: now, retaggedAt: now };
       if (await deps.papers.put({ ...retagged, contentHash: contentHashOf(retagged) }, paper)) {
         counts.changed++;
         for (const t of tags) if (!paper.tags.includes(t)) counts.gained[t] = (counts.gained[t] ?? 0) + 1;

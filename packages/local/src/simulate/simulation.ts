@@ -562,6 +562,36 @@ async function judge(e: Evidence): Promise<{ days: DayFigures[]; checks: Check[]
   check('failed invocations after retries', e.violations['failedInvocations']!);
   check('digests found already sent on redelivery', [], 'any', crashedSends);
 
+  // 3. Every paper on a subscriber's topics, first stored after they confirmed and before their last
+  // digest was planned, is in one of their digests or counted by its "more" link. Checked for the people
+  // who kept their topics and stayed; the others' due papers change with their choices.
+  const uncovered: string[] = [];
+  const missedPlans: string[] = [];
+  const plans = [...new Set(e.jobs.map((j) => j.at))].sort();
+  for (const person of e.people.filter((p) => p.confirmedAt && p.fate === 'stays')) {
+    const entries = (ledger.get(person.email) ?? []).filter((p) => p.status === 'sent' || p.moreIds.length || p.paperIds.length);
+    const subscriberId = (await e.rt.subscribers.findByEmail(person.email))?.id;
+    const mine = e.jobs.filter((j) => j.job.subscriberId === subscriberId);
+    // Daily readers are due at every plan after they confirmed; weekly ones on the weekly day.
+    if (person.frequency === 'daily') {
+      for (const at of plans.filter((t) => t > person.confirmedAt!)) if (!mine.some((j) => j.at === at)) missedPlans.push(`${person.email}: not planned at ${at}`);
+    }
+    const lastPlan = mine.map((j) => j.at).sort().at(-1);
+    if (!lastPlan) continue;
+    const covered = new Set(entries.flatMap((p) => [...p.paperIds, ...p.moreIds]));
+    for (const paper of e.stored) {
+      // When the paper became due: first stored, or given the topic later (retaggedAt).
+      const due = paper.retaggedAt && paper.retaggedAt > paper.firstSeenAt ? paper.retaggedAt : paper.firstSeenAt;
+      if (due <= person.confirmedAt! || due >= lastPlan) continue;
+      if (!paper.tags.some((t) => person.topics.includes(t)) || covered.has(paper.id)) continue;
+      // Listed before the digest window: too old to be news (digest.windowDays).
+      if (paper.listedOn < addDays(dayOf(lastPlan), -e.owner.digest.windowDays)) continue;
+      uncovered.push(`${person.email} (${person.frequency}, confirmed ${person.confirmedAt}; digests ${entries.map((x) => `${x.period}:${x.status}:${x.paperIds.length}+${x.moreIds.length}`).join(' ')}): ${paper.id} (${paper.listedOn}, first seen ${paper.firstSeenAt}, tags ${paper.tags.join('/')})`);
+    }
+  }
+  check('due papers neither mailed nor under "more"', uncovered);
+  check('digests not planned for a due subscriber', missedPlans);
+
   // 4. Nothing after one-click unsubscribe, hard bounce or complaint.
   const afterStop = e.people.flatMap((p) => (p.stoppedAt ? e.sent.filter((m) => m.to === p.email && m.at > p.stoppedAt!).map((m) => `${p.email} (${p.fate} at ${p.stoppedAt}): "${m.subject}" at ${m.at}`) : []));
   check('emails after unsubscribe or suppression', afterStop);
@@ -649,6 +679,10 @@ interface LedgerEntry {
   period: string;
   status: string;
   paperIds: string[];
+  /** Papers the digest counted under its "more" links (to their day pages). */
+  moreIds: string[];
+  /** Subscriber id. */
+  subscriberId: string;
 }
 
 /** Each subscriber's digest ledger, read from the table. */
@@ -662,7 +696,13 @@ async function digestLedger(e: Evidence): Promise<Map<string, LedgerEntry[]>> {
     );
     out.set(
       person.email,
-      (res.Items ?? []).map((i) => ({ period: String(i['SK']).slice('DIGEST#'.length), status: String(i['status'] ?? ''), paperIds: (i['paperIds'] as string[]) ?? [] })),
+      (res.Items ?? []).map((i) => ({
+        period: String(i['SK']).slice('DIGEST#'.length),
+        status: String(i['status'] ?? ''),
+        paperIds: (i['paperIds'] as string[]) ?? [],
+        moreIds: (i['moreIds'] as string[]) ?? [],
+        subscriberId: sub.id,
+      })),
     );
   }
   return out;
