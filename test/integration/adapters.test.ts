@@ -211,6 +211,15 @@ describe('DynamoDigestLedger', () => {
   });
 });
 
+describe('DynamoDigestLedger history', () => {
+  it('counts papers a digest listed under "more" as shown, so a later digest does not send them', async () => {
+    const ledger = new DynamoDigestLedger(env.clients.dynamo, env.table);
+    expect(await ledger.claim('subscriber-l4', '2026-11-26', ['p1'], '2026-11-26T07:00:00.000Z', ['p2', 'p3'])).toBe('claimed');
+    await ledger.markSent('subscriber-l4', '2026-11-26', 'm-4', '2026-11-26T07:00:01.000Z');
+    expect([...(await ledger.sentPaperIds('subscriber-l4'))].sort()).toEqual(['p1', 'p2', 'p3']);
+  });
+});
+
 describe('DynamoDigestLedger rejections', () => {
   it('records a permanent rejection as done, and its papers as never sent', async () => {
     const ledger = new DynamoDigestLedger(env.clients.dynamo, env.table);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cachedCandidates, isoWeek, mergePaper, periodFor, selectDigestPapers, type Subscriber } from '@paperboy/core';
+import { cachedCandidates, isoWeek, mergePaper, periodFor, selectDigestPapers, type PaperInput, type Subscriber } from '@paperboy/core';
 import { paper } from '../support/papers.js';
 
 const subscriber: Subscriber = {
@@ -44,6 +44,17 @@ describe('selectDigestPapers', () => {
     // d is on 2026-11-26, a on the builder's default day; each day's link leads to the page that shows it.
     expect(s.moreByDay).toEqual({ '2026-11-26': { llm: 1 }, [candidates[1]!.listedOn]: { llm: 1 } });
     expect(s.moreIds).toEqual(['d', 'a']);
+  });
+
+  it('takes a paper that gained one of the reader\'s topics after their last digest, unless it was sent or counted before', () => {
+    // Seen before the last digest on another topic; a later arXiv record gave it "vision".
+    const retagged = paper({ id: 'r', tags: ['vision', 'graphs'], firstSeenAt: '2026-11-24T06:00:00.000Z', retaggedAt: '2026-11-26T06:00:00.000Z' });
+    const after = { ...subscriber, lastDigestAt: '2026-11-25T07:00:00.000Z' };
+    expect(selectDigestPapers({ subscriber: after, candidates: [retagged], alreadySent: new Set(), maxPapers: 10 }).papers.map((p) => p.id)).toEqual(['r']);
+    expect(selectDigestPapers({ subscriber: after, candidates: [retagged], alreadySent: new Set(['r']), maxPapers: 10 }).papers).toEqual([]);
+    // Retagged before the last digest: it was due then, not now.
+    const early = paper({ ...retagged, retaggedAt: '2026-11-25T06:00:00.000Z' });
+    expect(selectDigestPapers({ subscriber: after, candidates: [early], alreadySent: new Set(), maxPapers: 10 }).papers).toEqual([]);
   });
 
   it('keeps the order the source listed papers in when they have no upvotes (a saved page), never the alphabet', () => {
@@ -122,6 +133,17 @@ describe('mergePaper', () => {
     expect(first.rank).toBe(7);
     const again = mergePaper(first, { ...input, rank: 2 }, ['llm'], now);
     expect(again).toEqual(first);
+  });
+
+  it('records when a paper\'s topics change, and only then', () => {
+    const input = (more: Partial<PaperInput>): PaperInput => ({ id: '2411.00002', title: 'T', abstract: 'A', authors: [], listedOn: '2026-11-20', links: {}, categories: [], keywords: [], source: 'hf', ...more });
+    const stored = mergePaper(undefined, input({ categories: [] }), ['llm'], '2026-11-20T06:00:00.000Z');
+    expect(stored.retaggedAt).toBeUndefined();
+    const same = mergePaper(stored, input({ upvotes: 9 }), ['llm'], '2026-11-21T06:00:00.000Z');
+    expect(same.retaggedAt).toBeUndefined();
+    const more = mergePaper(stored, input({ categories: ['cs.CV'] }), ['llm', 'vision'], '2026-11-22T06:00:00.000Z');
+    expect(more.retaggedAt).toBe('2026-11-22T06:00:00.000Z');
+    expect(more.firstSeenAt).toBe(stored.firstSeenAt);
   });
 
   it('leaves the hash and update time alone when nothing changed', () => {
