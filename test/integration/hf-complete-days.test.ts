@@ -49,7 +49,7 @@ async function setup(replay: HfReplay, hf: object, clockIso: string) {
       const command = String((context as { commandName?: string }).commandName);
       if (/Put|Delete|Update|BatchWrite|TransactWrite/.test(command)) {
         const input = JSON.stringify((args as { input: unknown }).input);
-        writes.push({ command, what: /"PK":"(RUN#|SOURCE#|PAPER#|TAG#|COUNT#|ALIAS#)/.exec(input)?.[1] ?? 'other' });
+        writes.push({ command, what: /"PK":"(RUN#|SOURCE#|PAPER#|TAG#|COUNT#|ALIAS#|DAY#REV)/.exec(input)?.[1] ?? 'other' });
       }
       return next(args);
     },
@@ -134,8 +134,9 @@ describe('Hugging Face days are read completely and kept current', () => {
     expect(bumped.totals).toMatchObject({ new: 0, updated: 1 });
     const after = (await rt.papers.get(target.id))!;
     expect(after).toMatchObject({ id: target.id, upvotes: target.upvotes! + 25, firstSeenAt: target.firstSeenAt, listedOn: '2026-05-12', updatedAt: '2026-05-13T12:00:00.000Z' });
-    // One paper put and the changed day's validators; no membership, no count, no alias.
-    expect(dataWrites(writes).map((w) => `${w.command} ${w.what}`).sort()).toEqual(['PutItemCommand PAPER#', 'PutItemCommand SOURCE#']);
+    // One paper put, its day's revision moved (before and after the put) and the changed day's validators;
+    // no membership, no count, no alias.
+    expect(dataWrites(writes).map((w) => `${w.command} ${w.what}`).sort()).toEqual(['PutItemCommand PAPER#', 'PutItemCommand SOURCE#', 'UpdateItemCommand DAY#REV', 'UpdateItemCommand DAY#REV']);
 
     // The feed: the same entry (same id, same published time), with a new modified time and the new upvotes.
     await makePublish(rt)();

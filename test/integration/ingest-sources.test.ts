@@ -114,13 +114,14 @@ describe('ingest from live sources', () => {
     expect(writes).toEqual([]);
 
     // Changed input writes only the changed item: one paper put, no memberships (its topics did not move),
+    // its listing day's revision moved before and after the put (so publish re-renders that day alone),
     // and the day's new content hash in the source state.
     const data = JSON.parse(fixture('hf-daily-papers.json'));
     data[1].paper.upvotes = 170;
     up.routes.set('/api/daily_papers', serve(JSON.stringify(data), 'application/json'));
     const changed = await ingest({ sources: ['hf'] });
     expect(changed.totals).toMatchObject({ new: 0, updated: 1, unchanged: 2 });
-    expect(writes).toEqual(['PutItemCommand', 'PutItemCommand']);
+    expect(writes).toEqual(['UpdateItemCommand', 'PutItemCommand', 'UpdateItemCommand', 'PutItemCommand']);
     expect((await rt.sourceStates.get('hf'))!.days!['2026-09-04']!.pages[0]!.count).toBe(3);
     expect((await rt.papers.get('2609.03430'))!.upvotes).toBe(170);
   });
