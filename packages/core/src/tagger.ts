@@ -7,6 +7,7 @@
  * - Phrase words are case-insensitive and singular/plural-insensitive ("transformer" = "Transformers",
  *   "strategy" = "strategies"). No other automatic inflection: a word ending in `*` is a stem that matches any
  *   word starting with it ("quantiz*" = quantize, quantized, quantization; "merg*" = merge, merging, merged).
+ *   A word starting with `*` matches any word ending with it: "*Bench" = "ClawBench", "VideoBench".
  * - A phrase word with a capital letter is an acronym and matches case-sensitively, plural allowed:
  *   "LoRA", "MoE", "GNN" (= "GNNs", not "gnn"), "3D".
  * - A hyphen in a phrase matches a hyphen, a space or nothing: "fine-tun*" = "fine-tuning", "fine tuned",

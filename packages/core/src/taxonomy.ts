@@ -8,15 +8,18 @@ import { z } from 'zod';
 
 const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a lowercase slug like "llm" or "speech-audio"');
 
-/** Words of letters and digits separated by spaces or hyphens; any word may end in `*` (a stem of 3+ characters). */
+/**
+ * Words of letters and digits separated by spaces or hyphens; any word may end in `*` (a stem of 3+ characters),
+ * and the first may start with `*` (an ending of 3+ characters, like "*Bench").
+ */
 const WORD = String.raw`(?:[A-Za-z0-9]{3,}\*|[A-Za-z0-9]+)`;
-const PHRASE = new RegExp(`^${WORD}(?:[ -]${WORD})*$`);
+const PHRASE = new RegExp(String.raw`^(?:\*[A-Za-z0-9]{3,}|${WORD})(?:[ -]${WORD})*$`);
 const phrase = z
   .string()
   .trim()
   .min(1, 'must not be empty')
   .transform((s) => s.replace(/\s+/g, ' '))
-  .refine((s) => PHRASE.test(s), 'must be words of letters and digits separated by spaces or hyphens, each optionally ending in * after a stem of 3+ characters (like "fine-tun*")');
+  .refine((s) => PHRASE.test(s), 'must be words of letters and digits separated by spaces or hyphens, each optionally ending in * after a stem of 3+ characters (like "fine-tun*"); the first may start with * before an ending (like "*Bench")');
 
 const weight = z.number().positive().max(10);
 

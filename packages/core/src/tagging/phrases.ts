@@ -10,6 +10,8 @@ export interface WordSpec {
   key: string;
   form: Form;
   prefix: boolean;
+  /** `*Bench`: any word ending with the key ("ClawBench", "VideoBench"). */
+  suffix?: boolean;
 }
 
 export interface PhraseRule<T> {
@@ -26,6 +28,11 @@ interface Entry<T> {
 
 /** A phrase word is an acronym (matched case-sensitively) when it has a capital letter: "RL", "MoE", "LoRA", "3D". */
 function compileWord(word: string): WordSpec {
+  if (word.length > 1 && word.startsWith('*')) {
+    const body = word.slice(1);
+    const cased = /[A-Z]/.test(body);
+    return { key: cased ? body : body.toLowerCase(), form: cased ? 'cased' : 'lower', prefix: false, suffix: true };
+  }
   const prefix = word.endsWith('*');
   const body = prefix ? word.slice(0, -1) : word;
   const cased = /[A-Z]/.test(body);
@@ -46,6 +53,7 @@ export function phraseVariants(phrase: string): WordSpec[][] {
 }
 
 function wordMatches(w: WordSpec, t: Token): boolean {
+  if (w.suffix) return w.form === 'lower' ? t.raw.endsWith(w.key) : t.cased.endsWith(w.key);
   if (w.prefix) return w.form === 'lower' ? t.raw.startsWith(w.key) : t.cased.startsWith(w.key);
   return w.form === 'lower' ? t.lower === w.key : t.cased === w.key;
 }
@@ -54,6 +62,8 @@ export class PhraseIndex<T> {
   private readonly exact = new Map<string, Entry<T>[]>();
   private readonly prefixes = new Map<string, Entry<T>[]>();
   private prefixLengths: number[] = [];
+  private readonly suffixes = new Map<string, Entry<T>[]>();
+  private suffixLengths: number[] = [];
   private count = 0;
 
   add(rule: PhraseRule<T>): void {
@@ -61,15 +71,17 @@ export class PhraseIndex<T> {
       const entry: Entry<T> = { rule, words, order: this.count++ };
       const first = words[0]!;
       const mapKey = `${first.form === 'cased' ? 'C' : 'l'}:${first.key}`;
-      const map = first.prefix ? this.prefixes : this.exact;
+      const map = first.suffix ? this.suffixes : first.prefix ? this.prefixes : this.exact;
       const list = map.get(mapKey) ?? [];
       list.push(entry);
       // Longest phrases first, so a topic's longest match at a position wins; then taxonomy order.
       list.sort((a, b) => b.words.length - a.words.length || a.order - b.order);
       map.set(mapKey, list);
       if (first.prefix && !this.prefixLengths.includes(first.key.length)) this.prefixLengths.push(first.key.length);
+      if (first.suffix && !this.suffixLengths.includes(first.key.length)) this.suffixLengths.push(first.key.length);
     }
     this.prefixLengths.sort((a, b) => a - b);
+    this.suffixLengths.sort((a, b) => a - b);
     this.generation = {};
   }
 
@@ -86,6 +98,10 @@ export class PhraseIndex<T> {
     for (const n of this.prefixLengths) {
       if (n <= t.raw.length) push(this.prefixes.get(`l:${t.raw.slice(0, n)}`));
       if (n <= t.cased.length) push(this.prefixes.get(`C:${t.cased.slice(0, n)}`));
+    }
+    for (const n of this.suffixLengths) {
+      if (n <= t.raw.length) push(this.suffixes.get(`l:${t.raw.slice(-n)}`));
+      if (n <= t.cased.length) push(this.suffixes.get(`C:${t.cased.slice(-n)}`));
     }
     found.sort((a, b) => b.words.length - a.words.length || a.order - b.order);
     t.memoOwner = this.generation;
