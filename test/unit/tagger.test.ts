@@ -23,6 +23,13 @@ const tag = (title: string, abstract = '', extra: { categories?: string[]; keywo
 const topic = (r: TagResult, slug: string) => r.scores.find((s) => s.slug === slug);
 
 describe('phrase matching', () => {
+  it('matches a "*Bench" ending on whole words, case-sensitively for a capital letter', () => {
+    const t = buildTagger(parseTaxonomy({ threshold: 1, topics: [{ slug: 'data', name: 'Data', phrases: ['*Bench', 'data augmentation'] }] }));
+    const r = t.tag({ title: 'ClawBench: can agents shop online?', abstract: 'We release VideoBench too.' });
+    expect(topic(r, 'data')!.evidence.map((e) => [e.rule, e.where])).toEqual([['*Bench', 'title'], ['*Bench', 'abstract']]);
+    expect(t.tag({ title: 'A workbench for chemists', abstract: 'Benchmarks on a bench.' }).tags).toEqual([]);
+  });
+
   it('matches acronyms on word boundaries and case-sensitively: "RL" is not in "URL", "RLHF" or "control"', () => {
     expect(topic(tag('A crawler', 'We store the URL of each page, use RLHF data and optimal control.'), 'reinforcement-learning')).toBeUndefined();
     const r = tag('Offline RL at scale');
