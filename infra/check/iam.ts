@@ -17,6 +17,7 @@ import type { AppFunction } from '../lib/app-function.js';
 import { mailFromIdentities, type PaperboySettings } from '../lib/settings.js';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { checkApp } from './app.js';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'us-east-1';
@@ -304,11 +305,8 @@ export function grants(statement: Statement, action: string, resource: string): 
  * function against its role: the denied ones, one line each. Used by the simulation.
  */
 export async function deniedCalls(calls: AwsCall[], settings: PaperboySettings): Promise<string[]> {
-  const { App } = await import('aws-cdk-lib');
   const { buildPaperboy } = await import('../lib/paperboy.js');
-  const cdkJson = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
-  const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
-  const stacks = buildPaperboy(app, settings, { nag: false });
+  const stacks = buildPaperboy(checkApp(), settings, { nag: false });
   const roles = rolesOf(stacks);
   const deployed = deployedNames(stacks, settings);
   const seen = new Set<string>();

@@ -1,6 +1,7 @@
 /** Shared setup for the CDK assertion tests: the fixture config, and an App that never runs esbuild. */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { checkApp } from '../../infra/check/app.js';
 import { App, type AppProps } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { parseOwnerConfig } from '@paperboy/core';
@@ -8,7 +9,6 @@ import { buildPaperboy, type PaperboyStacks } from '../../infra/lib/paperboy.js'
 import { checkDeploy, type PaperboySettings } from '../../infra/lib/settings.js';
 
 export const FIXTURE_CONFIG = fileURLToPath(new URL('./fixtures/paperboy.config.json', import.meta.url));
-const CDK_JSON = fileURLToPath(new URL('../../cdk.json', import.meta.url));
 
 type Section = Record<string, unknown>;
 
@@ -21,14 +21,9 @@ export function settingsWith(patch: Record<string, Section> = {}): PaperboySetti
   return { owner, configFile: FIXTURE_CONFIG };
 }
 
-/**
- * A fresh App with cdk.json's feature flags, bundling skipped (`aws:cdk:bundling-stacks: []`).
- * The built-in CloudFormation template validation is off here (about 25 s per synth on 2 cores);
- * `npx cdk synth` keeps it on, with findings as errors (`@aws-cdk/core:validateAgainstDefaultRules`).
- */
+/** A fresh App for checks: cdk.json's feature flags, bundling and the built-in template validation off. */
 export function newApp(props: AppProps = {}): App {
-  const { context } = JSON.parse(readFileSync(CDK_JSON, 'utf8')) as { context: Record<string, unknown> };
-  return new App({ context: { ...context, 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false, ...props });
+  return checkApp(props);
 }
 
 export interface Synthesized {

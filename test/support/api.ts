@@ -1,40 +1,9 @@
 /** Builds API Gateway HTTP API (v2) events for the subscriptions handler, and reads the captured mail. */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 
-export function apiEvent(
-  method: string,
-  url: string,
-  options: { body?: string; contentType?: string; sourceIp?: string; viewerAddress?: string } = {},
-): APIGatewayProxyEventV2 {
-  const u = new URL(url, 'https://papers.example.com/');
-  const headers: Record<string, string> = { host: u.host };
-  if (options.contentType) headers['content-type'] = options.contentType;
-  // What CloudFront adds for /api/* (API Gateway v2 lowercases header names).
-  if (options.viewerAddress) headers['cloudfront-viewer-address'] = options.viewerAddress;
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: u.pathname,
-    rawQueryString: u.search.replace(/^\?/, ''),
-    headers,
-    requestContext: {
-      accountId: 'test',
-      apiId: 'test',
-      domainName: u.host,
-      domainPrefix: 'test',
-      http: { method, path: u.pathname, protocol: 'HTTP/1.1', sourceIp: options.sourceIp ?? '198.51.100.1', userAgent: 'vitest' },
-      requestId: 'test',
-      routeKey: '$default',
-      stage: '$default',
-      time: new Date().toUTCString(),
-      timeEpoch: Date.now(),
-    },
-    body: options.body,
-    isBase64Encoded: false,
-  };
-}
+/** The one builder, shared with the simulation. */
+export { apiEvent } from '../../packages/local/src/api-event.js';
 
 export const form = (pairs: [string, string][]) => ({ body: new URLSearchParams(pairs).toString(), contentType: 'application/x-www-form-urlencoded' });
 export const json = (value: unknown) => ({ body: JSON.stringify(value), contentType: 'application/json' });

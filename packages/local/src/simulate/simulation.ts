@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { APIGatewayProxyEventV2, SQSEvent } from 'aws-lambda';
+import type { SQSEvent } from 'aws-lambda';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -45,6 +45,7 @@ import { makeHandler as makeSubscriptions } from '../../../../functions/subscrip
 import { makeHandler as makeSesEvents } from '../../../../functions/ses-events/index.js';
 import { scheduledInvocation, snsEventOf } from '../../../../functions/commons/events.js';
 import { startOrAttach } from '../services.js';
+import { apiEvent } from '../api-event.js';
 import { MemoryQueue, sqsEventOf } from '../runner.js';
 import { checkLinks } from './link-check.js';
 import { startWorld, type World } from './world.js';
@@ -366,30 +367,9 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       const joinAt = start + Math.floor((random() < 0.6 ? random() * 0.1 : random() * 0.6) * span);
       at(joinAt, `subscribe ${person.email}`, () => signUp(person));
     }
-    const api = (method: string, url: string, person: Person, body?: string, contentType = 'application/json'): APIGatewayProxyEventV2 => {
-      const u = new URL(url, SITE_URL);
-      return {
-        version: '2.0',
-        routeKey: '$default',
-        rawPath: u.pathname,
-        rawQueryString: u.search.replace(/^\?/, ''),
-        headers: { host: u.host, 'content-type': contentType, 'cloudfront-viewer-address': `${person.sourceIp}:443` },
-        requestContext: {
-          accountId: 'simulation',
-          apiId: 'simulation',
-          domainName: u.host,
-          domainPrefix: 'papers',
-          http: { method, path: u.pathname, protocol: 'HTTP/1.1', sourceIp: '130.176.0.1', userAgent: 'simulation' },
-          requestId: `sim-${seq}`,
-          routeKey: '$default',
-          stage: '$default',
-          time: clock.now().toUTCString(),
-          timeEpoch: clock.now().getTime(),
-        },
-        body,
-        isBase64Encoded: false,
-      };
-    };
+    // Behind CloudFront: API Gateway sees the edge's address, the visitor's comes in CloudFront-Viewer-Address.
+    const api = (method: string, url: string, person: Person, body?: string, contentType = 'application/json') =>
+      apiEvent(method, url, { body, contentType, base: SITE_URL, sourceIp: '130.176.0.1', viewerAddress: `${person.sourceIp}:443`, at: clock.now() });
     const mailTo = (person: Person, digest: boolean) => sent.filter((m) => m.to === person.email && m.digest === digest);
     const linkIn = (message: EmailMessage, path: string) => new RegExp(`${SITE_URL.replace(/[.]/g, '\\.')}api/${path}\\?token=[A-Za-z0-9._~%-]+`).exec(message.text)?.[0];
 
