@@ -112,7 +112,12 @@ async function handle(
   }
 
   // Like CloudFront with a default root object, and like S3 website index documents.
-  let key = decodeURIComponent(url.pathname).replace(/^\/+/, '');
+  const path = decodePath(url.pathname);
+  if (path === undefined) {
+    res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('malformed path: not valid percent-encoded UTF-8');
+    return;
+  }
+  let key = path.replace(/^\/+/, '');
   if (key === '' || key.endsWith('/')) key += 'index.html';
   if (key.split('/').some((part) => part === '..' || part.startsWith('_paperboy'))) key = '';
   const object = key ? await ctx.rt.objects.getObject(key) : undefined;
@@ -132,6 +137,21 @@ async function handle(
     return;
   }
   res.writeHead(200, headers).end(method === 'HEAD' ? undefined : Buffer.from(object.body));
+}
+
+/**
+ * The path as an object key, or undefined when it cannot be one: a broken percent-escape (`/%E0%A4%A`),
+ * bytes that are not UTF-8, or a control character, which no published key contains.
+ */
+export function decodePath(pathname: string): string | undefined {
+  let path: string;
+  try {
+    path = decodeURIComponent(pathname);
+  } catch {
+    return undefined;
+  }
+  // eslint-disable-next-line no-control-regex
+  return /[\u0000-\u001f\u007f]/.test(path) ? undefined : path;
 }
 
 /** The request as API Gateway hands it to the function, stamped with the runtime's clock. */
