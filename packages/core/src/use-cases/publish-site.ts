@@ -2,6 +2,7 @@
 import type { Paper, SiteObject } from '../model.js';
 import type { Clock, ObjectStore, PaperRepository } from '../ports.js';
 import type { Topic } from '../taxonomy.js';
+import { SITE_PATHS } from '../site-paths.js';
 import { sha256 } from '../text.js';
 
 /** Keys under this prefix are internal to publish: never served, locally or by CloudFront. */
@@ -9,6 +10,12 @@ export const INTERNAL_PREFIX = '_paperboy/';
 export const MANIFEST_KEY = `${INTERNAL_PREFIX}manifest.json`;
 /** What publish last rendered of each listing day: its revision, count and neighbours (see DayState). */
 export const DAYS_STATE_KEY = `${INTERNAL_PREFIX}days.json`;
+/**
+ * The keys a publish is about to upload, written before the first of them. The manifest written after the
+ * last upload carries this record's hash under its own key; a record the manifest does not vouch for is
+ * a publish that stopped part-way, and the next publish uploads each of its keys again.
+ */
+export const PENDING_KEY = `${INTERNAL_PREFIX}pending.json`;
 
 export interface SiteSettings {
   title: string;
@@ -94,7 +101,21 @@ export async function publishSite(deps: {
   const generatedAt = deps.clock.now();
   const base = { site: deps.site, topics: deps.topics, topicCounts, maxItems: deps.maxItems, generatedAt };
 
-  // Day pages: only the days whose revision moved since the last publish, plus days whose neighbours changed.
+  const previous = parseManifest(await deps.objects.get(MANIFEST_KEY));
+  // A publish that stopped part-way may have left any of its keys with its own bytes, whatever the
+  // manifest says: those keys are not trusted, so they are uploaded again.
+  const pendingBefore = await deps.objects.get(PENDING_KEY);
+  const untrusted = new Set<string>();
+  if (pendingBefore !== undefined && previous[PENDING_KEY] !== sha256(pendingBefore)) {
+    const keys = parsePending(pendingBefore);
+    // An unreadable record vouches for nothing: every key is uploaded again.
+    for (const key of keys ?? Object.keys(previous)) {
+      delete previous[key];
+      untrusted.add(key);
+    }
+  }
+  // Day pages: only the days whose revision moved since the last publish, plus days whose neighbours changed
+  // and days whose page a stopped publish may have left half-done.
   const sampleKey = `days/${SAMPLE_DAY}/index.html`;
   const sample = deps.render({ ...base, papers: [], days: [{ day: SAMPLE_DAY, papers: [SAMPLE_PAPER] }], archive: [{ day: SAMPLE_DAY, count: 1 }] });
   const signature = sha256(sample.find((o) => o.key === sampleKey)?.body ?? '');
@@ -121,7 +142,8 @@ export async function publishSite(deps: {
   for (const { day } of revisions) {
     const was = known[day];
     const now = nextState.days[day]!;
-    if (!was || was.rev !== now.rev || was.previous !== now.previous || was.next !== now.next) await readDay(day);
+    const changed = !was || was.rev !== now.rev || was.previous !== now.previous || was.next !== now.next;
+    if (changed || untrusted.has(SITE_PATHS.day(day))) await readDay(day);
   }
 
   const objects = deps.render({
@@ -131,27 +153,35 @@ export async function publishSite(deps: {
     archive,
   });
 
-  const previous = parseManifest(await deps.objects.get(MANIFEST_KEY));
   // Day pages not rendered this time are unchanged: their hashes carry over.
   const next: Record<string, string> = { ...previous };
   const counts: PublishCounts = { objects: objects.length, uploaded: 0, unchanged: 0, uploadedKeys: [], daysRead: read.size };
-  let done = 0;
+  const changed: { object: SiteObject; hash: string }[] = [];
   for (const object of objects) {
     const hash = sha256(`${object.contentType}\n${object.cacheControl}\n${object.body}`);
     next[object.key] = hash;
-    if (previous[object.key] === hash) {
-      counts.unchanged++;
-    } else {
-      await deps.objects.put({ ...object, metadata: { 'content-sha256': hash } });
-      counts.uploaded++;
-      counts.uploadedKeys.push(object.key);
-    }
+    if (previous[object.key] === hash) counts.unchanged++;
+    else changed.push({ object, hash });
+  }
+  const internal = (key: string, body: string) =>
+    deps.objects.put({ key, body, contentType: 'application/json; charset=utf-8', cacheControl: 'no-store' });
+  if (changed.length > 0) {
+    // `after` names the record the manifest vouched for when this run started, so no two runs write the
+    // same record, even when they upload the same bytes (a crashed run's record never looks vouched for).
+    const pending = JSON.stringify({ after: previous[PENDING_KEY] ?? null, keys: Object.fromEntries(changed.map((c) => [c.object.key, c.hash])) }, null, 1);
+    await internal(PENDING_KEY, pending);
+    next[PENDING_KEY] = sha256(pending);
+  }
+  let done = counts.unchanged;
+  deps.onProgress?.(done, objects.length);
+  for (const { object, hash } of changed) {
+    await deps.objects.put({ ...object, metadata: { 'content-sha256': hash } });
+    counts.uploaded++;
+    counts.uploadedKeys.push(object.key);
     deps.onProgress?.(++done, objects.length);
   }
   // The manifest and the day state go last: after a crash, the next run re-uploads what it cannot prove is
   // there, and re-reads the days it cannot prove it rendered.
-  const internal = (key: string, body: string) =>
-    deps.objects.put({ key, body, contentType: 'application/json; charset=utf-8', cacheControl: 'no-store' });
   if (counts.uploaded > 0 || Object.keys(previous).length !== Object.keys(next).length) {
     await internal(MANIFEST_KEY, JSON.stringify(next, Object.keys(next).sort(), 1));
   }
@@ -168,6 +198,15 @@ function parseDaysState(text: string | undefined): DaysState {
     return typeof parsed?.signature === 'string' && parsed.days && typeof parsed.days === 'object' ? (parsed as DaysState) : empty;
   } catch {
     return empty;
+  }
+}
+
+function parsePending(text: string): string[] | undefined {
+  try {
+    const parsed = JSON.parse(text) as { keys?: unknown };
+    return parsed?.keys && typeof parsed.keys === 'object' && !Array.isArray(parsed.keys) ? Object.keys(parsed.keys) : undefined;
+  } catch {
+    return undefined;
   }
 }
 
