@@ -4,7 +4,6 @@
  *
  *   PAPER#<id>        / PAPER            the paper; GSI1 (PAPERS, <listedOn>#<id>) lists papers by day
  *   TAG#<slug>        / <listedOn>#<id>  topic membership
- *   COUNT#TAG         / <slug>           how many papers a topic has (moved with its memberships)
  *   DAY#REV           / <listedOn>       a listing day's revision: moves on every write to a paper of that day
  *   DAY#REV           / SEEDED           marker: every day of the papers written before revisions existed has one
  *   SUB#<id>          / SUB              subscriber; GSI2 (ACTIVE#<frequency>, <id>) only while active
@@ -50,8 +49,6 @@ import {
 
 const PAPER_SK = 'PAPER';
 const ALL_PAPERS = 'PAPERS';
-/** One item per topic (SK = slug) holding how many papers the topic has. */
-const TOPIC_COUNTS = 'COUNT#TAG';
 /** One item per listing day (SK = YYYY-MM-DD) whose `rev` moves whenever a paper of that day is written. */
 const DAY_REVS = 'DAY#REV';
 const DAY_REVS_SEEDED = 'SEEDED';
@@ -176,10 +173,8 @@ export class DynamoPaperRepository implements PaperRepository {
       throw err;
     }
     for (const day of days) await this.touchDay(day);
-    // Topic counters move only for the writer whose conditional put won, so a re-run or a concurrent
-    // writer never counts twice; a crash between the put and these updates leaves a count short.
-    for (const slug of newTags) if (!oldTags.has(slug)) await this.addToTopicCount(slug, 1);
-    for (const slug of oldTags) if (!newTags.has(slug)) await this.addToTopicCount(slug, -1);
+    // No topic counter moves here: publish counts each topic from the papers of the days it reads
+    // (see publishSite), so a run that dies between two writes cannot leave a count wrong.
     return true;
   }
 
@@ -287,44 +282,6 @@ export class DynamoPaperRepository implements PaperRepository {
     const day = boundaryDay(members.map((m) => String(m.SK)), limit);
     if (day !== undefined) members.push(...(await queryAll(this.doc, query('PK = :p AND begins_with(SK, :day)', { ':day': `${day}#` }))));
     return this.getMany([...new Set(members.map((m) => String(m.paperId)))]);
-  }
-
-  private async addToTopicCount(slug: string, delta: number): Promise<void> {
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { PK: TOPIC_COUNTS, SK: slug },
-        UpdateExpression: 'ADD #n :d',
-        ExpressionAttributeNames: { '#n': 'count' },
-        ExpressionAttributeValues: { ':d': delta },
-      }),
-    );
-  }
-
-  /**
-   * Papers in a topic: one read of the topic's counter. A table written before counters existed has
-   * none (or one holding only the changes since): the memberships are counted once (keys only) and
-   * the counter is set from that count and marked as seeded.
-   */
-  async countByTopic(slug: string): Promise<number> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { PK: TOPIC_COUNTS, SK: slug } }));
-    if (out.Item?.seeded === true && typeof out.Item.count === 'number') return Math.max(0, out.Item.count);
-    const count = await this.countMemberships(slug);
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { PK: TOPIC_COUNTS, SK: slug },
-          UpdateExpression: 'SET #n = :c, seeded = :t',
-          ConditionExpression: 'attribute_not_exists(seeded)',
-          ExpressionAttributeNames: { '#n': 'count' },
-          ExpressionAttributeValues: { ':c': count, ':t': true },
-        }),
-      );
-    } catch (err) {
-      if (!isConditionFailure(err)) throw err;
-    }
-    return count;
   }
 
   /** Counts a topic's membership items (a keys-only COUNT query over the topic's partition). */

@@ -34,7 +34,6 @@ export interface PaperRepository {
   listLatest(limit: number): Promise<Paper[]>;
   /** The same for one topic: its latest `limit` papers, plus the rest of the oldest day among them. */
   listLatestByTopic(slug: string, limit: number): Promise<Paper[]>;
-  countByTopic(slug: string): Promise<number>;
   /** Every stored paper, page by page (retagging). */
   scanAll(): AsyncIterable<Paper>;
 }

@@ -176,7 +176,7 @@ async function statusReport(ctx: LocalContext): Promise<StatusReport> {
   const [latest] = await ctx.rt.papers.listLatest(1);
   const topics: Record<string, number> = {};
   for (const { slug } of ctx.config.taxonomy.topics) {
-    const n = await ctx.rt.papers.countByTopic(slug);
+    const n = await ctx.rt.papers.countMemberships(slug);
     if (n) topics[slug] = n;
   }
   return {

@@ -53,6 +53,12 @@ export interface PublishCounts {
 interface DayState {
   rev: number;
   count: number;
+  /**
+   * Papers of the day per topic. The topic totals on the home and topic pages are their sums: exact by
+   * construction (counted from the stored papers whenever the day's revision moves), where a counter
+   * moved beside each write drifts when a run dies between the write and the counter.
+   */
+  topics?: Record<string, number>;
   previous?: string;
   next?: string;
 }
@@ -93,13 +99,11 @@ export async function publishSite(deps: {
   // The feeds, home and topic pages show the newest whole days of each scope (at least `maxItems` papers).
   const byId = new Map<string, Paper>();
   for (const p of await deps.papers.listLatest(deps.maxItems)) byId.set(p.id, p);
-  const topicCounts: Record<string, number> = {};
   for (const topic of deps.topics) {
     for (const p of await deps.papers.listLatestByTopic(topic.slug, deps.maxItems)) byId.set(p.id, p);
-    topicCounts[topic.slug] = await deps.papers.countByTopic(topic.slug);
   }
   const generatedAt = deps.clock.now();
-  const base = { site: deps.site, topics: deps.topics, topicCounts, maxItems: deps.maxItems, generatedAt };
+  const base = { site: deps.site, topics: deps.topics, maxItems: deps.maxItems, generatedAt };
 
   const previous = parseManifest(await deps.objects.get(MANIFEST_KEY));
   // A publish that stopped part-way may have left any of its keys with its own bytes, whatever the
@@ -117,7 +121,7 @@ export async function publishSite(deps: {
   // Day pages: only the days whose revision moved since the last publish, plus days whose neighbours changed
   // and days whose page a stopped publish may have left half-done.
   const sampleKey = `days/${SAMPLE_DAY}/index.html`;
-  const sample = deps.render({ ...base, papers: [], days: [{ day: SAMPLE_DAY, papers: [SAMPLE_PAPER] }], archive: [{ day: SAMPLE_DAY, count: 1 }] });
+  const sample = deps.render({ ...base, topicCounts: {}, papers: [], days: [{ day: SAMPLE_DAY, papers: [SAMPLE_PAPER] }], archive: [{ day: SAMPLE_DAY, count: 1 }] });
   const signature = sha256(sample.find((o) => o.key === sampleKey)?.body ?? '');
   const stored = parseDaysState(await deps.objects.get(DAYS_STATE_KEY));
   const known = stored.signature === signature ? stored.days : {};
@@ -127,14 +131,16 @@ export async function publishSite(deps: {
     if (!read.has(day)) read.set(day, await deps.papers.listDay(day));
     return read.get(day)!;
   };
-  const dayCounts = new Map<string, number>();
+  const nextState: DaysState = { signature, days: {} };
   for (const { day, rev } of revisions) {
     const seen = known[day];
-    dayCounts.set(day, seen && seen.rev === rev ? seen.count : new Set((await readDay(day)).map((p) => p.id)).size);
+    nextState.days[day] = seen && seen.rev === rev && seen.topics ? { rev, count: seen.count, topics: seen.topics } : { rev, ...tally(await readDay(day)) };
   }
-  const archive = revisions.filter((r) => (dayCounts.get(r.day) ?? 0) > 0).map((r) => ({ day: r.day, count: dayCounts.get(r.day)! }));
-  const nextState: DaysState = { signature, days: {} };
-  for (const { day, rev } of revisions) nextState.days[day] = { rev, count: dayCounts.get(day)! };
+  const archive = revisions.filter((r) => nextState.days[r.day]!.count > 0).map((r) => ({ day: r.day, count: nextState.days[r.day]!.count }));
+  const topicCounts: Record<string, number> = Object.fromEntries(deps.topics.map((t) => [t.slug, 0]));
+  for (const { topics } of Object.values(nextState.days)) {
+    for (const [slug, n] of Object.entries(topics ?? {})) if (slug in topicCounts) topicCounts[slug]! += n;
+  }
   archive.forEach(({ day }, i) => {
     nextState.days[day]!.previous = archive[i + 1]?.day;
     nextState.days[day]!.next = archive[i - 1]?.day;
@@ -148,6 +154,7 @@ export async function publishSite(deps: {
 
   const objects = deps.render({
     ...base,
+    topicCounts,
     papers: [...byId.values()],
     days: [...read].map(([day, papers]) => ({ day, papers })),
     archive,
@@ -199,6 +206,14 @@ function parseDaysState(text: string | undefined): DaysState {
   } catch {
     return empty;
   }
+}
+
+/** A day's paper count and its papers per topic. */
+function tally(papers: Paper[]): { count: number; topics: Record<string, number> } {
+  const byId = new Map(papers.map((p) => [p.id, p]));
+  const topics: Record<string, number> = {};
+  for (const p of byId.values()) for (const slug of new Set(p.tags)) topics[slug] = (topics[slug] ?? 0) + 1;
+  return { count: byId.size, topics: Object.fromEntries(Object.entries(topics).sort(([a], [b]) => (a < b ? -1 : 1))) };
 }
 
 function parsePending(text: string): string[] | undefined {
