@@ -262,5 +262,6 @@ describe('simulated world: determinism', () => {
     expect(a.oversizedItems()).toEqual(b.oversizedItems());
     expect(sha256(rc.join('\n'))).not.toBe(sha256(ra.join('\n')));
     for (const kind of FAULT_KINDS) expect(a.faultsServed()[kind], kind).toBeGreaterThan(0);
-  });
+    // Three 7-day worlds of HTTP answers: about 2 s alone, more on a machine shared with other suites.
+  }, 60_000);
 });

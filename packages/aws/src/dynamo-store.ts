@@ -654,4 +654,11 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
       ],
     }),
   );
+  // A new table answers ResourceNotFound until it is ACTIVE (dynalite too, for a moment on a busy machine).
+  for (let waited = 0; ; waited += 50) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    if (waited > 30_000) throw new Error(`table ${tableName} is still ${Table?.TableStatus} after 30 s`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

@@ -1,6 +1,7 @@
 /** The zod check every source item passes before it is stored: a bad item is skipped with the reason, the rest go on. */
 import { z } from 'zod';
 import type { PaperInput } from './model.js';
+import { excerpt } from './text.js';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day like 2026-09-04');
 const url = z
@@ -8,13 +9,19 @@ const url = z
   .max(2000)
   .refine((u) => /^https?:\/\/[^\s]+$/.test(u), 'must be an http(s) URL');
 
+/**
+ * Characters of an abstract kept. arXiv caps abstracts at 1,920; a longer one is a feed that puts a whole
+ * article in its description, which is cut (at a word, with "…") rather than losing the paper.
+ */
+export const MAX_ABSTRACT_CHARS = 20_000;
+
 export const paperInputSchema = z
   .object({
     id: z.string().regex(/^(t-[0-9a-f]{16}|\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?\/\d{7})$/, 'must be a bare arXiv id or a title fingerprint'),
     arxivId: z.string().min(1).optional(),
     version: z.number().int().min(1).max(1000).optional(),
     title: z.string().min(1, 'title is empty').max(1000, 'title is longer than 1000 characters'),
-    abstract: z.string().max(20_000, 'abstract is longer than 20,000 characters'),
+    abstract: z.string().max(MAX_ABSTRACT_CHARS + 1),
     authors: z.array(z.string().min(1).max(300)).max(5000),
     listedOn: day,
     links: z
@@ -40,6 +47,8 @@ export const MAX_STORED_AUTHORS = 100;
 
 /** Validates one item; returns the paper (authors capped) or a one-line reason naming the field. */
 export function validatePaperInput(candidate: unknown): { ok: true; paper: PaperInput } | { ok: false; reason: string } {
+  const abstract = (candidate as { abstract?: unknown } | null)?.abstract;
+  if (typeof abstract === 'string' && abstract.length > MAX_ABSTRACT_CHARS) candidate = { ...(candidate as object), abstract: excerpt(abstract, MAX_ABSTRACT_CHARS) };
   const r = paperInputSchema.safeParse(candidate);
   if (r.success) {
     const paper = r.data as PaperInput;
@@ -47,5 +56,11 @@ export function validatePaperInput(candidate: unknown): { ok: true; paper: Paper
     return { ok: true, paper };
   }
   const issue = r.error.issues[0]!;
-  return { ok: false, reason: `${issue.path.join('.') || '(item)'}: ${issue.message}` };
+  // How big the field is, for a field over its bound: the owner sees what arrived, not only the rule.
+  let got = '';
+  if (issue.code === 'too_big') {
+    const value = issue.path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k as PropertyKey] : undefined), candidate);
+    if (typeof value === 'string' || Array.isArray(value)) got = ` (got ${value.length.toLocaleString('en-US')} ${typeof value === 'string' ? 'characters' : 'entries'})`;
+  }
+  return { ok: false, reason: `${issue.path.join('.') || '(item)'}: ${issue.message}${got}` };
 }

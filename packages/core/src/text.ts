@@ -62,6 +62,20 @@ export function oneLine(text: string): string {
   return String(text ?? '').replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
 }
 
+/**
+ * Text on one line cut to at most `max` characters (plus "…") at a word boundary, "…" added only when
+ * anything was cut. Never splits a surrogate pair.
+ */
+export function excerpt(text: string, max = 300): string {
+  const clean = oneLine(text);
+  if (clean.length <= max) return clean;
+  const hard = clean.slice(0, /[\uD800-\uDBFF]/.test(clean[max - 1] ?? '') ? max - 1 : max);
+  const space = hard.lastIndexOf(' ');
+  // Cut at the last space unless that would throw away most of the text (one giant word).
+  const cut = space >= max * 0.6 ? hard.slice(0, space) : hard;
+  return `${cut.replace(/[\s,;:.\-–—(]+$/u, '')}…`;
+}
+
 /** The form of a title used to recognise the same paper from two sources. */
 export function normaliseTitle(title: string): string {
   return cleanText(title)

@@ -26,7 +26,12 @@ export function itemUrl(spec: Pick<FeedSpec, 'site'>, item: PaperView): string {
 export function itemHtml(site: SiteInfo, item: PaperView): string {
   const parts: string[] = [];
   for (const para of item.abstract.split(/\n\s*\n?/).filter((p) => p.trim())) parts.push(`<p>${escapeHtml(para.trim())}</p>`);
-  if (item.authors.length) parts.push(`<p><strong>Authors:</strong> ${escapeHtml(listProse(item.authors))}</p>`);
+  if (item.authors.length) {
+    // A collaboration the store kept the first authors of says how many more there are.
+    const more = item.authorCount - item.authors.length;
+    const names = more > 0 ? `${item.authors.join(', ')} and ${more.toLocaleString('en-US')} more` : listProse(item.authors);
+    parts.push(`<p><strong>Authors:</strong> ${escapeHtml(names)}</p>`);
+  }
   if (item.topics.length) {
     const topics = item.topics.map((t) => `<a href="${escapeHtml(absolute(site, paths.topic(t.slug)))}">${escapeHtml(t.name)}</a>`);
     parts.push(`<p><strong>Topics:</strong> ${topics.join(', ')}</p>`);

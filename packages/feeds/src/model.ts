@@ -67,6 +67,8 @@ export interface PaperView {
   title: string;
   abstract: string;
   authors: string[];
+  /** How many authors the paper has: more than `authors` when the store kept only the first ones. */
+  authorCount: number;
   listedOn: string;
   /** The paper's own page (arXiv abstract, else Hugging Face); undefined when neither is known. */
   pageUrl?: string;
@@ -134,6 +136,7 @@ export function toPaperView(paper: Paper, topicsBySlug: ReadonlyMap<string, Topi
       topics.push(topic);
     }
   }
+  const authors = (paper.authors ?? []).map((a) => cleanText(a).trim()).filter(Boolean);
   const upvotes = typeof paper.upvotes === 'number' && Number.isFinite(paper.upvotes) ? Math.trunc(paper.upvotes) : undefined;
   return {
     id: paper.id,
@@ -141,7 +144,8 @@ export function toPaperView(paper: Paper, topicsBySlug: ReadonlyMap<string, Topi
     guid: paperGuid(paper.id),
     title: cleanText(paper.title).trim() || paper.id,
     abstract: cleanText(paper.abstract).trim(),
-    authors: (paper.authors ?? []).map((a) => cleanText(a).trim()).filter(Boolean),
+    authors,
+    authorCount: Math.max(authors.length, typeof paper.authorCount === 'number' && Number.isFinite(paper.authorCount) ? Math.trunc(paper.authorCount) : 0),
     listedOn: cleanText(paper.listedOn),
     pageUrl,
     permalink: paperPermalinkPath(paper),

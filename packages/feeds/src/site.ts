@@ -35,8 +35,8 @@ export function paperCard(item: PaperView, root: string, headingLevel: 2 | 3 | 4
   const meta: string[] = [];
   if (item.authors.length) {
     const shown = item.authors.slice(0, MAX_AUTHORS_SHOWN).map(escapeHtml).join(', ');
-    const more = item.authors.length - MAX_AUTHORS_SHOWN;
-    meta.push(more > 0 ? `${shown} and ${more} more` : shown);
+    const more = item.authorCount - Math.min(item.authors.length, MAX_AUTHORS_SHOWN);
+    meta.push(more > 0 ? `${shown} and ${more.toLocaleString('en-US')} more` : shown);
   }
   meta.push(`<a href="${escapeHtml(permalink)}"><time datetime="${escapeHtml(item.listedOn)}">${escapeHtml(formatDay(item.listedOn))}</time></a>`);
   if (item.upvotes !== undefined) meta.push(`${item.upvotes} ${item.upvotes === 1 ? 'upvote' : 'upvotes'}`);

@@ -1,6 +1,6 @@
 /** Small, dependency-free helpers for building email markup safely. */
 
-import { escapeHtml, oneLine, safeUrl } from '@paperboy/core';
+import { escapeHtml, excerpt, oneLine, safeUrl } from '@paperboy/core';
 
 export { escapeHtml, safeUrl };
 
@@ -22,16 +22,8 @@ export function link(href: string | undefined, label: string, style = ''): strin
 /** Collapse whitespace and drop control characters (keeps text parts and subjects on one line): core's one copy. */
 export { oneLine };
 
-/** Cut text to at most `max` characters at a word boundary, adding "…" when anything was cut. */
-export function excerpt(text: string, max = 300): string {
-  const clean = oneLine(text);
-  if (clean.length <= max) return clean;
-  const hard = clean.slice(0, max);
-  const space = hard.lastIndexOf(' ');
-  // Cut at the last space unless that would throw away most of the text (one giant word).
-  const cut = space >= max * 0.6 ? hard.slice(0, space) : hard;
-  return `${cut.replace(/[\s,;:.\-–—(]+$/u, '')}…`;
-}
+/** Text cut at a word boundary: core's one copy. */
+export { excerpt };
 
 /** "A", "A and B", "A, B and C". */
 export function listProse(items: string[]): string {
