@@ -324,7 +324,7 @@ export class AppStack extends Stack {
       reason: 'Invoked only by its SQS event source; failed records return to DigestQueue, whose redrive policy moves them to DigestDeadLetterQueue (alarmed on).',
     });
     ingest.bindTable(props.table, { items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'] }).bindInvoke(publish).configureAsyncInvoke(asyncFailures);
-    publish.bindTable(props.table, { items: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'], indexes: { GSI1: ['Query'] } }).bindBucket(this.siteBucket, 'readWrite').configureAsyncInvoke(asyncFailures);
+    publish.bindTable(props.table, { items: ['BatchGetItem', 'Query', 'PutItem', 'UpdateItem'], indexes: { GSI1: ['Query'] } }).bindBucket(this.siteBucket, 'readWrite').configureAsyncInvoke(asyncFailures);
     planDigests.bindTable(props.table, { indexes: { GSI2: ['Query'] } }).bindQueue(this.digestQueue, 'send').configureAsyncInvoke(asyncFailures);
     sendDigests
       .bindTable(props.table, { items: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], indexes: { GSI1: ['Query'] } })
