@@ -1,5 +1,6 @@
 /** Strict XML reading shared by the arXiv and feed parsers: a broken document is a clear error, never a quiet empty day. */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { leadingDay } from '@paperboy/core';
 import { SourceError } from './types.js';
 
 const ARRAYS = new Set(['entry', 'item', 'link', 'author', 'category', 'dc:creator', 'contributor']);
@@ -67,10 +68,8 @@ export function dayOfRfc822(value: string): string | undefined {
   return `${m[3]}-${String(month).padStart(2, '0')}-${m[1]!.padStart(2, '0')}`;
 }
 
-/** An ISO 8601 or RFC 822 date -> its calendar day as written, else undefined. */
+/** An ISO 8601 or RFC 822 date -> its calendar day as written, else undefined. Whether it is a real day is for validation. */
 export function dayOf(value: string | undefined): string | undefined {
   if (!value) return undefined;
-  const iso = /^(\d{4}-\d{2}-\d{2})/.exec(value.trim());
-  if (iso) return iso[1];
-  return dayOfRfc822(value);
+  return leadingDay(value) ?? dayOfRfc822(value);
 }
