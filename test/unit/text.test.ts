@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanText, normaliseTitle, oneLine, parseArxivId, titleFingerprint } from '@paperboy/core';
+import { cleanText, htmlToText, normaliseTitle, oneLine, parseArxivId, titleFingerprint } from '@paperboy/core';
 
 describe('cleanText', () => {
   it('removes LaTeX residue whose backslash the page lost', () => {
@@ -10,8 +10,14 @@ describe('cleanText', () => {
     expect(cleanText('\\textbf{adaptability} of R\\\'{e}nyi entropy with $\\delta$-bounds')).toBe('adaptability of Rényi entropy with δ-bounds');
   });
 
-  it('strips HTML tags, decodes entities, collapses whitespace and hard line breaks', () => {
-    expect(cleanText('<p>Fast &amp; small\n   models&#x2014;really&nbsp;fast</p>')).toBe('Fast & small models—really fast');
+  it('keeps plain text character for character: angle brackets, ampersands and entity-like text are text', () => {
+    expect(cleanText(`When k < n & m > 2: "Quoted" ]]> 'single' Bounds`)).toBe(`When k < n & m > 2: "Quoted" ]]> 'single' Bounds`);
+    expect(cleanText("Why <script>alert('x')</script> is text")).toBe("Why <script>alert('x')</script> is text");
+    expect(cleanText('AT&amp;T &eacute;')).toBe('AT&amp;T &eacute;');
+  });
+
+  it('collapses whitespace and hard line breaks', () => {
+    expect(cleanText('Fast & small\n   models\u00a0 really fast ')).toBe('Fast & small models really fast');
   });
 
   it('drops characters XML 1.0 forbids and applies NFC', () => {
@@ -20,6 +26,31 @@ describe('cleanText', () => {
 
   it('keeps text that only looks special', () => {
     expect(cleanText('a < b and 5$ and C++ {braces}')).toBe('a < b and 5$ and C++ {braces}');
+  });
+});
+
+describe('htmlToText', () => {
+  it('strips HTML tags, decodes entities once, collapses whitespace and hard line breaks', () => {
+    expect(htmlToText('<p>Fast &amp; small\n   models&#x2014;really&nbsp;fast</p>')).toBe('Fast & small models—really fast');
+    expect(htmlToText('&amp;lt;b&amp;gt;')).toBe('&lt;b&gt;');
+  });
+
+  it('decodes every HTML5 named entity, not a short list', () => {
+    expect(htmlToText('R&eacute;nyi &ndash; &Aring;ngstr&ouml;m &hellip; &NotSubsetEqual; &frac12;')).toBe('Rényi – Ångström … ⊈ ½');
+  });
+
+  it('keeps a < that starts no tag, as a browser shows it, and drops scripts and styles', () => {
+    expect(htmlToText('When k &lt; n &amp; m &gt; 2 and k < n')).toBe('When k < n & m > 2 and k < n');
+    expect(htmlToText('<style>p{}</style>Safe<script>alert(1)</script> text')).toBe('Safe text');
+  });
+
+  it('separates words at block edges and line breaks', () => {
+    expect(htmlToText('<p>one</p><p>two</p>three<br>four<li>five</li>')).toBe('one two three four five');
+    expect(htmlToText('<b>bo</b>ld')).toBe('bold');
+  });
+
+  it('reads XHTML with CDATA sections', () => {
+    expect(htmlToText('<div xmlns="http://www.w3.org/1999/xhtml">a <![CDATA[<b>&amp;]]> <br/>b</div>', { xml: true })).toBe('a <b>&amp; b');
   });
 });
 
