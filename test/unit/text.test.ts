@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanText, htmlToText, normaliseTitle, oneLine, parseArxivId, titleFingerprint } from '@paperboy/core';
+import { cleanText, htmlToText, normaliseTitle, oneLine, parseArxivId, terminalJson, titleFingerprint } from '@paperboy/core';
 
 describe('cleanText', () => {
   it('removes LaTeX residue whose backslash the page lost', () => {
@@ -55,6 +55,16 @@ describe('htmlToText', () => {
 });
 
 describe('oneLine', () => {
+  it('removes the characters that reorder or hide text on a terminal', () => {
+    expect(oneLine('file\u202egnp.exe\u202c and zero\u200bwidth\ufeff')).toBe('filegnp.exe and zerowidth');
+  });
+
+  it('has a JSON form for terminals that escapes C1, separators and reordering characters and parses back', () => {
+    const value = { t: 'a\u009b2J\u202eb\u2028c\u001b' };
+    expect(terminalJson(value, 0)).toBe('{"t":"a\\u009b2J\\u202eb\\u2028c\\u001b"}');
+    expect(JSON.parse(terminalJson(value))).toEqual(value);
+  });
+
   it('removes what a terminal would act on: C0 (escape sequences, line breaks, bell), DEL and C1', () => {
     expect(oneLine('\u001b[31mred\u001b[0m title\r\nnext\u0007 line\u009b2J\u0085end\u007f')).toBe('[31mred [0m title next line 2J end');
   });

@@ -89,13 +89,33 @@ export function htmlToText(html: string, opts: { xml?: boolean } = {}): string {
 }
 
 /**
+ * Invisible format characters that reorder or hide what a terminal shows (bidirectional overrides and
+ * isolates, as in "Trojan Source"; zero-width characters; the BOM). Kept in stored text, where right-to-left
+ * titles may need them; never printed.
+ */
+// eslint-disable-next-line no-misleading-character-class
+const INVISIBLE_FORMAT = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+
+/**
  * One line of text, safe to print on a terminal or in a header: control characters (C0, DEL and C1,
- * which can move a terminal's cursor or recolour it) and line breaks become spaces, runs of whitespace
- * collapse. For anything that comes from outside (titles, upstream error messages) before it is shown.
+ * which can move a terminal's cursor, set its title or recolour it) and line breaks become spaces, so
+ * no escape sequence reaches the terminal and no text can forge a line of its own; bidirectional and
+ * zero-width format characters are removed; runs of whitespace collapse. For anything that comes from
+ * outside (titles, links, upstream error messages, skip reasons) before it is shown.
  */
 export function oneLine(text: string): string {
   // eslint-disable-next-line no-control-regex
-  return String(text ?? '').replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return String(text ?? '').replace(INVISIBLE_FORMAT, '').replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * JSON for a terminal (`status --json`): JSON.stringify already escapes C0 controls; this escapes DEL, the
+ * C1 controls, line and paragraph separators and the invisible format characters too, as \uXXXX. The
+ * result parses back to the same value.
+ */
+export function terminalJson(value: unknown, indent = 2): string {
+  // eslint-disable-next-line no-control-regex, no-misleading-character-class
+  return JSON.stringify(value, null, indent).replace(/[\u007f-\u009f\u2028\u2029\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** The form of a title used to recognise the same paper from two sources. */

@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { ConfigError, dayProblem, DEFAULT_DOWNLOAD_MB, oneLine, processEnv, subscribe, subscribeRequestSchema, type AppConfig, type RunRecord, type SourceConfig } from '@paperboy/core';
+import { ConfigError, dayProblem, DEFAULT_DOWNLOAD_MB, oneLine, terminalJson, processEnv, subscribe, subscribeRequestSchema, type AppConfig, type RunRecord, type SourceConfig } from '@paperboy/core';
 import type { IngestEvent } from '../../../functions/ingest/index.js';
 import { renderAlreadySubscribedEmail, renderConfirmationEmail } from '@paperboy/mail';
 import { listenGateway, type Gateway } from './gateway.js';
@@ -388,7 +388,7 @@ async function main(argv: string[]): Promise<void> {
     case 'status': {
       await withLocal(async (ctx) => {
         const report = await statusReport(ctx);
-        console.log(values.json ? JSON.stringify(report, null, 2) : formatStatus(report));
+        console.log(values.json ? terminalJson(report) : formatStatus(report));
       });
       return;
     }
@@ -420,7 +420,7 @@ async function main(argv: string[]): Promise<void> {
 main(process.argv.slice(2)).then(
   () => process.exit(process.exitCode ?? 0),
   (err: unknown) => {
-    if (err instanceof ConfigError) fail(err.message, 2);
-    fail((err as Error).message ?? String(err));
+    if (err instanceof ConfigError) fail(oneLine(err.message), 2);
+    fail(oneLine((err as Error).message ?? String(err)));
   },
 );
