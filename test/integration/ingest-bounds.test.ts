@@ -82,7 +82,7 @@ describe('download size cap', () => {
     const failed = result.sources.find((s) => s.source === 'big')!;
     expect(failed.error).toBe(
       `GET ${up.url}/big.json: the response is over the 20 MB a download of source "big" may be; it was stopped there. ` +
-        'If the feed really is that large, raise "maxDownloadMB" for source "big" in paperboy.config.json (1 to 100).',
+        'If the feed really is that large, raise "maxDownloadMB" for source "big" in paperboy.config.json (1 to 30).',
     );
     // Stopped at the cap: not read to the end, and not retried.
     expect(big.sent.bytes).toBeLessThan(40 * MB);
@@ -100,7 +100,7 @@ describe('download size cap', () => {
     const result = await ingest({});
     expect(result.sources[0]!.error).toBe(
       `GET ${up.url}/declared.json: the response is over the 5 MB a download of source "declared" may be (Content-Length: 100 MB); it was not read. ` +
-        'If the feed really is that large, raise "maxDownloadMB" for source "declared" in paperboy.config.json (1 to 100).',
+        'If the feed really is that large, raise "maxDownloadMB" for source "declared" in paperboy.config.json (1 to 30).',
     );
     expect(big.sent.bytes).toBe(0);
   });

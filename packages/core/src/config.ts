@@ -40,7 +40,7 @@ const run = z.enum(['local', 'cloud', 'both']).default('both');
 
 /** Download cap per source, in MB: the default, and the most a config may set (see `maxDownloadMB`). */
 export const DEFAULT_DOWNLOAD_MB = 20;
-export const MAX_DOWNLOAD_MB = 100;
+export const MAX_DOWNLOAD_MB = 30;
 
 const sourceCommon = {
   id: slug,
