@@ -29,6 +29,10 @@ const origins = (text: string) => [...new Set([...text.matchAll(/https?:\/\/(?:1
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 
+// Invisible characters that reorder or hide what a terminal shows (bidirectional overrides, zero width).
+// eslint-disable-next-line no-misleading-character-class
+const INVISIBLE = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/;
+
 /** A copy of the bundled config in a folder of its own, changed by `edit`. */
 async function copiedConfig(edit: (config: { sources: Record<string, unknown>[] }) => void = () => {}): Promise<string> {
   const folder = await tempDir();
@@ -215,5 +219,46 @@ describe('a source that fails', () => {
     const piped = spawnSync('sh', ['-c', `"${process.execPath}" "${CLI[0]}" "${CLI[1]}" status | head -1`], { cwd: ROOT, env: cliEnv(env), encoding: 'utf8' });
     expect(piped.stdout.trim().split('\n')).toEqual([`paperboy status: ${env.PAPERBOY_DATA_DIR} (not served)`]);
     expect(piped.stderr).toBe('');
+  });
+});
+
+describe('a hostile feed', () => {
+  // A line the feed tries to forge on the owner's screen, after a carriage return and a line feed.
+  const FORGED = 'demo-snapshot: 0 fetched, 999 new';
+  let env: Record<string, string>;
+  let file: string;
+
+  beforeAll(async () => {
+    const dir = await tempDir();
+    file = join(dir, 'hostile.json');
+    const items = [
+      // No title: skipped, and its link printed. It sets the window title, clears the screen, forges a line.
+      { id: '1', url: `https://e.example.org/a\u001b]0;pwned\u0007b\u001b[2J\u009b31m\r\n${FORGED}`, content_text: 'x' },
+      // Stored: a title with a right-to-left override and a C1 sequence.
+      { id: '2', url: 'https://e.example.org/t', title: 'Safe \u202eevil\u202c title \u009b31m red', date_published: new Date().toISOString() },
+      // Skipped for its impossible date; its link reorders text.
+      { id: '3', url: 'https://e.example.org/\u202edated', title: 'Dated', date_published: '2026-02-30T00:00:00Z' },
+    ];
+    await writeFile(file, JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', title: 'hostile', items }));
+    env = { PAPERBOY_DATA_DIR: await tempDir() };
+  });
+
+  it('cannot write control characters, reordering characters or lines of its own to the terminal', async () => {
+    const ingest = await paperboy(['ingest', '--source', 'feed', '--file', file], env);
+    const status = await paperboy(['status'], env);
+    const json = await paperboy(['status', '--json'], env);
+    for (const out of [ingest.stdout, ingest.stderr, status.stdout, status.stderr, json.stdout, json.stderr]) {
+      expect(out).not.toMatch(CONTROL);
+      expect(out).not.toMatch(INVISIBLE);
+      expect(out).not.toMatch(new RegExp(`^${FORGED}`, 'm'));
+    }
+    // Still readable: each skipped item on one line, named, with its reason.
+    expect(ingest.stdout).toMatch(/^feed: 3 fetched, 1 new, 0 updated, 0 unchanged, 2 skipped$/m);
+    expect(ingest.stdout).toContain(`  skipped feed item 1 (https://e.example.org/a ]0;pwned b [2J 31m ${FORGED}): item has no title\n`);
+    expect(ingest.stdout).toContain('  skipped feed item 3 (https://e.example.org/dated): listedOn: 2026-02-30 is not a date: February 2026 has 28 days\n');
+    expect(status.stdout).toMatch(/^ {2}latest\s+\d{4}-\d{2}-\d{2} {2}Safe evil title 31m red$/m);
+    // The JSON escapes what it must and still reads back as stored.
+    const report = JSON.parse(json.stdout) as { latestPaper: { title: string } };
+    expect(report.latestPaper.title).toBe('Safe \u202eevil\u202c title 31m red');
   });
 });

@@ -1,6 +1,29 @@
 /** Core's calendar and seeded-random primitives: wall-clock times across daylight-saving changes, and repeatable draws. */
 import { describe, expect, it } from 'vitest';
-import { instantInZone, seededRandom, seededStream, zoneOffsetMs } from '@paperboy/core';
+import { clampListingDay, dayProblem, instantInZone, isDay, leadingDay, seededRandom, seededStream, zoneOffsetMs } from '@paperboy/core';
+
+describe('days', () => {
+  it('accepts real calendar days only, and says what is wrong with the others', () => {
+    expect(['2026-11-26', '2024-02-29', '2000-02-29', '1900-01-01', '9999-12-31'].filter(isDay)).toHaveLength(5);
+    expect(dayProblem('2026-02-30')).toBe('2026-02-30 is not a date: February 2026 has 28 days');
+    expect(dayProblem('1900-02-29')).toBe('1900-02-29 is not a date: February 1900 has 28 days');
+    expect(dayProblem('2025-13-45')).toBe('2025-13-45 is not a date: there is no month 13');
+    expect(dayProblem('2026-04-00')).toBe('2026-04-00 is not a date: April 2026 has 30 days');
+    expect(dayProblem('0000-01-01')).toBe('0000-01-01 is before 1900-01-01');
+    expect(dayProblem('2026-1-5')).toBe('"2026-1-5" is not a day like 2026-11-26');
+  });
+
+  it('reads the day an ISO timestamp starts with by its format, leaving reality to validation', () => {
+    expect(leadingDay(' 2026-02-30T10:00:00Z')).toBe('2026-02-30');
+    expect(leadingDay('Thu, 24 Sep 2026 00:00:00 -0400')).toBeUndefined();
+  });
+
+  it('lists a day more than one day after the fetch on the day of fetching', () => {
+    expect(clampListingDay('2026-11-27', '2026-11-26')).toEqual({ day: '2026-11-27', clamped: false });
+    expect(clampListingDay('2026-11-28', '2026-11-26')).toEqual({ day: '2026-11-26', clamped: true });
+    expect(clampListingDay('9999-12-31', '2026-11-26')).toEqual({ day: '2026-11-26', clamped: true });
+  });
+});
 
 describe('instantInZone', () => {
   it('finds the instant a zone shows a time, on either side of a daylight-saving change', () => {

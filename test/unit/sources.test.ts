@@ -275,6 +275,30 @@ describe('arXiv RSS', () => {
 });
 
 describe('any feed', () => {
+  it('reads each text field as its format says: RSS titles as plain text, descriptions as HTML, Atom by type', () => {
+    const rss = `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
+      <item><title>When k &lt; n &amp; m &gt; 2: &amp;lt;b&amp;gt; Caf&eacute; &#x2014; &lt;script&gt;</title><link>https://b.example.org/1</link>
+        <description>&lt;p&gt;R&amp;eacute;nyi &amp;amp; &lt;b&gt;bold&lt;/b&gt; k &amp;lt; n&lt;/p&gt;</description></item>
+      <item><title><![CDATA[CDATA keeps &amp; <i>as is</i>]]></title><link>https://b.example.org/2</link><description><![CDATA[<p>x &eacute; y</p>]]></description></item>
+    </channel></rss>`;
+    const r = parseFeed(rss, { source: 'b', listedOn: '2026-01-01' });
+    // XML decodes once; the title is never decoded or stripped again; the description is HTML.
+    expect(r.papers.map((p) => [p.title, p.abstract])).toEqual([
+      ['When k < n & m > 2: &lt;b&gt; Café — <script>', 'Rényi & bold k < n'],
+      ['CDATA keeps &amp; <i>as is</i>', 'x é y'],
+    ]);
+    const atom = `<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>
+      <entry><id>1</id><link href="https://a.example.org/1"/><title type="text">k &lt; n &amp;amp; &lt;b&gt;</title><summary type="html">&lt;b&gt;R&amp;eacute;nyi&lt;/b&gt; &amp;lt;</summary></entry>
+      <entry><id>2</id><link href="https://a.example.org/2"/><title type="html">&lt;em&gt;Bold&lt;/em&gt; &amp;amp; k &amp;lt; n</title>
+        <content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">When <b>k</b> &lt; n &amp; m, <![CDATA[<raw>]]></div></content></entry>
+    </feed>`;
+    const a = parseFeed(atom, { source: 'a', listedOn: '2026-01-01' });
+    expect(a.papers.map((p) => [p.title, p.abstract])).toEqual([
+      ['k < n &amp; <b>', 'Rényi <'],
+      ['Bold & k < n', 'When k < n & m, <raw>'],
+    ]);
+  });
+
   it('reads RSS 2.0 and recognises arXiv links', () => {
     const r = parseFeed(fixture('arxiv-rss-cs.LG.xml'), { source: 'feed', listedOn: '2026-01-01' });
     expect(r.papers.map((p) => [p.id, p.listedOn])).toEqual([
@@ -298,8 +322,9 @@ describe('any feed', () => {
       ],
     });
     const r = parseFeed(json, { source: 'blog', listedOn: '2026-01-01' });
+    // A JSON Feed title is plain text: markup in it is text the author wrote; content_html is HTML.
     expect(r.papers).toEqual([
-      expect.objectContaining({ id: expect.stringMatching(/^t-[0-9a-f]{16}$/), title: 'A new method', abstract: 'We show & tell.', authors: ['Ada'], listedOn: '2026-03-02', links: { abs: 'https://lab.example.org/posts/1' } }),
+      expect.objectContaining({ id: expect.stringMatching(/^t-[0-9a-f]{16}$/), title: 'A <em>new</em> method', abstract: 'We show & tell.', authors: ['Ada'], listedOn: '2026-03-02', links: { abs: 'https://lab.example.org/posts/1' } }),
     ]);
     expect(r.skipped).toEqual([{ where: 'blog item 2 (https://lab.example.org/posts/2)', reason: 'item has no title' }]);
   });

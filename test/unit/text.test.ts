@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanText, normaliseTitle, oneLine, parseArxivId, titleFingerprint } from '@paperboy/core';
+import { cleanText, htmlToText, normaliseTitle, oneLine, parseArxivId, terminalJson, titleFingerprint } from '@paperboy/core';
 
 describe('cleanText', () => {
   it('removes LaTeX residue whose backslash the page lost', () => {
@@ -10,8 +10,14 @@ describe('cleanText', () => {
     expect(cleanText('\\textbf{adaptability} of R\\\'{e}nyi entropy with $\\delta$-bounds')).toBe('adaptability of Rényi entropy with δ-bounds');
   });
 
-  it('strips HTML tags, decodes entities, collapses whitespace and hard line breaks', () => {
-    expect(cleanText('<p>Fast &amp; small\n   models&#x2014;really&nbsp;fast</p>')).toBe('Fast & small models—really fast');
+  it('keeps plain text character for character: angle brackets, ampersands and entity-like text are text', () => {
+    expect(cleanText(`When k < n & m > 2: "Quoted" ]]> 'single' Bounds`)).toBe(`When k < n & m > 2: "Quoted" ]]> 'single' Bounds`);
+    expect(cleanText("Why <script>alert('x')</script> is text")).toBe("Why <script>alert('x')</script> is text");
+    expect(cleanText('AT&amp;T &eacute;')).toBe('AT&amp;T &eacute;');
+  });
+
+  it('collapses whitespace and hard line breaks', () => {
+    expect(cleanText('Fast & small\n   models\u00a0 really fast ')).toBe('Fast & small models really fast');
   });
 
   it('drops characters XML 1.0 forbids and applies NFC', () => {
@@ -23,7 +29,42 @@ describe('cleanText', () => {
   });
 });
 
+describe('htmlToText', () => {
+  it('strips HTML tags, decodes entities once, collapses whitespace and hard line breaks', () => {
+    expect(htmlToText('<p>Fast &amp; small\n   models&#x2014;really&nbsp;fast</p>')).toBe('Fast & small models—really fast');
+    expect(htmlToText('&amp;lt;b&amp;gt;')).toBe('&lt;b&gt;');
+  });
+
+  it('decodes every HTML5 named entity, not a short list', () => {
+    expect(htmlToText('R&eacute;nyi &ndash; &Aring;ngstr&ouml;m &hellip; &NotSubsetEqual; &frac12;')).toBe('Rényi – Ångström … ⊈ ½');
+  });
+
+  it('keeps a < that starts no tag, as a browser shows it, and drops scripts and styles', () => {
+    expect(htmlToText('When k &lt; n &amp; m &gt; 2 and k < n')).toBe('When k < n & m > 2 and k < n');
+    expect(htmlToText('<style>p{}</style>Safe<script>alert(1)</script> text')).toBe('Safe text');
+  });
+
+  it('separates words at block edges and line breaks', () => {
+    expect(htmlToText('<p>one</p><p>two</p>three<br>four<li>five</li>')).toBe('one two three four five');
+    expect(htmlToText('<b>bo</b>ld')).toBe('bold');
+  });
+
+  it('reads XHTML with CDATA sections', () => {
+    expect(htmlToText('<div xmlns="http://www.w3.org/1999/xhtml">a <![CDATA[<b>&amp;]]> <br/>b</div>', { xml: true })).toBe('a <b>&amp; b');
+  });
+});
+
 describe('oneLine', () => {
+  it('removes the characters that reorder or hide text on a terminal', () => {
+    expect(oneLine('file\u202egnp.exe\u202c and zero\u200bwidth\ufeff')).toBe('filegnp.exe and zerowidth');
+  });
+
+  it('has a JSON form for terminals that escapes C1, separators and reordering characters and parses back', () => {
+    const value = { t: 'a\u009b2J\u202eb\u2028c\u001b' };
+    expect(terminalJson(value, 0)).toBe('{"t":"a\\u009b2J\\u202eb\\u2028c\\u001b"}');
+    expect(JSON.parse(terminalJson(value))).toEqual(value);
+  });
+
   it('removes what a terminal would act on: C0 (escape sequences, line breaks, bell), DEL and C1', () => {
     expect(oneLine('\u001b[31mred\u001b[0m title\r\nnext\u0007 line\u009b2J\u0085end\u007f')).toBe('[31mred [0m title next line 2J end');
   });

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ENV } from './env-names.js';
 import { isIanaTimeZone, scheduleExpressionProblem } from './schedule-expression.js';
+import { daySchema } from './paper-schema.js';
 import { taxonomySchema, topicSchema, type Taxonomy } from './taxonomy.js';
 import defaultTaxonomy from './default-taxonomy.json' with { type: 'json' };
 
@@ -37,6 +38,10 @@ export const RUN_PLACES = ['local', 'cloud'] as const;
 export type RunPlace = (typeof RUN_PLACES)[number];
 const run = z.enum(['local', 'cloud', 'both']).default('both');
 
+/** Download cap per source, in MB: the default, and the most a config may set (see `maxDownloadMB`). */
+export const DEFAULT_DOWNLOAD_MB = 20;
+export const MAX_DOWNLOAD_MB = 30;
+
 const sourceCommon = {
   id: slug,
   name: z.string().min(1).optional(),
@@ -46,8 +51,14 @@ const sourceCommon = {
   timeoutMs: z.number().int().min(1000).max(120_000).default(30_000),
   /** Retries after the first attempt (network errors, 5xx, 429). */
   retries: z.number().int().min(0).max(10).default(3),
+  /**
+   * The most one response of this source may hold, in MB (2^20 bytes): a larger one stops this source for
+   * the run with an error that says so. The ceiling keeps a run inside the ingest function's memory
+   * (measured by `npm run bench:download`).
+   */
+  maxDownloadMB: z.number().int().min(1).max(MAX_DOWNLOAD_MB).default(DEFAULT_DOWNLOAD_MB),
 };
-const dayString = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day like 2026-11-26');
+const dayString = daySchema;
 const arxivCategory = z.string().regex(/^[a-z-]+(\.[A-Za-z-]+)?$/, 'must be an arXiv category like "cs.LG"');
 
 const sourceSchema = z.discriminatedUnion('kind', [
@@ -58,7 +69,7 @@ const sourceSchema = z.discriminatedUnion('kind', [
     /** A saved Daily Papers page, relative to the config file (locally, else to the project folder). */
     path: z.string().min(1),
     /** The day the page lists; the page itself names no year, so by default the day it is first ingested. */
-    listedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day like 2026-11-26').optional(),
+    listedOn: dayString.optional(),
     enabled: z.boolean().default(true),
     run,
   }),

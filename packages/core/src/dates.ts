@@ -1,4 +1,52 @@
-/** Calendar helpers in the owner's time zone. */
+/** Calendar helpers in the owner's time zone, and the one check of the YYYY-MM-DD day format. */
+
+/** The one day format: listing days, config days, `--date`, page paths. */
+const DAY_FORMAT = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** No source lists a paper before this day; earlier "days" are placeholders such as 0000-01-01. */
+export const EARLIEST_DAY = '1900-01-01';
+
+/**
+ * Why `value` is not a real calendar day (YYYY-MM-DD, from 1900 on), or undefined when it is one.
+ * `2026-02-30` and `2025-13-45` match the format but name no day; `0000-01-01` is a placeholder.
+ */
+export function dayProblem(value: string): string | undefined {
+  const m = DAY_FORMAT.exec(value);
+  if (!m) return `${JSON.stringify(value)} is not a day like 2026-11-26`;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (value < EARLIEST_DAY) return `${value} is before ${EARLIEST_DAY}`;
+  if (month < 1 || month > 12) return `${value} is not a date: there is no month ${m[2]}`;
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (day < 1 || day > days) return `${value} is not a date: ${MONTHS[month - 1]} ${year} has ${days} days`;
+  return undefined;
+}
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** True for a real calendar day in the YYYY-MM-DD format (see dayProblem). */
+export function isDay(value: string): boolean {
+  return dayProblem(value) === undefined;
+}
+
+/**
+ * The YYYY-MM-DD an ISO 8601 date or timestamp starts with (`2026-11-26T06:00:00Z` -> `2026-11-26`), by
+ * its format only: whether it is a real day is for validation to say (and to give the reason).
+ */
+export function leadingDay(value: string): string | undefined {
+  const head = value.trim().slice(0, 10);
+  return DAY_FORMAT.test(head) ? head : undefined;
+}
+
+/** How far after the day of fetching a listing day may lie (time zones: a feed dated by tomorrow's clock). */
+export const FUTURE_GRACE_DAYS = 1;
+
+/**
+ * A listing day more than a day after `today` (the day of fetching) is no listing day yet: it would
+ * sit at the top of the site and the feeds for ever. It becomes `today`, and `clamped` says so.
+ */
+export function clampListingDay(day: string, today: string): { day: string; clamped: boolean } {
+  return day > addDays(today, FUTURE_GRACE_DAYS) ? { day: today, clamped: true } : { day, clamped: false };
+}
 
 /** YYYY-MM-DD of `date` in `timeZone`. */
 export function dayInZone(date: Date, timeZone: string): string {

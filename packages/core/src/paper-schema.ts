@@ -1,9 +1,15 @@
 /** The zod check every source item passes before it is stored: a bad item is skipped with the reason, the rest go on. */
 import { z } from 'zod';
 import type { PaperInput } from './model.js';
+import { dayProblem } from './dates.js';
 import { excerpt } from './text.js';
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day like 2026-09-04');
+/** A real calendar day, YYYY-MM-DD (core's one day check, `dayProblem`); the issue says why not. */
+export const daySchema = z.string().superRefine((value, ctx) => {
+  const problem = dayProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+const day = daySchema;
 const url = z
   .string()
   .max(2000)

@@ -7,8 +7,6 @@
  */
 import { stripNonXmlChars } from './markup.js';
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
 export const SITE_PATHS = {
   index: 'index.html',
   /** Every listing day with its count: the site's archive. */
@@ -17,10 +15,6 @@ export const SITE_PATHS = {
   day: (day: string) => `days/${day}/index.html`,
   topic: (slug: string) => `topics/${slug}/index.html`,
 } as const;
-
-export function isDay(value: string): boolean {
-  return DAY.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`));
-}
 
 /**
  * The HTML id of a paper's card, also the URL fragment that points to it. Paper ids are

@@ -1,19 +1,14 @@
 /** Text normalisation shared by every source: clean, readable, NFC. */
 import { createHash } from 'node:crypto';
+import { decodeHTML } from 'entities';
+import { Parser } from 'htmlparser2';
 
-const NAMED_ENTITIES: Record<string, string> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', ndash: '–', mdash: '—',
-  hellip: '…', lsquo: '‘', rsquo: '’', ldquo: '“', rdquo: '”', times: '×', minus: '−',
-};
-
+/**
+ * HTML character references (every HTML5 named one, numeric ones) decoded once, by the `entities` library.
+ * Only for text that is HTML source; plain text keeps `&amp;` as the five characters it is.
+ */
 export function decodeEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, code: string) => {
-    if (code[0] === '#') {
-      const n = code[1] === 'x' || code[1] === 'X' ? parseInt(code.slice(2), 16) : parseInt(code.slice(1), 10);
-      return Number.isFinite(n) && n > 0 && n <= 0x10ffff ? String.fromCodePoint(n) : whole;
-    }
-    return NAMED_ENTITIES[code.toLowerCase()] ?? whole;
-  });
+  return decodeHTML(text);
 }
 
 // \'{e} -> é and friends: accents written the TeX way.
@@ -41,25 +36,86 @@ export function stripLatex(text: string): string {
   return s;
 }
 
-/** HTML tags and entities out, LaTeX residue out, whitespace collapsed, NFC. */
+// Characters that are not allowed in XML 1.0 and break readers.
+// eslint-disable-next-line no-control-regex
+const NOT_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]/g;
+
+/**
+ * Plain text as a source gave it, made readable: LaTeX residue out, control characters out, whitespace
+ * and hard line breaks collapsed, NFC. Every other character is kept as it is: `k < n & m > 2` and a title
+ * that mentions `<script>` read exactly so. For a field its source says is plain text (a JSON Feed or RSS
+ * title, arXiv, Hugging Face); HTML fields go through htmlToText.
+ */
 export function cleanText(text: string): string {
-  let s = text.replace(/<[^>]*>/g, ' ');
-  s = decodeEntities(s);
-  s = stripLatex(s);
-  // Characters that are not allowed in XML 1.0 and break readers.
-  s = s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFE\uFFFF]/g, '');
+  let s = stripLatex(text);
+  s = s.replace(NOT_TEXT, '');
   s = s.replace(/[\s\u00A0]+/g, ' ').trim();
   return s.normalize('NFC');
 }
 
+/** Elements whose content is no text for a reader. */
+const NOT_SHOWN = new Set(['script', 'style', 'template', 'head']);
+/** Elements that separate words: their edges become a space, so `<p>a</p><p>b</p>` reads "a b". */
+const BREAKS = new Set(['br', 'p', 'div', 'li', 'ul', 'ol', 'dl', 'dt', 'dd', 'tr', 'td', 'th', 'table', 'blockquote', 'pre', 'hr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'section', 'article', 'header', 'footer', 'figure', 'figcaption', 'img']);
+
+/**
+ * HTML (an RSS description, an Atom `type="html"` or `"xhtml"` text, a JSON Feed `content_html`) as plain
+ * text, read by a real HTML parser (htmlparser2): markup out, character references decoded once (every
+ * HTML5 named one), scripts and styles dropped, block edges as spaces; then cleanText. A `<` that starts no
+ * tag (`k < n`) stays text, as a browser shows it. `xml` parses XHTML (CDATA sections, self-closing tags).
+ */
+export function htmlToText(html: string, opts: { xml?: boolean } = {}): string {
+  const out: string[] = [];
+  let hidden = 0;
+  const parser = new Parser(
+    {
+      onopentag(name) {
+        if (NOT_SHOWN.has(name)) hidden++;
+        if (BREAKS.has(name)) out.push(' ');
+      },
+      ontext(text) {
+        if (hidden === 0) out.push(text);
+      },
+      onclosetag(name) {
+        if (NOT_SHOWN.has(name)) hidden = Math.max(0, hidden - 1);
+        if (BREAKS.has(name)) out.push(' ');
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true, xmlMode: opts.xml ?? false, recognizeCDATA: true },
+  );
+  parser.write(html);
+  parser.end();
+  return cleanText(out.join(''));
+}
+
+/**
+ * Invisible format characters that reorder or hide what a terminal shows (bidirectional overrides and
+ * isolates, as in "Trojan Source"; zero-width characters; the BOM). Kept in stored text, where right-to-left
+ * titles may need them; never printed.
+ */
+// eslint-disable-next-line no-misleading-character-class
+const INVISIBLE_FORMAT = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+
 /**
  * One line of text, safe to print on a terminal or in a header: control characters (C0, DEL and C1,
- * which can move a terminal's cursor or recolour it) and line breaks become spaces, runs of whitespace
- * collapse. For anything that comes from outside (titles, upstream error messages) before it is shown.
+ * which can move a terminal's cursor, set its title or recolour it) and line breaks become spaces, so
+ * no escape sequence reaches the terminal and no text can forge a line of its own; bidirectional and
+ * zero-width format characters are removed; runs of whitespace collapse. For anything that comes from
+ * outside (titles, links, upstream error messages, skip reasons) before it is shown.
  */
 export function oneLine(text: string): string {
   // eslint-disable-next-line no-control-regex
-  return String(text ?? '').replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return String(text ?? '').replace(INVISIBLE_FORMAT, '').replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * JSON for a terminal (`status --json`): JSON.stringify already escapes C0 controls; this escapes DEL, the
+ * C1 controls, line and paragraph separators and the invisible format characters too, as \uXXXX. The
+ * result parses back to the same value.
+ */
+export function terminalJson(value: unknown, indent = 2): string {
+  // eslint-disable-next-line no-control-regex, no-misleading-character-class
+  return JSON.stringify(value, null, indent).replace(/[\u007f-\u009f\u2028\u2029\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**

@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { ConfigError, oneLine, processEnv, subscribe, subscribeRequestSchema, type AppConfig, type RunRecord, type SourceConfig } from '@paperboy/core';
+import { ConfigError, dayProblem, DEFAULT_DOWNLOAD_MB, oneLine, terminalJson, processEnv, subscribe, subscribeRequestSchema, type AppConfig, type RunRecord, type SourceConfig } from '@paperboy/core';
 import type { IngestEvent } from '../../../functions/ingest/index.js';
 import { renderAlreadySubscribedEmail, renderConfirmationEmail } from '@paperboy/mail';
 import { listenGateway, type Gateway } from './gateway.js';
@@ -110,7 +110,8 @@ async function ingestEventFromArgs(config: AppConfig, v: Record<string, string |
   const str = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
   const day = (k: string) => {
     const d = str(k);
-    if (d !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(d)) fail(`--${k} ${JSON.stringify(d)}: must be a day like 2026-11-26`, 2);
+    const problem = d === undefined ? undefined : dayProblem(d);
+    if (problem) fail(`--${k}: ${oneLine(problem)}`, 2);
     return d;
   };
   const file = str('file') ? resolve(str('file')!) : undefined;
@@ -125,7 +126,7 @@ async function ingestEventFromArgs(config: AppConfig, v: Record<string, string |
   const configured = config.owner.sources.find((s) => s.id === source);
   // Named explicitly, a source runs here even if the config keeps it for the cloud (`"run": "cloud"`);
   // a plain `ingest` never does.
-  const common = { enabled: true, run: 'both', timeoutMs: 30_000, retries: 3 } as const;
+  const common = { enabled: true, run: 'both', timeoutMs: 30_000, retries: 3, maxDownloadMB: DEFAULT_DOWNLOAD_MB } as const;
   let adhoc: SourceConfig | undefined;
   const max = str('max') === undefined ? undefined : Number(str('max'));
   if (max !== undefined && !(Number.isInteger(max) && max > 0 && max <= 10_000)) fail(`--max ${JSON.stringify(str('max'))}: must be a whole number from 1 to 10000`, 2);
@@ -331,9 +332,8 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'digest': {
       const day = values.date;
-      if (day !== undefined && !(/^\d{4}-\d{2}-\d{2}$/.test(day) && !Number.isNaN(Date.parse(`${day}T00:00:00Z`)) && new Date(`${day}T00:00:00Z`).toISOString().startsWith(day))) {
-        fail(`--date ${JSON.stringify(day)}: must be a day like 2026-11-26`, 2);
-      }
+      const problem = day === undefined ? undefined : dayProblem(day);
+      if (problem) fail(`--date: ${oneLine(problem)}`, 2);
       await withLocal(async (ctx) => {
         const d = await digest(ctx, { day });
         console.log(`digest: ${d.due} due, ${d.outcomes.sent} sent, ${d.outcomes.empty} with nothing new, ${d.outcomes.duplicate} already sent${d.outcomes.rejected ? `, ${d.outcomes.rejected} rejected by SES` : ''}`);
@@ -388,7 +388,7 @@ async function main(argv: string[]): Promise<void> {
     case 'status': {
       await withLocal(async (ctx) => {
         const report = await statusReport(ctx);
-        console.log(values.json ? JSON.stringify(report, null, 2) : formatStatus(report));
+        console.log(values.json ? terminalJson(report) : formatStatus(report));
       });
       return;
     }
@@ -420,7 +420,7 @@ async function main(argv: string[]): Promise<void> {
 main(process.argv.slice(2)).then(
   () => process.exit(process.exitCode ?? 0),
   (err: unknown) => {
-    if (err instanceof ConfigError) fail(err.message, 2);
-    fail((err as Error).message ?? String(err));
+    if (err instanceof ConfigError) fail(oneLine(err.message), 2);
+    fail(oneLine((err as Error).message ?? String(err)));
   },
 );

@@ -1,4 +1,6 @@
 /** Progress for long stages: a single updating line on a terminal, nothing when output is piped. */
+import { oneLine } from '@paperboy/core';
+
 export interface Progress {
   update(stage: string, done: number, total: number): void;
   done(): void;
@@ -15,7 +17,8 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): P
       last = now;
       const width = 24;
       const filled = total ? Math.round((done / total) * width) : width;
-      stream.write(`\r  ${stage.padEnd(24)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}\x1b[K`);
+      // The stage names a source; printed on one line without control characters like everything from a source.
+      stream.write(`\r  ${oneLine(stage).padEnd(24)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}\x1b[K`);
       active = true;
     },
     done() {

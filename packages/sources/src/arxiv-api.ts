@@ -5,7 +5,7 @@
  */
 import { cleanText, type PaperInput } from '@paperboy/core';
 import { arxivIdFrom, arxivLinks } from './ids.js';
-import { attr, list, parseXml, textOf, type XmlNode } from './xml.js';
+import { atomText, attr, list, parseXml, textOf, type XmlNode } from './xml.js';
 import { healthy, SourceError, type ParseResult, keepIfValid } from './types.js';
 
 export interface ArxivApiPage extends ParseResult {
@@ -30,7 +30,7 @@ export function parseArxivApi(text: string, opts: { source: string; status?: num
   const entries = list(feed.entry) as XmlNode[];
   const errors = entries.filter((e) => /arxiv\.org\/api\/errors/.test(textOf(e.id)));
   if (errors.length > 0 || (opts.status !== undefined && opts.status >= 400)) {
-    const message = errors.map((e) => cleanText(textOf(e.summary))).join('; ') || 'no error message';
+    const message = errors.map((e) => atomText(e.summary)).join('; ') || 'no error message';
     throw new ArxivApiError(`${what}: arXiv rejected the request${opts.status ? ` (HTTP ${opts.status})` : ''}: ${message}`);
   }
   const total = os(feed, 'totalResults');
@@ -63,8 +63,9 @@ export function parseArxivApi(text: string, opts: { source: string; status?: num
       id: arxiv.id,
       arxivId: arxiv.id,
       ...(arxiv.version ? { version: arxiv.version } : {}),
-      title: cleanText(textOf(entry.title)),
-      abstract: cleanText(textOf(entry.summary)),
+      // Atom text constructs without a type: plain text, kept character for character (`k < n` stays).
+      title: atomText(entry.title),
+      abstract: atomText(entry.summary),
       authors: list(entry.author).map((a) => cleanText(textOf((a as XmlNode).name))).filter(Boolean),
       listedOn: textOf(entry.published).trim().slice(0, 10),
       links: {

@@ -3,6 +3,8 @@
  * `arxiv:announce_type` (new, cross, replace, replace-cross); the description is
  * "arXiv:<id>v<N> Announce Type: <type> \nAbstract: <abstract>". An empty holiday feed is normal;
  * a feed whose pubDate is older than the expected announcement day is stale.
+ * Title and description are plain text (arXiv escapes `<` once, for XML: `V_max&lt;17.5`), so they are
+ * kept character for character, never read as HTML.
  */
 import { cleanText, type PaperInput } from '@paperboy/core';
 import { arxivIdFrom, arxivLinks } from './ids.js';

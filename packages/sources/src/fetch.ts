@@ -45,6 +45,20 @@ export interface FetchOptions {
   backoffMs?: number;
   /** A Retry-After longer than this is not waited for: the source fails for this run. */
   maxRetryAfterMs?: number;
+  /** The most a response body may hold (default 20 MB); a larger one stops with DownloadTooLargeError. */
+  limit?: DownloadLimit;
+}
+
+export const MB = 1024 * 1024;
+/** The default download cap per source (`maxDownloadMB` in the config). */
+export const DEFAULT_MAX_DOWNLOAD_BYTES = 20 * MB;
+
+export interface DownloadLimit {
+  bytes: number;
+  /** Whose limit it is, for the message: `source "hf"` (default "this source"). */
+  owner?: string;
+  /** How to raise it, for the message. */
+  raise?: string;
 }
 
 export interface FetchResult {
@@ -60,6 +74,51 @@ export interface FetchResult {
 
 export class FetchError extends SourceError {
   override name = 'FetchError';
+}
+
+/** A response larger than its source may download: it is never retried (the next attempt is as large). */
+export class DownloadTooLargeError extends FetchError {
+  override name = 'DownloadTooLargeError';
+  constructor(
+    readonly url: string,
+    readonly limit: DownloadLimit,
+    /** The size the server declared (Content-Length), when that is why. */
+    readonly declared?: number,
+  ) {
+    const size = (bytes: number) => `${Number((bytes / MB).toFixed(1))} MB`;
+    const how = declared !== undefined ? ` (Content-Length: ${size(declared)}); it was not read.` : '; it was stopped there.';
+    super(`GET ${url}: the response is over the ${size(limit.bytes)} a download of ${limit.owner ?? 'this source'} may be${how}${limit.raise ? ` ${limit.raise}` : ''}`);
+  }
+}
+
+/**
+ * The body as text, read as a stream with a running byte count: it stops (and the connection is
+ * dropped) as soon as the count passes the limit, so a huge or endless response never sits in memory.
+ * A Content-Length over the limit is refused before anything is read.
+ */
+async function readBody(res: Response, url: string, limit: DownloadLimit): Promise<string> {
+  const declared = Number(res.headers.get('content-length') ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > limit.bytes) {
+    await res.body?.cancel().catch(() => {});
+    throw new DownloadTooLargeError(url, limit, declared);
+  }
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  const parts: string[] = [];
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.byteLength;
+    if (bytes > limit.bytes) {
+      await reader.cancel().catch(() => {});
+      throw new DownloadTooLargeError(url, limit);
+    }
+    parts.push(decoder.decode(value, { stream: true }));
+  }
+  parts.push(decoder.decode());
+  return parts.join('');
 }
 
 /** Seconds or an HTTP date -> milliseconds from now. */
@@ -81,6 +140,7 @@ export async function fetchWithRetry(url: string, opts: FetchOptions): Promise<F
   const random = opts.random ?? Math.random;
   const backoff = opts.backoffMs ?? 1000;
   const maxRetryAfter = opts.maxRetryAfterMs ?? 120_000;
+  const limit = opts.limit ?? { bytes: DEFAULT_MAX_DOWNLOAD_BYTES };
   const headers: Record<string, string> = { 'user-agent': opts.userAgent, accept: opts.accept ?? '*/*' };
   if (opts.validators?.etag) headers['if-none-match'] = opts.validators.etag;
   if (opts.validators?.lastModified) headers['if-modified-since'] = opts.validators.lastModified;
@@ -99,7 +159,7 @@ export async function fetchWithRetry(url: string, opts: FetchOptions): Promise<F
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     try {
       const res = await fetch(url, { headers, signal: controller.signal, redirect: 'follow' });
-      const body = res.status === 304 ? '' : await res.text();
+      const body = res.status === 304 ? '' : await readBody(res, url, limit);
       const result: FetchResult = {
         url,
         status: res.status,
@@ -119,6 +179,7 @@ export async function fetchWithRetry(url: string, opts: FetchOptions): Promise<F
       }
       return result;
     } catch (err) {
+      if (err instanceof DownloadTooLargeError) throw err;
       const e = err as Error & { cause?: { code?: string } };
       lastProblem = controller.signal.aborted ? `timed out after ${timeoutMs} ms` : `${e.cause?.code ?? e.name}: ${e.cause ? String((e.cause as Error).message ?? e.cause) : e.message}`;
     } finally {

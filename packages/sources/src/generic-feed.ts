@@ -2,9 +2,9 @@
  * Any feed the owner wants to follow: RSS 2.0, Atom 1.0 or JSON Feed 1.x. An item whose link or id is an
  * arXiv abs URL gets the arXiv id (so it merges with other sources); otherwise the title fingerprint.
  */
-import { cleanText, type PaperInput } from '@paperboy/core';
+import { cleanText, htmlToText, type PaperInput } from '@paperboy/core';
 import { arxivIdFrom, arxivLinks, stableId } from './ids.js';
-import { attr, dayOf, list, parseXml, textOf, type XmlNode } from './xml.js';
+import { atomText, attr, dayOf, list, parseXml, textOf, type XmlNode } from './xml.js';
 import { healthy, SourceError, type ParseResult, keepIfValid } from './types.js';
 
 export interface FeedOptions {
@@ -13,6 +13,7 @@ export interface FeedOptions {
   listedOn: string;
 }
 
+/** One item, its title and summary already plain text (each read as its format says: see readRssItem). */
 interface RawItem {
   title: string;
   link?: string;
@@ -53,7 +54,7 @@ export function parseFeed(text: string, opts: FeedOptions): ParseResult {
   const seen = new Set<string>();
   raw.forEach((item, i) => {
     const where = `${opts.source} item ${i + 1}${item.link ? ` (${item.link})` : ''}`;
-    const title = cleanText(item.title);
+    const title = item.title;
     if (!title) {
       result.skipped.push({ where, reason: 'item has no title' });
       return;
@@ -82,28 +83,34 @@ export function parseFeed(text: string, opts: FeedOptions): ParseResult {
   return result;
 }
 
+/**
+ * RSS 2.0 and 1.0: the title is plain text (the RSS Best Practices Profile allows HTML in an item's
+ * description only), XML-decoded once by the parser and never again, so `&amp;lt;` reads `&lt;`;
+ * `description` and `content:encoded` are HTML.
+ */
 function readRssItem(item: XmlNode): RawItem {
   const creators = list(item['dc:creator']).map(textOf);
   const author = textOf(item.author);
   return {
-    title: textOf(item.title),
+    title: cleanText(textOf(item.title)),
     link: textOf(item.link).trim() || undefined,
     id: textOf(item.guid).trim() || undefined,
-    summary: textOf(item.description) || textOf(item['content:encoded']),
+    summary: htmlToText(textOf(item.description) || textOf(item['content:encoded'])),
     authors: creators.length ? creators.flatMap((c) => c.split(/\s*,\s*|\s+and\s+/)) : author ? [author.replace(/^\S+@\S+\s*\((.*)\)$/, '$1')] : [],
     date: textOf(item.pubDate) || textOf(item['dc:date']) || undefined,
     categories: list(item.category).map(textOf),
   };
 }
 
+/** Atom: title, summary and content read by their `type` (text, html or xhtml). */
 function readAtomEntry(entry: XmlNode): RawItem {
   const links = list(entry.link) as XmlNode[];
   const alternate = links.find((l) => (attr(l, 'rel') ?? 'alternate') === 'alternate') ?? links[0];
   return {
-    title: textOf(entry.title),
+    title: atomText(entry.title),
     link: attr(alternate, 'href'),
     id: textOf(entry.id).trim() || undefined,
-    summary: textOf(entry.summary) || textOf(entry.content),
+    summary: atomText(entry.summary) || atomText(entry.content),
     authors: list(entry.author).map((a) => textOf((a as XmlNode).name)),
     date: textOf(entry.published) || textOf(entry.updated) || undefined,
     categories: list(entry.category).map((c) => attr(c, 'term') ?? textOf(c)),
@@ -124,11 +131,12 @@ function readJsonFeed(text: string, what: string): RawItem[] {
   return (feed.items as Record<string, unknown>[]).map((it) => {
     const str = (v: unknown) => (typeof v === 'string' ? v : '');
     const authors = Array.isArray(it.authors) ? it.authors : it.author ? [it.author] : [];
+    // JSON Feed: `title`, `summary` and `content_text` are plain text; `content_html` is HTML.
     return {
-      title: str(it.title),
+      title: cleanText(str(it.title)),
       link: str(it.url) || str(it.external_url) || undefined,
       id: str(it.id) || undefined,
-      summary: str(it.summary) || str(it.content_text) || str(it.content_html),
+      summary: cleanText(str(it.summary) || str(it.content_text)) || htmlToText(str(it.content_html)),
       authors: authors.map((a) => str((a as { name?: unknown })?.name)),
       date: str(it.date_published) || str(it.date_modified) || undefined,
       categories: Array.isArray(it.tags) ? it.tags.map(str) : [],

@@ -1,14 +1,14 @@
 /** Loads one configured source into normalised paper inputs: fetch (or read a saved file), then parse. */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { addDays, type SourceConfig, type SourceState } from '@paperboy/core';
+import { addDays, clampListingDay, MAX_DOWNLOAD_MB, type SourceConfig, type SourceState } from '@paperboy/core';
 import { parseSnapshot } from './snapshot.js';
 import { parseHfDaily } from './hf-daily.js';
 import { lookbackDays, readListingDays, sameDays, type FetchPage } from './hf-days.js';
 import { parseArxivApi } from './arxiv-api.js';
 import { expectedAnnouncementDay, parseArxivRss } from './arxiv-rss.js';
 import { parseFeed } from './generic-feed.js';
-import { fetchWithRetry, Pacer, realSleep, type FetchResult, type Sleep } from './fetch.js';
+import { DownloadTooLargeError, fetchWithRetry, MB, Pacer, realSleep, type DownloadLimit, type FetchResult, type Sleep } from './fetch.js';
 import { healthy, SourceError, type ParseResult, type SourceHealth } from './types.js';
 
 export interface SourceContext {
@@ -49,10 +49,13 @@ function checkResponse(res: FetchResult, id: string, expect: 'json' | 'xml' | 'f
   if (!ok) throw new SourceError(`source ${id}: wrong content type "${res.contentType}" from ${res.url} (expected ${expect === 'json' ? 'JSON' : expect === 'xml' ? 'XML' : 'a feed'})`);
 }
 
-async function readSaved(path: string, id: string): Promise<string> {
+async function readSaved(path: string, id: string, limit?: DownloadLimit): Promise<string> {
   try {
+    // A saved copy of a fetching source is held to the same cap as a download of it.
+    if (limit && (await stat(path)).size > limit.bytes) throw new DownloadTooLargeError(path, limit);
     return await readFile(path, 'utf8');
   } catch (err) {
+    if (err instanceof DownloadTooLargeError) throw err;
     throw new SourceError(`source ${id}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
 }
@@ -68,7 +71,33 @@ function finish(parsed: ParseResult, fetched: number, state?: SourceState): Load
   return { ...parsed, health: parsed.health ?? healthy(), fetched, ...(state ? { state } : {}) };
 }
 
+/**
+ * Loads one source. Every listing day is bounded here, once for all kinds: an impossible day (2026-02-30,
+ * 0000-01-01) was already skipped with its reason by validation; a day more than a day after the fetch
+ * (9999-12-31) becomes the day of fetching, and a note on the run record names each such item.
+ */
 export async function loadSource(source: SourceConfig, ctx: SourceContext): Promise<LoadResult> {
+  return boundListingDays(await readSource(source, ctx), ctx.today);
+}
+
+/** Notes naming clamped items, at most this many (the rest are counted): the run record stays small. */
+const MAX_CLAMP_NOTES = 5;
+
+function boundListingDays(loaded: LoadResult, today: string): LoadResult {
+  const clamped: string[] = [];
+  const papers = loaded.papers.map((paper) => {
+    const bounded = clampListingDay(paper.listedOn, today);
+    if (!bounded.clamped) return paper;
+    clamped.push(`${paper.id} ("${paper.title.slice(0, 80)}") said ${paper.listedOn}`);
+    return { ...paper, listedOn: bounded.day };
+  });
+  if (clamped.length === 0) return loaded;
+  const more = clamped.length > MAX_CLAMP_NOTES ? `, and ${clamped.length - MAX_CLAMP_NOTES} more` : '';
+  const note = `${clamped.length} item(s) dated more than a day after the fetch were listed on ${today}, the day of fetching: ${clamped.slice(0, MAX_CLAMP_NOTES).join('; ')}${more}`;
+  return { ...loaded, papers, health: { ...loaded.health, notes: [...loaded.health.notes, note] } };
+}
+
+async function readSource(source: SourceConfig, ctx: SourceContext): Promise<LoadResult> {
   const now = ctx.now ?? new Date();
   if (source.kind === 'snapshot') {
     const path = resolve(ctx.baseDir, ctx.file ?? source.path);
@@ -78,7 +107,12 @@ export async function loadSource(source: SourceConfig, ctx: SourceContext): Prom
   }
   const http = ctx.http ?? { userAgent: 'paperboy' };
   const sleep = http.sleep ?? realSleep;
-  const common = { userAgent: http.userAgent, timeoutMs: source.timeoutMs, retries: source.retries, sleep, random: http.random };
+  const limit: DownloadLimit = {
+    bytes: source.maxDownloadMB * MB,
+    owner: `source "${source.id}"`,
+    raise: `If the feed really is that large, raise "maxDownloadMB" for source "${source.id}" in paperboy.config.json (1 to ${MAX_DOWNLOAD_MB}).`,
+  };
+  const common = { userAgent: http.userAgent, timeoutMs: source.timeoutMs, retries: source.retries, sleep, random: http.random, limit };
 
   /** A single document with conditional GET: unchanged since the last run -> nothing to do. */
   const conditional = async (url: string, expect: 'json' | 'xml' | 'feed', accept: string) => {
@@ -96,7 +130,7 @@ export async function loadSource(source: SourceConfig, ctx: SourceContext): Prom
   switch (source.kind) {
     case 'hf-daily': {
       if (ctx.file) {
-        const parsed = parseHfDaily(await readSaved(resolve(ctx.file), source.id), { source: source.id, date: source.date });
+        const parsed = parseHfDaily(await readSaved(resolve(ctx.file), source.id, limit), { source: source.id, date: source.date });
         return finish(parsed, parsed.papers.length + parsed.skipped.length);
       }
       // A backfill reads every page of its range and remembers nothing; a regular run re-reads the lookback window.
@@ -117,7 +151,7 @@ export async function loadSource(source: SourceConfig, ctx: SourceContext): Prom
     }
     case 'arxiv-api': {
       if (ctx.file) {
-        const parsed = parseArxivApi(await readSaved(resolve(ctx.file), source.id), { source: source.id });
+        const parsed = parseArxivApi(await readSaved(resolve(ctx.file), source.id, limit), { source: source.id });
         return finish(parsed, parsed.papers.length + parsed.skipped.length);
       }
       const range = ctx.from ? ` AND submittedDate:[${ctx.from.replaceAll('-', '')}0000 TO ${(ctx.to ?? ctx.today).replaceAll('-', '')}2359]` : '';
@@ -150,7 +184,7 @@ export async function loadSource(source: SourceConfig, ctx: SourceContext): Prom
     case 'arxiv-rss': {
       const opts = { source: source.id, announceTypes: source.announceTypes };
       if (ctx.file) {
-        const parsed = parseArxivRss(await readSaved(resolve(ctx.file), source.id), opts);
+        const parsed = parseArxivRss(await readSaved(resolve(ctx.file), source.id, limit), opts);
         return finish(parsed, parsed.papers.length + parsed.skipped.length);
       }
       if (ctx.from) throw new SourceError(`source ${source.id}: the arXiv RSS has no history; backfill with an arxiv-api source instead`);
@@ -162,7 +196,7 @@ export async function loadSource(source: SourceConfig, ctx: SourceContext): Prom
     }
     case 'feed': {
       if (ctx.file) {
-        const parsed = parseFeed(await readSaved(resolve(ctx.file), source.id), { source: source.id, listedOn: ctx.today });
+        const parsed = parseFeed(await readSaved(resolve(ctx.file), source.id, limit), { source: source.id, listedOn: ctx.today });
         return finish(parsed, parsed.papers.length + parsed.skipped.length);
       }
       const { res, state } = await conditional(source.url, 'feed', 'application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, application/xml;q=0.8');
