@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { EmailMessage, Frequency, Subscriber } from '../model.js';
 import type { Clock, Mailer, RandomBytes, RateLimiter, SubscriberRepository } from '../ports.js';
 import { sha256 } from '../text.js';
-import { hashToken, newConfirmToken, newSubscriberId, signLinkToken, verifyLinkToken } from '../tokens.js';
+import { hashToken, isConfirmToken, newConfirmToken, newSubscriberId, signLinkToken, verifyLinkToken } from '../tokens.js';
 
 export class InputError extends Error {
   override name = 'InputError';
@@ -157,7 +157,7 @@ export async function subscribe(request: SubscribeRequest, deps: SubscriptionDep
 export type ConfirmOutcome = { status: 'confirmed'; subscriber: Subscriber } | { status: 'invalid' | 'expired' };
 
 export async function confirmSubscription(token: string, deps: Pick<SubscriptionDeps, 'subscribers' | 'clock'>): Promise<ConfirmOutcome> {
-  if (!/^[A-Za-z0-9_-]{16,64}$/.test(token)) return { status: 'invalid' };
+  if (!isConfirmToken(token)) return { status: 'invalid' };
   const subscriber = await deps.subscribers.findByConfirmTokenHash(hashToken(token));
   if (!subscriber || subscriber.status !== 'pending') return { status: 'invalid' };
   const now = deps.clock.now();
