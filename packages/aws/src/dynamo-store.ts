@@ -730,4 +730,12 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
       ],
     }),
   );
+  // dynalite answers "not found" to item calls until the table is ACTIVE, which even with createTableMs 0
+  // comes a timer tick later (seen under load: a sign-up right after creating its table failed).
+  for (let i = 0; i < 100; i++) {
+    const out = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (out.Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`table ${tableName} is not ACTIVE 2 s after creating it`);
 }
