@@ -1,26 +1,29 @@
 /**
- * Lambda (HTTP API at /api/*): subscribe, confirm, preferences, unsubscribe. Every page escapes what it echoes.
- * Answers never reveal whether an address is known; sign-ups are rate limited per client and per address.
+ * Lambda (HTTP API at /api/*): sign-up, confirm, preferences, unsubscribe. Every page escapes what it echoes.
+ * Answers never reveal whether an address is known: a sign-up is counted, checked and queued, and the work
+ * that depends on the address runs in process-signups. Links from emails act only on POST (link scanners
+ * open every link of an email): their GET shows a page with one button.
  */
-import { invokedAs } from '@paperboy/aws';
+import { SqsSignupQueue, invokedAs, recordCalls } from '@paperboy/aws';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import {
-  checkSubscribeRate,
+  checkConfirmToken,
   checkUnsubscribeToken,
   clientAddress,
   confirmSubscription,
   preferencesRequestSchema,
   readPreferences,
-  subscribe,
+  requestSignup,
   subscribeProblems,
   subscribeRequestSchema,
   unsubscribe,
   updatePreferences,
   type Frequency,
-  type SubscriptionDeps,
+  type SignupQueue,
+  type Subscriber,
 } from '@paperboy/core';
 import { escapeHtml, renderPage, SECURITY_HEADERS, subscribeForm, topicView } from '@paperboy/feeds';
-import { renderAlreadySubscribedEmail, renderConfirmationEmail } from '@paperboy/mail';
 import { buildRuntime, type Runtime } from '../commons/runtime.js';
 import { lambdaConfig } from '../commons/lambda-config.js';
 
@@ -33,13 +36,15 @@ function minutes(seconds: number): string {
   return `${m} minute${m === 1 ? '' : 's'}`;
 }
 
-export function makeHandler(rt: Runtime) {
+/** `signups`: where sign-ups wait for process-signups (SQS in the cloud; the local runner hands them over itself). */
+export function makeHandler(rt: Runtime, signups: SignupQueue) {
   const site = () => ({ ...rt.config.owner.site, url: rt.config.siteUrl });
   const allTopics = rt.config.taxonomy.topics;
   const topicSlugs = allTopics.map((t) => t.slug);
   const schema = subscribeRequestSchema(topicSlugs);
   const prefsSchema = preferencesRequestSchema(topicSlugs);
   const settings = rt.config.owner.subscriptions;
+  const signupDeps = { limiter: rt.limiter, clock: rt.clock, limits: settings, schema, queue: signups };
 
   const page = (status: number, title: string, bodyHtml: string, extraHeaders: Record<string, string> = {}): Result => ({
     statusCode: status,
@@ -59,21 +64,28 @@ export function makeHandler(rt: Runtime) {
   });
   const invalidLink = (what: string) => page(404, 'Link not valid', `<p>This ${escapeHtml(what)} link is not valid.</p>`);
 
-  async function deps(): Promise<SubscriptionDeps> {
-    const secret = await rt.secret();
-    const s = site();
-    return {
-      subscribers: rt.subscribers,
-      mailer: rt.mailer,
-      clock: rt.clock,
-      randomBytes: rt.randomBytes,
-      links: { siteUrl: rt.config.siteUrl, secret },
-      confirmTtlHours: settings.confirmTtlHours,
-      renderConfirmation: (i) =>
-        renderConfirmationEmail({ ...i, site: s, topics: i.topics.map((slug) => allTopics.find((t) => t.slug === slug)!) }),
-      renderAlreadySubscribed: (i) => renderAlreadySubscribedEmail({ ...i, site: s }),
-    };
-  }
+  // --- Confirm pages ---------------------------------------------------------------------------
+  const topicNames = (slugs: string[]) => slugs.map((slug) => allTopics.find((t) => t.slug === slug)?.name ?? slug);
+  const confirmPage = (token: string, subscriber: Subscriber) =>
+    page(
+      200,
+      'Confirm your subscription',
+      // The token goes in the form body (not the action's query), so the confirming request's URL carries none.
+      `<form method="post" action="confirm">
+<input type="hidden" name="token" value="${escapeHtml(token)}">
+<p>Get ${escapeHtml(subscriber.frequency)} emails from ${escapeHtml(rt.config.owner.site.title)} about new papers on ${escapeHtml(topicNames(subscriber.topics).join(', '))}?</p>
+<p><button type="submit">Confirm subscription</button></p>
+</form>
+<p>If you did not ask for this, close this page: nothing is sent until the button is pressed.</p>`,
+    );
+  const confirmedPage = (already: boolean) =>
+    already
+      ? page(200, 'Already confirmed', '<p role="status">This subscription is already confirmed. Your digests arrive with each edition; each one has links to change your topics or unsubscribe.</p>')
+      : page(200, 'Subscription confirmed', '<p role="status">You are subscribed. Your first digest arrives with the next edition.</p>');
+  const subscribeAgain = () => `<a href="${escapeHtml(`${rt.config.siteUrl}#subscribe`)}">subscribe again</a>`;
+  const expiredPage = () => page(410, 'Link expired', `<p>This confirmation link has expired. Please ${subscribeAgain()}: a new link comes by email.</p>`);
+  const invalidConfirmPage = () =>
+    page(404, 'Link not valid', `<p>This confirmation link is not valid: it may have been replaced by a newer one, or the address has left since. To get digests, ${subscribeAgain()}.</p>`);
 
   function preferencesForm(token: string, topics: string[], frequency: Frequency, note = ''): string {
     const chosen = new Set(topics);
@@ -112,46 +124,42 @@ ${radio('daily', 'Daily')}${radio('weekly', `Weekly (on ${escapeHtml(rt.config.o
     }
 
     if (path === '/api/subscribe' && method === 'POST') {
-      const limitDeps = { limiter: rt.limiter, clock: rt.clock, limits: settings };
-      const limited = (scope: 'address' | 'client', retryAfterSeconds: number): Result => {
-        const message = `Too many sign-up requests ${scope === 'client' ? 'from your network' : 'for this address'}; please try again in ${minutes(retryAfterSeconds)}.`;
-        const headers = { 'retry-after': String(retryAfterSeconds) };
-        return isForm ? page(429, 'Please wait a little', `<p role="alert">${escapeHtml(message)}</p>`, headers) : json(429, { error: message }, headers);
-      };
-      // Per client first, on every attempt (valid or not), so nobody can hammer the endpoint.
-      const byClient = await checkSubscribeRate({ client: clientAddress(event.headers, event.requestContext.http.sourceIp) }, limitDeps);
-      if (!byClient.allowed) return limited(byClient.scope, byClient.retryAfterSeconds);
-
-      let raw: unknown;
-      if (form) {
-        raw = { email: form.get('email') ?? undefined, topics: form.getAll('topics'), frequency: form.get('frequency') || undefined };
-      } else {
-        try {
-          raw = JSON.parse(rawBody || '{}');
-        } catch {
-          return json(400, { error: 'body must be JSON (content-type application/json) or an HTML form post' });
+      const answer = await requestSignup({ client: clientAddress(event.headers, event.requestContext.http.sourceIp), body: form ? { ok: true, value: signupOf(form) } : readJson(rawBody) }, signupDeps);
+      switch (answer.status) {
+        case 'limited': {
+          const message = `Too many sign-up requests ${answer.scope === 'client' ? 'from your network' : 'for this address'}; please try again in ${minutes(answer.retryAfterSeconds)}.`;
+          const headers = { 'retry-after': String(answer.retryAfterSeconds) };
+          return form ? page(429, 'Please wait a little', `<p role="alert">${escapeHtml(message)}</p>`, headers) : json(429, { error: message }, headers);
+        }
+        case 'unreadable':
+          return json(400, { error: answer.message });
+        case 'invalid': {
+          if (!form) return json(400, { error: answer.error.issues[0]!.message });
+          // The form comes back as it was sent, with what to fix beside each field.
+          const sent = { email: form.get('email') ?? '', topics: form.getAll('topics'), frequency: form.get('frequency') ?? undefined };
+          return page(400, 'Please check the form', subscribeForm(allTopics.map(topicView), { ...sent, errors: subscribeProblems(answer.error) }));
+        }
+        case 'queued': {
+          // The same answer whether or not the address is known: no enumeration.
+          const message = 'Check your inbox: we sent a message to confirm your subscription.';
+          return form ? page(202, 'Almost there', `<p role="status">${escapeHtml(message)}</p>`) : json(202, { ok: true, message });
         }
       }
-      const parsed = schema.safeParse(raw);
-      if (!parsed.success) {
-        if (!form) return json(400, { error: parsed.error.issues[0]!.message });
-        // The form comes back as it was sent, with what to fix beside each field.
-        const sent = { email: form.get('email') ?? '', topics: form.getAll('topics'), frequency: form.get('frequency') ?? undefined };
-        return page(400, 'Please check the form', subscribeForm(allTopics.map(topicView), { ...sent, errors: subscribeProblems(parsed.error) }));
-      }
-      const byAddress = await checkSubscribeRate({ email: parsed.data.email }, limitDeps);
-      if (!byAddress.allowed) return limited(byAddress.scope, byAddress.retryAfterSeconds);
-      await subscribe(parsed.data, await deps());
-      // The same answer whether or not the address is known: no enumeration.
-      const message = 'Check your inbox: we sent a message to confirm your subscription.';
-      return form ? page(202, 'Almost there', `<p role="status">${escapeHtml(message)}</p>`) : json(202, { ok: true, message });
     }
 
+    // Link scanners open every link of an email: the GET shows one button, only its POST confirms.
     if (path === '/api/confirm' && method === 'GET') {
-      const outcome = await confirmSubscription(query.get('token') ?? '', await deps());
-      if (outcome.status === 'confirmed') return page(200, 'Subscription confirmed', '<p role="status">You are subscribed. Your first digest arrives with the next edition.</p>');
-      if (outcome.status === 'expired') return page(410, 'Link expired', '<p>This confirmation link has expired. Please subscribe again.</p>');
-      return page(404, 'Link not valid', '<p>This confirmation link is not valid or was already used.</p>');
+      const token = query.get('token') ?? '';
+      const state = await checkConfirmToken(token, rt);
+      if (state.status === 'pending') return confirmPage(token, state.subscriber);
+      if (state.status === 'confirmed') return confirmedPage(true);
+      return state.status === 'expired' ? expiredPage() : invalidConfirmPage();
+    }
+
+    if (path === '/api/confirm' && method === 'POST') {
+      const outcome = await confirmSubscription(form?.get('token') ?? '', rt);
+      if (outcome.status === 'confirmed') return confirmedPage(outcome.already);
+      return outcome.status === 'expired' ? expiredPage() : invalidConfirmPage();
     }
 
     if (path === '/api/preferences' && (method === 'GET' || method === 'POST')) {
@@ -203,6 +211,19 @@ ${radio('daily', 'Daily')}${radio('weekly', `Weekly (on ${escapeHtml(rt.config.o
   });
 }
 
+/** The sign-up fields of a form post (topics may repeat). */
+function signupOf(form: URLSearchParams): unknown {
+  return { email: form.get('email') ?? undefined, topics: form.getAll('topics'), frequency: form.get('frequency') || undefined };
+}
+
+function readJson(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
+  try {
+    return { ok: true, value: JSON.parse(text || '{}') };
+  } catch {
+    return { ok: false, message: 'body must be JSON (content-type application/json) or an HTML form post' };
+  }
+}
+
 function safeJson(text: string): unknown {
   try {
     return JSON.parse(text || '{}');
@@ -212,4 +233,10 @@ function safeJson(text: string): unknown {
 }
 
 let cached: ReturnType<typeof makeHandler> | undefined;
-export const handler = async (event: APIGatewayProxyEventV2) => (cached ??= makeHandler(buildRuntime(lambdaConfig())))(event);
+export const handler = async (event: APIGatewayProxyEventV2) => (cached ??= makeHandler(...cloud()))(event);
+
+function cloud(): [Runtime, SignupQueue] {
+  const rt = buildRuntime(lambdaConfig());
+  if (!rt.config.signupQueueUrl) throw new Error('PAPERBOY_SIGNUP_QUEUE_URL is not set');
+  return [rt, new SqsSignupQueue(recordCalls(new SQSClient({ region: rt.config.region })), rt.config.signupQueueUrl)];
+}

@@ -198,6 +198,7 @@ export interface Deployed {
   table: string;
   bucket: string;
   queue: string;
+  signupQueue: string;
   configurationSet: string;
   secret: string;
   publishFunction: string;
@@ -221,6 +222,7 @@ export function deployedNames(stacks: PaperboyStacks, settings: PaperboySettings
     table: resolver.arnOf(idOf('AWS::DynamoDB::Table')),
     bucket: resolver.arnOf(idOf('AWS::S3::Bucket', 'SiteBucket')),
     queue: resolver.arnOf(idOf('AWS::SQS::Queue', 'DigestQueue')),
+    signupQueue: resolver.arnOf(idOf('AWS::SQS::Queue', 'SignupQueue')),
     configurationSet: `arn:aws:ses:${REGION}:${ACCOUNT}:configuration-set/${idOf('AWS::SES::ConfigurationSet')}`,
     secret: resolver.arnOf(idOf('AWS::SecretsManager::Secret')),
     publishFunction: resolver.arnOf(idOf('AWS::Lambda::Function', 'Publish')),
@@ -254,7 +256,7 @@ export function requestsOf(call: AwsCall, deployed: Deployed): IamRequest[] {
       return resources.map((resource) => ({ action: `ses:${call.operation}`, resource, context }));
     }
     case 'SQS':
-      return [{ action: `sqs:${call.operation.replace(/Batch$/, '')}`, resource: deployed.queue, context: {} }];
+      return [{ action: `sqs:${call.operation.replace(/Batch$/, '')}`, resource: /signup/i.test(call.target ?? '') ? deployed.signupQueue : deployed.queue, context: {} }];
     case 'Lambda':
       return [{ action: 'lambda:InvokeFunction', resource: deployed.publishFunction, context: {} }];
     case 'SecretsManager':

@@ -168,17 +168,20 @@ export class AppFunction extends NodejsFunction {
     return this;
   }
 
-  /** `send`: sets the queue URL and grants SendMessage. `consume`: the queue becomes this function's event source. */
-  bindQueue(queue: IQueue, mode: 'send', options?: never): this;
+  /**
+   * `send`: sets the queue URL (in `envName`, the digest queue's by default) and grants SendMessage.
+   * `consume`: the queue becomes this function's event source.
+   */
+  bindQueue(queue: IQueue, mode: 'send', envName?: EnvName): this;
   bindQueue(queue: IQueue, mode: 'consume', options?: SqsEventSourceProps): this;
-  bindQueue(queue: IQueue, mode: 'send' | 'consume', options?: SqsEventSourceProps): this {
+  bindQueue(queue: IQueue, mode: 'send' | 'consume', options?: SqsEventSourceProps | EnvName): this {
     if (mode === 'send') {
-      this.addEnvironment(ENV.queueUrl, queue.queueUrl);
+      this.addEnvironment(typeof options === 'string' ? options : ENV.queueUrl, queue.queueUrl);
       // SendMessageBatch is authorised as sqs:SendMessage; the queue URL comes from the environment,
       // so grantSendMessages' GetQueueUrl and GetQueueAttributes are not needed.
       this.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
     } else {
-      this.addEventSource(new SqsEventSource(queue, { reportBatchItemFailures: true, ...options }));
+      this.addEventSource(new SqsEventSource(queue, { reportBatchItemFailures: true, ...(typeof options === 'object' ? options : {}) }));
     }
     return this;
   }

@@ -47,7 +47,7 @@ import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { API_ROUTES as CORE_API_ROUTES, INTERNAL_PREFIX } from '@paperboy/core';
+import { API_ROUTES as CORE_API_ROUTES, ENV, INTERNAL_PREFIX } from '@paperboy/core';
 import { CONTENT_SECURITY_POLICY, FRAME_OPTIONS, HSTS, REFERRER_POLICY } from '@paperboy/feeds';
 import { AppFunction } from './app-function.js';
 import { VIEWER_ADDRESS_HEADER, fetchesPapers } from '@paperboy/core';
@@ -84,8 +84,9 @@ function enumValue<E extends Record<string, string>>(members: E, value: string):
 const pascal = (id: string) => id.replace(/(^|[^A-Za-z0-9])([A-Za-z0-9])/g, (_m, _s, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, '');
 
 export class AppStack extends Stack {
-  readonly functions: Record<'ingest' | 'publish' | 'planDigests' | 'sendDigests' | 'subscriptions' | 'sesEvents', AppFunction>;
+  readonly functions: Record<'ingest' | 'publish' | 'planDigests' | 'sendDigests' | 'subscriptions' | 'processSignups' | 'sesEvents', AppFunction>;
   readonly digestQueue: Queue;
+  readonly signupQueue: Queue;
   readonly siteBucket: Bucket;
   readonly distribution: Distribution;
   readonly api: HttpApi;
@@ -114,6 +115,20 @@ export class AppStack extends Stack {
       visibilityTimeout: Duration.seconds(sendTimeout.toSeconds() * 6),
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: digestDeadLetters, maxReceiveCount: 4 },
+    });
+
+    // Sign-ups wait here for process-signups, so the API answers before any work that depends on the address.
+    // A sign-up's work takes a second or two; a failed one is retried after a minute, four times, then kept
+    // 14 days in the dead-letter queue (alarmed on) with the address it carries.
+    const signupDeadLetters = new Queue(this, 'SignupDeadLetterQueue', { ...queueDefaults, retentionPeriod: Duration.days(14) });
+    Validations.of(signupDeadLetters).acknowledge({ id: 'Serverless-SQSRedrivePolicy', reason: redriveReason });
+    const signupTimeout = Duration.seconds(30);
+    this.signupQueue = new Queue(this, 'SignupQueue', {
+      ...queueDefaults,
+      visibilityTimeout: Duration.seconds(signupTimeout.toSeconds() * 6),
+      // A confirmation that arrives a day late is of no use: the person has moved on, or signed up again.
+      retentionPeriod: Duration.days(1),
+      deadLetterQueue: { queue: signupDeadLetters, maxReceiveCount: 4 },
     });
 
     // --- Site URL -----------------------------------------------------------------------------
@@ -297,9 +312,16 @@ export class AppStack extends Stack {
     const subscriptions = new AppFunction(this, 'Subscriptions', {
       ...common,
       name: 'subscriptions',
-      description: 'paperboy: subscribe, confirm, preferences, unsubscribe (HTTP API)',
+      description: 'paperboy: sign-up (queued), confirm, preferences, unsubscribe (HTTP API)',
       memorySize: FUNCTION_MEMORY_MB['subscriptions'],
       timeout: Duration.seconds(10),
+    });
+    const processSignups = new AppFunction(this, 'ProcessSignups', {
+      ...common,
+      name: 'process-signups',
+      description: 'paperboy: the work of each queued sign-up (subscriber record, confirmation email)',
+      memorySize: FUNCTION_MEMORY_MB['process-signups'],
+      timeout: signupTimeout,
     });
     const sesEvents = new AppFunction(this, 'SesEvents', {
       ...common,
@@ -308,7 +330,7 @@ export class AppStack extends Stack {
       memorySize: FUNCTION_MEMORY_MB['ses-events'],
       timeout: Duration.seconds(30),
     });
-    this.functions = { ingest, publish, planDigests, sendDigests, subscriptions, sesEvents };
+    this.functions = { ingest, publish, planDigests, sendDigests, subscriptions, processSignups, sesEvents };
 
     // Asynchronous invocations (schedules, ingest -> publish, SNS -> ses-events) land in FailedInvocationsQueue
     // after their retries, with the error: an on-failure destination rather than a bare dead-letter queue.
@@ -339,7 +361,23 @@ export class AppStack extends Stack {
       id: 'Serverless-LambdaEventSourceMappingDestination',
       reason: 'SQS event sources take no on-failure destination (that is for streams); DigestQueue\'s redrive policy sends failed records to DigestDeadLetterQueue.',
     });
-    subscriptions.bindTable(props.table, { items: ['GetItem', 'PutItem', 'UpdateItem'] }).bindSes(props.configurationSet, owner.mail.from).bindSecret(props.hmacSecret);
+    // The API sends no email itself: it queues sign-ups, and process-signups sends what they need.
+    subscriptions
+      .bindTable(props.table, { items: ['GetItem', 'PutItem', 'UpdateItem'] })
+      .bindSecret(props.hmacSecret)
+      .bindQueue(this.signupQueue, 'send', ENV.signupQueueUrl);
+    processSignups
+      .bindTable(props.table, { items: ['GetItem', 'PutItem'] })
+      .bindSes(props.configurationSet, owner.mail.from)
+      .bindSecret(props.hmacSecret)
+      .bindQueue(this.signupQueue, 'consume', { batchSize: 10, maxConcurrency: 2 });
+    Validations.of(processSignups).acknowledge(
+      {
+        id: 'Serverless-LambdaDLQ',
+        reason: 'Invoked only by its SQS event source; failed records return to SignupQueue, whose redrive policy moves them to SignupDeadLetterQueue (alarmed on).',
+      },
+      { id: 'Serverless-LambdaEventSourceMappingDestination', reason: 'SQS event sources take no on-failure destination (that is for streams); SignupQueue\'s redrive policy sends failed records to SignupDeadLetterQueue.' },
+    );
     sesEvents
       .bindTable(props.table, { items: ['GetItem', 'PutItem'] })
       .addEventSource(new SnsEventSource(props.mailEventsTopic, { deadLetterQueue: failedInvocations }));
@@ -404,6 +442,7 @@ export class AppStack extends Stack {
     const notEmpty = (alarmId: string, queue: IQueue, what: string) =>
       alarmOn(alarmId, what, queue.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, statistic: 'Maximum' }), 1);
     notEmpty('DigestDeadLettersAlarm', digestDeadLetters, 'digest batches failed repeatedly and wait in the dead-letter queue');
+    notEmpty('SignupDeadLettersAlarm', signupDeadLetters, 'sign-ups failed repeatedly and wait in the dead-letter queue');
     notEmpty('FailedInvocationsAlarm', failedInvocations, 'a scheduled or asynchronous invocation failed every retry');
 
     // Metrics from the functions' structured JSON logs (Powertools logger): no extra SDK call or dependency.

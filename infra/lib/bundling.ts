@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { REPO_ROOT } from './settings.js';
 
 /** Every function under `functions/` (each has an `index.ts` exporting `handler`). */
-export const FUNCTION_NAMES = ['ingest', 'publish', 'plan-digests', 'send-digests', 'subscriptions', 'ses-events'] as const;
+export const FUNCTION_NAMES = ['ingest', 'publish', 'plan-digests', 'send-digests', 'subscriptions', 'process-signups', 'ses-events'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 /** esbuild target of the Lambda runtime (Node.js 24). */

@@ -20,6 +20,7 @@ export const FUNCTION_MEMORY_MB = {
   'plan-digests': 512,
   'send-digests': 512,
   subscriptions: 512,
+  'process-signups': 256,
   'ses-events': 256,
 } as const;
 

@@ -290,4 +290,39 @@ describe('the site in Chromium', () => {
     expect(await ctx.rt.subscribers.findByEmail('no.topics@example.org')).toMatchObject({ status: 'pending', topics: ['llm'] });
     await page.close();
   });
+
+  it('confirms only when the Confirm button is pressed: opening the emailed link (a mail scanner) leaves the subscriber pending', async () => {
+    const email = 'browser.confirm@example.org';
+    const form = new URLSearchParams([['email', email], ['topics', 'llm'], ['frequency', 'daily']]);
+    expect((await fetch(`${base}api/subscribe`, { method: 'POST', body: form, headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status).toBe(202);
+    const mailDir = join(dataDir, 'mail');
+    const mails = await Promise.all((await readdir(mailDir)).filter((f) => f.endsWith('.json')).map(async (f) => JSON.parse(await readFile(join(mailDir, f), 'utf8')) as { to: string[]; text: string }));
+    const link = /(http:\/\/127\.0\.0\.1:\d+\/api\/confirm\?token=[A-Za-z0-9_%-]+)/.exec(mails.find((m) => m.to.includes(email))!.text)![1]!;
+    // GIVEN a link scanner that fetches the link, and a person who opens it in the browser
+    expect((await fetch(link)).status).toBe(200);
+    const page = await newPage();
+    const res = await page.goto(link);
+    expect(res?.status()).toBe(200);
+    // THEN nothing is confirmed yet: the page asks for one click
+    expect((await ctx.rt.subscribers.findByEmail(email))?.status).toBe('pending');
+    expect(await page.locator('h1').textContent()).toBe('Confirm your subscription');
+    expect(await page.evaluate(() => getComputedStyle(document.body).margin)).toBe('0px');
+    expect(await axeViolations(page), 'the confirm page').toEqual([]);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await axeViolations(page), 'the confirm page, dark colour scheme').toEqual([]);
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.screenshot({ path: join(ARTIFACTS, 'confirm.png'), fullPage: true });
+    // WHEN the person presses the button (a plain form POST: the page has no script)
+    await page.getByRole('button', { name: 'Confirm subscription' }).click();
+    await page.waitForURL(`${base}api/confirm`);
+    // THEN the subscription is active, and the page says so
+    expect(await page.getByRole('status').textContent()).toContain('You are subscribed');
+    expect((await ctx.rt.subscribers.findByEmail(email))?.status).toBe('active');
+    expect(await axeViolations(page), 'the confirmed page').toEqual([]);
+    // AND opening the link again says it is already confirmed
+    await page.goto(link);
+    expect(await page.locator('h1').textContent()).toBe('Already confirmed');
+    expect(await axeViolations(page), 'the already-confirmed page').toEqual([]);
+    await page.close();
+  });
 });

@@ -69,8 +69,13 @@ describe('one local origin: a server on another port, and the CLI beside it', ()
     const confirmation = (await mailEntries(dataDir)).find((m) => m.to.includes('cli.reader@example.org'))!;
     const confirmUrl = /(https?:\/\/\S+\/api\/confirm\?token=[A-Za-z0-9_%-]+)/.exec(confirmation.text)?.[1];
     expect(confirmUrl).toMatch(new RegExp(`^${base}/api/confirm`));
-    // The link works as it was sent.
-    expect((await fetch(confirmUrl!)).status).toBe(200);
+    // The link works as it was sent: it opens the confirm page, whose button posts to the same server.
+    const page = await fetch(confirmUrl!);
+    expect(page.status).toBe(200);
+    const token = /<input type="hidden" name="token" value="([A-Za-z0-9_-]+)">/.exec(await page.text())?.[1];
+    expect(token).toBeDefined();
+    const confirmed = await fetch(`${base}/api/confirm`, { method: 'POST', body: new URLSearchParams({ token: token! }), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(confirmed.status).toBe(200);
 
     const digest = await paperboy(['digest'], env);
     expect(digest.stdout).toMatch(/digest: 2 due, 1 sent/);

@@ -144,11 +144,17 @@ describe('local pipeline, end to end', () => {
       expect(confirmUrl).toBeDefined();
       expect(confirmUrl).not.toContain('example.org');
 
-      const confirmed = await fetch(confirmUrl!.replace(/^http:\/\/127\.0\.0\.1:\d+\//, base));
+      // The link opens a page with the Confirm button; its form posts the token in the body.
+      const confirmPage = await fetch(confirmUrl!.replace(/^http:\/\/127\.0\.0\.1:\d+\//, base));
+      expect(confirmPage.status).toBe(200);
+      const token = /<input type="hidden" name="token" value="([A-Za-z0-9_-]+)">/.exec(await confirmPage.text())?.[1];
+      expect(token).toBeDefined();
+      const confirmed = await fetch(`${base}api/confirm`, { method: 'POST', body: new URLSearchParams({ token: token! }), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
       expect(confirmed.status).toBe(200);
       expect(await confirmed.text()).toContain('You are subscribed');
       const again = await fetch(confirmUrl!.replace(/^http:\/\/127\.0\.0\.1:\d+\//, base));
-      expect(again.status).toBe(404);
+      expect(again.status).toBe(200);
+      expect(await again.text()).toContain('This subscription is already confirmed.');
 
       // The demo digest's one-click unsubscribe: GET shows a button, POST acts.
       const eml = await readFile(join(dataDir, 'outbox', (await outboxFiles(dataDir))[0]!), 'utf8');

@@ -22,16 +22,17 @@ const KEPT: [RegExp, string][] = [
     'The on-failure destination of asynchronous invocations: Lambda sends failed events there with the role (the grant CDK makes for an SqsDestination).',
   ],
   [
-    /^send-digests: sqs:(ReceiveMessage|DeleteMessage|ChangeMessageVisibility|GetQueueAttributes|GetQueueUrl) on digest-queue$/,
+    /^(send-digests: sqs:(ReceiveMessage|DeleteMessage|ChangeMessageVisibility|GetQueueAttributes|GetQueueUrl) on digest-queue|process-signups: sqs:(ReceiveMessage|DeleteMessage|ChangeMessageVisibility|GetQueueAttributes|GetQueueUrl) on signup-queue)$/,
     'The SQS event source mapping polls and deletes with the role (the grant CDK makes for an SqsEventSource).',
   ],
   [/^ingest: lambda:InvokeFunction on publish-function$/, 'Ingest starts publish asynchronously; there is no Lambda stand-in, and locally the runner calls publish itself.'],
   [/^plan-digests: sqs:SendMessage on digest-queue$/, 'Planning enqueues digest jobs; there is no SQS stand-in, and locally the runner hands the jobs to send-digests itself.'],
-  [/^(send-digests|subscriptions): secretsmanager:GetSecretValue on hmac-secret$/, 'The HMAC key is read from Secrets Manager in the cloud; there is no stand-in, and locally it comes from the data dir.'],
+  [/^subscriptions: sqs:SendMessage on signup-queue$/, 'The API queues sign-ups; there is no SQS stand-in, and locally LocalSignupQueue hands them to process-signups itself.'],
+  [/^(send-digests|subscriptions|process-signups): secretsmanager:GetSecretValue on hmac-secret$/, 'The HMAC key is read from Secrets Manager in the cloud; there is no stand-in, and locally it comes from the data dir.'],
   [/^publish: s3:ListBucket on site-bucket$/, 'Without it S3 answers a read of a missing key with 403, not 404; publish reads its manifest before the first one exists.'],
 ];
 
-const FUNCTIONS = ['ingest', 'publish', 'plan-digests', 'send-digests', 'subscriptions', 'ses-events'];
+const FUNCTIONS = ['ingest', 'publish', 'plan-digests', 'send-digests', 'subscriptions', 'process-signups', 'ses-events'];
 
 /** Short, stable names for the ARNs in reports: the stack's resources without their hash suffixes. */
 function label(resource: string, deployed: Deployed): string {
@@ -39,6 +40,7 @@ function label(resource: string, deployed: Deployed): string {
     [deployed.table, 'table'],
     [deployed.bucket, 'site-bucket'],
     [deployed.queue, 'digest-queue'],
+    [deployed.signupQueue, 'signup-queue'],
     [deployed.configurationSet, 'configuration-set'],
     [deployed.secret, 'hmac-secret'],
     [deployed.publishFunction, 'publish-function'],

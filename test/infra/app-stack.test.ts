@@ -12,7 +12,7 @@ describe('PaperboyApp', () => {
 
   it('runs every function on the newest Node.js runtime, arm64, with source maps and a log group', () => {
     const functions = paperboyFunctions(s.stateless);
-    expect(Object.keys(functions)).toHaveLength(6);
+    expect(Object.keys(functions)).toHaveLength(7);
     for (const fn of Object.values(functions)) {
       const major = Number(/^nodejs(\d+)\.x$/.exec(fn.Properties.Runtime)?.[1]);
       expect(major).toBeGreaterThanOrEqual(22);
@@ -44,16 +44,18 @@ describe('PaperboyApp', () => {
     });
   });
 
-  it('feeds send-digests from an encrypted, TLS-only queue with a dead-letter queue', () => {
+  it('feeds send-digests and process-signups from encrypted, TLS-only queues, each with a dead-letter queue', () => {
     s.stateless.hasResourceProperties('AWS::SQS::Queue', {
       SqsManagedSseEnabled: true,
       RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: Match.anyValue() },
     });
     const redriven = Object.values(s.stateless.findResources('AWS::SQS::Queue')).filter((q) => q.Properties.RedrivePolicy);
-    expect(redriven).toHaveLength(1);
-    const maxReceive = redriven[0]!.Properties.RedrivePolicy.maxReceiveCount as number;
-    expect(maxReceive).toBeGreaterThanOrEqual(3);
-    expect(maxReceive).toBeLessThanOrEqual(5);
+    expect(redriven).toHaveLength(2);
+    for (const queue of redriven) {
+      const maxReceive = queue.Properties.RedrivePolicy.maxReceiveCount as number;
+      expect(maxReceive).toBeGreaterThanOrEqual(3);
+      expect(maxReceive).toBeLessThanOrEqual(5);
+    }
     for (const queue of Object.values(s.stateless.findResources('AWS::SQS::Queue'))) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
     s.stateless.hasResourceProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
@@ -75,10 +77,10 @@ describe('PaperboyApp', () => {
     slow.stateless.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 2 } });
   });
 
-  it('routes the seven subscription endpoints (GET /api/subscribe redirects to the form) to one Lambda integration, throttled', () => {
+  it('routes the eight subscription endpoints (GET /api/subscribe redirects to the form; GET /api/confirm shows the button that POSTs) to one Lambda integration, throttled', () => {
     const routes = Object.values(s.stateless.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties.RouteKey as string);
     expect(routes.sort()).toEqual(
-      ['GET /api/confirm', 'GET /api/preferences', 'GET /api/subscribe', 'GET /api/unsubscribe', 'POST /api/preferences', 'POST /api/subscribe', 'POST /api/unsubscribe'].sort(),
+      ['GET /api/confirm', 'POST /api/confirm', 'GET /api/preferences', 'GET /api/subscribe', 'GET /api/unsubscribe', 'POST /api/preferences', 'POST /api/subscribe', 'POST /api/unsubscribe'].sort(),
     );
     s.stateless.resourceCountIs('AWS::ApiGatewayV2::Integration', 1);
     s.stateless.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
@@ -142,7 +144,7 @@ describe('PaperboyApp', () => {
   it('allows ses:SendEmail from the configured sender only, to any identity (sandbox recipients), through the configuration set', () => {
     const policies = Object.values(s.stateless.findResources('AWS::IAM::Policy'));
     const sesStatements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement).filter((st) => JSON.stringify(st.Action).includes('ses:'));
-    expect(sesStatements).toHaveLength(2); // send-digests, subscriptions
+    expect(sesStatements).toHaveLength(2); // send-digests, process-signups (the API sends nothing itself)
     for (const st of sesStatements) {
       expect(st).toMatchObject({ Effect: 'Allow', Action: 'ses:SendEmail', Condition: { StringEquals: { 'ses:FromAddress': 'digest@example.com' } } });
       expect(st.Resource).toHaveLength(2);

@@ -29,7 +29,26 @@ describe('least privilege, per function', () => {
       EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DigestQueue'), 'Arn'] },
       FunctionName: { Ref: Match.stringLikeRegexp('^SendDigests') },
     });
-    s.stateless.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    s.stateless.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
+  });
+
+  it('lets the subscriptions API only send to the sign-up queue (no email of its own), and process-signups consume it', () => {
+    s.stateless.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SignupQueue'), 'Arn'] },
+      FunctionName: { Ref: Match.stringLikeRegexp('^ProcessSignups') },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    const app = s.stateless.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, any> }>;
+    const statementsOf = (prefix: string) =>
+      Object.values(app)
+        .filter((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((role: { Ref: string }) => role.Ref.startsWith(prefix)))
+        .flatMap((r) => r.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+    const api = statementsOf('Subscriptions');
+    expect(api.flatMap((st) => [st.Action].flat()).filter((a) => a.startsWith('sqs:') || a.startsWith('ses:'))).toEqual(['sqs:SendMessage']);
+    expect(api.find((st) => st.Action === 'sqs:SendMessage')!.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^SignupQueue[0-9A-F]{8}$/), 'Arn'] });
+    const subscriptions = Object.entries(app).find(([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('Subscriptions'))![1];
+    expect(subscriptions.Properties.Environment.Variables.PAPERBOY_SIGNUP_QUEUE_URL).toEqual({ Ref: expect.stringMatching(/^SignupQueue[0-9A-F]{8}$/) });
+    expect(statementsOf('ProcessSignups').flatMap((st) => [st.Action].flat())).toContain('ses:SendEmail');
   });
 });
 
@@ -57,13 +76,13 @@ describe('failure handling and logs', () => {
 
   it('keeps every function log group for a month', () => {
     const groups = Object.values(s.stateless.findResources('AWS::Logs::LogGroup'));
-    expect(groups.length).toBe(7); // six functions + API access logs
+    expect(groups.length).toBe(8); // seven functions + API access logs
     for (const g of groups) expect(g.Properties.RetentionInDays).toBe(30);
   });
 
   it('runs Powertools logging as structured JSON at the configured level, for every function', () => {
     const fns = Object.values(paperboyFunctions(s.stateless));
-    expect(fns.length).toBe(6);
+    expect(fns.length).toBe(7);
     for (const fn of fns) {
       expect(fn.Properties.Environment.Variables).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'paperboy', POWERTOOLS_LOG_LEVEL: 'INFO' });
       expect(fn.Properties.MemorySize).toBeGreaterThanOrEqual(256);

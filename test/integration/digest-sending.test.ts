@@ -17,6 +17,7 @@ import { makeHandler as makePlan } from '../../functions/plan-digests/index.js';
 import { makeHandler as makeSend } from '../../functions/send-digests/index.js';
 import { makeHandler as makeSesEvents } from '../../functions/ses-events/index.js';
 import { MemoryQueue, sqsEventOf } from '../../packages/local/src/runner.js';
+import { LocalSignupQueue } from '../../packages/local/src/signup-queue.js';
 import { apiEvent, capturedMail } from '../support/api.js';
 import { paper } from '../support/papers.js';
 import { startStandIns, type StandIns } from '../support/stand-ins.js';
@@ -100,7 +101,7 @@ describe('exactly once', () => {
   it('an unsubscribe that lands while a digest is being sent stops it', async () => {
     now = new Date('2026-11-26T08:00:00.000Z');
     const [id] = await addSubscribers('race', 1);
-    const api = makeApi(rt);
+    const api = makeApi(rt, new LocalSignupQueue(rt));
     const { unsubscribePostUrl } = subscriberLinks({ siteUrl: config.siteUrl, secret: SECRET }, id!);
     // The reader clicks one-click unsubscribe just after the sender read them as active and claimed the digest.
     const racing: DigestLedger = {
@@ -261,7 +262,7 @@ describe('SES events', () => {
     expect(queue.jobs.map((j) => j.subscriberId)).not.toContain(ids[0]);
     await makeSend(rt, FAST)(sqsEventOf(jobsFor(ids)));
     expect((await sentTo('ses')).sort()).toEqual([to(2), to(3)]);
-    const res = await makeApi(rt)(apiEvent('POST', '/api/subscribe', { body: JSON.stringify({ email: to(1), topics: ['llm'] }), contentType: 'application/json', sourceIp: '192.0.2.50' }));
+    const res = await makeApi(rt, new LocalSignupQueue(rt))(apiEvent('POST', '/api/subscribe', { body: JSON.stringify({ email: to(1), topics: ['llm'] }), contentType: 'application/json', sourceIp: '192.0.2.50' }));
     expect(res.statusCode).toBe(202);
     expect((await sentTo('ses')).filter((t) => t === to(1))).toEqual([]);
   });

@@ -15,6 +15,7 @@ import { makeHandler as makePlan } from '../../functions/plan-digests/index.js';
 import { makeHandler as makeSend } from '../../functions/send-digests/index.js';
 import { startGateway } from '../../packages/local/src/gateway.js';
 import { MemoryQueue, sqsEventOf } from '../../packages/local/src/runner.js';
+import { LocalSignupQueue } from '../../packages/local/src/signup-queue.js';
 import { apiEvent, capturedMail, emlHeader, form, json } from '../support/api.js';
 import { paper } from '../support/papers.js';
 import { startStandIns, type StandIns } from '../support/stand-ins.js';
@@ -37,7 +38,7 @@ beforeAll(async () => {
   const base = resolveConfig(readOwnerConfigFile(path), { PAPERBOY_HMAC_SECRET: 'k'.repeat(40) }, path, ROOT);
   const config: AppConfig = { ...base, tableName: env.table, bucketName: env.bucket, endpoints: env.services.endpoints, siteUrl: SITE };
   rt = buildRuntime(config, { clock, logger: silent });
-  const handler = makeApi(rt);
+  const handler = makeApi(rt, new LocalSignupQueue(rt));
   // Each HTML answer carries the security headers, and nothing in it would be refused by a browser under them.
   api = async (event) => {
     const res = await handler(event);
@@ -55,6 +56,27 @@ afterAll(async () => {
 const local = (url: string) => url.replace(SITE, '/');
 const mailTo = async (address: string) => (await capturedMail(env.dataDir)).filter((m) => m.to.includes(address));
 const confirmLink = (text: string) => /(https:\/\/papers\.example\.com\/api\/confirm\?token=[A-Za-z0-9_%-]+)/.exec(text)?.[1];
+
+/** The one form of a page: where it posts, and its fields as the browser would send them. */
+function formOf(html: string): { method: string; action: string; fields: [string, string][]; buttons: string[] } {
+  const doc = parseDocument(html, { decodeEntities: true });
+  const forms = DomUtils.findAll((e) => e.name === 'form', doc.children);
+  expect(forms).toHaveLength(1);
+  const inputs = DomUtils.findAll((e) => e.name === 'input', forms[0]!.children);
+  return {
+    method: forms[0]!.attribs.method ?? 'get',
+    action: forms[0]!.attribs.action ?? '',
+    fields: inputs.map((i) => [i.attribs.name!, i.attribs.value ?? '']),
+    buttons: DomUtils.findAll((e) => e.name === 'button', forms[0]!.children).map((b) => DomUtils.textContent(b)),
+  };
+}
+
+/** Presses the page's one button: posts its form to its action, resolved against the page's URL. */
+async function submitForm(pageUrl: string, html: string) {
+  const f = formOf(html);
+  const target = new URL(f.action, new URL(pageUrl, SITE));
+  return api(apiEvent(f.method.toUpperCase(), `${target.pathname}${target.search}`, form(f.fields)));
+}
 
 async function digestRun() {
   const queue = new MemoryQueue();
@@ -82,10 +104,14 @@ describe('the whole journey', () => {
     const url = confirmLink(confirmation!.text)!;
     expect(url).toBeDefined();
     expect(url).not.toMatch(/journey|example\.org/i);
-    // 3. following the link activates the subscriber
+    // 3. following the link shows the Confirm button; pressing it activates the subscriber
     now = new Date('2026-11-26T06:40:00.000Z');
-    const confirmed = await api(apiEvent('GET', local(url)));
+    const confirmPage = await api(apiEvent('GET', local(url)));
+    expect(confirmPage.statusCode).toBe(200);
+    expect((await rt.subscribers.findByEmail('journey@example.org'))?.status).toBe('pending');
+    const confirmed = await submitForm(local(url), confirmPage.body!);
     expect(confirmed.statusCode).toBe(200);
+    expect(confirmed.body).toContain('You are subscribed');
     expect((await rt.subscribers.findByEmail('journey@example.org'))?.status).toBe('active');
 
     // 4. the digest holds exactly the right papers, best first
@@ -124,17 +150,27 @@ describe('tokens', () => {
     return local(confirmLink((await mailTo(email)).at(-1)!.text)!);
   }
 
-  it('refuses a reused confirm link, and a tampered or forged one', async () => {
+  it('refuses a tampered or forged confirm token, and every other spelling of a genuine one, on GET and POST', async () => {
     now = new Date('2026-11-26T08:00:00.000Z');
     const url = await pendingConfirmUrl('reuse@example.org', '203.0.113.20');
     const token = new URL(url, SITE).searchParams.get('token')!;
     const flipped = `${token.slice(0, 5)}${token[5] === 'A' ? 'B' : 'A'}${token.slice(6)}`;
-    expect((await api(apiEvent('GET', `/api/confirm?token=${flipped}`))).statusCode).toBe(404);
-    expect((await api(apiEvent('GET', '/api/confirm?token=AAAAAAAAAAAAAAAAAAAAAA'))).statusCode).toBe(404);
-    expect((await api(apiEvent('GET', '/api/confirm?token=<script>'))).statusCode).toBe(404);
+    // 16 bytes in 22 characters: the last character's 4 low bits are unused, so 15 others decode to the same bytes.
+    const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const high = B64URL.indexOf(token.at(-1)!) >> 4;
+    const sameBytes = [...B64URL].filter((c) => c !== token.at(-1) && B64URL.indexOf(c) >> 4 === high).map((c) => `${token.slice(0, -1)}${c}`);
+    expect(sameBytes).toHaveLength(15);
+    const others = [flipped, 'AAAAAAAAAAAAAAAAAAAAAA', '<script>', '', ...sameBytes, `${token}=`, ` ${token}`, `${token}\n`, token.replaceAll('-', '+').replaceAll('_', '/'), `${token}A`, token.slice(0, -1)];
+    for (const other of others.filter((o) => o !== token)) {
+      expect((await api(apiEvent('GET', `/api/confirm?token=${encodeURIComponent(other)}`))).statusCode, JSON.stringify(other)).toBe(404);
+      expect((await api(apiEvent('POST', '/api/confirm', form([['token', other]])))).statusCode, JSON.stringify(other)).toBe(404);
+    }
     expect((await api(apiEvent('GET', '/api/confirm'))).statusCode).toBe(404);
-    expect((await api(apiEvent('GET', url))).statusCode).toBe(200);
-    expect((await api(apiEvent('GET', url))).statusCode).toBe(404);
+    expect((await api(apiEvent('POST', '/api/confirm', form([])))).statusCode).toBe(404);
+    expect((await rt.subscribers.findByEmail('reuse@example.org'))?.status).toBe('pending');
+    // Only the genuine token, pressed on its page, confirms.
+    expect((await submitForm(url, (await api(apiEvent('GET', url))).body!)).statusCode).toBe(200);
+    expect((await rt.subscribers.findByEmail('reuse@example.org'))?.status).toBe('active');
   });
 
   it('refuses an expired confirm link (expiry checked in code) and leaves the subscriber pending', async () => {
@@ -158,6 +194,17 @@ describe('tokens', () => {
     expect((await api(oneClick(prefs))).statusCode).toBe(404);
     expect((await api(oneClick(`${id}.${'A'.repeat(43)}`))).statusCode).toBe(404);
     expect((await api(apiEvent('GET', `/api/preferences?token=${encodeURIComponent(signLinkToken('f'.repeat(40), 'preferences', id))}`))).statusCode).toBe(404);
+    // Other spellings of the genuine MAC (same bytes, or padded, or in the standard alphabet) are refused too.
+    const real = signLinkToken('k'.repeat(40), 'unsubscribe', id);
+    const mac = real.slice(id.length + 1);
+    const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const high = B64URL.indexOf(mac.at(-1)!) >> 2;
+    const respelled = [...B64URL].filter((c) => c !== mac.at(-1) && B64URL.indexOf(c) >> 2 === high).map((c) => `${id}.${mac.slice(0, -1)}${c}`);
+    for (const other of [...respelled, `${real}=`, `${real}\n`, ` ${real}`, `${id}.${mac.replaceAll('-', '+').replaceAll('_', '/')}`]) {
+      if (other === real) continue;
+      expect((await api(oneClick(other))).statusCode, JSON.stringify(other)).toBe(404);
+      expect((await api(apiEvent('GET', `/api/unsubscribe?token=${encodeURIComponent(other)}`))).statusCode, JSON.stringify(other)).toBe(404);
+    }
     expect((await rt.subscribers.get(id))?.status).toBe('active');
     // The GET page only shows a button: a link scanner's prefetch changes nothing.
     const genuine = signLinkToken('k'.repeat(40), 'unsubscribe', id);
@@ -165,6 +212,83 @@ describe('tokens', () => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('<button type="submit">Unsubscribe</button>');
     expect((await rt.subscribers.get(id))?.status).toBe('active');
+  });
+});
+
+describe('confirm links act only when the button is pressed', () => {
+  async function pending(email: string, ip: string) {
+    await api(apiEvent('POST', '/api/subscribe', { ...json({ email, topics: ['vision', 'llm'], frequency: 'weekly' }), sourceIp: ip }));
+    return local(confirmLink((await mailTo(email)).at(-1)!.text)!);
+  }
+
+  it('a GET (a mail scanner opening every link) leaves the subscriber pending; the page\'s POST activates it', async () => {
+    now = new Date('2026-11-26T08:30:00.000Z');
+    const url = await pending('scanned@example.org', '203.0.113.40');
+    // GIVEN a corporate link scanner that fetches the link, twice, as such scanners do
+    const first = await api(apiEvent('GET', url));
+    const second = await api(apiEvent('GET', url));
+    // THEN nothing changed: still pending, not in the due lists
+    expect((await rt.subscribers.findByEmail('scanned@example.org'))?.status).toBe('pending');
+    expect((await rt.subscribers.listActive('weekly')).map((s) => s.email)).not.toContain('scanned@example.org');
+    expect(second.body).toBe(first.body);
+    // AND the page is one form that posts the token in its body (not in the URL), with one Confirm button
+    expect(first.statusCode).toBe(200);
+    const f = formOf(first.body!);
+    expect(f).toMatchObject({ method: 'post', action: 'confirm', buttons: ['Confirm subscription'] });
+    expect(f.fields).toEqual([['token', new URL(url, SITE).searchParams.get('token')]]);
+    expect(first.body).toContain('weekly emails from paperboy about new papers on Large language models, Computer vision?');
+    // WHEN the person presses the button
+    const res = await submitForm(url, first.body!);
+    // THEN the subscriber is active and due
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('You are subscribed');
+    expect(await rt.subscribers.findByEmail('scanned@example.org')).toMatchObject({ status: 'active', confirmedAt: now.toISOString() });
+    expect((await rt.subscribers.listActive('weekly')).map((s) => s.email)).toContain('scanned@example.org');
+  });
+
+  it('a link that already confirmed shows "already confirmed", on GET and on POST, and changes nothing', async () => {
+    now = new Date('2026-11-26T08:40:00.000Z');
+    const url = await pending('twice@example.org', '203.0.113.41');
+    const page = (await api(apiEvent('GET', url))).body!;
+    expect((await submitForm(url, page)).statusCode).toBe(200);
+    const stored = await rt.subscribers.findByEmail('twice@example.org');
+    now = new Date('2026-11-26T09:40:00.000Z');
+    for (const again of [await api(apiEvent('GET', url)), await submitForm(url, page)]) {
+      expect(again.statusCode).toBe(200);
+      expect(again.body).toContain('<h1>Already confirmed</h1>');
+      expect(again.body).toContain('This subscription is already confirmed.');
+      expect(again.body).not.toContain('<form');
+    }
+    expect(await rt.subscribers.findByEmail('twice@example.org')).toEqual(stored);
+  });
+
+  it('an expired link shows a clear page on GET and POST and confirms nothing; an unknown one says it is not valid', async () => {
+    now = new Date('2026-11-26T08:50:00.000Z');
+    const url = await pending('slow@example.org', '203.0.113.42');
+    const page = (await api(apiEvent('GET', url))).body!;
+    now = new Date(now.getTime() + (rt.config.owner.subscriptions.confirmTtlHours * 3600 + 1) * 1000);
+    for (const res of [await api(apiEvent('GET', url)), await submitForm(url, page)]) {
+      expect(res.statusCode).toBe(410);
+      expect(res.body).toContain('This confirmation link has expired.');
+      expect(res.body).toContain(`href="${SITE}#subscribe"`);
+    }
+    expect((await rt.subscribers.findByEmail('slow@example.org'))?.status).toBe('pending');
+    for (const res of [await api(apiEvent('GET', '/api/confirm?token=AAAAAAAAAAAAAAAAAAAAAA')), await api(apiEvent('POST', '/api/confirm', form([['token', 'AAAAAAAAAAAAAAAAAAAAAA']])))]) {
+      expect(res.statusCode).toBe(404);
+      expect(res.body).toContain('This confirmation link is not valid');
+    }
+  });
+
+  it('a link replaced by a newer sign-up no longer confirms, and the newer one does', async () => {
+    now = new Date('2026-11-26T09:00:00.000Z');
+    const older = await pending('again@example.org', '203.0.113.43');
+    const olderPage = (await api(apiEvent('GET', older))).body!;
+    const newer = await pending('again@example.org', '203.0.113.44');
+    expect(newer).not.toBe(older);
+    expect((await submitForm(older, olderPage)).statusCode).toBe(404);
+    expect((await rt.subscribers.findByEmail('again@example.org'))?.status).toBe('pending');
+    expect((await submitForm(newer, (await api(apiEvent('GET', newer))).body!)).statusCode).toBe(200);
+    expect((await rt.subscribers.findByEmail('again@example.org'))?.status).toBe('active');
   });
 });
 
@@ -390,7 +514,7 @@ describe('the randomness of ids and tokens', () => {
     const dynamo = new DynamoDBClient({ region: rt.config.region, endpoint: env.services.endpoints.dynamodb, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
     await ensureTable(dynamo, table);
     const own = buildRuntime({ ...rt.config, tableName: table }, { clock, logger: silent, ...overrides });
-    const res = await makeApi(own)(apiEvent('POST', '/api/subscribe', { ...json({ email: 'same-signup@example.org', topics: ['llm'] }), sourceIp: '203.0.113.90' }));
+    const res = await makeApi(own, new LocalSignupQueue(own))(apiEvent('POST', '/api/subscribe', { ...json({ email: 'same-signup@example.org', topics: ['llm'] }), sourceIp: '203.0.113.90' }));
     expect(res.statusCode).toBe(202);
     const { id, confirmTokenHash } = (await own.subscribers.findByEmail('same-signup@example.org'))!;
     return { id, confirmTokenHash };

@@ -296,6 +296,13 @@ describe('renderConfirmationEmail', () => {
     expect(m.html).toContain('Speech &amp; audio');
   });
 
+  it('says that one more click is needed: the link opens a page whose button confirms', () => {
+    const said = 'Open the link, then press "Confirm subscription" on the page it opens. Opening the link alone changes nothing.';
+    expect(m.text).toContain(said);
+    expect(m.html).toContain(said.replaceAll('"', '&quot;'));
+    expect(m.html).toContain('Open the confirmation page');
+  });
+
   it('rejects a non-http confirm URL', () => {
     expect(() => renderConfirmationEmail({ to: 'x@example.com', site, confirmUrl: 'javascript:alert(1)', topics, frequency: 'daily', expiresInHours: 24 })).toThrow();
   });

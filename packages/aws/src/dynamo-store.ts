@@ -362,12 +362,17 @@ export class DynamoSubscriberRepository implements SubscriberRepository {
   }
 
   async create(subscriber: Subscriber): Promise<boolean> {
-    // The guard first: whoever claims the address owns it.
+    // The record first, then the guard that makes it findable by address, then its confirm token. A crash
+    // after the record leaves a pending record nobody can reach (no guard, no token item), and the next
+    // sign-up starts afresh; the guard-first order left a guard pointing at nothing, which answered
+    // "taken" to every later sign-up while nothing was stored to confirm.
+    await this.putSubscriber(subscriber);
     try {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
           Item: { PK: emailKey(subscriber.email), SK: 'EMAIL', type: 'email', subscriberId: subscriber.id },
+          // Whoever writes the guard first owns the address.
           ConditionExpression: 'attribute_not_exists(PK)',
         }),
       );
@@ -375,11 +380,16 @@ export class DynamoSubscriberRepository implements SubscriberRepository {
       if (isConditionFailure(err)) return false;
       throw err;
     }
-    await this.update(subscriber);
+    await this.putConfirmToken(subscriber);
     return true;
   }
 
   async update(subscriber: Subscriber): Promise<void> {
+    await this.putSubscriber(subscriber);
+    await this.putConfirmToken(subscriber);
+  }
+
+  private async putSubscriber(subscriber: Subscriber): Promise<void> {
     const active = subscriber.status === 'active';
     await this.doc.send(
       new PutCommand({
@@ -393,20 +403,43 @@ export class DynamoSubscriberRepository implements SubscriberRepository {
         },
       }),
     );
-    if (subscriber.confirmTokenHash) {
+  }
+
+  /** The item that finds a subscriber by its pending token's hash (written after the subscriber, which it names). */
+  private async putConfirmToken(subscriber: Subscriber): Promise<void> {
+    if (!subscriber.confirmTokenHash) return;
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          PK: `CONFIRM#${subscriber.confirmTokenHash}`,
+          SK: 'CONFIRM',
+          type: 'confirm',
+          subscriberId: subscriber.id,
+          // TTL only cleans up; expiry is checked in code.
+          expiresAt: subscriber.confirmExpiresAt ? Math.floor(Date.parse(subscriber.confirmExpiresAt) / 1000) + 86_400 : undefined,
+        },
+      }),
+    );
+  }
+
+  async activate(subscriber: Subscriber, hash: string, at: string): Promise<boolean> {
+    try {
       await this.doc.send(
-        new PutCommand({
+        new UpdateCommand({
           TableName: this.tableName,
-          Item: {
-            PK: `CONFIRM#${subscriber.confirmTokenHash}`,
-            SK: 'CONFIRM',
-            type: 'confirm',
-            subscriberId: subscriber.id,
-            // TTL only cleans up; expiry is checked in code.
-            expiresAt: subscriber.confirmExpiresAt ? Math.floor(Date.parse(subscriber.confirmExpiresAt) / 1000) + 86_400 : undefined,
-          },
+          Key: { PK: `SUB#${subscriber.id}`, SK: 'SUB' },
+          UpdateExpression: 'SET #s = :active, confirmedAt = :at, confirmedTokenHash = :h, GSI2PK = :g, GSI2SK = :id REMOVE confirmTokenHash, confirmExpiresAt',
+          // Only the pending token activates: a concurrent re-subscribe (new token) or suppression stays in force.
+          ConditionExpression: '#s = :pending AND confirmTokenHash = :h',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':active': 'active', ':pending': 'pending', ':at': at, ':h': hash, ':g': `ACTIVE#${subscriber.frequency}`, ':id': subscriber.id },
         }),
       );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
     }
   }
 
@@ -426,7 +459,7 @@ export class DynamoSubscriberRepository implements SubscriberRepository {
     const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { PK: `CONFIRM#${hash}`, SK: 'CONFIRM' } }));
     if (!out.Item) return undefined;
     const sub = await this.get(String(out.Item.subscriberId));
-    return sub?.confirmTokenHash === hash ? sub : undefined;
+    return sub && (sub.confirmTokenHash === hash || sub.confirmedTokenHash === hash) ? sub : undefined;
   }
 
   async updatePreferences(id: string, topics: string[], frequency: Frequency): Promise<boolean> {

@@ -13,7 +13,10 @@ export const API_ROUTES: readonly ApiRoute[] = [
   // Opened in a browser, it redirects to the form.
   { method: 'GET', path: '/api/subscribe', query: [] },
   { method: 'POST', path: '/api/subscribe', query: [] },
+  // The emailed link opens a page with a Confirm button (link scanners open every link); the button posts
+  // the token in the form body, so the confirming URL carries none.
   { method: 'GET', path: '/api/confirm', query: ['token'] },
+  { method: 'POST', path: '/api/confirm', query: [] },
   { method: 'GET', path: '/api/unsubscribe', query: ['token'] },
   // RFC 8058 one-click: the same URL as the GET link, POSTed.
   { method: 'POST', path: '/api/unsubscribe', query: [] },

@@ -218,6 +218,7 @@ const envSchema = z.object({
   [ENV.tableName]: z.string().min(3).default('paperboy'),
   [ENV.bucketName]: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name').default('paperboy-site'),
   [ENV.queueUrl]: z.string().optional(),
+  [ENV.signupQueueUrl]: z.string().optional(),
   [ENV.publishFunctionName]: z.string().optional(),
   [ENV.sesConfigurationSet]: z.string().optional(),
   [ENV.hmacSecret]: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -242,6 +243,7 @@ export interface AppConfig {
   tableName: string;
   bucketName: string;
   queueUrl?: string;
+  signupQueueUrl?: string;
   publishFunctionName?: string;
   sesConfigurationSet?: string;
   hmacSecret?: string;
@@ -327,6 +329,7 @@ export function resolveConfig(rawOwner: unknown, env: Env, where = 'config', bas
     tableName: e[ENV.tableName],
     bucketName: e[ENV.bucketName],
     queueUrl: e[ENV.queueUrl],
+    signupQueueUrl: e[ENV.signupQueueUrl],
     publishFunctionName: e[ENV.publishFunctionName],
     sesConfigurationSet: e[ENV.sesConfigurationSet],
     hmacSecret: e[ENV.hmacSecret],

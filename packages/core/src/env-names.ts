@@ -18,6 +18,8 @@ export const ENV = {
   tableName: 'PAPERBOY_TABLE_NAME',
   bucketName: 'PAPERBOY_BUCKET_NAME',
   queueUrl: 'PAPERBOY_DIGEST_QUEUE_URL',
+  /** The queue of sign-ups that the subscriptions API fills and process-signups drains. */
+  signupQueueUrl: 'PAPERBOY_SIGNUP_QUEUE_URL',
   publishFunctionName: 'PAPERBOY_PUBLISH_FUNCTION',
   sesConfigurationSet: 'PAPERBOY_SES_CONFIGURATION_SET',
   /** The HMAC secret itself (local only). */

@@ -79,6 +79,8 @@ export interface Subscriber {
   /** sha256 of the pending confirm token; the token itself is never stored. */
   confirmTokenHash?: string;
   confirmExpiresAt?: string;
+  /** sha256 of the token that confirmed the subscription, so a second click finds "already confirmed". */
+  confirmedTokenHash?: string;
   /** ISO time of the previous digest sent; papers first seen after it are new to this subscriber. */
   lastDigestAt?: string;
 }

@@ -46,12 +46,22 @@ export interface DayRevision {
 export interface SubscriberRepository {
   get(id: string): Promise<Subscriber | undefined>;
   findByEmail(email: string): Promise<Subscriber | undefined>;
-  /** Creates the subscriber and its email guard; false when the email is already taken. */
+  /**
+   * Creates the subscriber, then its email guard; false when the email is already taken. The record comes
+   * first, so a crash between the two writes leaves an unreachable record, never a guard that points at
+   * nothing (which would block the address for good).
+   */
   create(subscriber: Subscriber): Promise<boolean>;
   update(subscriber: Subscriber): Promise<void>;
   /** Sets only lastDigestAt, so a concurrent unsubscribe is never overwritten. */
   recordDigest(id: string, at: string): Promise<void>;
+  /** The subscriber whose pending token, or whose token that confirmed it, has this hash. */
   findByConfirmTokenHash(hash: string): Promise<Subscriber | undefined>;
+  /**
+   * Activates a pending subscriber whose pending token still has this hash, and keeps the hash as the one
+   * that confirmed it; false when it is no longer so (already confirmed, re-subscribed, suppressed).
+   */
+  activate(subscriber: Subscriber, hash: string, at: string): Promise<boolean>;
   listActive(frequency: Frequency): Promise<Subscriber[]>;
   /** Changes topics and frequency of an active subscriber only; false when it is not (or no longer) active. */
   updatePreferences(id: string, topics: string[], frequency: Frequency): Promise<boolean>;
@@ -117,6 +127,14 @@ export interface RateLimiter {
    * `limit` hits are in. Windows are keyed by their start, so expiry is decided in code, not by TTL.
    */
   hit(key: string, limit: number, windowSeconds: number, now: Date): Promise<{ allowed: boolean; retryAfterSeconds: number }>;
+}
+
+/**
+ * Sign-ups waiting for their work (look the address up, write the subscriber, send the email): the API
+ * answers once a sign-up is queued, so its answer takes the same time whatever the address's state.
+ */
+export interface SignupQueue {
+  enqueue(request: { email: string; topics: string[]; frequency: Frequency }): Promise<void>;
 }
 
 export interface JobQueue {

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { ConfigError, dayProblem, DEFAULT_DOWNLOAD_MB, oneLine, terminalJson, processEnv, subscribe, subscribeRequestSchema, type AppConfig, type RunRecord, type SourceConfig } from '@paperboy/core';
 import type { IngestEvent } from '../../../functions/ingest/index.js';
-import { renderAlreadySubscribedEmail, renderConfirmationEmail } from '@paperboy/mail';
+import { subscriptionDeps } from '../../../functions/commons/subscription-deps.js';
 import { listenGateway, type Gateway } from './gateway.js';
 import { terminalProgress } from './progress.js';
 import { digest, explainTags, ingest, loadLocalConfig, mailEvent, openLocal, publish, retag, runPipeline, type LocalContext, type PipelineSummary } from './runner.js';
@@ -349,17 +349,8 @@ async function main(argv: string[]): Promise<void> {
           frequency: values.frequency,
         });
         if (!parsed.success) fail(parsed.error.issues[0]!.message, 2);
-        const site = { ...ctx.config.owner.site, url: ctx.config.siteUrl };
-        const outcome = await subscribe(parsed.data, {
-          subscribers: ctx.rt.subscribers,
-          mailer: ctx.rt.mailer,
-          clock: ctx.rt.clock,
-          randomBytes: ctx.rt.randomBytes,
-          links: { siteUrl: ctx.config.siteUrl, secret: await ctx.rt.secret() },
-          confirmTtlHours: ctx.config.owner.subscriptions.confirmTtlHours,
-          renderConfirmation: (i) => renderConfirmationEmail({ ...i, site, topics: ctx.config.taxonomy.topics.filter((t) => i.topics.includes(t.slug)) }),
-          renderAlreadySubscribed: (i) => renderAlreadySubscribedEmail({ ...i, site }),
-        });
+        // The owner's own sign-up: the same work process-signups does, with the answer printed.
+        const outcome = await subscribe(parsed.data, await subscriptionDeps(ctx.rt));
         console.log(outcome === 'confirmation-sent' ? `subscribe: confirmation sent to ${parsed.data.email}` : `subscribe: ${parsed.data.email} is ${outcome === 'suppressed' ? 'suppressed' : 'already active'}`);
       });
       return;

@@ -15,6 +15,7 @@ import { VIEWER_ADDRESS_HEADER } from '@paperboy/core';
 import { escapeHtml, renderPage, SECURITY_HEADERS } from '@paperboy/feeds';
 import { makeHandler as makeSubscriptions } from '../../../functions/subscriptions/index.js';
 import type { LocalContext } from './runner.js';
+import { LocalSignupQueue } from './signup-queue.js';
 
 const MAX_BODY = 64 * 1024;
 
@@ -52,7 +53,7 @@ export async function listenGateway(port: number): Promise<Gateway> {
     server,
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
     serve(ctx) {
-      const api = makeSubscriptions(ctx.rt);
+      const api = makeSubscriptions(ctx.rt, new LocalSignupQueue(ctx.rt));
       route = (req, res) => handle(ctx, api, req, res);
     },
   };

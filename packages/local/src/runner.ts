@@ -186,12 +186,15 @@ export class MemoryQueue implements JobQueue {
   }
 }
 
-/** The jobs as one SQSEvent, sent at `sentAt`: the runner passes the runtime's clock, so a simulated run stamps simulated time. */
-export function sqsEventOf(jobs: DigestJob[], sentAt = new Date(), queueArn = 'arn:aws:sqs:local:000000000000:paperboy-digests'): SQSEvent {
+/**
+ * The jobs as one SQSEvent, sent at `sentAt`: the runner passes the runtime's clock, so a simulated run
+ * stamps simulated time. Digest jobs get message ids that name them; other bodies are numbered.
+ */
+export function sqsEventOf(jobs: readonly (DigestJob | object)[], sentAt = new Date(), queueArn = 'arn:aws:sqs:local:000000000000:paperboy-digests'): SQSEvent {
   const sent = String(sentAt.getTime());
   return {
     Records: jobs.map((job, i) => ({
-      messageId: `local-${i}-${job.subscriberId}-${job.period}`,
+      messageId: 'subscriberId' in job && 'period' in job ? `local-${i}-${job.subscriberId}-${job.period}` : `local-${i}`,
       receiptHandle: `local-${i}`,
       body: JSON.stringify(job),
       attributes: {

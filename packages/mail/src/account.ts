@@ -42,11 +42,13 @@ export function renderConfirmationEmail(input: ConfirmationInput): EmailMessage 
   const ask = `Someone, hopefully you, asked to get ${input.frequency} emails from ${site.title} about new papers on ${topics}.`;
   const ignore = 'If you did not ask for this, ignore this email: nothing will be sent and the request expires on its own.';
   const subject = `Confirm your subscription — ${site.title}`;
+  // Opening the link changes nothing (mail scanners open every link): the page it opens has the button that confirms.
+  const how = 'Open the link, then press "Confirm subscription" on the page it opens. Opening the link alone changes nothing.';
 
   const body = `<h1 style="${S.h1}">Confirm your subscription</h1>
 <p style="${S.p}">${escapeHtml(ask)}</p>
-<p style="${S.p}">Press the button to start receiving them.</p>
-${button(confirmUrl, 'Confirm subscription')}
+<p style="${S.p}">${escapeHtml(how)}</p>
+${button(confirmUrl, 'Open the confirmation page')}
 <p style="${S.small}">Or open this link: ${link(confirmUrl, confirmUrl, `${S.a}word-break:break-all;`)}</p>
 <p style="${S.small}">${escapeHtml(expiry)}</p>
 <p style="${S.p}margin-top:16px;">${escapeHtml(ignore)}</p>`;
@@ -63,7 +65,7 @@ ${button(confirmUrl, 'Confirm subscription')}
     '',
     ask,
     '',
-    'Open this link to confirm:',
+    how,
     confirmUrl,
     '',
     expiry,

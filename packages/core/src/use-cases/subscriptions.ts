@@ -1,9 +1,13 @@
-/** Use cases: subscribe (double opt-in), confirm, unsubscribe. Answers never reveal whether an address is known. */
+/**
+ * Use cases: sign-up (double opt-in), confirm, unsubscribe, preferences. Answers never reveal whether an
+ * address is known: the API only counts and queues a sign-up (`requestSignup`), and the work whose cost
+ * depends on the address (`subscribe`) runs from the queue, after the answer.
+ */
 import { z } from 'zod';
 import type { EmailMessage, Frequency, Subscriber } from '../model.js';
-import type { Clock, Mailer, RandomBytes, RateLimiter, SubscriberRepository } from '../ports.js';
+import type { Clock, Mailer, RandomBytes, RateLimiter, SignupQueue, SubscriberRepository } from '../ports.js';
 import { sha256 } from '../text.js';
-import { hashToken, newConfirmToken, newSubscriberId, signLinkToken, verifyLinkToken } from '../tokens.js';
+import { hashToken, isConfirmToken, newConfirmToken, newSubscriberId, signLinkToken, verifyLinkToken } from '../tokens.js';
 
 export class InputError extends Error {
   override name = 'InputError';
@@ -117,8 +121,50 @@ export interface SubscriptionDeps {
   renderAlreadySubscribed(input: { to: string; preferencesUrl: string; unsubscribeUrl: string }): EmailMessage;
 }
 
+export type SignupAnswer =
+  | { status: 'queued' }
+  | { status: 'limited'; scope: 'address' | 'client'; retryAfterSeconds: number }
+  /** The body could not be read at all (not JSON, not a form). */
+  | { status: 'unreadable'; message: string }
+  | { status: 'invalid'; error: z.ZodError };
+
+export interface SignupRequestDeps {
+  limiter: RateLimiter;
+  clock: Clock;
+  limits: SubscribeLimits;
+  schema: ReturnType<typeof subscribeRequestSchema>;
+  queue: SignupQueue;
+}
+
+/**
+ * A sign-up as the API receives it: counted per client (every attempt, valid or not), validated, counted
+ * per address, then queued. The same steps whatever the address's state, and nothing here reads the
+ * subscriber: the answer cannot tell a known address from an unknown one, by its bytes or by its time.
+ */
+export async function requestSignup(
+  input: { client?: string; body: { ok: true; value: unknown } | { ok: false; message: string } },
+  deps: SignupRequestDeps,
+): Promise<SignupAnswer> {
+  const limitDeps = { limiter: deps.limiter, clock: deps.clock, limits: deps.limits };
+  const byClient = await checkSubscribeRate({ client: input.client }, limitDeps);
+  if (!byClient.allowed) return { status: 'limited', scope: byClient.scope, retryAfterSeconds: byClient.retryAfterSeconds };
+  if (!input.body.ok) return { status: 'unreadable', message: input.body.message };
+  const parsed = deps.schema.safeParse(input.body.value);
+  if (!parsed.success) return { status: 'invalid', error: parsed.error };
+  const byAddress = await checkSubscribeRate({ email: parsed.data.email }, limitDeps);
+  if (!byAddress.allowed) return { status: 'limited', scope: byAddress.scope, retryAfterSeconds: byAddress.retryAfterSeconds };
+  await deps.queue.enqueue(parsed.data);
+  return { status: 'queued' };
+}
+
 export type SubscribeOutcome = 'confirmation-sent' | 'already-active' | 'suppressed';
 
+/**
+ * The work of one queued sign-up (double opt-in). Safe to run again after a crash between any two of its
+ * writes: the subscriber record is written before the email guard that finds it (see
+ * SubscriberRepository.create), a pending subscriber gets a fresh token and email each time, and an
+ * active one is only told so.
+ */
 export async function subscribe(request: SubscribeRequest, deps: SubscriptionDeps): Promise<SubscribeOutcome> {
   const now = deps.clock.now();
   const existing = await deps.subscribers.findByEmail(request.email);
@@ -139,7 +185,7 @@ export async function subscribe(request: SubscribeRequest, deps: SubscriptionDep
   };
   if (existing) await deps.subscribers.update(pending);
   else if (!(await deps.subscribers.create(pending))) {
-    // Another request claimed the address a moment ago; answer the same way, send nothing twice.
+    // Another sign-up claimed the address a moment ago and sends its own email; send nothing twice.
     return 'confirmation-sent';
   }
   await deps.mailer.send(
@@ -154,19 +200,42 @@ export async function subscribe(request: SubscribeRequest, deps: SubscriptionDep
   return 'confirmation-sent';
 }
 
-export type ConfirmOutcome = { status: 'confirmed'; subscriber: Subscriber } | { status: 'invalid' | 'expired' };
+/**
+ * What a confirm link leads to. `pending`: the subscription waits for the Confirm button. `confirmed`:
+ * this link confirmed it (a second click, or the page reloaded). `expired` and `invalid` (unknown,
+ * replaced, or the address left since) change nothing.
+ */
+export type ConfirmLinkState = { status: 'pending'; subscriber: Subscriber } | { status: 'confirmed'; subscriber: Subscriber } | { status: 'invalid' | 'expired' };
 
+/** Reads a confirm link without acting on it: link scanners open every link of an email (the GET page). */
+export async function checkConfirmToken(token: string, deps: Pick<SubscriptionDeps, 'subscribers' | 'clock'>): Promise<ConfirmLinkState> {
+  if (!isConfirmToken(token)) return { status: 'invalid' };
+  const hash = hashToken(token);
+  const subscriber = await deps.subscribers.findByConfirmTokenHash(hash);
+  if (subscriber?.status === 'active' && subscriber.confirmedTokenHash === hash) return { status: 'confirmed', subscriber };
+  if (subscriber?.status !== 'pending' || subscriber.confirmTokenHash !== hash) return { status: 'invalid' };
+  if (!subscriber.confirmExpiresAt || Date.parse(subscriber.confirmExpiresAt) < deps.clock.now().getTime()) return { status: 'expired' };
+  return { status: 'pending', subscriber };
+}
+
+export type ConfirmOutcome = { status: 'confirmed'; subscriber: Subscriber; already: boolean } | { status: 'invalid' | 'expired' };
+
+/** Confirms a subscription (the page's POST): only a pending, unexpired token; a used one is "already confirmed". */
 export async function confirmSubscription(token: string, deps: Pick<SubscriptionDeps, 'subscribers' | 'clock'>): Promise<ConfirmOutcome> {
-  if (!/^[A-Za-z0-9_-]{16,64}$/.test(token)) return { status: 'invalid' };
-  const subscriber = await deps.subscribers.findByConfirmTokenHash(hashToken(token));
-  if (!subscriber || subscriber.status !== 'pending') return { status: 'invalid' };
-  const now = deps.clock.now();
-  if (!subscriber.confirmExpiresAt || Date.parse(subscriber.confirmExpiresAt) < now.getTime()) return { status: 'expired' };
-  const active: Subscriber = { ...subscriber, status: 'active', confirmedAt: now.toISOString() };
-  delete active.confirmTokenHash;
-  delete active.confirmExpiresAt;
-  await deps.subscribers.update(active);
-  return { status: 'confirmed', subscriber: active };
+  const state = await checkConfirmToken(token, deps);
+  if (state.status === 'confirmed') return { ...state, already: true };
+  if (state.status !== 'pending') return state;
+  const at = deps.clock.now().toISOString();
+  if (await deps.subscribers.activate(state.subscriber, hashToken(token), at)) {
+    const active: Subscriber = { ...state.subscriber, status: 'active', confirmedAt: at, confirmedTokenHash: hashToken(token) };
+    delete active.confirmTokenHash;
+    delete active.confirmExpiresAt;
+    return { status: 'confirmed', subscriber: active, already: false };
+  }
+  // The subscriber changed between the read and the write: a concurrent click won, or the address
+  // re-subscribed or was suppressed. Read it again and answer for what is stored now.
+  const now = await checkConfirmToken(token, deps);
+  return now.status === 'confirmed' ? { ...now, already: true } : { status: now.status === 'expired' ? 'expired' : 'invalid' };
 }
 
 /** Checks an unsubscribe link without acting on it (the GET page). */

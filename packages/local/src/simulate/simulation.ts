@@ -47,6 +47,7 @@ import { scheduledInvocation, snsEventOf } from '../../../../functions/commons/e
 import { startOrAttach } from '../services.js';
 import { apiEvent } from '../api-event.js';
 import { MemoryQueue, sqsEventOf } from '../runner.js';
+import { LocalSignupQueue } from '../signup-queue.js';
 import { checkLinks } from './link-check.js';
 import { startWorld, type World } from './world.js';
 import { deniedCalls } from '../../../../infra/check/iam.js';
@@ -345,7 +346,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     }
 
     // --- People --------------------------------------------------------------------------------------
-    const subscriptions = makeSubscriptions(rt);
+    const subscriptions = makeSubscriptions(rt, new LocalSignupQueue(rt));
     const sesEvents = makeSesEvents(rt);
     const topics = rt.config.taxonomy.topics.map((t) => t.slug);
     const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
@@ -382,7 +383,11 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
         const confirmation = mailTo(person, false).at(-1);
         const link = confirmation && linkIn(confirmation.message, 'confirm');
         if (!link) throw new Error(`no confirmation link reached ${person.email}`);
-        const answer = await subscriptions(api('GET', link, person));
+        // The link opens a page with a Confirm button (a link scanner's GET confirms nothing); the button posts the token.
+        const page = await subscriptions(api('GET', link, person));
+        const token = /<input type="hidden" name="token" value="([A-Za-z0-9_-]+)">/.exec(page.body ?? '')?.[1];
+        if (page.statusCode !== 200 || !token) throw new Error(`the confirm page for ${person.email} answered ${page.statusCode} without a Confirm form`);
+        const answer = await subscriptions(api('POST', 'api/confirm', person, new URLSearchParams({ token }).toString(), 'application/x-www-form-urlencoded'));
         if (answer.statusCode !== 200) throw new Error(`confirming ${person.email} answered ${answer.statusCode}`);
         person.confirmedAt = clock.now().toISOString();
         if (person.fate !== 'stays') at(clock.now().getTime() + Math.floor((1 + random() * 8) * 86_400_000), `${person.fate} ${person.email}`, () => later(person));
