@@ -4,13 +4,12 @@
  * a mocked SESv2 client, the one thing the stand-in cannot produce), catching up on a missed day, and
  * bounce and complaint suppression from real SNS event shapes.
  */
-import { join } from 'node:path';
 import type { SNSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { MessageRejected, SESv2Client, SendEmailCommand, TooManyRequestsException } from '@aws-sdk/client-sesv2';
 import { DynamoPaperRepository, SesMailer, makeSesClient } from '@paperboy/aws';
-import { readOwnerConfigFile, resolveConfig, subscriberLinks, type AppConfig, type Clock, type DigestLedger, type Mailer } from '@paperboy/core';
+import { subscriberLinks, type AppConfig, type Clock, type DigestLedger, type Mailer } from '@paperboy/core';
 import { buildRuntime, type Runtime } from '../../functions/commons/runtime.js';
 import { makeHandler as makeApi } from '../../functions/subscriptions/index.js';
 import { makeHandler as makePlan } from '../../functions/plan-digests/index.js';
@@ -21,8 +20,8 @@ import { LocalSignupQueue } from '../../packages/local/src/signup-queue.js';
 import { apiEvent, capturedMail } from '../support/api.js';
 import { paper } from '../support/papers.js';
 import { startStandIns, type StandIns } from '../support/stand-ins.js';
+import { projectConfig } from '../support/config.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const SECRET = 'q'.repeat(40);
 const silent = { info() {}, warn() {}, error() {} };
 let env: StandIns;
@@ -34,8 +33,7 @@ const FAST = { ratePerSecond: Infinity, retry: { attempts: 3, baseDelayMs: 1 } }
 
 beforeAll(async () => {
   env = await startStandIns();
-  const path = join(ROOT, 'paperboy.config.json');
-  const base = resolveConfig(readOwnerConfigFile(path), { PAPERBOY_HMAC_SECRET: SECRET }, path, ROOT);
+  const base = projectConfig(SECRET);
   config = { ...base, tableName: env.table, bucketName: env.bucket, endpoints: env.services.endpoints, siteUrl: 'https://papers.example.com/' };
   rt = buildRuntime(config, { clock, logger: silent });
   const papers = new DynamoPaperRepository(rt.clients.dynamo, config.tableName);

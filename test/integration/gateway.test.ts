@@ -3,14 +3,13 @@
  * client's mistake (400), never a crash (500), and the gateway goes on serving.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
 import type { Server } from 'node:http';
-import { readOwnerConfigFile, resolveConfig, type AppConfig } from '@paperboy/core';
+import { type AppConfig } from '@paperboy/core';
 import { buildRuntime } from '../../functions/commons/runtime.js';
 import { startGateway } from '../../packages/local/src/gateway.js';
 import { startStandIns, type StandIns } from '../support/stand-ins.js';
+import { projectConfig } from '../support/config.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const silent = { info() {}, warn() {}, error() {} };
 let env: StandIns;
 let server: Server;
@@ -18,8 +17,7 @@ let base: string;
 
 beforeAll(async () => {
   env = await startStandIns();
-  const path = join(ROOT, 'paperboy.config.json');
-  const resolved = resolveConfig(readOwnerConfigFile(path), { PAPERBOY_HMAC_SECRET: 'k'.repeat(40) }, path, ROOT);
+  const resolved = projectConfig();
   const config: AppConfig = { ...resolved, tableName: env.table, bucketName: env.bucket, endpoints: env.services.endpoints };
   const rt = buildRuntime(config, { logger: silent });
   await rt.objects.put({ key: 'days/2026-11-27/index.html', body: '<p>day</p>', contentType: 'text/html; charset=utf-8', cacheControl: 'no-cache' });

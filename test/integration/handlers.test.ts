@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { addDays, anchorId, readOwnerConfigFile, resolveConfig, type AppConfig, type Clock, type EmailMessage, type Mailer } from '@paperboy/core';
+import { addDays, anchorId, type AppConfig, type Clock, type EmailMessage, type Mailer } from '@paperboy/core';
 import { comparePapers } from '@paperboy/feeds';
 import { buildRuntime, type Runtime } from '../../functions/commons/runtime.js';
 import { makeHandler as makeIngest } from '../../functions/ingest/index.js';
@@ -15,8 +15,8 @@ import { MemoryQueue, sqsEventOf } from '../../packages/local/src/runner.js';
 import { startStandIns, type StandIns } from '../support/stand-ins.js';
 import { paper } from '../support/papers.js';
 import { checkLinks } from '../../packages/local/src/simulate/link-check.js';
+import { projectConfig } from '../support/config.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const silent = { info() {}, warn() {}, error() {} };
 let env: StandIns;
 let config: AppConfig;
@@ -28,8 +28,7 @@ function fixedClock(iso: string): Clock & { set(iso: string): void } {
 
 beforeAll(async () => {
   env = await startStandIns();
-  const path = join(ROOT, 'paperboy.config.json');
-  const base = resolveConfig(readOwnerConfigFile(path), { PAPERBOY_HMAC_SECRET: 'x'.repeat(40) }, path, ROOT);
+  const base = projectConfig('x'.repeat(40));
   config = { ...base, tableName: env.table, bucketName: env.bucket, endpoints: env.services.endpoints, siteUrl: 'https://papers.example.com/' };
 });
 afterAll(async () => {

@@ -2,24 +2,22 @@
  * Local parity: the local runner hands the handlers the event shapes Lambda does (scheduler input,
  * SNSEvent from the SES mail-events topic), against the real stand-ins.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newSubscriberId, readOwnerConfigFile, resolveConfig, type AppConfig } from '@paperboy/core';
+import { newSubscriberId, type AppConfig } from '@paperboy/core';
 import { buildRuntime } from '../../functions/commons/runtime.js';
 import { scheduledInvocation, snsEventOf } from '../../functions/commons/events.js';
 import { makeHandler as makeIngest, type IngestEvent } from '../../functions/ingest/index.js';
 import { mailEvent, type LocalContext } from '../../packages/local/src/runner.js';
 import { startStandIns, type StandIns } from '../support/stand-ins.js';
+import { projectConfig } from '../support/config.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const silent = { info() {}, warn() {}, error() {} };
 let env: StandIns;
 let config: AppConfig;
 
 beforeAll(async () => {
   env = await startStandIns();
-  const path = join(ROOT, 'paperboy.config.json');
-  const base = resolveConfig(readOwnerConfigFile(path), { PAPERBOY_HMAC_SECRET: 'x'.repeat(40) }, path, ROOT);
+  const base = projectConfig('x'.repeat(40));
   config = { ...base, tableName: env.table, bucketName: env.bucket, endpoints: env.services.endpoints, siteUrl: 'https://papers.example.com/' };
 });
 afterAll(async () => {

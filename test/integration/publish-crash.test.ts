@@ -5,21 +5,17 @@
  * after k uploads.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { DynamoPaperRepository, S3ObjectStore } from '@paperboy/aws';
-import { INTERNAL_PREFIX, publishSite, readOwnerConfigFile, resolveConfig, type ObjectStore, type SiteSettings } from '@paperboy/core';
+import { INTERNAL_PREFIX, publishSite, type ObjectStore, type SiteSettings } from '@paperboy/core';
 import { renderSite } from '@paperboy/feeds';
 import { paper } from '../support/papers.js';
 import { startStandIns, type StandIns } from '../support/stand-ins.js';
+import { projectConfig } from '../support/config.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 let env: StandIns;
 let repo: DynamoPaperRepository;
-const config = (() => {
-  const path = join(ROOT, 'paperboy.config.json');
-  return resolveConfig(readOwnerConfigFile(path), { PAPERBOY_HMAC_SECRET: 'k'.repeat(40) }, path, ROOT);
-})();
+const config = projectConfig();
 const clock = { now: () => new Date('2026-11-27T07:00:00.000Z') };
 const site = (title: string): SiteSettings => ({ title, description: 'Papers, daily.', language: 'en', url: 'https://papers.example.com/' });
 let buckets = 0;

@@ -7,11 +7,10 @@
  * activates exactly one subscriber, and the address is found by email.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
 import type { SQSEvent } from 'aws-lambda';
 import { DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoSubscriberRepository } from '@paperboy/aws';
-import { readOwnerConfigFile, resolveConfig, type AppConfig, type Clock, type Mailer } from '@paperboy/core';
+import { type AppConfig, type Clock, type Mailer } from '@paperboy/core';
 import { buildRuntime, type Runtime } from '../../functions/commons/runtime.js';
 import { makeHandler as makeApi } from '../../functions/subscriptions/index.js';
 import { makeHandler as makeProcessSignups } from '../../functions/process-signups/index.js';
@@ -19,8 +18,8 @@ import { sqsEventOf } from '../../packages/local/src/runner.js';
 import { LocalSignupQueue } from '../../packages/local/src/signup-queue.js';
 import { apiEvent, capturedMail, form, json } from '../support/api.js';
 import { startStandIns, type StandIns } from '../support/stand-ins.js';
+import { projectConfig } from '../support/config.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const SITE = 'https://papers.example.com/';
 const silent = { info() {}, warn() {}, error() {} };
 let env: StandIns;
@@ -76,8 +75,7 @@ async function expectOneActiveSubscriber(email: string) {
 
 beforeAll(async () => {
   env = await startStandIns();
-  const path = join(ROOT, 'paperboy.config.json');
-  const base = resolveConfig(readOwnerConfigFile(path), { PAPERBOY_HMAC_SECRET: 'k'.repeat(40) }, path, ROOT);
+  const base = projectConfig();
   const config: AppConfig = { ...base, tableName: env.table, bucketName: env.bucket, endpoints: env.services.endpoints, siteUrl: SITE };
   rt = buildRuntime(config, { clock, logger: silent });
 });

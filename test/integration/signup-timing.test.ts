@@ -7,20 +7,18 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { readOwnerConfigFile, resolveConfig } from '@paperboy/core';
 import { buildRuntime, type Runtime } from '../../functions/commons/runtime.js';
 import { capturedMail } from '../support/api.js';
 import { startStandIns, type StandIns } from '../support/stand-ins.js';
 import { ADDRESS_STATES, measureSignupTimes, unlimited } from '../support/signup-timing.js';
+import { projectConfig } from '../support/config.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 let env: StandIns;
 let rt: Runtime;
 
 beforeAll(async () => {
   env = await startStandIns();
-  const path = join(ROOT, 'paperboy.config.json');
-  const base = resolveConfig(readOwnerConfigFile(path), { PAPERBOY_HMAC_SECRET: 'k'.repeat(40) }, path, ROOT);
+  const base = projectConfig();
   rt = buildRuntime(unlimited({ ...base, tableName: env.table, bucketName: env.bucket, endpoints: env.services.endpoints, siteUrl: 'https://papers.example.com/' }), {
     logger: { info() {}, warn() {}, error() {} },
   });

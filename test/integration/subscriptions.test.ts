@@ -5,10 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoPaperRepository } from '@paperboy/aws';
-import { readOwnerConfigFile, resolveConfig, seededBytes, type AppConfig, type Clock } from '@paperboy/core';
+import { seededBytes, type AppConfig, type Clock } from '@paperboy/core';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureTable } from '@paperboy/aws';
-import { join } from 'node:path';
 import { buildRuntime, type Runtime } from '../../functions/commons/runtime.js';
 import { makeHandler as makeApi } from '../../functions/subscriptions/index.js';
 import { makeHandler as makePlan } from '../../functions/plan-digests/index.js';
@@ -22,8 +21,8 @@ import { startStandIns, type StandIns } from '../support/stand-ins.js';
 import { cspViolations } from '../support/csp.js';
 import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '@paperboy/feeds';
 import { DomUtils, parseDocument } from 'htmlparser2';
+import { projectConfig } from '../support/config.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const silent = { info() {}, warn() {}, error() {} };
 const SITE = 'https://papers.example.com/';
 let env: StandIns;
@@ -34,8 +33,7 @@ const clock: Clock = { now: () => now };
 
 beforeAll(async () => {
   env = await startStandIns();
-  const path = join(ROOT, 'paperboy.config.json');
-  const base = resolveConfig(readOwnerConfigFile(path), { PAPERBOY_HMAC_SECRET: 'k'.repeat(40) }, path, ROOT);
+  const base = projectConfig();
   const config: AppConfig = { ...base, tableName: env.table, bucketName: env.bucket, endpoints: env.services.endpoints, siteUrl: SITE };
   rt = buildRuntime(config, { clock, logger: silent });
   const handler = makeApi(rt, new LocalSignupQueue(rt));
