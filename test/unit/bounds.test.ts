@@ -51,6 +51,11 @@ describe('bounded fields', () => {
         keywords: Array.from({ length: 100 }, () => wide(200)),
         comments: wide(5000),
         journalRef: wide(5000),
+        summary: wide(2000),
+        organization: wide(200),
+        thumbnail: `https://a.example/${'a'.repeat(1980)}`,
+        githubStars: 1e9,
+        numComments: 1e9,
         links: { abs: `https://a.example/${'a'.repeat(1980)}`, pdf: `https://a.example/${'a'.repeat(1980)}`, code: `https://a.example/${'a'.repeat(1980)}`, hf: `https://a.example/${'a'.repeat(1980)}`, project: `https://a.example/${'a'.repeat(1980)}`, doi: wide(300) },
       }),
     );

@@ -78,7 +78,8 @@ describe('readListingDay', () => {
     const list = corpusDay(day);
     const api = fakeApi({ [day]: list });
     const first = await readListingDay(api.fetchPage, day, 20, { source });
-    list[0]!.numComments = 99;
+    // Who submitted the paper to the page: nothing paperboy shows or stores.
+    (list[0] as Record<string, unknown>).submittedBy = { name: 'someone-else' };
     const again = await readListingDay(api.fetchPage, day, 20, { source, previous: first.state });
     expect(again).toMatchObject({ papers: [], changed: false });
     expect(again.state).toEqual(first.state);

@@ -46,6 +46,11 @@ describe('Hugging Face Daily Papers', () => {
       upvotes: 314,
       rank: 1,
       source: 'hf',
+      summary: 'Compile by training converts natural-language specifications into reusable neural functions by distilling teacher-generated examples into small adapters, enabling efficient deployment without remote model dependencies.',
+      githubStars: 4,
+      numComments: 3,
+      organization: 'University of Waterloo',
+      thumbnail: 'https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/2609.04199.png',
     });
     expect(p.abstract).toMatch(/^Many recurring text functions are easy to describe/);
     // The place in the day's listing, counted from the page's first item when it is a later page.

@@ -32,6 +32,16 @@ export interface PaperInput {
   comments?: string;
   /** Journal reference (arXiv). */
   journalRef?: string;
+  /** A one-line TL;DR the source gives for free (Hugging Face's `ai_summary`). */
+  summary?: string;
+  /** Stars of the paper's code repository, as the source counts them. */
+  githubStars?: number;
+  /** Comments on the source's discussion of the paper (Hugging Face). */
+  numComments?: number;
+  /** The organisation the source lists the paper under (Hugging Face's `organization.fullname`). */
+  organization?: string;
+  /** The source's preview image of the paper (Hugging Face's social thumbnail), http(s). */
+  thumbnail?: string;
   source: string;
   /**
    * Only update a paper that is already stored; never create one. Set for arXiv replacements

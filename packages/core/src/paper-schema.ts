@@ -20,6 +20,8 @@ const url = z
  * article in its description, which is cut (at a word, with "…") rather than losing the paper.
  */
 export const MAX_ABSTRACT_CHARS = 20_000;
+/** Characters of a source's TL;DR kept (Hugging Face's run to about 250); a longer one is cut at a word. */
+export const MAX_SUMMARY_CHARS = 600;
 
 export const paperInputSchema = z
   .object({
@@ -40,6 +42,11 @@ export const paperInputSchema = z
     primaryCategory: z.string().min(1).max(100).optional(),
     comments: z.string().max(5000).optional(),
     journalRef: z.string().max(5000).optional(),
+    summary: z.string().min(1).max(MAX_SUMMARY_CHARS + 1).optional(),
+    githubStars: z.number().int().min(0).max(1e9).optional(),
+    numComments: z.number().int().min(0).max(1e9).optional(),
+    organization: z.string().min(1).max(200).optional(),
+    thumbnail: url.optional(),
     source: z.string().min(1),
     updateOnly: z.boolean().optional(),
   })
@@ -55,6 +62,8 @@ export const MAX_STORED_AUTHORS = 100;
 export function validatePaperInput(candidate: unknown): { ok: true; paper: PaperInput } | { ok: false; reason: string } {
   const abstract = (candidate as { abstract?: unknown } | null)?.abstract;
   if (typeof abstract === 'string' && abstract.length > MAX_ABSTRACT_CHARS) candidate = { ...(candidate as object), abstract: excerpt(abstract, MAX_ABSTRACT_CHARS) };
+  const summary = (candidate as { summary?: unknown } | null)?.summary;
+  if (typeof summary === 'string' && summary.length > MAX_SUMMARY_CHARS) candidate = { ...(candidate as object), summary: excerpt(summary, MAX_SUMMARY_CHARS) };
   const r = paperInputSchema.safeParse(candidate);
   if (r.success) {
     const paper = r.data as PaperInput;

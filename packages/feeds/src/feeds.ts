@@ -1,5 +1,5 @@
 /** RSS 2.0, Atom 1.0 (RFC 4287) and JSON Feed 1.1 documents from the view model. */
-import { absolute, feedGuid, FEED_TYPE, paths, rfc3339, rfc822, type FeedFormat, type FeedScope, type PaperView, type SiteInfo } from './model.js';
+import { absolute, feedGuid, FEED_TYPE, linkLabel, paths, plural, rfc3339, rfc822, type FeedFormat, type FeedScope, type PaperView, type SiteInfo } from './model.js';
 import { escapeHtml, listProse } from './text.js';
 import { el, xmlDocument, type XmlElement } from './xml.js';
 
@@ -25,6 +25,7 @@ export function itemUrl(spec: Pick<FeedSpec, 'site'>, item: PaperView): string {
 /** The HTML body of an item: abstract, authors, topics and links, every value escaped once. */
 export function itemHtml(site: SiteInfo, item: PaperView): string {
   const parts: string[] = [];
+  if (item.summary) parts.push(`<p><strong>TL;DR:</strong> ${escapeHtml(item.summary)}</p>`);
   for (const para of item.abstract.split(/\n\s*\n?/).filter((p) => p.trim())) parts.push(`<p>${escapeHtml(para.trim())}</p>`);
   if (item.authors.length) {
     // A collaboration the store kept the first authors of says how many more there are.
@@ -36,8 +37,9 @@ export function itemHtml(site: SiteInfo, item: PaperView): string {
     const topics = item.topics.map((t) => `<a href="${escapeHtml(absolute(site, paths.topic(t.slug)))}">${escapeHtml(t.name)}</a>`);
     parts.push(`<p><strong>Topics:</strong> ${topics.join(', ')}</p>`);
   }
-  const links = item.links.map((l) => `<a href="${escapeHtml(l.url)}">${escapeHtml(l.label)}</a>`);
+  const links = item.links.map((l) => `<a href="${escapeHtml(l.url)}">${escapeHtml(linkLabel(l, item))}</a>`);
   if (item.upvotes !== undefined) links.push(`${item.upvotes} ${item.upvotes === 1 ? 'upvote' : 'upvotes'}`);
+  if (item.numComments) links.push(plural(item.numComments, 'comment'));
   if (links.length) parts.push(`<p>${links.join(' · ')}</p>`);
   return parts.join('\n');
 }
@@ -138,7 +140,7 @@ export function renderJsonFeed(spec: FeedSpec): string {
         external_url: external?.url,
         title: item.title,
         content_html: itemHtml(site, item),
-        summary: item.abstract || undefined,
+        summary: item.summary || item.abstract || undefined,
         date_published: rfc3339(item.published),
         date_modified: rfc3339(item.updated),
         authors: item.authors.length ? item.authors.map((name) => ({ name })) : undefined,
@@ -149,6 +151,9 @@ export function renderJsonFeed(spec: FeedSpec): string {
           listed_on: item.listedOn,
           topics: item.topics.map((t) => t.slug),
           ...(item.upvotes !== undefined ? { upvotes: item.upvotes } : {}),
+          ...(item.githubStars !== undefined ? { github_stars: item.githubStars } : {}),
+          ...(item.numComments !== undefined ? { comments: item.numComments } : {}),
+          ...(item.organization ? { organization: item.organization } : {}),
         },
       };
     }),

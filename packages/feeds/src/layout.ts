@@ -33,6 +33,7 @@ ol.papers{list-style:none;margin:0;padding:0}
 .card h3 a{color:var(--text);text-decoration:none}
 .card h3 a:hover,.card h3 a:focus{text-decoration:underline}
 .meta{color:var(--muted);font-size:.9rem;margin:0 0 .4rem}
+.tldr{margin:0 0 .5rem}
 .chips{list-style:none;margin:.35rem 0;padding:0;display:flex;flex-wrap:wrap;gap:.35rem}
 .chips a{display:inline-block;background:var(--chip);color:var(--text);border-radius:1rem;padding:.05rem .6rem;font-size:.85rem;text-decoration:none}
 .chips a:hover,.chips a:focus{text-decoration:underline}

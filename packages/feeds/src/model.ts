@@ -76,6 +76,13 @@ export interface PaperView {
   permalink: string;
   links: ItemLink[];
   upvotes?: number;
+  /** The source's one-line TL;DR (Hugging Face's `ai_summary`), when it gives one. */
+  summary?: string;
+  /** Stars of the code repository (shown beside the Code link). */
+  githubStars?: number;
+  /** Comments on the source's discussion (Hugging Face). */
+  numComments?: number;
+  organization?: string;
   topics: TopicView[];
   published: Date;
   updated: Date;
@@ -116,6 +123,21 @@ export function sortPapers(papers: readonly Paper[]): Paper[] {
   return [...byId.values()].sort(comparePapers);
 }
 
+/** "1 comment", "1,234 stars". */
+export function plural(n: number, word: string): string {
+  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** A link's label as shown: the code link says how many stars its repository has. */
+export function linkLabel(link: ItemLink, item: Pick<PaperView, 'githubStars'>): string {
+  return link.kind === 'code' && item.githubStars !== undefined ? `${link.label} (${plural(item.githubStars, 'star')})` : link.label;
+}
+
+/** A whole, non-negative count, else undefined. */
+function count(n: unknown): number | undefined {
+  return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? Math.trunc(n) : undefined;
+}
+
 export function toPaperView(paper: Paper, topicsBySlug: ReadonlyMap<string, TopicView>): PaperView {
   const links: ItemLink[] = [];
   for (const [kind, label] of LINK_LABELS) {
@@ -137,7 +159,9 @@ export function toPaperView(paper: Paper, topicsBySlug: ReadonlyMap<string, Topi
     }
   }
   const authors = (paper.authors ?? []).map((a) => cleanText(a).trim()).filter(Boolean);
-  const upvotes = typeof paper.upvotes === 'number' && Number.isFinite(paper.upvotes) ? Math.trunc(paper.upvotes) : undefined;
+  const upvotes = count(paper.upvotes);
+  const summary = cleanText(paper.summary ?? '').trim();
+  const organization = cleanText(paper.organization ?? '').trim();
   return {
     id: paper.id,
     anchor: anchorId(paper.id),
@@ -151,6 +175,10 @@ export function toPaperView(paper: Paper, topicsBySlug: ReadonlyMap<string, Topi
     permalink: paperPermalinkPath(paper),
     links,
     upvotes,
+    ...(summary ? { summary } : {}),
+    ...(count(paper.githubStars) !== undefined && links.some((l) => l.kind === 'code') ? { githubStars: count(paper.githubStars) } : {}),
+    ...(count(paper.numComments) !== undefined ? { numComments: count(paper.numComments) } : {}),
+    ...(organization ? { organization } : {}),
     topics,
     published: new Date(publishedMs),
     updated: new Date(Number.isNaN(updatedMs) ? publishedMs : updatedMs),

@@ -1,7 +1,7 @@
 /** The static site: the home page (latest papers) and one page per topic. No JavaScript needed. */
 import type { SubscribeField } from '@paperboy/core';
 import { renderPage, type AlternateLink } from './layout.js';
-import { FEED_LABEL, FEED_TYPE, paths, type FeedFormat, type FeedScope, type PaperView, type SiteInfo, type TopicView } from './model.js';
+import { FEED_LABEL, FEED_TYPE, linkLabel, paths, plural, type FeedFormat, type FeedScope, type PaperView, type SiteInfo, type TopicView } from './model.js';
 import { escapeHtml } from './text.js';
 
 const FORMATS: FeedFormat[] = ['rss', 'atom', 'json'];
@@ -40,6 +40,8 @@ export function paperCard(item: PaperView, root: string, headingLevel: 2 | 3 | 4
   }
   meta.push(`<a href="${escapeHtml(permalink)}"><time datetime="${escapeHtml(item.listedOn)}">${escapeHtml(formatDay(item.listedOn))}</time></a>`);
   if (item.upvotes !== undefined) meta.push(`${item.upvotes} ${item.upvotes === 1 ? 'upvote' : 'upvotes'}`);
+  if (item.numComments) meta.push(escapeHtml(plural(item.numComments, 'comment')));
+  if (item.organization) meta.push(escapeHtml(item.organization));
   const topics = item.topics.length
     ? `\n<ul class="chips" aria-label="Topics">${item.topics
         .map((t) => `<li><a href="${escapeHtml(`${root}${paths.topic(t.slug)}`)}">${escapeHtml(t.name)}</a></li>`)
@@ -50,16 +52,18 @@ export function paperCard(item: PaperView, root: string, headingLevel: 2 | 3 | 4
   const more = item.links.filter((l) => l.url !== item.pageUrl);
   const links = more.length
     ? `\n<ul class="links">${more
-        .map((l) => `<li><a href="${escapeHtml(l.url)}">${escapeHtml(l.label)}</a></li>`)
+        .map((l) => `<li><a href="${escapeHtml(l.url)}">${escapeHtml(linkLabel(l, item))}</a></li>`)
         .join('')}</ul>`
     : '';
+  // The source's own one-line TL;DR, free where it exists (Hugging Face), shown before the folded abstract.
+  const tldr = item.summary ? `\n<p class="tldr"><strong>TL;DR</strong> ${escapeHtml(item.summary)}</p>` : '';
   const abstract = item.abstract
     ? `\n<details><summary>Abstract</summary><p>${escapeHtml(item.abstract)}</p></details>`
     : '';
   return `<li class="card" id="${escapeHtml(item.anchor)}">
 <article>
 <${h}>${title}</${h}>
-<p class="meta">${meta.join(' · ')}</p>${topics}${abstract}${links}
+<p class="meta">${meta.join(' · ')}</p>${tldr}${topics}${abstract}${links}
 </article>
 </li>`;
 }

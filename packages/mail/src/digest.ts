@@ -57,6 +57,8 @@ interface PaperView {
   authors: string;
   chips: string[];
   abstract: string;
+  /** The source's one-line TL;DR (Hugging Face's `ai_summary`), when it gives one. */
+  summary?: string;
   extra: { label: string; url: string }[];
   upvotes?: number;
 }
@@ -91,6 +93,7 @@ function viewPaper(paper: Paper, names: Map<string, string>, siteUrl: string, pa
     authors: authorLine(paper.authors ?? []),
     chips,
     abstract: excerpt(paper.abstract ?? '', ABSTRACT_CHARS),
+    ...(paper.summary ? { summary: excerpt(paper.summary, ABSTRACT_CHARS) } : {}),
     extra,
     upvotes: typeof paper.upvotes === 'number' && Number.isFinite(paper.upvotes) && paper.upvotes > 0 ? Math.floor(paper.upvotes) : undefined,
   };
@@ -212,6 +215,7 @@ export function renderDigestEmail(input: DigestInput): EmailMessage {
       parts.push(`<h2 style="${S.h2}"><a href="${escapeHtml(p.url)}" style="${S.titleLink}">${escapeHtml(p.title)}</a></h2>`);
       if (p.authors) parts.push(`<p style="${S.small}">${escapeHtml(p.authors)}</p>`);
       if (p.chips.length) parts.push(`<div style="margin:0 0 4px 0;">${p.chips.map((c) => `<span style="${S.chip}">${escapeHtml(c)}</span>`).join('')}</div>`);
+      if (p.summary) parts.push(`<p style="margin:0 0 8px 0;font-family:${FONT};font-size:16px;line-height:24px;color:${COLORS.text};overflow-wrap:anywhere;word-break:break-word;"><strong>TL;DR</strong> ${escapeHtml(p.summary)}</p>`);
       if (p.abstract) parts.push(`<p style="margin:0 0 8px 0;font-family:${FONT};font-size:16px;line-height:24px;color:${COLORS.text};overflow-wrap:anywhere;word-break:break-word;">${escapeHtml(p.abstract)}</p>`);
       const meta = [
         ...p.extra.map((e) => link(e.url, e.label, S.a)),
@@ -258,6 +262,7 @@ ${moreHtml}
     if (p.authors) lines.push(p.authors);
     if (p.chips.length) lines.push(`Topics: ${p.chips.join(', ')}`);
     if (p.upvotes !== undefined) lines.push(plural(p.upvotes, 'upvote', 'upvotes'));
+    if (p.summary) lines.push('', `TL;DR: ${p.summary}`);
     if (p.abstract) lines.push('', p.abstract);
     lines.push('', p.url);
     for (const e of p.extra) lines.push(`${e.label}:`, e.url);

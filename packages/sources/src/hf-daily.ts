@@ -13,8 +13,14 @@ const optionalUrl = z
   .nullish()
   .transform((u) => (u && /^https?:\/\/\S+$/.test(u.trim()) ? u.trim() : undefined));
 
+const organization = z.object({ name: z.string().nullish(), fullname: z.string().nullish() }).passthrough().nullish();
+const count = z.number().int().min(0).nullish();
+
 const hfEntrySchema = z.object({
   publishedAt: z.string().optional(),
+  thumbnail: optionalUrl,
+  numComments: count,
+  organization,
   paper: z.object({
     id: z.string().min(1, 'paper.id is empty'),
     title: z.string(),
@@ -26,6 +32,9 @@ const hfEntrySchema = z.object({
     githubRepo: optionalUrl,
     projectPage: optionalUrl,
     ai_keywords: z.array(z.string()).nullish(),
+    ai_summary: z.string().nullish(),
+    githubStars: count,
+    organization,
   }),
 });
 
@@ -66,7 +75,10 @@ export function parseHfDaily(text: string, opts: HfParseOptions): ParseResult {
       result.skipped.push({ where, reason: `${issue.path.join('.') || '(item)'}: ${issue.message}` });
       return;
     }
-    const { paper, publishedAt } = parsed.data;
+    const { paper, publishedAt, thumbnail, numComments } = parsed.data;
+    const org = parsed.data.organization ?? paper.organization;
+    const organizationName = cleanText(org?.fullname || org?.name || '');
+    const summary = cleanText(paper.ai_summary ?? '');
     const arxiv = arxivIdFrom(paper.id);
     const title = cleanText(paper.title);
     const id = stableId(title, arxiv?.id);
@@ -92,6 +104,11 @@ export function parseHfDaily(text: string, opts: HfParseOptions): ParseResult {
       categories: [],
       keywords: [...new Set((paper.ai_keywords ?? []).map(cleanText).filter(Boolean))],
       ...(paper.upvotes != null ? { upvotes: paper.upvotes } : {}),
+      ...(summary ? { summary } : {}),
+      ...(paper.githubStars != null && paper.githubRepo ? { githubStars: paper.githubStars } : {}),
+      ...(numComments != null ? { numComments } : {}),
+      ...(organizationName ? { organization: organizationName } : {}),
+      ...(thumbnail ? { thumbnail } : {}),
       rank: (opts.firstRank ?? 1) + i,
       source: opts.source,
     };

@@ -27,8 +27,9 @@ export interface IngestCounts {
 /** Reader-visible content; its hash tells a changed paper from an unchanged one. */
 export function contentHashOf(p: Omit<Paper, 'contentHash' | 'firstSeenAt' | 'updatedAt'>): string {
   const { id, arxivId, version, title, abstract, authors, listedOn, links, categories, keywords, upvotes, tags, sources, primaryCategory, comments, journalRef, authorCount } = p;
+  const { summary, githubStars, numComments, organization, thumbnail } = p;
   // Fields added later come last and are left out when undefined, so older records keep their hash.
-  return sha256(JSON.stringify({ id, arxivId, version, title, abstract, authors, listedOn, links, categories, keywords, upvotes, tags, sources, primaryCategory, comments, journalRef, authorCount }));
+  return sha256(JSON.stringify({ id, arxivId, version, title, abstract, authors, listedOn, links, categories, keywords, upvotes, tags, sources, primaryCategory, comments, journalRef, authorCount, summary, githubStars, numComments, organization, thumbnail }));
 }
 
 const richer = (a: string | undefined, b: string | undefined) => ((b?.length ?? 0) > (a?.length ?? 0) ? b : a);
@@ -73,6 +74,13 @@ export function mergePaper(previous: Paper | undefined, input: PaperInput, tags:
         primaryCategory: pick(previous.primaryCategory, fields.primaryCategory, nonEmpty),
         comments: pick(previous.comments, fields.comments, nonEmpty),
         journalRef: pick(previous.journalRef, fields.journalRef, nonEmpty),
+        // What a live listing tracks (Hugging Face's summary, stars, comments, organisation, thumbnail):
+        // the latest wins, like upvotes; a source without them never blanks them.
+        summary: fields.summary ?? previous.summary,
+        githubStars: fields.githubStars ?? previous.githubStars,
+        numComments: fields.numComments ?? previous.numComments,
+        organization: fields.organization ?? previous.organization,
+        thumbnail: fields.thumbnail ?? previous.thumbnail,
         tags,
         ...(sameTopics(previous.tags, tags) ? {} : { retaggedAt: now }),
         sources: [...new Set([...previous.sources, source])].sort(),
