@@ -495,6 +495,11 @@ export class DynamoSubscriberRepository implements SubscriberRepository {
   }
 }
 
+/** The ledger item of a claimed digest (exported for bulk loads such as the digest benchmark's long histories). */
+export function digestItem(subscriberId: string, period: string, paperIds: string[], moreIds: string[], claimedAt: string): Item {
+  return { PK: `SUB#${subscriberId}`, SK: `DIGEST#${period}`, type: 'digest', status: 'sending', paperIds, moreIds, claimedAt };
+}
+
 /**
  * The sort-key ranges (after `DIGEST#`; no upper end when `to` is undefined) that hold every digest of a
  * period from `window.fromDay` on. Daily periods are days (`2026-11-26`), weekly ones ISO weeks
@@ -528,7 +533,7 @@ export class DynamoDigestLedger implements DigestLedger {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { PK: `SUB#${subscriberId}`, SK: `DIGEST#${period}`, type: 'digest', status: 'sending', paperIds, moreIds, claimedAt: now },
+          Item: digestItem(subscriberId, period, paperIds, moreIds, now),
           ConditionExpression: 'attribute_not_exists(PK) OR (#s = :sending AND claimedAt < :stale)',
           ExpressionAttributeNames: { '#s': 'status' },
           ExpressionAttributeValues: { ':sending': 'sending', ':stale': staleBefore },
