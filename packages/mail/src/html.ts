@@ -1,14 +1,8 @@
 /** Small, dependency-free helpers for building email markup safely. */
 
-import { escapeHtmlLatin1, excerpt, oneLine, safeUrl } from '@paperboy/core';
+import { escapeHtml, excerpt, oneLine, safeUrl } from '@paperboy/core';
 
-export { safeUrl };
-
-/**
- * Every email escapes with core's escapeHtmlLatin1: characters above U+00FF as numeric references, so a
- * long digest's HTML stays one byte per character (see there for the measurement).
- */
-export const escapeHtml = escapeHtmlLatin1;
+export { escapeHtml, safeUrl };
 
 /** Like safeUrl, but throws: for URLs the email cannot go out without (unsubscribe, confirm, ...). */
 export function requireUrl(raw: string, what: string): string {
