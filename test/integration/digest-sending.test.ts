@@ -8,8 +8,9 @@ import type { SNSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { MessageRejected, SESv2Client, SendEmailCommand, TooManyRequestsException } from '@aws-sdk/client-sesv2';
-import { DynamoPaperRepository, SesMailer, makeSesClient } from '@paperboy/aws';
-import { subscriberLinks, type AppConfig, type Clock, type DigestLedger, type Mailer } from '@paperboy/core';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoPaperRepository, SesMailer, digestItem, ledgerRanges, makeSesClient } from '@paperboy/aws';
+import { addDays, isoWeek, subscriberLinks, type AppConfig, type Clock, type DigestLedger, type Mailer } from '@paperboy/core';
 import { buildRuntime, type Runtime } from '../../functions/commons/runtime.js';
 import { makeHandler as makeApi } from '../../functions/subscriptions/index.js';
 import { makeHandler as makePlan } from '../../functions/plan-digests/index.js';
@@ -136,6 +137,110 @@ describe('exactly once', () => {
     await run();
     await run();
     expect((await sentTo('rerun')).sort()).toEqual(['rerun-0@example.net', 'rerun-1@example.net']);
+  });
+});
+
+describe('a long history', () => {
+  // Papers on robotics only, so the other tests' subscribers (llm, vision) never see them.
+  const papersOn = async () => {
+    const papers = new DynamoPaperRepository(rt.clients.dynamo, config.tableName);
+    // Sent on 21 Nov under vision, then retagged robotics this morning: new to robotics readers by retaggedAt.
+    await papers.put(paper({ id: 'h-old', tags: ['robotics'], listedOn: '2026-11-20', firstSeenAt: '2026-11-20T06:00:00.000Z', retaggedAt: '2026-11-26T05:00:00.000Z' }), undefined);
+    await papers.put(paper({ id: 'h-new', tags: ['robotics'], listedOn: '2026-11-26', firstSeenAt: '2026-11-26T06:00:00.000Z' }), undefined);
+  };
+  async function store(items: Record<string, unknown>[]) {
+    for (let i = 0; i < items.length; i += 25) {
+      await rt.clients.dynamo.send(new BatchWriteCommand({ RequestItems: { [config.tableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
+    }
+  }
+  const sent = (id: string, period: string, paperIds: string[]) => ({ ...digestItem(id, period, paperIds, [], `${period}T07:00:00.000Z`), status: 'sent' });
+  async function reader(id: string, frequency: 'daily' | 'weekly') {
+    await rt.subscribers.create({ id, email: `${id}@example.net`, status: 'active', topics: ['robotics'], frequency, createdAt: '2025-11-01T06:00:00.000Z', confirmedAt: '2025-11-01T06:00:00.000Z' });
+    await rt.subscribers.recordDigest(id, '2026-11-25T07:00:00.000Z');
+  }
+  /** Sends one job and returns the ledger items (SK) its reads returned. */
+  async function sendCounting(job: { subscriberId: string; period: string; day: string }): Promise<string[]> {
+    const read: string[] = [];
+    rt.clients.dynamo.middlewareStack.add((next) => async (args) => {
+      const out = await next(args);
+      const items = (out.output as { Items?: { SK?: unknown }[] }).Items ?? [];
+      for (const item of items) if (typeof item.SK === 'string' && item.SK.startsWith('DIGEST#')) read.push(item.SK);
+      return out;
+    }, { step: 'initialize', name: 'countLedgerReads' });
+    try {
+      const result = await makeSend(rt, FAST)(sqsEventOf([job]));
+      expect(result.batchItemFailures).toEqual([]);
+    } finally {
+      rt.clients.dynamo.middlewareStack.remove('countLedgerReads');
+    }
+    return read.sort();
+  }
+  const mailTo = async (id: string) => (await capturedMail(env.dataDir)).filter((m) => m.to.includes(`${id}@example.net`));
+
+  it('a daily reader with a year of digests reads only the window of the ledger and gets no paper twice', async () => {
+    now = new Date('2026-11-26T07:30:00.000Z');
+    await papersOn();
+    const id = 'aged-daily-subscriber';
+    await reader(id, 'daily');
+    const history = Array.from({ length: 365 }, (_, k) => addDays('2026-11-25', -k));
+    await store(history.map((day) => sent(id, day, day === '2026-11-21' ? ['h-old'] : [`x-${day}`])));
+
+    const read = await sendCounting({ subscriberId: id, period: '2026-11-26', day: '2026-11-26' });
+    // From the first day of the oldest new paper (20 Nov) less 15 days (the oldest job a sender sends, and one for clock skew).
+    const window = history.filter((d) => d >= '2026-11-05').map((d) => `DIGEST#${d}`).sort();
+    expect(read).toEqual(window);
+    expect(read.length).toBe(21);
+
+    const mails = await mailTo(id);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.text).toContain('Paper h-new');
+    expect(mails[0]!.text).not.toContain('Paper h-old');
+  });
+
+  it('a weekly reader, daily until three days ago, reads the weeks and days of the window only and gets no paper twice', async () => {
+    now = new Date('2026-11-26T07:40:00.000Z');
+    const id = 'aged-weekly-subscriber';
+    await reader(id, 'weekly');
+    const weeks = Array.from({ length: 52 }, (_, k) => isoWeek(addDays('2026-11-22', -7 * k)));
+    const days = Array.from({ length: 200 }, (_, k) => addDays('2026-11-25', -k));
+    await store([
+      ...weeks.map((w) => sent(id, w, [`w-${w}`])),
+      ...days.map((d) => sent(id, d, d === '2026-11-21' ? ['h-old'] : [`x-${d}`])),
+    ]);
+    const read = await sendCounting({ subscriberId: id, period: '2026-W48', day: '2026-11-26' });
+    const expected = [...days.filter((d) => d >= '2026-11-05'), ...weeks.filter((w) => w >= isoWeek('2026-11-05'))].map((p) => `DIGEST#${p}`).sort();
+    expect(read).toEqual(expected);
+    expect(read.length).toBe(21 + 3);
+
+    const mails = await mailTo(id);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.text).toContain('Paper h-new');
+    expect(mails[0]!.text).not.toContain('Paper h-old');
+  });
+
+  it('the ledger ranges keep the year\'s other kind of period out, across a new year too', () => {
+    expect(ledgerRanges({ fromDay: '2026-11-05', weekly: false })).toEqual([['2026-11-05', undefined]]);
+    expect(ledgerRanges({ fromDay: '2026-11-05', weekly: true })).toEqual([['2026-11-05', '2026-12-31'], ['2026-W45', undefined]]);
+    // 2026-W53 runs from 28 Dec 2026 to 3 Jan 2027.
+    expect(ledgerRanges({ fromDay: '2026-12-30', weekly: true })).toEqual([['2026-12-30', '2026-12-31'], ['2026-W53', undefined]]);
+    // 31 Dec 2025 is in week 1 of 2026: the weeks start past all of 2025's.
+    expect(ledgerRanges({ fromDay: '2025-12-31', weekly: true })).toEqual([['2025-12-31', '2025-12-31'], ['2025-W99', undefined]]);
+    // 2 Jan 2027 is in 2026-W53: the weeks start there, and take in the days of 2027 too.
+    expect(ledgerRanges({ fromDay: '2027-01-02', weekly: true })).toEqual([['2027-01-02', '2027-12-31'], ['2026-W53', undefined]]);
+  });
+
+  it('a job more than 14 days old is refused, and sends nothing', async () => {
+    now = new Date('2026-11-26T07:50:00.000Z');
+    const id = 'stale-job-subscriber';
+    await reader(id, 'daily');
+    const outcomes: string[] = [];
+    const result = await makeSend(rt, { ...FAST, onOutcome: (o) => outcomes.push(o) })(sqsEventOf([
+      { subscriberId: id, period: '2026-11-11', day: '2026-11-11' },
+      { subscriberId: id, period: '2026-11-12', day: '2026-11-12' },
+    ]));
+    expect(result.batchItemFailures).toEqual([]);
+    expect(outcomes).toEqual(['expired', 'sent']);
+    expect(await mailTo(id)).toHaveLength(1);
   });
 });
 

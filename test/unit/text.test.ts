@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cleanText, htmlToText, normaliseTitle, oneLine, parseArxivId, terminalJson, titleFingerprint } from '@paperboy/core';
+import { cleanText, excerpt, htmlToText, normaliseTitle, oneLine, parseArxivId, terminalJson, titleFingerprint } from '@paperboy/core';
 
 describe('cleanText', () => {
   it('removes LaTeX residue whose backslash the page lost', () => {
@@ -71,6 +72,32 @@ describe('oneLine', () => {
 
   it('keeps printable text, accents and symbols as they are', () => {
     expect(oneLine('  Rényi — δ-bounds  ')).toBe('Rényi — δ-bounds');
+  });
+});
+
+describe('excerpt', () => {
+  // The definition excerpt had before it normalised only a prefix: oneLine over the whole text, then the cut.
+  function wholeTextExcerpt(text: string, max: number): string {
+    const clean = oneLine(text);
+    if (clean.length <= max) return clean;
+    const hard = clean.slice(0, /[\uD800-\uDBFF]/.test(clean[max - 1] ?? '') ? max - 1 : max);
+    const space = hard.lastIndexOf(' ');
+    const cut = space >= max * 0.6 ? hard.slice(0, space) : hard;
+    return `${cut.replace(/[\s,;:.\-–—(]+$/u, '')}…`;
+  }
+  // Words, runs of spaces and line breaks, control and invisible characters, and surrogate pairs, which
+  // are what oneLine drops, collapses or must not split, placed anywhere including across the prefix cut.
+  const piece = fc.constantFrom('word', 'a', ' ', '  ', '\n', '\r\n', '\t', '\u00a0', '\u2028', '\u0007', '\u009b', '\u200b', '\ufeff', '\u202e', '🚀', 'é', ',', '.', '—', '(');
+  const text = fc.array(piece, { maxLength: 400 }).map((a) => a.join(''));
+
+  it('gives exactly what normalising the whole text would, for any text and length', () => {
+    fc.assert(fc.property(text, fc.integer({ min: 1, max: 120 }), (t, max) => excerpt(t, max) === wholeTextExcerpt(t, max)), { numRuns: 3000 });
+  });
+
+  it('gives the same for text that is mostly what oneLine drops (the prefix alone is too short)', () => {
+    const t = `${'\u200b \n'.repeat(500)}${'long abstract words '.repeat(100)}`;
+    expect(excerpt(t, 50)).toBe(wholeTextExcerpt(t, 50));
+    expect(excerpt(t, 50)).toBe('long abstract words long abstract words long…');
   });
 });
 

