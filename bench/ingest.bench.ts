@@ -1,8 +1,11 @@
 /**
  * Ingest throughput: 10,000 papers from saved files (HF Daily Papers JSON, arXiv API Atom, arXiv RSS,
  * synthesised from the real fixtures with distinct ids) parsed and stored in the local DynamoDB stand-in,
- * then the same files again (an unchanged re-run). Prints papers per second, DynamoDB write requests per
- * paper (counted at the SDK client), and CPU time (which includes the in-process dynalite).
+ * then the same files again (an unchanged re-run). Prints papers per second, DynamoDB write and read requests
+ * per paper (counted at the SDK client), and CPU time (which includes the in-process dynalite). The baseline,
+ * measured in the same run on a table of its own, stores three of the files (one of each kind) one paper at a
+ * time: single title lookups and `put` per paper, as ingest did before it wrote in batches.
+ * Ends with one JSON line of the figures.
  *
  *   npm run bench:ingest [-- count]
  */
@@ -12,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { ensureTable, makeDocumentClient, DynamoPaperRepository } from '@paperboy/aws';
-import { buildTagger, defaultTaxonomyParsed, ingestPapers, ownerConfigSchema, systemClock } from '@paperboy/core';
+import { ItemTooLargeError, buildTagger, defaultTaxonomyParsed, ingestPapers, ownerConfigSchema, systemClock, type Paper, type PaperRepository, type PutOutcome } from '@paperboy/core';
 import { loadSource } from '@paperboy/sources';
 import { startOrAttach } from '../packages/local/src/services.js';
 
@@ -21,6 +24,32 @@ const count = Number(process.argv[2] ?? 10_000);
 const root = resolve(import.meta.dirname, '..');
 const fixture = (n: string) => readFileSync(join(root, 'test/fixtures/upstream', n), 'utf8');
 const PER_FILE = 1000;
+
+/** The same repository, storing one paper at a time (the baseline): single title lookups, one `put` per paper. */
+function onePaperAtATime(repo: DynamoPaperRepository): PaperRepository {
+  return Object.assign(Object.create(repo) as DynamoPaperRepository, {
+    async findManyByTitleKey(fingerprints: string[]) {
+      const found = new Map<string, Paper>();
+      for (const fp of fingerprints) {
+        const paper = await repo.findByTitleKey(fp);
+        if (paper) found.set(fp, paper);
+      }
+      return found;
+    },
+    async putMany(writes: { paper: Paper; previous: Paper | undefined }[]) {
+      const outcomes: PutOutcome[] = [];
+      for (const { paper, previous } of writes) {
+        try {
+          outcomes.push({ status: (await repo.put(paper, previous)) ? 'written' : 'conflict' });
+        } catch (err) {
+          if (!(err instanceof ItemTooLargeError)) throw err;
+          outcomes.push({ status: 'rejected', reason: err.message });
+        }
+      }
+      return outcomes;
+    },
+  });
+}
 
 const id = (i: number) => `2701.${String(10000 + i).padStart(5, '0')}`;
 
@@ -60,14 +89,19 @@ function rssFile(start: number, n: number): string {
   return `${head}${body.join('\n')}\n</channel>\n</rss>\n`;
 }
 
+const round = (n: number) => Math.round(n * 100) / 100;
+
 async function main() {
   const dir = await mkdtemp(join(tmpdir(), 'paperboy-bench-'));
   const services = await startOrAttach(join(dir, 'data'));
   try {
     const table = 'paperboy-bench';
     const admin = new DynamoDBClient({ region: 'us-east-1', endpoint: services.endpoints.dynamodb, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
-    await ensureTable(admin, table);
-    await waitUntilTableExists({ client: admin, maxWaitTime: 30, minDelay: 1 }, { TableName: table });
+    const baselineTable = 'paperboy-bench-baseline';
+    for (const t of [table, baselineTable]) {
+      await ensureTable(admin, t);
+      await waitUntilTableExists({ client: admin, maxWaitTime: 30, minDelay: 1 }, { TableName: t });
+    }
     const doc = makeDocumentClient('us-east-1', services.endpoints.dynamodb);
     let writes = 0;
     let reads = 0;
@@ -81,6 +115,7 @@ async function main() {
       { step: 'initialize', name: 'countRequests' },
     );
     const papers = new DynamoPaperRepository(doc, table);
+    const baseline = onePaperAtATime(new DynamoPaperRepository(doc, baselineTable));
     const tagger = buildTagger(defaultTaxonomyParsed());
 
     // Files: 40% HF JSON, 30% arXiv API Atom, 30% arXiv RSS, PER_FILE papers each.
@@ -100,7 +135,7 @@ async function main() {
     ]);
     const sourceOf = (kind: string) => sources.find((s) => s.kind === kind)!;
 
-    const run = async (label: string) => {
+    const run = async (label: string, repo: PaperRepository, only = files) => {
       writes = 0;
       reads = 0;
       const cpu0 = process.cpuUsage();
@@ -108,9 +143,9 @@ async function main() {
       let received = 0;
       let created = 0;
       let unchanged = 0;
-      for (const f of files) {
+      for (const f of only) {
         const loaded = await loadSource(sourceOf(f.kind), { baseDir: dir, today: '2027-01-04', file: f.path });
-        const c = await ingestPapers(loaded.papers, { papers, tagger, clock: systemClock });
+        const c = await ingestPapers(loaded.papers, { papers: repo, tagger, clock: systemClock });
         received += c.received;
         created += c.new;
         unchanged += c.unchanged;
@@ -118,14 +153,32 @@ async function main() {
       const wall = (performance.now() - t0) / 1000;
       const cpu = process.cpuUsage(cpu0);
       const cpuS = (cpu.user + cpu.system) / 1e6;
+      const figures = { papers: received, writes, reads, writesPerPaper: round(writes / received), readsPerPaper: round(reads / received), papersPerSecond: Math.round(received / wall), cpuSeconds: round(cpuS) };
       console.log(
-        `${label.padEnd(16)} ${received} papers (${created} new, ${unchanged} unchanged) in ${wall.toFixed(1)} s wall, ${cpuS.toFixed(1)} s CPU: ` +
+        `${label.padEnd(24)} ${received} papers (${created} new, ${unchanged} unchanged) in ${wall.toFixed(1)} s wall, ${cpuS.toFixed(1)} s CPU: ` +
           `${Math.round(received / wall)} papers/s, ${(writes / received).toFixed(2)} write requests/paper (${writes}), ${(reads / received).toFixed(2)} read requests/paper (${reads})`,
       );
+      return figures;
     };
     console.log(`bench:ingest: ${count} papers in ${files.length} files, local DynamoDB (dynalite, in-process), Node ${process.version}`);
-    await run('first run');
-    await run('unchanged re-run');
+    const first = await run('first run', papers);
+    const rerun = await run('unchanged re-run', papers);
+    const kinds = new Set<string>();
+    const sample = files.filter((f) => !kinds.has(f.kind) && kinds.add(f.kind));
+    const before = await run('baseline (one at a time)', baseline, sample);
+    console.log(
+      JSON.stringify({
+        bench: 'ingest',
+        papers: first.papers,
+        writesPerPaper: first.writesPerPaper,
+        readsPerPaper: first.readsPerPaper,
+        rerunWrites: rerun.writes,
+        rerunReadsPerPaper: rerun.readsPerPaper,
+        papersPerSecond: first.papersPerSecond,
+        rerunPapersPerSecond: rerun.papersPerSecond,
+        baseline: { papers: before.papers, writesPerPaper: before.writesPerPaper, readsPerPaper: before.readsPerPaper, papersPerSecond: before.papersPerSecond },
+      }),
+    );
   } finally {
     await services.stop();
     await rm(dir, { recursive: true, force: true });

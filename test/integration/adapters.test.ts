@@ -11,7 +11,7 @@ import {
   SesMailer,
   paperItem,
 } from '@paperboy/aws';
-import type { Subscriber } from '@paperboy/core';
+import { titleFingerprint, type Subscriber } from '@paperboy/core';
 import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { paper } from '../support/papers.js';
 import { startStandIns, type StandIns } from '../support/stand-ins.js';
@@ -110,6 +110,33 @@ describe('DynamoPaperRepository listing days', () => {
     await env.clients.dynamo.send(new DeleteCommand({ TableName: env.table, Key: { PK: 'DAY#REV', SK: 'SEEDED' } }));
     // Act, Assess
     expect((await repo.listDayRevisions()).find((d) => d.day === '2027-04-01')?.rev).toBeGreaterThan(0);
+  });
+});
+
+describe('DynamoPaperRepository.putMany', () => {
+  it('writes a batch with one alias per title (the last wins), refuses an oversized paper alone, and decides conflicts per paper', async () => {
+    // Prepare: two new arXiv papers titled alike (one BatchWriteItem may not name their alias twice), an oversized one, a stale update.
+    const repo = new DynamoPaperRepository(env.clients.dynamo, env.table);
+    const stored = paper({ id: '2411.70004', title: 'Stored', listedOn: '2027-04-01' });
+    await repo.put(stored, undefined);
+    const a = paper({ id: '2411.70001', arxivId: '2411.70001', title: 'Erratum', listedOn: '2027-04-01', tags: ['pm-a'] });
+    const b = paper({ id: '2411.70002', arxivId: '2411.70002', title: 'Erratum', listedOn: '2027-04-02', tags: ['pm-a'] });
+    const huge = paper({ id: '2411.70003', listedOn: '2027-04-01', tags: ['pm-a'], authors: Array.from({ length: 4000 }, (_v, i) => `Collaboration Member Number ${i} ${'x'.repeat(80)}`) });
+    const stale = { ...stored, title: 'Changed', contentHash: 'new' };
+    // Act
+    const outcomes = await repo.putMany([
+      { paper: a, previous: undefined },
+      { paper: huge, previous: undefined },
+      { paper: b, previous: undefined },
+      { paper: stale, previous: { ...stored, contentHash: 'not what is stored' } },
+    ]);
+    // Assess
+    expect(outcomes.map((o) => o.status)).toEqual(['written', 'rejected', 'written', 'conflict']);
+    expect(await repo.getMany(['2411.70001', '2411.70002', '2411.70003'])).toEqual([a, b]);
+    expect((await repo.findManyByTitleKey([titleFingerprint('Erratum')])).get(titleFingerprint('Erratum'))).toEqual(b);
+    const members = await env.clients.dynamo.send(new QueryCommand({ TableName: env.table, KeyConditionExpression: 'PK = :p', ExpressionAttributeValues: { ':p': 'TAG#pm-a' } }));
+    expect((members.Items ?? []).map((i) => i['paperId']).sort()).toEqual(['2411.70001', '2411.70002']);
+    expect((await repo.listDayRevisions()).filter((r) => r.day.startsWith('2027-04')).map((r) => r.day)).toEqual(['2027-04-02', '2027-04-01']);
   });
 });
 

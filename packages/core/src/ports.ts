@@ -11,12 +11,21 @@ export interface PaperRepository {
    * arXiv-keyed record that an alias points to. Lets a snapshot record and an arXiv record meet.
    */
   findByTitleKey(fingerprint: string): Promise<Paper | undefined>;
+  /** `findByTitleKey` for many fingerprints in a few batched reads: each fingerprint found -> its paper. */
+  findManyByTitleKey(fingerprints: string[]): Promise<Map<string, Paper>>;
   /**
    * Writes the paper and its topic memberships. Conditional on `previous` still being what is stored
    * (absent, or the same content hash), so concurrent or repeated runs never clobber each other;
    * returns false when another writer got there first.
    */
   put(paper: Paper, previous: Paper | undefined): Promise<boolean>;
+  /**
+   * `put` for many papers (distinct ids) at once, with the same guarantees: each paper's own write stays
+   * conditional, while memberships, aliases and the listing days' revisions are written for the whole batch.
+   * A paper too large to store is refused before anything of it is written; the others go on.
+   * One outcome per write, in the order given.
+   */
+  putMany(writes: PaperWrite[]): Promise<PutOutcome[]>;
   /** Papers listed on or after `sinceDay` (YYYY-MM-DD), newest listing first. */
   listListedSince(sinceDay: string): Promise<Paper[]>;
   /** Every paper listed on one day (YYYY-MM-DD), in any order. */
@@ -37,6 +46,15 @@ export interface PaperRepository {
   /** Every stored paper, page by page (retagging). */
   scanAll(): AsyncIterable<Paper>;
 }
+
+export interface PaperWrite {
+  paper: Paper;
+  /** What is stored now (the condition of the write), or undefined for a new paper. */
+  previous: Paper | undefined;
+}
+
+/** A write's outcome: stored, lost to another writer (the condition failed), or refused as too large. */
+export type PutOutcome = { status: 'written' } | { status: 'conflict' } | { status: 'rejected'; reason: string };
 
 export interface DayRevision {
   day: string;

@@ -1,8 +1,7 @@
 /** Use case: store what a source delivered. Tags, merges with what is stored, writes only changes. */
 import type { Paper, PaperInput } from '../model.js';
-import type { Clock, PaperRepository } from '../ports.js';
+import type { Clock, PaperRepository, PaperWrite } from '../ports.js';
 import { sha256, titleFingerprint } from '../text.js';
-import { ItemTooLargeError } from '../errors.js';
 
 export interface PaperTagger {
   tag(paper: { title: string; abstract: string; categories?: string[]; keywords?: string[] }): { tags: string[] };
@@ -101,12 +100,14 @@ function definedOnly<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== '')) as T;
 }
 
+/** Inputs looked up and written together: one BatchGetItem of ids (100 keys) and one write batch. */
 const CHUNK = 100;
 
 /**
  * Stores what a source delivered. Reads the stored records in batches, resolves each item to the record
  * it belongs to (same id, or the same normalised title: a snapshot record and an arXiv record of one paper
- * meet), merges, and writes only what changed. An unchanged re-run writes nothing.
+ * meet), merges, and writes only what changed, a chunk at a time (`PaperRepository.putMany`). An unchanged
+ * re-run writes nothing.
  */
 export async function ingestPapers(
   inputs: PaperInput[],
@@ -122,39 +123,65 @@ export async function ingestPapers(
     stored.set(p.id, p);
     for (const k of [p.id, titleFingerprint(p.title), ...keys]) known.set(k, p.id);
   };
-  const resolve = async (input: PaperInput): Promise<Paper | undefined> => {
+  /** The stored record an input belongs to, from what the chunk's batched reads found. */
+  const resolve = (input: PaperInput): Paper | undefined => {
     const direct = known.get(input.id);
     if (direct) return stored.get(direct);
     const fp = titleFingerprint(input.title);
-    let viaTitle = known.has(fp) ? stored.get(known.get(fp)!) : undefined;
-    if (!viaTitle && !askedTitle.has(fp)) {
-      askedTitle.add(fp);
-      viaTitle = await deps.papers.findByTitleKey(fp);
-      if (viaTitle) remember(viaTitle);
-    }
+    const viaTitle = known.has(fp) ? stored.get(known.get(fp)!) : undefined;
     // Two different arXiv papers can share a title ("Erratum"); they stay apart.
     if (viaTitle && viaTitle.arxivId && input.arxivId && viaTitle.arxivId !== input.arxivId) return undefined;
     return viaTitle;
   };
 
-  /** Writes one paper; one the store refuses as too large is rejected alone and the run goes on. */
-  const putOrReject = async (paper: Paper, previous: Paper | undefined): Promise<boolean | 'rejected'> => {
-    try {
-      return await deps.papers.put(paper, previous);
-    } catch (err) {
-      if (!(err instanceof ItemTooLargeError)) throw err;
-      counts.rejected.push({ id: paper.id, reason: err.message });
-      return 'rejected';
+  /** Writes waiting to be stored together, and every key (ids, title fingerprints) that would resolve to one of them. */
+  let batch: { write: PaperWrite; inputId: string }[] = [];
+  const batchKeys = new Set<string>();
+  let done = 0;
+  let decided = 0;
+  const flush = async () => {
+    const outcomes = batch.length ? await deps.papers.putMany(batch.map((b) => b.write)) : [];
+    batch.forEach(({ write: { paper, previous }, inputId }, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.status === 'written') {
+        remember(paper, inputId);
+        for (const t of paper.tags) counts.tagged[t] = (counts.tagged[t] ?? 0) + 1;
+        if (previous) counts.updated++;
+        else {
+          counts.new++;
+          counts.newIds.push(paper.id);
+        }
+      } else if (outcome.status === 'conflict') {
+        counts.conflicts++;
+      } else {
+        // Refused by the store (too large even after trimming): skipped alone, and the run goes on.
+        counts.rejected.push({ id: paper.id, reason: outcome.reason });
+      }
+    });
+    batch = [];
+    batchKeys.clear();
+    while (done < decided) {
+      done++;
+      deps.onProgress?.(done, inputs.length);
     }
   };
 
-  let done = 0;
   for (let i = 0; i < inputs.length; i += CHUNK) {
     const chunk = inputs.slice(i, i + CHUNK);
     const ids = chunk.map((p) => p.id).filter((id) => !known.has(id));
     for (const p of await deps.papers.getMany(ids)) remember(p);
+    // Items not found by id may be stored under their title (a snapshot record, or an arXiv record behind its alias).
+    const fingerprints = [...new Set(chunk.filter((p) => !known.has(p.id)).map((p) => titleFingerprint(p.title)))].filter((fp) => !known.has(fp) && !askedTitle.has(fp));
+    for (const fp of fingerprints) askedTitle.add(fp);
+    if (fingerprints.length) for (const p of (await deps.papers.findManyByTitleKey(fingerprints)).values()) remember(p);
     for (const input of chunk) {
-      const previous = await resolve(input);
+      // An item of a paper already waiting in the batch (the same id twice, or an HF and an arXiv record of one
+      // paper) merges with what that write stores: write the batch first, as one paper at a time would have.
+      let previous = resolve(input);
+      if ([input.id, titleFingerprint(input.title), previous?.id].some((k) => k !== undefined && batchKeys.has(k))) {
+        await flush();
+        previous = resolve(input);
+      }
       if (!previous && input.updateOnly) {
         counts.ignored++;
       } else {
@@ -165,22 +192,13 @@ export async function ingestPapers(
         if (previous && paper.contentHash === previous.contentHash) {
           counts.unchanged++;
         } else {
-          const written = await putOrReject(paper, previous);
-          if (written === true) {
-            remember(paper, input.id);
-            for (const t of paper.tags) counts.tagged[t] = (counts.tagged[t] ?? 0) + 1;
-            if (previous) counts.updated++;
-            else {
-              counts.new++;
-              counts.newIds.push(paper.id);
-            }
-          } else if (written === false) {
-            counts.conflicts++;
-          }
+          batch.push({ write: { paper, previous }, inputId: input.id });
+          for (const k of [paper.id, input.id, titleFingerprint(paper.title), ...(previous ? [previous.id, titleFingerprint(previous.title)] : [])]) batchKeys.add(k);
         }
       }
-      deps.onProgress?.(++done, inputs.length);
+      decided++;
     }
+    await flush();
   }
   return counts;
 }
