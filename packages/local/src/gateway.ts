@@ -16,6 +16,7 @@ import { escapeHtml, renderPage, SECURITY_HEADERS } from '@paperboy/feeds';
 import { makeHandler as makeSubscriptions } from '../../../functions/subscriptions/index.js';
 import type { LocalContext } from './runner.js';
 import { LocalSignupQueue } from './signup-queue.js';
+import { apiEvent } from './api-event.js';
 
 const MAX_BODY = 64 * 1024;
 
@@ -92,7 +93,7 @@ async function handle(
       res.writeHead(413, { 'content-type': 'text/plain; charset=utf-8' }).end('request body too large');
       return;
     }
-    const result = await api(apiEvent(req, url, method, body, ctx.rt.clock.now()));
+    const result = await api(apiEventOf(req, url, method, body, ctx.rt.clock.now()));
     res.writeHead(result.statusCode ?? 200, { ...(result.headers as Record<string, string>), ...SECURITY_HEADERS });
     res.end(result.body ?? '');
     return;
@@ -156,35 +157,19 @@ export function decodePath(pathname: string): string | undefined {
 }
 
 /** The request as API Gateway hands it to the function, stamped with the runtime's clock. */
-function apiEvent(req: IncomingMessage, url: URL, method: string, body: Buffer, now: Date): APIGatewayProxyEventV2 {
+function apiEventOf(req: IncomingMessage, url: URL, method: string, body: Buffer, now: Date): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
   // Like CloudFront, the viewer address comes from the connection, never from the client: a client-sent
   // CloudFront-Viewer-Address is replaced, so sign-up limits count the socket's address.
   const clientIp = req.socket.remoteAddress ?? '127.0.0.1';
-  headers[VIEWER_ADDRESS_HEADER.toLowerCase()] = `${clientIp}:${req.socket.remotePort ?? 0}`;
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: url.pathname,
-    rawQueryString: url.search.replace(/^\?/, ''),
-    headers,
-    queryStringParameters: url.search ? Object.fromEntries(url.searchParams) : undefined,
-    requestContext: {
-      accountId: 'local',
-      apiId: 'local',
-      domainName: headers.host ?? '127.0.0.1',
-      domainPrefix: 'local',
-      http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: clientIp, userAgent: headers['user-agent'] ?? '' },
-      requestId: `local-${now.getTime()}`,
-      routeKey: '$default',
-      stage: '$default',
-      time: now.toUTCString(),
-      timeEpoch: now.getTime(),
-    },
+  return apiEvent(method, `${url.pathname}${url.search}`, {
+    base: `http://${headers.host ?? '127.0.0.1'}/`,
+    headers: { ...headers, [VIEWER_ADDRESS_HEADER.toLowerCase()]: `${clientIp}:${req.socket.remotePort ?? 0}` },
+    sourceIp: clientIp,
+    at: now,
     body: body.length ? body.toString('utf8') : undefined,
-    isBase64Encoded: false,
-  };
+  });
 }
 
 interface MailEntry {
