@@ -39,6 +39,9 @@ export function makeSesClient(region: string, endpoint?: string): SESv2Client {
   return recordCalls(
     new SESv2Client({
       region,
+      // One retry layer: the sender retries a throttle in line at its pacer; the SDK's own retries would
+      // resend at once, ahead of the sends waiting for their slots. A sign-up's send is retried by Lambda.
+      maxAttempts: 1,
       ...(endpoint ? { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
     }),
   );

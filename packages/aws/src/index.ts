@@ -3,5 +3,5 @@ export * from './clients.js';
 export * from './dynamo-store.js';
 export * from './s3-object-store.js';
 export * from './ses-mailer.js';
-export * from './sqs-queue.js';
-export * from './sqs-signup-queue.js';
+export * from './dynamo-digest-jobs.js';
+export * from './lambda-invoke.js';

@@ -217,8 +217,8 @@ const envSchema = z.object({
   [ENV.siteUrl]: httpUrl.optional(),
   [ENV.tableName]: z.string().min(3).default('paperboy'),
   [ENV.bucketName]: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name').default('paperboy-site'),
-  [ENV.queueUrl]: z.string().optional(),
-  [ENV.signupQueueUrl]: z.string().optional(),
+  [ENV.sendFunctionName]: z.string().optional(),
+  [ENV.signupFunctionName]: z.string().optional(),
   [ENV.publishFunctionName]: z.string().optional(),
   [ENV.sesConfigurationSet]: z.string().optional(),
   [ENV.hmacSecret]: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -242,8 +242,8 @@ export interface AppConfig {
   siteUrl: string;
   tableName: string;
   bucketName: string;
-  queueUrl?: string;
-  signupQueueUrl?: string;
+  sendFunctionName?: string;
+  signupFunctionName?: string;
   publishFunctionName?: string;
   sesConfigurationSet?: string;
   hmacSecret?: string;
@@ -328,8 +328,8 @@ export function resolveConfig(rawOwner: unknown, env: Env, where = 'config', bas
     siteUrl,
     tableName: e[ENV.tableName],
     bucketName: e[ENV.bucketName],
-    queueUrl: e[ENV.queueUrl],
-    signupQueueUrl: e[ENV.signupQueueUrl],
+    sendFunctionName: e[ENV.sendFunctionName],
+    signupFunctionName: e[ENV.signupFunctionName],
     publishFunctionName: e[ENV.publishFunctionName],
     sesConfigurationSet: e[ENV.sesConfigurationSet],
     hmacSecret: e[ENV.hmacSecret],

@@ -1,46 +1,80 @@
 /**
- * Sending at the SES rate. The CDK app caps the concurrent `send-digests` invocations at
- * `digestMaxConcurrency(rate)` and each invocation paces itself to `perInvocationSendRate(rate)`,
- * so together they never exceed the account's maximum send rate. Both sides import these
- * functions from here, so infrastructure and runtime cannot drift apart.
+ * Sending at the SES rate. One sender at a time holds the send lease (see `drainDigestJobs`), so one
+ * pacer spaces every send of the account: the rate budget is shared by construction, however many
+ * invocations Lambda starts at once.
  */
-
-/** Most concurrent `send-digests` invocations. SQS event sources accept 2..1000. */
-export function digestMaxConcurrency(sendRatePerSecond: number): number {
-  return Math.min(1000, Math.max(2, Math.floor(sendRatePerSecond)));
-}
-
-/** Sends per second one invocation may make, so that all of them together stay within the SES rate. */
-export function perInvocationSendRate(sendRatePerSecond: number): number {
-  return sendRatePerSecond / digestMaxConcurrency(sendRatePerSecond);
-}
 
 export type Sleep = (ms: number) => Promise<void>;
 export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Spaces calls at least `1000 / ratePerSecond` ms apart (a token bucket of one token): the first call
- * goes at once, each later one waits for its slot. A rate of Infinity turns pacing off (benchmarks).
+ * Slack added to every second of sends. The pacer times the start of a call; SES counts its arrival, a
+ * few milliseconds later and not always the same few. Without slack, a send that left on time but
+ * arrived 1 ms early relative to the one before would be the (R+1)th in SES's one-second window.
+ * 20 ms per second costs 2% of the rate; on this machine the arrivals at the strict SES stand-in of
+ * `npm run bench:send` varied by less than 5 ms between consecutive sends.
+ */
+export const SEND_WINDOW_GUARD_MS = 20;
+
+/** Milliseconds between two sends at `ratePerSecond`, so that any R + 1 sends span more than one second. */
+export function sendIntervalMs(ratePerSecond: number): number {
+  if (!(ratePerSecond > 0)) throw new Error(`send rate must be a positive number, got ${ratePerSecond}`);
+  return (1000 + SEND_WINDOW_GUARD_MS) / ratePerSecond;
+}
+
+/**
+ * Hands out send slots `intervalMs` apart, one caller at a time and in the order they asked (a token
+ * bucket of one token). A slot is fixed only when its caller's turn comes, so `pushBack` (after a
+ * throttle) delays every waiting caller, and a retry asks again at the back of the line: it never takes
+ * a fresh slot ahead of the others. A rate of Infinity turns pacing off (benchmarks).
  */
 export class Pacer {
   private next = -Infinity;
+  private line: Promise<void> = Promise.resolve();
   readonly intervalMs: number;
 
   constructor(
     ratePerSecond: number,
     private readonly now: () => number = () => performance.now(),
     private readonly sleep: Sleep = realSleep,
+    /** Spacing between slots; default 1000 / rate (the sender passes `sendIntervalMs(rate)`). */
+    intervalMs?: number,
   ) {
     if (!(ratePerSecond > 0)) throw new Error(`send rate must be a positive number, got ${ratePerSecond}`);
-    this.intervalMs = 1000 / ratePerSecond;
+    this.intervalMs = intervalMs ?? 1000 / ratePerSecond;
   }
 
   /** Waits for the next free slot and takes it. */
-  async take(): Promise<void> {
-    const now = this.now();
-    const slot = Math.max(now, this.next);
+  take(): Promise<void> {
+    const turn = this.line.then(() => this.waitForSlot());
+    this.line = turn.catch(() => {});
+    return turn;
+  }
+
+  /** No slot before `at` (on this pacer's clock): where the previous holder of the send lease left off. */
+  notBefore(at: number): void {
+    this.next = Math.max(this.next, at);
+  }
+
+  /** SES said slow down: the next slot is at least `ms` from now, for every caller in line. */
+  pushBack(ms: number): void {
+    this.next = Math.max(this.next, this.now() + ms);
+  }
+
+  /** The earliest time the next slot could be taken (the lease records it for the next holder). */
+  get nextSlot(): number {
+    return this.next;
+  }
+
+  private async waitForSlot(): Promise<void> {
+    let slot = Math.max(this.now(), this.next);
+    while (slot > this.now()) {
+      await this.sleep(slot - this.now());
+      // A push-back while this caller slept moves its slot too.
+      slot = Math.max(slot, this.next);
+    }
+    // The cadence follows the slots, not the wake-ups: a timer that fires late does not slow the ones after.
     this.next = slot + this.intervalMs;
-    if (slot > now) await this.sleep(slot - now);
   }
 }
 
@@ -61,29 +95,4 @@ export function isThrottling(err: unknown): boolean {
 /** SES refused this message for good. */
 export function isPermanentRejection(err: unknown): boolean {
   return PERMANENT.has(errorName(err));
-}
-
-export interface RetryPolicy {
-  /** Attempts in all, including the first. */
-  attempts: number;
-  /** First backoff; doubled on each retry, with full jitter. */
-  baseDelayMs: number;
-  sleep?: Sleep;
-  random?: () => number;
-}
-
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 250 };
-
-/** Runs `fn`, retrying throttling errors with exponential backoff; any other error, or the last throttle, is thrown. */
-export async function retryThrottled<T>(fn: () => Promise<T>, policy: RetryPolicy = DEFAULT_RETRY): Promise<T> {
-  const sleep = policy.sleep ?? realSleep;
-  const random = policy.random ?? Math.random;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (!isThrottling(err) || attempt >= policy.attempts) throw err;
-      await sleep(Math.round(random() * policy.baseDelayMs * 2 ** (attempt - 1)));
-    }
-  }
 }
