@@ -67,11 +67,14 @@ export class Pacer {
   }
 
   private async waitForSlot(): Promise<void> {
-    let slot = Math.max(this.now(), this.next);
-    while (slot > this.now()) {
-      await this.sleep(slot - this.now());
-      // A push-back while this caller slept moves its slot too.
-      slot = Math.max(slot, this.next);
+    // Counts what it slept rather than re-reading the clock, so a clock that stands still (a test's) cannot hold it forever.
+    const start = this.now();
+    let slot = Math.max(start, this.next);
+    for (let slept = 0; start + slept < slot; slot = Math.max(slot, this.next)) {
+      const ms = slot - (start + slept);
+      await this.sleep(ms);
+      slept += ms;
+      // A push-back while this caller slept moves its slot too (the loop's update).
     }
     // The cadence follows the slots, not the wake-ups: a timer that fires late does not slow the ones after.
     this.next = slot + this.intervalMs;

@@ -196,9 +196,10 @@ class Holding {
 
   /** Sleeps `ms`, renewing the lease on the way. */
   private async sleepHolding(ms: number): Promise<void> {
-    const until = this.deps.now() + ms;
-    for (let left = ms; left > 0; left = until - this.deps.now()) {
-      await this.deps.sleep(Math.min(left, SEND_LEASE_MS / 3));
+    for (let left = ms; left > 0; ) {
+      const step = Math.min(left, SEND_LEASE_MS / 3);
+      await this.deps.sleep(step);
+      left -= step;
       await this.keepLease();
     }
   }
