@@ -28,7 +28,8 @@ let env: StandIns;
 let config: AppConfig;
 let t = Date.parse('2026-11-26T07:00:00.000Z');
 const clock: Clock = { now: () => new Date(t) };
-const sleep = async (ms: number) => void (t += ms);
+// Whole milliseconds, as the Date the clock hands out has (a fraction would be cut off there but not here).
+const sleep = async (ms: number) => void (t += Math.ceil(ms));
 let jobs: DynamoDigestJobStore;
 
 beforeAll(async () => {

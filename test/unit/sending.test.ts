@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_ATTEMPTS, Pacer, SEND_WINDOW_GUARD_MS, isPermanentRejection, isThrottling, retryDelayMs, sendIntervalMs } from '@paperboy/core';
+import { MAX_ATTEMPTS, Pacer, isPermanentRejection, isThrottling, retryDelayMs, sendWindow } from '@paperboy/core';
 
 describe('Pacer', () => {
   function fakeTime() {
@@ -72,9 +72,21 @@ describe('Pacer', () => {
 });
 
 describe('the sender\'s spacing and retries', () => {
-  it('spaces sends so that any R + 1 of them span more than a second (the guard against arrival jitter)', () => {
-    for (const rate of [1, 2, 14, 50]) expect(rate * sendIntervalMs(rate)).toBeCloseTo(1000 + SEND_WINDOW_GUARD_MS, 9);
-    expect(() => sendIntervalMs(0)).toThrow(/positive/);
+  it('keeps the rate in any second counted from the answers: a send answered late holds the one R places after it', async () => {
+    // GIVEN 2 a second, and sends answered 30 ms after they left (and SES may count them as late as that)
+    let t = 0;
+    const pacer = new Pacer(2, () => t, async (ms) => void (t += ms), sendWindow(2));
+    const went: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const done = await pacer.take();
+      went.push(t);
+      t += 30;
+      done();
+    }
+    // THEN every third send leaves a full second after the answer to the first of the two before it
+    expect(went).toEqual([0, 500, 1030, 1530, 2060]);
+    for (let i = 2; i < went.length; i++) expect(went[i]! - (went[i - 2]! + 30)).toBeGreaterThanOrEqual(1000);
+    expect(sendWindow(14)).toEqual({ sends: 14, ms: 1000 });
   });
 
   it('waits long enough between attempts for a dead sender\'s claim (15 minutes) to run out before a job is given up', () => {

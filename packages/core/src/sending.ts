@@ -7,47 +7,55 @@
 export type Sleep = (ms: number) => Promise<void>;
 export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/**
- * Slack added to every second of sends. The pacer times the start of a call; SES counts its arrival, a
- * few milliseconds later and not always the same few. Without slack, a send that left on time but
- * arrived 1 ms early relative to the one before would be the (R+1)th in SES's one-second window.
- * 20 ms per second costs 2% of the rate; on this machine the arrivals at the strict SES stand-in of
- * `npm run bench:send` varied by less than 5 ms between consecutive sends.
- */
-export const SEND_WINDOW_GUARD_MS = 20;
+/** At most `sends` calls in any `ms` milliseconds, counted from when each call was answered. */
+export interface PacerWindow {
+  sends: number;
+  ms: number;
+}
 
-/** Milliseconds between two sends at `ratePerSecond`, so that any R + 1 sends span more than one second. */
-export function sendIntervalMs(ratePerSecond: number): number {
-  if (!(ratePerSecond > 0)) throw new Error(`send rate must be a positive number, got ${ratePerSecond}`);
-  return (1000 + SEND_WINDOW_GUARD_MS) / ratePerSecond;
+/**
+ * The window the sender keeps: the account's rate in any second. SES counts a send when it arrives, which
+ * is after it left and before it was answered; counting from the answer, the window holds however late a
+ * send left or arrived. Slots alone (a start every 1/rate s) were not enough: on this machine under load,
+ * single sends left up to 200 ms late or arrived 50 ms late, and bunched with the next ones
+ * (`npm run bench:send` against its strict SES). The price is about one round trip per second of sends.
+ */
+export function sendWindow(ratePerSecond: number): PacerWindow {
+  return { sends: Math.max(1, Math.floor(ratePerSecond)), ms: 1000 };
 }
 
 /**
  * Hands out send slots `intervalMs` apart, one caller at a time and in the order they asked (a token
  * bucket of one token). A slot is fixed only when its caller's turn comes, so `pushBack` (after a
  * throttle) delays every waiting caller, and a retry asks again at the back of the line: it never takes
- * a fresh slot ahead of the others. A rate of Infinity turns pacing off (benchmarks).
+ * a fresh slot ahead of the others. With a `window`, a caller also waits until the call `sends` places
+ * back was answered more than `window.ms` ago (`take` resolves to the `done` to call once the call was
+ * answered or failed). A rate of Infinity turns pacing off (benchmarks).
  */
 export class Pacer {
   private next = -Infinity;
   private line: Promise<void> = Promise.resolve();
+  /** When the last `window.sends` calls were answered (pending until then), oldest first. */
+  private readonly answered: Promise<number>[] = [];
   readonly intervalMs: number;
 
   constructor(
     ratePerSecond: number,
     private readonly now: () => number = () => performance.now(),
     private readonly sleep: Sleep = realSleep,
-    /** Spacing between slots; default 1000 / rate (the sender passes `sendIntervalMs(rate)`). */
-    intervalMs?: number,
+    private readonly window?: PacerWindow,
   ) {
     if (!(ratePerSecond > 0)) throw new Error(`send rate must be a positive number, got ${ratePerSecond}`);
-    this.intervalMs = intervalMs ?? 1000 / ratePerSecond;
+    this.intervalMs = 1000 / ratePerSecond;
   }
 
-  /** Waits for the next free slot and takes it. */
-  take(): Promise<void> {
+  /** Waits for the next free slot and takes it; resolves to `done`, to call once the call was answered or failed. */
+  take(): Promise<() => void> {
     const turn = this.line.then(() => this.waitForSlot());
-    this.line = turn.catch(() => {});
+    this.line = turn.then(
+      () => {},
+      () => {},
+    );
     return turn;
   }
 
@@ -66,7 +74,7 @@ export class Pacer {
     return this.next;
   }
 
-  private async waitForSlot(): Promise<void> {
+  private async waitForSlot(): Promise<() => void> {
     // Counts what it slept rather than re-reading the clock, so a clock that stands still (a test's) cannot hold it forever.
     const start = this.now();
     let slot = Math.max(start, this.next);
@@ -76,8 +84,18 @@ export class Pacer {
       slept += ms;
       // A push-back while this caller slept moves its slot too (the loop's update).
     }
+    if (this.window && this.answered.length >= this.window.sends) {
+      const at = await this.answered[this.answered.length - this.window.sends]!;
+      const wait = at + this.window.ms - this.now();
+      if (wait > 0) await this.sleep(wait);
+    }
     // The cadence follows the slots, not the wake-ups: a timer that fires late does not slow the ones after.
     this.next = slot + this.intervalMs;
+    if (!this.window) return () => {};
+    let answer!: (at: number) => void;
+    this.answered.push(new Promise<number>((resolve) => (answer = resolve)));
+    if (this.answered.length > this.window.sends) this.answered.shift();
+    return () => answer(this.now());
   }
 }
 

@@ -13,7 +13,7 @@
  * given up after MAX_ATTEMPTS with an ERROR line and kept in the failed list, never dropped silently.
  */
 import type { DigestJob, DigestJobStore, Mailer, PendingDigestJob, SendLease } from '../ports.js';
-import { Pacer, isThrottling, sendIntervalMs, type Sleep } from '../sending.js';
+import { Pacer, isThrottling, sendWindow, type Sleep } from '../sending.js';
 import { DigestInFlightError, sendDigest, type DigestOutcome, type SendDigestDeps } from './digests.js';
 
 /** Log messages the stack's metric filters and alarms read: a contract, shared with infra. */
@@ -166,7 +166,7 @@ class Holding {
     nextSendAt: number,
   ) {
     const rate = deps.ratePerSecond;
-    this.pacer = Number.isFinite(rate) ? new Pacer(rate, deps.now, deps.sleep, sendIntervalMs(rate)) : undefined;
+    this.pacer = Number.isFinite(rate) ? new Pacer(rate, deps.now, deps.sleep, sendWindow(rate)) : undefined;
     this.pacer?.notBefore(nextSendAt);
     this.lastRenewal = deps.now();
   }
@@ -210,9 +210,11 @@ class Holding {
     return {
       send: async (message) => {
         for (let tries = 1; ; tries++) {
-          await this.pacer?.take();
+          // The lease is renewed before the slot, never between the slot and the send (a round trip there made sends late).
           await this.keepLease();
+          const answered = (await this.pacer?.take()) ?? (() => {});
           try {
+            if (this.lost) throw new LeaseLostError('the send lease was lost');
             return await mailer.send(message);
           } catch (err) {
             if (!isThrottling(err) || tries >= THROTTLE_TRIES) throw err;
@@ -221,6 +223,8 @@ class Holding {
             this.deps.log.warn(DIGEST_LOG.throttled, { waitMs: Math.round(wait), error: String(err) });
             this.pacer?.pushBack(wait);
             if (!this.pacer) await this.deps.sleep(wait);
+          } finally {
+            answered();
           }
         }
       },
