@@ -29,6 +29,12 @@ import { makeHandler as makePlan } from '../functions/plan-digests/index.js';
 import { makeHandler as makeSend, type SendExtras } from '../functions/send-digests/index.js';
 import { startOrAttach, type RunningServices } from '../packages/local/src/services.js';
 import { startStrictSes } from '../packages/local/src/strict-ses.js';
+import { FUNCTION_MEMORY_MB } from '../infra/lib/settings.js';
+import { readFileSync } from 'node:fs';
+
+const PRICES = JSON.parse(readFileSync(join(import.meta.dirname, 'prices.json'), 'utf8')) as { lambda: { perGbSecondArm64: number } };
+/** Dollars of sender Lambda time per 1,000 emails, at the sender's memory (list price, arm64). */
+const usdPer1k = (lambdaSecondsPerEmail: number) => round(lambdaSecondsPerEmail * 1000 * (FUNCTION_MEMORY_MB['send-digests'] / 1024) * PRICES.lambda.perGbSecondArm64, 5);
 
 /** What the runs need of a strict SES, in this process (simulated clock) or in its own (real time). */
 interface StrictSes {
@@ -86,6 +92,8 @@ interface RunFigures {
   lambdaSecondsPerEmail: number;
   /** Least Lambda-seconds per email a paced sender can bill: it waits one interval per email. */
   pacingFloor: number;
+  /** What that Lambda time costs per 1,000 emails (`bench/prices.json`). */
+  lambdaUsdPer1k: number;
 }
 
 const round = (x: number, d = 3) => Number(x.toFixed(d));
@@ -171,6 +179,7 @@ async function figures(rate: number, jobs: number, ses: StrictSes, r: Awaited<Re
     invocations: r.invocations,
     lambdaSecondsPerEmail: round(r.lambdaMs / 1000 / r.emails, 4),
     pacingFloor: round(1 / rate, 4),
+    lambdaUsdPer1k: usdPer1k(r.lambdaMs / 1000 / r.emails),
   };
 }
 
@@ -178,7 +187,7 @@ function print(label: string, f: RunFigures): void {
   console.log(
     `${label}: ${f.emails}/${f.jobs} emails, rate share ${(f.rateShare * 100).toFixed(1)}% (end to end ${(f.endToEndShare * 100).toFixed(1)}%), ` +
       `${f.throttles} throttles, peak second ${f.peakSecond} (rate ${f.rate}), ${f.invocations} invocations, ` +
-      `${f.lambdaSecondsPerEmail} Lambda-s per email (pacing alone bills ${f.pacingFloor})`,
+      `${f.lambdaSecondsPerEmail} Lambda-s per email (pacing alone bills ${f.pacingFloor}; $${f.lambdaUsdPer1k} per 1,000 emails at ${FUNCTION_MEMORY_MB['send-digests']} MB)`,
   );
 }
 
@@ -236,7 +245,7 @@ try {
 
   console.log(
     'note: a paced sender is billed while it waits for its next slot, about 1/rate s per email, so 0.2 Lambda-s per email or less ' +
-      'holds only from 5 emails a second; at 1/s the floor is 1 s per email (at 256 MB: about $0.0000042 per email).',
+      `holds only from 5 emails a second; at 1/s the floor is 1 s per email ($${usdPer1k(1)} per 1,000 emails at ${FUNCTION_MEMORY_MB['send-digests']} MB).`,
   );
   const head = perRate['14']!;
   console.log(

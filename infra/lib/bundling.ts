@@ -18,7 +18,7 @@ export const BUNDLE_TARGET = 'node24';
  * `@aws-sdk/*` client and `lib-dynamodb`, with their `@smithy/*` internals) ships with the Node.js
  * runtimes. Bundling our pinned copy would add 0.6 to 1 MB per function (minified) and about as much
  * cold-start parse time; the runtime's copy is a recent 3.x, and we only call long-stable operations
- * (DynamoDB items, S3 objects, SESv2 SendEmail, SQS SendMessageBatch, Lambda Invoke, GetSecretValue).
+ * (DynamoDB items, S3 objects, SESv2 SendEmail, Lambda Invoke, GetSecretValue).
  */
 export const BUNDLE_EXTERNALS = ['@aws-sdk/*', '@smithy/*'];
 
