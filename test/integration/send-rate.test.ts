@@ -176,8 +176,10 @@ describe('jobs added while the lease is held', () => {
       pending: async (limit: number, after?: DigestJob) => {
         const page = await jobs.pending(limit, after);
         if (page.length === 0 && !busy) {
-          await jobs.add(jobsOf(late));
-          busy = await makeSend(container(undefined, 14), { ...fast, ratePerSecond: Infinity })({});
+          // plan-digests runs now (the late subscribers are the ones it finds due) and starts its sender.
+          const lateOnly = { add: (list: DigestJob[]) => jobs.add(list.filter((j) => late.includes(j.subscriberId))) };
+          const startSender = async () => void (busy = await makeSend(container(undefined, 14), { ...fast, ratePerSecond: Infinity })({}));
+          await makePlan(container(undefined, 14), { jobs: lateOnly, startSender })({ day: '2026-11-26' });
         }
         return page;
       },
