@@ -5,3 +5,4 @@ export * from './s3-object-store.js';
 export * from './ses-mailer.js';
 export * from './sqs-queue.js';
 export * from './sqs-signup-queue.js';
+export * from './ssm-hmac-key.js';

@@ -222,10 +222,11 @@ const envSchema = z.object({
   [ENV.publishFunctionName]: z.string().optional(),
   [ENV.sesConfigurationSet]: z.string().optional(),
   [ENV.hmacSecret]: z.string().min(32, 'must be at least 32 characters').optional(),
-  [ENV.hmacSecretArn]: z.string().optional(),
+  [ENV.hmacKeyParameter]: z.string().regex(/^\/[A-Za-z0-9_.\/-]{1,1000}$/, 'must be an SSM parameter name like /paperboy/hmac-key').optional(),
   [ENV.dynamodbEndpoint]: httpUrl.optional(),
   [ENV.s3Endpoint]: httpUrl.optional(),
   [ENV.sesEndpoint]: httpUrl.optional(),
+  [ENV.ssmEndpoint]: httpUrl.optional(),
   [ENV.dataDir]: z.string().min(1).default('.paperboy'),
   [ENV.port]: z.coerce.number().int().min(1).max(65535).default(8787),
   [ENV.awsCallLog]: z.string().min(1).optional(),
@@ -247,8 +248,9 @@ export interface AppConfig {
   publishFunctionName?: string;
   sesConfigurationSet?: string;
   hmacSecret?: string;
-  hmacSecretArn?: string;
-  endpoints: { dynamodb?: string; s3?: string; ses?: string };
+  /** SSM SecureString parameter of the HMAC key (cloud): read, or created on first use. */
+  hmacKeyParameter?: string;
+  endpoints: { dynamodb?: string; s3?: string; ses?: string; ssm?: string };
   dataDir: string;
   port: number;
   /** Local and test runs: where to log every AWS call (see @paperboy/aws call-recorder). */
@@ -333,8 +335,8 @@ export function resolveConfig(rawOwner: unknown, env: Env, where = 'config', bas
     publishFunctionName: e[ENV.publishFunctionName],
     sesConfigurationSet: e[ENV.sesConfigurationSet],
     hmacSecret: e[ENV.hmacSecret],
-    hmacSecretArn: e[ENV.hmacSecretArn],
-    endpoints: { dynamodb: e[ENV.dynamodbEndpoint], s3: e[ENV.s3Endpoint], ses: e[ENV.sesEndpoint] },
+    hmacKeyParameter: e[ENV.hmacKeyParameter],
+    endpoints: { dynamodb: e[ENV.dynamodbEndpoint], s3: e[ENV.s3Endpoint], ses: e[ENV.sesEndpoint], ssm: e[ENV.ssmEndpoint] },
     dataDir: resolve(e[ENV.dataDir]),
     port,
     awsCallLog: callLog === undefined ? undefined : resolve(callLog),

@@ -22,3 +22,4 @@ export * from './sending.js';
 export * from './markup.js';
 export * from './site-paths.js';
 export * from './api-routes.js';
+export * from './use-cases/notify-owner.js';
