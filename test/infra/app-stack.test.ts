@@ -181,7 +181,7 @@ describe('PaperboyApp', () => {
     });
   });
 
-  it('sends every queue's failed records to FailedInvocationsQueue, which one alarm watches', () => {
+  it('sends the failed records of every queue to FailedInvocationsQueue, which one alarm watches', () => {
     const queues = Object.entries(s.stateless.findResources('AWS::SQS::Queue'));
     for (const [id, q] of queues.filter(([id]) => !id.startsWith('FailedInvocationsQueue'))) {
       expect(q.Properties.RedrivePolicy.deadLetterTargetArn, id).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^FailedInvocationsQueue/), 'Arn'] });

@@ -53,7 +53,8 @@ export const PROJECT_ROOT = resolve(import.meta.dirname, '..', '..', '..');
 
 // What the CLI prints itself from the ingest result (failed sources, skipped items, stale or empty
 // sources); logged again, each would show twice.
-const REPORTED_BY_RESULT = new Set<string>(Object.values(INGEST_LOG));
+// Staleness is not in the result: it is printed like any other error.
+const REPORTED_BY_RESULT = new Set<string>(Object.values(INGEST_LOG).filter((m) => m !== INGEST_LOG.sourceStale));
 
 /** `key value, key value`: a log line's details, readable, on one line. */
 function details(extra: Record<string, unknown> | undefined): string {
