@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { ensureTable } from '@paperboy/aws';
 import { readOwnerConfigFile, resolveConfig, titleFingerprint, type Clock } from '@paperboy/core';
-import { buildRuntime, type Runtime } from '../../functions/commons/runtime.js';
+import { buildRuntime, type AppLogger, type Runtime } from '../../functions/commons/runtime.js';
 import { makeHandler } from '../../functions/ingest/index.js';
 import { startStandIns, type StandIns } from '../support/stand-ins.js';
 import { serve, startUpstream, upstreamFixture as fixture, type Upstream } from '../support/upstream.js';
@@ -31,7 +31,7 @@ function fixedClock(iso: string): Clock & { set(iso: string): void } {
 }
 
 /** A runtime on a fresh table with the given sources, and a counter of DynamoDB writes (run records aside). */
-async function setup(sources: unknown[], clockIso: string, logger = silent) {
+async function setup(sources: unknown[], clockIso: string, logger: AppLogger = silent) {
   const path = join(ROOT, 'paperboy.config.json');
   const raw = { ...(readOwnerConfigFile(path) as object), sources };
   const base = resolveConfig(raw, { PAPERBOY_HMAC_SECRET: 'x'.repeat(40) }, path, ROOT);

@@ -1,6 +1,6 @@
 /**
  * The local wiring: the same handlers as in Lambda, pointed at the embedded stand-ins, invoked with
- * the event shapes Lambda would give them (scheduler events, SQSEvent, APIGatewayProxyEventV2, SNSEvent).
+ * the event shapes Lambda would give them (scheduler events, SQSEvent, APIGatewayProxyEventV2, EventBridge SES events).
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -35,7 +35,7 @@ import { makeHandler as makePublish } from '../../../functions/publish/index.js'
 import { makeHandler as makePlan } from '../../../functions/plan-digests/index.js';
 import { makeHandler as makeSend } from '../../../functions/send-digests/index.js';
 import { makeHandler as makeSesEvents } from '../../../functions/ses-events/index.js';
-import { scheduledInvocation, snsEventOf } from '../../../functions/commons/events.js';
+import { scheduledInvocation, sesEventBridgeEventOf } from '../../../functions/commons/events.js';
 import { startOrAttach, type RunningServices } from './services.js';
 import type { Progress } from './progress.js';
 
@@ -235,7 +235,7 @@ export async function digest(ctx: LocalContext, options: { day?: string } = {}):
 
 /**
  * What SES reports for an address: a hard bounce or a complaint, delivered to ses-events as the
- * SNSEvent of the mail-events topic. Returns how many subscribers were suppressed.
+ * EventBridge event of the stack's MailEventsRule. Returns how many subscribers were suppressed.
  */
 export async function mailEvent(ctx: LocalContext, kind: 'bounce' | 'complaint', email: string): Promise<number> {
   const now = ctx.rt.clock.now();
@@ -245,7 +245,7 @@ export async function mailEvent(ctx: LocalContext, kind: 'bounce' | 'complaint',
     kind === 'bounce'
       ? { eventType: 'Bounce' as const, mail, bounce: { bounceType: 'Permanent' as const, bounceSubType: 'General', bouncedRecipients: [{ emailAddress: email }], timestamp: at } }
       : { eventType: 'Complaint' as const, mail, complaint: { complainedRecipients: [{ emailAddress: email }], timestamp: at, complaintFeedbackType: 'abuse' } };
-  const { suppressed } = await makeSesEvents(ctx.rt)(snsEventOf([message]));
+  const { suppressed } = await makeSesEvents(ctx.rt)(sesEventBridgeEventOf(message));
   return suppressed;
 }
 
