@@ -163,6 +163,14 @@ describe('alarms', () => {
     });
   });
 
+  it('are the ones docs/deploy.md lists, no more and no fewer', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const doc = await readFile(new URL('../../docs/deploy.md', import.meta.url), 'utf8');
+    const section = doc.slice(doc.indexOf('## Alarms'), doc.indexOf('\n## ', doc.indexOf('## Alarms') + 1));
+    const listed = [...section.matchAll(/^\| `(\w+Alarm)` \|/gm)].map((m) => m[1]);
+    expect(listed.sort()).toEqual(Object.values(ALARMS).map((a) => a.id).sort());
+  });
+
   it('without deploy.alarmEmail: the same alarms, no action and no notify-owner', () => {
     const { stateless } = synthesize(settingsWith({ deploy: { alarmEmail: undefined } }));
     const alarms = Object.values(stateless.findResources('AWS::CloudWatch::Alarm'));
