@@ -1,6 +1,6 @@
 /**
  * The composition root. `baseRuntime` is what every function has: the table's adapters on one DynamoDB
- * client, and the clock, logger and secret. Each Lambda function adds only the other adapters it uses
+ * client, the tagger, clock and logger. Each Lambda function adds only the other parts it uses (the object store, the mailer, the secret)
  * (lambda-runtime.ts), so its bundle carries no other SDK client. `buildRuntime` wires everything at
  * once, on clients built at start-up: the tests and the local runner use it against the stand-ins.
  */
@@ -44,21 +44,26 @@ export interface BaseRuntime {
   /** Randomness for confirm tokens and subscriber ids: crypto, unless a simulation seeds it. */
   randomBytes: RandomBytes;
   logger: AppLogger;
-  /** The HMAC key for links: from config locally, from Secrets Manager in the cloud (read once). */
-  secret(): Promise<string>;
 }
 
-/** Everything, for the tests and the local runner: every client, the site's object store and the mailer. */
+/** Everything, for the tests and the local runner: every client, the site's object store, the mailer and the secret. */
 export interface Runtime extends BaseRuntime {
   clients: Clients;
   objects: S3ObjectStore;
   mailer: Mailer;
+  /** The HMAC key for links: from config locally, from Secrets Manager in the cloud (read once). */
+  secret(): Promise<string>;
+}
+
+/** The secret, read on first use and then kept (only the functions that sign links are given it). */
+export function secretOnFirstUse(config: AppConfig): () => Promise<string> {
+  let secret: Promise<string> | undefined;
+  return () => (secret ??= readSecret(config));
 }
 
 /** The base runtime on a DynamoDB document client; `overrides` replace any part (tests pass a clock, a silent logger). */
 export function baseRuntime(config: AppConfig, dynamo: DynamoDBDocumentClient, overrides: Partial<BaseRuntime> = {}): BaseRuntime {
   const table = config.tableName;
-  let secret: Promise<string> | undefined;
   let tagger: Promise<Tagger> | undefined;
   const papers = new DynamoPaperRepository(dynamo, table);
   const logger = overrides.logger ?? powertoolsLogger();
@@ -78,7 +83,6 @@ export function baseRuntime(config: AppConfig, dynamo: DynamoDBDocumentClient, o
     clock: systemClock,
     randomBytes: systemRandomBytes,
     logger,
-    secret: () => (secret ??= readSecret(config)),
     ...overrides,
   };
 }
@@ -90,6 +94,7 @@ export function buildRuntime(config: AppConfig, overrides: Partial<Runtime> = {}
     clients,
     objects: new S3ObjectStore(clients.s3, config.bucketName),
     mailer: new SesMailer(clients.ses, config.owner.mail.from, config.sesConfigurationSet, config.owner.mail.replyTo),
+    secret: secretOnFirstUse(config),
     ...overrides,
   };
 }

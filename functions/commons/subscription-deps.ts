@@ -3,7 +3,7 @@ import type { SubscriptionDeps } from '@paperboy/core';
 import { renderAlreadySubscribedEmail, renderConfirmationEmail } from '@paperboy/mail';
 import type { BaseRuntime, Runtime } from './runtime.js';
 
-export async function subscriptionDeps(rt: BaseRuntime & Pick<Runtime, 'mailer'>): Promise<SubscriptionDeps> {
+export async function subscriptionDeps(rt: BaseRuntime & Pick<Runtime, 'mailer' | 'secret'>): Promise<SubscriptionDeps> {
   const secret = await rt.secret();
   const site = { ...rt.config.owner.site, url: rt.config.siteUrl };
   const allTopics = rt.config.taxonomy.topics;

@@ -9,14 +9,14 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { $ZodError } from 'zod/v4/core';
 import { subscribe, subscribeRequestSchema, type SubscribeOutcome } from '@paperboy/core';
 import type { BaseRuntime, Runtime } from '../commons/runtime.js';
-import { lambdaMailer, lambdaRuntime } from '../commons/lambda-runtime.js';
+import { lambdaMailer, lambdaRuntime, lambdaSecret } from '../commons/lambda-runtime.js';
 import { subscriptionDeps } from '../commons/subscription-deps.js';
 
 export interface SignupExtras {
   onOutcome?: (outcome: SubscribeOutcome) => void;
 }
 
-export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'mailer'>, extras: SignupExtras = {}) {
+export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'mailer' | 'secret'>, extras: SignupExtras = {}) {
   const schema = subscribeRequestSchema(rt.config.taxonomy.topics.map((t) => t.slug));
   return invokedAs('process-signups', async (event: SQSEvent): Promise<SQSBatchResponse> => {
     const deps = await subscriptionDeps(rt);
@@ -42,7 +42,7 @@ export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'mailer'>, extras: S
 let cached: ReturnType<typeof makeHandler> | undefined;
 export const handler = async (event: SQSEvent) => (cached ??= makeHandler(cloud()))(event);
 
-function cloud(): BaseRuntime & Pick<Runtime, 'mailer'> {
+function cloud(): BaseRuntime & Pick<Runtime, 'mailer' | 'secret'> {
   const rt = lambdaRuntime();
-  return { ...rt, mailer: lambdaMailer(rt.config) };
+  return { ...rt, mailer: lambdaMailer(rt.config), secret: lambdaSecret(rt.config) };
 }

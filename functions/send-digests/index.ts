@@ -22,7 +22,7 @@ import {
 } from '@paperboy/core';
 import { renderDigestEmail } from '@paperboy/mail';
 import type { BaseRuntime, Runtime } from '../commons/runtime.js';
-import { lambdaMailer, lambdaRuntime } from '../commons/lambda-runtime.js';
+import { lambdaMailer, lambdaRuntime, lambdaSecret } from '../commons/lambda-runtime.js';
 
 const day = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/));
 const jobSchema = z.object({
@@ -40,7 +40,7 @@ export interface SendExtras {
   candidatesTtlMs?: number;
 }
 
-export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'mailer'>, extras: SendExtras = {}) {
+export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'mailer' | 'secret'>, extras: SendExtras = {}) {
   const rate = extras.ratePerSecond ?? perInvocationSendRate(rt.config.owner.digest.sendRatePerSecond);
   // One pacer per warm container: back-to-back invocations of the same container keep their spacing.
   const pacer = Number.isFinite(rate) ? new Pacer(rate) : undefined;
@@ -105,7 +105,7 @@ export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'mailer'>, extras: S
 let cached: ReturnType<typeof makeHandler> | undefined;
 export const handler = async (event: SQSEvent) => (cached ??= makeHandler(cloud()))(event);
 
-function cloud(): BaseRuntime & Pick<Runtime, 'mailer'> {
+function cloud(): BaseRuntime & Pick<Runtime, 'mailer' | 'secret'> {
   const rt = lambdaRuntime();
-  return { ...rt, mailer: lambdaMailer(rt.config) };
+  return { ...rt, mailer: lambdaMailer(rt.config), secret: lambdaSecret(rt.config) };
 }

@@ -23,8 +23,8 @@ import {
   type Subscriber,
 } from '@paperboy/core';
 import { escapeHtml, renderPage, SECURITY_HEADERS, subscribeForm, topicView } from '@paperboy/feeds';
-import type { BaseRuntime } from '../commons/runtime.js';
-import { lambdaRuntime } from '../commons/lambda-runtime.js';
+import type { BaseRuntime, Runtime } from '../commons/runtime.js';
+import { lambdaRuntime, lambdaSecret } from '../commons/lambda-runtime.js';
 
 type Result = APIGatewayProxyStructuredResultV2;
 
@@ -36,7 +36,7 @@ function minutes(seconds: number): string {
 }
 
 /** `signups`: where sign-ups wait for process-signups (SQS in the cloud; the local runner hands them over itself). */
-export function makeHandler(rt: BaseRuntime, signups: SignupQueue) {
+export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'secret'>, signups: SignupQueue) {
   const site = () => ({ ...rt.config.owner.site, url: rt.config.siteUrl });
   const allTopics = rt.config.taxonomy.topics;
   const topicSlugs = allTopics.map((t) => t.slug);
@@ -234,8 +234,9 @@ function safeJson(text: string): unknown {
 let cached: ReturnType<typeof makeHandler> | undefined;
 export const handler = async (event: APIGatewayProxyEventV2) => (cached ??= makeHandler(...cloud()))(event);
 
-function cloud(): [BaseRuntime, SignupQueue] {
-  const rt = lambdaRuntime();
+function cloud(): [BaseRuntime & Pick<Runtime, 'secret'>, SignupQueue] {
+  const base = lambdaRuntime();
+  const rt = { ...base, secret: lambdaSecret(base.config) };
   if (!rt.config.signupQueueUrl) throw new Error('PAPERBOY_SIGNUP_QUEUE_URL is not set');
   return [rt, new SqsSignupQueue(sqsClientOnFirstUse(rt.config.region), rt.config.signupQueueUrl)];
 }
