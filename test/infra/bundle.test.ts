@@ -49,6 +49,10 @@ describe('function bundles', () => {
     expect([...bundles.keys()]).toEqual([...roles.keys()].sort());
   });
 
+  it('each export a handler once imported, as Lambda imports them', async () => {
+    for (const [name, b] of bundles) expect(typeof ((await import(pathToFileURL(b.file).href)) as { handler?: unknown }).handler, name).toBe('function');
+  });
+
   it('import only the DynamoDB client at start-up; every other SDK client is loaded on first use', () => {
     for (const [name, b] of bundles) expect(sdkImports(b.metafile).atStart, name).toEqual(AT_START);
   });
