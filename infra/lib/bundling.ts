@@ -26,9 +26,11 @@ export const BUNDLE_TARGET = 'node24';
 /**
  * Left out of the bundle and loaded from the Lambda runtime: the AWS SDK for JavaScript v3 (every
  * `@aws-sdk/*` client and `lib-dynamodb`, with their `@smithy/*` internals) ships with the Node.js
- * runtimes. Bundling our pinned copy would add 0.6 to 1 MB per function (minified) and about as much
- * cold-start parse time; the runtime's copy is a recent 3.x, and we only call long-stable operations
- * (DynamoDB items, S3 objects, SESv2 SendEmail, SQS SendMessageBatch, Lambda Invoke, GetSecretValue).
+ * runtimes. Bundling our pinned copy would add 330 to 470 KB per function (minified), over the 250 KB
+ * budget, though it imports faster (`npm run bench:bundle` measures both; docs/deploy.md#function-bundles
+ * says why this one ships). The runtime's copy is a recent 3.x, patched by AWS, and we only call
+ * long-stable operations (DynamoDB items, S3 objects, SESv2 SendEmail, SQS SendMessage(Batch), Lambda
+ * Invoke, GetSecretValue).
  */
 export const BUNDLE_EXTERNALS = ['@aws-sdk/*', '@smithy/*'];
 
