@@ -7,21 +7,20 @@
  */
 import { invokedAs } from '@paperboy/aws';
 import type { SNSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from '@paperboy/core/zod-mini';
 import { suppressAddress } from '@paperboy/core';
-import { buildRuntime, type Runtime } from '../commons/runtime.js';
-import { lambdaConfig } from '../commons/lambda-config.js';
+import type { BaseRuntime } from '../commons/runtime.js';
+import { lambdaRuntime } from '../commons/lambda-runtime.js';
 
-const recipient = z.object({ emailAddress: z.string().min(3).max(320) });
+const recipient = z.object({ emailAddress: z.string().check(z.minLength(3), z.maxLength(320)) });
 const sesMessage = z.object({
-  eventType: z.string().optional(),
-  notificationType: z.string().optional(),
-  mail: z.object({ messageId: z.string() }).passthrough().optional(),
-  bounce: z
-    .object({ bounceType: z.enum(['Permanent', 'Transient', 'Undetermined']), bounceSubType: z.string().optional(), bouncedRecipients: z.array(recipient) })
-    .passthrough()
-    .optional(),
-  complaint: z.object({ complainedRecipients: z.array(recipient), complaintFeedbackType: z.string().optional() }).passthrough().optional(),
+  eventType: z.optional(z.string()),
+  notificationType: z.optional(z.string()),
+  mail: z.optional(z.looseObject({ messageId: z.string() })),
+  bounce: z.optional(
+    z.looseObject({ bounceType: z.enum(['Permanent', 'Transient', 'Undetermined']), bounceSubType: z.optional(z.string()), bouncedRecipients: z.array(recipient) }),
+  ),
+  complaint: z.optional(z.looseObject({ complainedRecipients: z.array(recipient), complaintFeedbackType: z.optional(z.string()) })),
 });
 
 /** `"Name" <a@b>` or `a@b` -> `a@b`. */
@@ -36,7 +35,7 @@ export interface SesEventsResult {
   invalid: number;
 }
 
-export function makeHandler(rt: Runtime) {
+export function makeHandler(rt: BaseRuntime) {
   return invokedAs('ses-events', async (event: SNSEvent): Promise<SesEventsResult> => {
     const result: SesEventsResult = { suppressed: 0, ignored: 0, invalid: 0 };
     for (const record of event.Records ?? []) {
@@ -86,4 +85,4 @@ export function makeHandler(rt: Runtime) {
 }
 
 let cached: ReturnType<typeof makeHandler> | undefined;
-export const handler = async (event: SNSEvent) => (cached ??= makeHandler(buildRuntime(lambdaConfig())))(event);
+export const handler = async (event: SNSEvent) => (cached ??= makeHandler(lambdaRuntime()))(event);
