@@ -2,8 +2,8 @@
 import { invokedAs, recordCalls } from '@paperboy/aws';
 import { activeSources, checkFreshness, dayInZone, fetchesPapers, ingestPapers, type IngestCounts, type SourceRunReport } from '@paperboy/core';
 import { loadSource, userAgent, type SourceHealth, type Sleep } from '@paperboy/sources';
-import { buildRuntime, type Runtime } from '../commons/runtime.js';
-import { lambdaConfig } from '../commons/lambda-config.js';
+import type { BaseRuntime } from '../commons/runtime.js';
+import { lambdaRuntime } from '../commons/lambda-runtime.js';
 import type { ScheduledInvocation } from '../commons/events.js';
 
 /** A scheduler event (functions/commons/events.ts), optionally narrowed to some sources; `{}` by hand. */
@@ -53,7 +53,7 @@ export interface IngestExtras {
   onProgress?: (source: string, done: number, total: number) => void;
 }
 
-export function makeHandler(rt: Runtime, extras: IngestExtras = {}) {
+export function makeHandler(rt: BaseRuntime, extras: IngestExtras = {}) {
   return invokedAs('ingest', async (event: IngestEvent = {}): Promise<IngestResult> => {
     const startedAt = rt.clock.now();
     const today = dayInZone(startedAt, rt.config.owner.schedule.timezone);
@@ -137,7 +137,7 @@ export function makeHandler(rt: Runtime, extras: IngestExtras = {}) {
 let cached: ReturnType<typeof makeHandler> | undefined;
 export const handler = async (event: IngestEvent) => {
   cached ??= (() => {
-    const rt = buildRuntime(lambdaConfig());
+    const rt = lambdaRuntime();
     return makeHandler(rt, {
       triggerPublish: async () => {
         if (!rt.config.publishFunctionName) return;

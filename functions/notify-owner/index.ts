@@ -3,25 +3,26 @@
  * ALARM, saying what fired and what to do (the alarm's description, infra/lib/alarms.ts).
  */
 import { invokedAs } from '@paperboy/aws';
-import { z } from 'zod';
+import * as z from '@paperboy/core/zod-mini';
 import { notifyOwner, type NotifyOutcome } from '@paperboy/core';
-import { buildRuntime, type Runtime } from '../commons/runtime.js';
-import { lambdaConfig } from '../commons/lambda-config.js';
+import type { BaseRuntime, Runtime } from '../commons/runtime.js';
+import { lambdaMailer, lambdaRuntime } from '../commons/lambda-runtime.js';
 
 /** The parts of CloudWatch's alarm-action event that the email uses. */
+const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
 const alarmEvent = z.object({
   source: z.literal('aws.cloudwatch'),
-  region: z.string().min(1).max(64),
-  time: z.string().max(64),
+  region: text(1, 64),
+  time: text(0, 64),
   alarmData: z.object({
-    alarmName: z.string().min(1).max(255),
-    state: z.object({ value: z.string().max(32), reason: z.string().max(4000) }),
-    previousState: z.object({ value: z.string().max(32) }).optional(),
-    configuration: z.object({ description: z.string().max(1024).optional() }).optional(),
+    alarmName: text(1, 255),
+    state: z.object({ value: text(1, 32), reason: text(0, 4000) }),
+    previousState: z.optional(z.object({ value: text(1, 32) })),
+    configuration: z.optional(z.object({ description: z.optional(text(0, 1024)) })),
   }),
 });
 
-export function makeHandler(rt: Runtime) {
+export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'mailer'>) {
   return invokedAs('notify-owner', async (event: unknown): Promise<NotifyOutcome> => {
     const to = rt.config.owner.deploy.alarmEmail;
     if (!to) throw new Error('deploy.alarmEmail is not set: this function is only deployed with it');
@@ -45,4 +46,9 @@ export function makeHandler(rt: Runtime) {
 }
 
 let cached: ReturnType<typeof makeHandler> | undefined;
-export const handler = async (event: unknown) => (cached ??= makeHandler(buildRuntime(lambdaConfig())))(event);
+export const handler = async (event: unknown) => (cached ??= makeHandler(cloud()))(event);
+
+function cloud(): BaseRuntime & Pick<Runtime, 'mailer'> {
+  const rt = lambdaRuntime();
+  return { ...rt, mailer: lambdaMailer(rt.config) };
+}

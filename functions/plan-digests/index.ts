@@ -1,15 +1,14 @@
 /** Lambda (scheduled): enqueue one digest job per due subscriber. */
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { SqsJobQueue, invokedAs, recordCalls } from '@paperboy/aws';
+import { SqsJobQueue, invokedAs, sqsClientOnFirstUse } from '@paperboy/aws';
 import { planDigests, type JobQueue } from '@paperboy/core';
-import { buildRuntime, type Runtime } from '../commons/runtime.js';
-import { lambdaConfig } from '../commons/lambda-config.js';
+import type { BaseRuntime } from '../commons/runtime.js';
+import { lambdaRuntime } from '../commons/lambda-runtime.js';
 import type { ScheduledInvocation } from '../commons/events.js';
 
 /** The scheduler's input, or an owner's manual `{ "day": "YYYY-MM-DD" }` to catch up on a day. */
 export type PlanDigestsEvent = Partial<ScheduledInvocation> & { day?: string };
 
-export function makeHandler(rt: Runtime, queue: JobQueue) {
+export function makeHandler(rt: BaseRuntime, queue: JobQueue) {
   return invokedAs('plan-digests', async (event: PlanDigestsEvent = {}) => {
     const day = event?.day;
     if (day !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new Error(`day = ${JSON.stringify(day)}: must be a day like 2026-11-26`);
@@ -28,9 +27,9 @@ export function makeHandler(rt: Runtime, queue: JobQueue) {
 let cached: ReturnType<typeof makeHandler> | undefined;
 export const handler = async (event?: PlanDigestsEvent) => {
   cached ??= (() => {
-    const rt = buildRuntime(lambdaConfig());
+    const rt = lambdaRuntime();
     if (!rt.config.queueUrl) throw new Error('PAPERBOY_DIGEST_QUEUE_URL is not set');
-    return makeHandler(rt, new SqsJobQueue(recordCalls(new SQSClient({ region: rt.config.region })), rt.config.queueUrl));
+    return makeHandler(rt, new SqsJobQueue(sqsClientOnFirstUse(rt.config.region), rt.config.queueUrl));
   })();
   // A scheduler event carries no day (today); the owner may invoke with { "day": "YYYY-MM-DD" } to catch up.
   return cached({ ...event, day: typeof event?.day === 'string' ? event.day : undefined });

@@ -6,17 +6,17 @@
  */
 import { invokedAs } from '@paperboy/aws';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import { $ZodError } from 'zod/v4/core';
 import { subscribe, subscribeRequestSchema, type SubscribeOutcome } from '@paperboy/core';
-import { buildRuntime, type Runtime } from '../commons/runtime.js';
-import { lambdaConfig } from '../commons/lambda-config.js';
+import type { BaseRuntime, Runtime } from '../commons/runtime.js';
+import { lambdaMailer, lambdaRuntime, lambdaSecret } from '../commons/lambda-runtime.js';
 import { subscriptionDeps } from '../commons/subscription-deps.js';
 
 export interface SignupExtras {
   onOutcome?: (outcome: SubscribeOutcome) => void;
 }
 
-export function makeHandler(rt: Runtime, extras: SignupExtras = {}) {
+export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'mailer' | 'secret'>, extras: SignupExtras = {}) {
   const schema = subscribeRequestSchema(rt.config.taxonomy.topics.map((t) => t.slug));
   return invokedAs('process-signups', async (event: SQSEvent): Promise<SQSBatchResponse> => {
     const deps = await subscriptionDeps(rt);
@@ -30,7 +30,7 @@ export function makeHandler(rt: Runtime, extras: SignupExtras = {}) {
         rt.logger.info('sign-up', { messageId: record.messageId, outcome });
       } catch (err) {
         // A malformed record fails every retry and so ends in the dead-letter queue, where an alarm sees it.
-        const malformed = err instanceof SyntaxError || err instanceof z.ZodError;
+        const malformed = err instanceof SyntaxError || err instanceof $ZodError;
         rt.logger.error(malformed ? 'malformed sign-up' : 'sign-up failed; will retry', { messageId: record.messageId, error: String(err) });
         failures.push({ itemIdentifier: record.messageId });
       }
@@ -40,4 +40,9 @@ export function makeHandler(rt: Runtime, extras: SignupExtras = {}) {
 }
 
 let cached: ReturnType<typeof makeHandler> | undefined;
-export const handler = async (event: SQSEvent) => (cached ??= makeHandler(buildRuntime(lambdaConfig())))(event);
+export const handler = async (event: SQSEvent) => (cached ??= makeHandler(cloud()))(event);
+
+function cloud(): BaseRuntime & Pick<Runtime, 'mailer' | 'secret'> {
+  const rt = lambdaRuntime();
+  return { ...rt, mailer: lambdaMailer(rt.config), secret: lambdaSecret(rt.config) };
+}

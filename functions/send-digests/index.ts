@@ -5,7 +5,8 @@
  */
 import { invokedAs } from '@paperboy/aws';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from '@paperboy/core/zod-mini';
+import { $ZodError } from 'zod/v4/core';
 import {
   DigestInFlightError,
   Pacer,
@@ -20,14 +21,14 @@ import {
   type RetryPolicy,
 } from '@paperboy/core';
 import { renderDigestEmail } from '@paperboy/mail';
-import { buildRuntime, type Runtime } from '../commons/runtime.js';
-import { lambdaConfig } from '../commons/lambda-config.js';
+import type { BaseRuntime, Runtime } from '../commons/runtime.js';
+import { lambdaMailer, lambdaRuntime, lambdaSecret } from '../commons/lambda-runtime.js';
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const day = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/));
 const jobSchema = z.object({
-  subscriberId: z.string().min(1).max(64),
-  period: z.string().regex(/^\d{4}-(\d{2}-\d{2}|W\d{2})$/),
-  day: day.optional(),
+  subscriberId: z.string().check(z.minLength(1), z.maxLength(64)),
+  period: z.string().check(z.regex(/^\d{4}-(\d{2}-\d{2}|W\d{2})$/)),
+  day: z.optional(day),
 });
 
 export interface SendExtras {
@@ -39,7 +40,7 @@ export interface SendExtras {
   candidatesTtlMs?: number;
 }
 
-export function makeHandler(rt: Runtime, extras: SendExtras = {}) {
+export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'mailer' | 'secret'>, extras: SendExtras = {}) {
   const rate = extras.ratePerSecond ?? perInvocationSendRate(rt.config.owner.digest.sendRatePerSecond);
   // One pacer per warm container: back-to-back invocations of the same container keep their spacing.
   const pacer = Number.isFinite(rate) ? new Pacer(rate) : undefined;
@@ -91,7 +92,7 @@ export function makeHandler(rt: Runtime, extras: SendExtras = {}) {
       } catch (err) {
         // A malformed job fails every retry and so ends in the dead-letter queue, where an alarm sees it.
         // Throttling and an in-flight claim are retried by SQS after the visibility timeout (the claim was released).
-        const malformed = err instanceof SyntaxError || err instanceof z.ZodError;
+        const malformed = err instanceof SyntaxError || err instanceof $ZodError;
         const kind = malformed ? 'malformed digest job' : isThrottling(err) ? 'SES throttled; will retry' : err instanceof DigestInFlightError ? 'digest in flight; will retry' : 'digest failed';
         rt.logger.error(kind, { messageId: record.messageId, error: String(err) });
         failures.push({ itemIdentifier: record.messageId });
@@ -102,4 +103,9 @@ export function makeHandler(rt: Runtime, extras: SendExtras = {}) {
 }
 
 let cached: ReturnType<typeof makeHandler> | undefined;
-export const handler = async (event: SQSEvent) => (cached ??= makeHandler(buildRuntime(lambdaConfig())))(event);
+export const handler = async (event: SQSEvent) => (cached ??= makeHandler(cloud()))(event);
+
+function cloud(): BaseRuntime & Pick<Runtime, 'mailer' | 'secret'> {
+  const rt = lambdaRuntime();
+  return { ...rt, mailer: lambdaMailer(rt.config), secret: lambdaSecret(rt.config) };
+}

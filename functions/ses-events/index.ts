@@ -5,21 +5,20 @@
  * (retrying it would fail the same way).
  */
 import { invokedAs } from '@paperboy/aws';
-import { z } from 'zod';
+import * as z from '@paperboy/core/zod-mini';
 import { suppressAddress } from '@paperboy/core';
-import { buildRuntime, type Runtime } from '../commons/runtime.js';
-import { lambdaConfig } from '../commons/lambda-config.js';
+import type { BaseRuntime } from '../commons/runtime.js';
+import { lambdaRuntime } from '../commons/lambda-runtime.js';
 
-const recipient = z.object({ emailAddress: z.string().min(3).max(320) });
+const recipient = z.object({ emailAddress: z.string().check(z.minLength(3), z.maxLength(320)) });
 const sesMessage = z.object({
-  eventType: z.string().optional(),
-  notificationType: z.string().optional(),
-  mail: z.object({ messageId: z.string() }).passthrough().optional(),
-  bounce: z
-    .object({ bounceType: z.enum(['Permanent', 'Transient', 'Undetermined']), bounceSubType: z.string().optional(), bouncedRecipients: z.array(recipient) })
-    .passthrough()
-    .optional(),
-  complaint: z.object({ complainedRecipients: z.array(recipient), complaintFeedbackType: z.string().optional() }).passthrough().optional(),
+  eventType: z.optional(z.string()),
+  notificationType: z.optional(z.string()),
+  mail: z.optional(z.looseObject({ messageId: z.string() })),
+  bounce: z.optional(
+    z.looseObject({ bounceType: z.enum(['Permanent', 'Transient', 'Undetermined']), bounceSubType: z.optional(z.string()), bouncedRecipients: z.array(recipient) }),
+  ),
+  complaint: z.optional(z.looseObject({ complainedRecipients: z.array(recipient), complaintFeedbackType: z.optional(z.string()) })),
 });
 
 /** `"Name" <a@b>` or `a@b` -> `a@b`. */
@@ -35,7 +34,7 @@ export interface SesEventsResult {
 }
 
 /** What EventBridge delivers: one SES event in `detail`. */
-const sesEvent = z.object({ source: z.literal('aws.ses'), id: z.string().max(128).optional(), detail: z.unknown() });
+const sesEvent = z.object({ source: z.literal('aws.ses'), id: z.optional(z.string().check(z.maxLength(128))), detail: z.unknown() });
 
 /** Which addresses an SES event suppresses, and why; undefined when it changes nothing (a transient bounce). */
 function suppression(message: z.infer<typeof sesMessage>): { reason: string; recipients: { emailAddress: string }[] } | undefined {
@@ -50,7 +49,7 @@ function suppression(message: z.infer<typeof sesMessage>): { reason: string; rec
   return undefined;
 }
 
-export function makeHandler(rt: Runtime) {
+export function makeHandler(rt: BaseRuntime) {
   return invokedAs('ses-events', async (event: unknown): Promise<SesEventsResult> => {
     const result: SesEventsResult = { suppressed: 0, ignored: 0, invalid: 0 };
     const envelope = sesEvent.safeParse(event);
@@ -71,4 +70,4 @@ export function makeHandler(rt: Runtime) {
 }
 
 let cached: ReturnType<typeof makeHandler> | undefined;
-export const handler = async (event: unknown) => (cached ??= makeHandler(buildRuntime(lambdaConfig())))(event);
+export const handler = async (event: unknown) => (cached ??= makeHandler(lambdaRuntime()))(event);

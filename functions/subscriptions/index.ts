@@ -4,8 +4,7 @@
  * that depends on the address runs in process-signups. Links from emails act only on POST (link scanners
  * open every link of an email): their GET shows a page with one button.
  */
-import { SqsSignupQueue, invokedAs, recordCalls } from '@paperboy/aws';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { SqsSignupQueue, invokedAs, sqsClientOnFirstUse } from '@paperboy/aws';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import {
   checkConfirmToken,
@@ -24,8 +23,8 @@ import {
   type Subscriber,
 } from '@paperboy/core';
 import { escapeHtml, renderPage, SECURITY_HEADERS, subscribeForm, topicView } from '@paperboy/feeds';
-import { buildRuntime, type Runtime } from '../commons/runtime.js';
-import { lambdaConfig } from '../commons/lambda-config.js';
+import type { BaseRuntime, Runtime } from '../commons/runtime.js';
+import { lambdaRuntime, lambdaSecret } from '../commons/lambda-runtime.js';
 
 type Result = APIGatewayProxyStructuredResultV2;
 
@@ -37,7 +36,7 @@ function minutes(seconds: number): string {
 }
 
 /** `signups`: where sign-ups wait for process-signups (SQS in the cloud; the local runner hands them over itself). */
-export function makeHandler(rt: Runtime, signups: SignupQueue) {
+export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'secret'>, signups: SignupQueue) {
   const site = () => ({ ...rt.config.owner.site, url: rt.config.siteUrl });
   const allTopics = rt.config.taxonomy.topics;
   const topicSlugs = allTopics.map((t) => t.slug);
@@ -235,8 +234,9 @@ function safeJson(text: string): unknown {
 let cached: ReturnType<typeof makeHandler> | undefined;
 export const handler = async (event: APIGatewayProxyEventV2) => (cached ??= makeHandler(...cloud()))(event);
 
-function cloud(): [Runtime, SignupQueue] {
-  const rt = buildRuntime(lambdaConfig());
+function cloud(): [BaseRuntime & Pick<Runtime, 'secret'>, SignupQueue] {
+  const base = lambdaRuntime();
+  const rt = { ...base, secret: lambdaSecret(base.config) };
   if (!rt.config.signupQueueUrl) throw new Error('PAPERBOY_SIGNUP_QUEUE_URL is not set');
-  return [rt, new SqsSignupQueue(recordCalls(new SQSClient({ region: rt.config.region })), rt.config.signupQueueUrl)];
+  return [rt, new SqsSignupQueue(sqsClientOnFirstUse(rt.config.region), rt.config.signupQueueUrl)];
 }

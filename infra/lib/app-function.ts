@@ -15,7 +15,7 @@ import type { IConfigurationSet } from 'aws-cdk-lib/aws-ses';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ENV, type EnvName } from '@paperboy/core';
-import { BUNDLED_CONFIG_FILE, LAMBDA_TASK_ROOT, REPO_ROOT, mailFromIdentities, type TableIndex } from './settings.js';
+import { BUNDLED_SETTINGS_FILE, LAMBDA_TASK_ROOT, REPO_ROOT, mailFromIdentities, type TableIndex } from './settings.js';
 import { BUNDLE_ALIASES, BUNDLE_EXTERNALS, BUNDLE_MAIN_FIELDS, ESM_REQUIRE_BANNER, functionEntry } from './bundling.js';
 
 /** Newest Node.js runtime this aws-cdk-lib knows; cdk-nag (AwsSolutions-L1) asks for the latest. */
@@ -27,8 +27,8 @@ export interface AppFunctionProps {
   description: string;
   memorySize: number;
   timeout: Duration;
-  /** Absolute path of the owner's config file; bundled as /var/task/paperboy.config.json. */
-  configFile: string;
+  /** Absolute path of the resolved settings synth wrote (`writeResolvedSettings`); bundled as /var/task/paperboy.settings.json. */
+  settingsFile: string;
   /** Extra files for the bundle: absolute source path -> path relative to the bundle root. */
   extraFiles?: Record<string, string>;
   /** Public base URL of the site, for links the function writes. */
@@ -62,7 +62,7 @@ export class AppFunction extends NodejsFunction {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `paperboy ${props.name} function`,
     });
-    const files: Record<string, string> = { [props.configFile]: BUNDLED_CONFIG_FILE, ...props.extraFiles };
+    const files: Record<string, string> = { [props.settingsFile]: BUNDLED_SETTINGS_FILE, ...props.extraFiles };
     const copyArgs = Object.entries(files).map(([from, to]) => `"${from}=${to}"`);
     super(scope, id, {
       entry: functionEntry(props.name),
@@ -81,7 +81,7 @@ export class AppFunction extends NodejsFunction {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'paperboy',
         [ENV.logLevel]: props.logLevel ?? 'INFO',
-        [ENV.configFile]: `${LAMBDA_TASK_ROOT}/${BUNDLED_CONFIG_FILE}`,
+        [ENV.settingsFile]: `${LAMBDA_TASK_ROOT}/${BUNDLED_SETTINGS_FILE}`,
         // Picks the sources meant for the deployment (`"run": "cloud"` or "both"); the runtime defaults to local.
         [ENV.runsIn]: 'cloud',
         ...(props.siteUrl ? { [ENV.siteUrl]: props.siteUrl } : {}),
@@ -94,7 +94,7 @@ export class AppFunction extends NodejsFunction {
         sourceMap: true,
         sourceMapMode: SourceMapMode.DEFAULT,
         sourcesContent: false,
-        // The SDK comes from the Lambda runtime (see BUNDLE_EXTERNALS for why); zod is swapped for a lean entry.
+        // The SDK comes from the Lambda runtime (see BUNDLE_EXTERNALS for why); BUNDLE_ALIASES swap in lean entries.
         bundleAwsSDK: false,
         externalModules: BUNDLE_EXTERNALS,
         esbuildArgs: Object.fromEntries(Object.entries(BUNDLE_ALIASES).map(([from, to]) => [`--alias:${from}`, to])),

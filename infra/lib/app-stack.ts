@@ -47,10 +47,10 @@ import type { Construct } from 'constructs';
 import { API_ROUTES as CORE_API_ROUTES, ENV, INTERNAL_PREFIX } from '@paperboy/core';
 import { CONTENT_SECURITY_POLICY, FRAME_OPTIONS, HSTS, REFERRER_POLICY } from '@paperboy/feeds';
 import { AppFunction } from './app-function.js';
-import { VIEWER_ADDRESS_HEADER, fetchesPapers } from '@paperboy/core';
+import { VIEWER_ADDRESS_HEADER } from '@paperboy/core';
 import { SITE_ACCESS_LOG_PREFIX } from './data-stack.js';
 import { ALARMS } from './alarms.js';
-import { FUNCTION_MEMORY_MB, cloudSources, digestMaxConcurrency, snapshotFiles, type PaperboySettings } from './settings.js';
+import { FUNCTION_MEMORY_MB, digestMaxConcurrency, snapshotFiles, writeResolvedSettings, type PaperboySettings } from './settings.js';
 
 export interface AppStackProps extends StackProps {
   settings: PaperboySettings;
@@ -88,6 +88,8 @@ export class AppStack extends Stack {
   constructor(scope: Construct, id: string, props: AppStackProps) {
     super(scope, id, props);
     const { owner, configFile } = props.settings;
+    // Validated once, here at synth: each function carries the resolved settings instead of the config file.
+    const settingsFile = writeResolvedSettings(props.settings);
     const { domainName, certificateArn, alarmEmail } = owner.deploy;
 
     // --- Queues -----------------------------------------------------------------------------
@@ -270,7 +272,7 @@ export class AppStack extends Stack {
     const siteUrl = siteUrlFor(this.distribution);
 
     // --- Functions ----------------------------------------------------------------------------
-    const common = { configFile, siteUrl };
+    const common = { settingsFile, siteUrl };
     const configDir = dirname(configFile);
     const ingest = new AppFunction(this, 'Ingest', {
       ...common,

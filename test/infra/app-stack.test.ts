@@ -21,7 +21,7 @@ describe('PaperboyApp', () => {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'paperboy',
         POWERTOOLS_LOG_LEVEL: 'INFO',
-        PAPERBOY_CONFIG: '/var/task/paperboy.config.json',
+        PAPERBOY_SETTINGS: '/var/task/paperboy.settings.json',
         PAPERBOY_RUN: 'cloud',
         PAPERBOY_SITE_URL: expect.anything(),
       });

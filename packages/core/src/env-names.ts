@@ -6,6 +6,8 @@
 export const ENV = {
   /** Path of the owner's config file (local runs; Lambda bundles it). */
   configFile: 'PAPERBOY_CONFIG',
+  /** Lambda: the resolved settings file synth wrote into the bundle (the owner's config, validated, defaults filled in). */
+  settingsFile: 'PAPERBOY_SETTINGS',
   /** Where local state lives (default `.paperboy`). */
   dataDir: 'PAPERBOY_DATA_DIR',
   /** Port of the local gateway (default 8787). */

@@ -1,4 +1,5 @@
 export * from './env-names.js';
+export * from './app-config.js';
 export * from './config.js';
 export * from './schedule-expression.js';
 export * from './client-address.js';
