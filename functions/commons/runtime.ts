@@ -110,7 +110,8 @@ async function readSecret(config: AppConfig): Promise<string> {
   return new SsmHmacKey(ssm, config.hmacKeyParameter).get();
 }
 
-function powertoolsLogger(): AppLogger {
+/** The structured JSON logger every Lambda function writes with (Powertools). */
+export function powertoolsLogger(): AppLogger {
   const logger = new Logger({ serviceName: 'paperboy' });
   return {
     info: (message, extra) => (extra ? logger.info(message, extra) : logger.info(message)),

@@ -5,8 +5,12 @@
 import { invokedAs } from '@paperboy/aws';
 import * as z from '@paperboy/core/zod-mini';
 import { notifyOwner, type NotifyOutcome } from '@paperboy/core';
-import type { BaseRuntime, Runtime } from '../commons/runtime.js';
-import { lambdaMailer, lambdaRuntime } from '../commons/lambda-runtime.js';
+import { powertoolsLogger, type BaseRuntime, type Runtime } from '../commons/runtime.js';
+import { lambdaMailer } from '../commons/lambda-runtime.js';
+import { lambdaConfig } from '../commons/lambda-config.js';
+
+/** All it needs: the config, a logger and SES (no table: its role has no DynamoDB grant, so its bundle loads no DynamoDB client). */
+type NotifyRuntime = Pick<BaseRuntime, 'config' | 'logger'> & Pick<Runtime, 'mailer'>;
 
 /** The parts of CloudWatch's alarm-action event that the email uses. */
 const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
@@ -22,7 +26,7 @@ const alarmEvent = z.object({
   }),
 });
 
-export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'mailer'>) {
+export function makeHandler(rt: NotifyRuntime) {
   return invokedAs('notify-owner', async (event: unknown): Promise<NotifyOutcome> => {
     const to = rt.config.owner.deploy.alarmEmail;
     if (!to) throw new Error('deploy.alarmEmail is not set: this function is only deployed with it');
@@ -48,7 +52,7 @@ export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'mailer'>) {
 let cached: ReturnType<typeof makeHandler> | undefined;
 export const handler = async (event: unknown) => (cached ??= makeHandler(cloud()))(event);
 
-function cloud(): BaseRuntime & Pick<Runtime, 'mailer'> {
-  const rt = lambdaRuntime();
-  return { ...rt, mailer: lambdaMailer(rt.config) };
+function cloud(): NotifyRuntime {
+  const config = lambdaConfig();
+  return { config, logger: powertoolsLogger(), mailer: lambdaMailer(config) };
 }

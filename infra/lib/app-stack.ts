@@ -78,7 +78,8 @@ function enumValue<E extends Record<string, string>>(members: E, value: string):
 }
 
 export class AppStack extends Stack {
-  readonly functions: Record<'ingest' | 'publish' | 'planDigests' | 'sendDigests' | 'subscriptions' | 'processSignups' | 'sesEvents', AppFunction>;
+  /** Every function of the stack; `notifyOwner` only with `deploy.alarmEmail`. */
+  readonly functions: Record<'ingest' | 'publish' | 'planDigests' | 'sendDigests' | 'subscriptions' | 'processSignups' | 'sesEvents', AppFunction> & { notifyOwner?: AppFunction };
   readonly digestQueue: Queue;
   readonly signupQueue: Queue;
   readonly siteBucket: Bucket;
@@ -440,6 +441,7 @@ export class AppStack extends Stack {
         })
       : undefined;
     if (notifyOwner) {
+      this.functions.notifyOwner = notifyOwner;
       notifyOwner.bindSes(props.configurationSet, owner.mail.from).configureAsyncInvoke(asyncFailures);
       Validations.of(notifyOwner).acknowledge({ id: 'Serverless-LambdaDLQ', reason: asyncReason });
     }
@@ -462,7 +464,7 @@ export class AppStack extends Stack {
     // unhandled error and for a timeout. Ingest logs "source failed" and, once a day while it lasts, "source
     // stale" at ERROR; the senders log failed digests and sign-ups; a function error or timeout is either.
     const problems = 'Problems';
-    for (const fn of Object.values({ ...this.functions, ...(notifyOwner ? { notifyOwner } : {}) })) {
+    for (const fn of Object.values(this.functions)) {
       const id = fn.node.id;
       new MetricFilter(this, `${id}ErrorLinesFilter`, {
         logGroup: fn.functionLogGroup,
