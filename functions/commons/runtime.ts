@@ -13,12 +13,13 @@ import {
   DynamoSubscriberRepository,
   S3ObjectStore,
   SesMailer,
+  SsmHmacKey,
   makeClients,
   recordCalls,
   type Clients,
 } from '@paperboy/aws';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { buildTagger, resolveExampleIds, systemClock, systemRandomBytes, type AppConfig, type Clock, type Mailer, type RandomBytes, type Tagger } from '@paperboy/core';
+import { ENV, buildTagger, resolveExampleIds, systemClock, systemRandomBytes, type AppConfig, type Clock, type Mailer, type RandomBytes, type Tagger } from '@paperboy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 
 /** The logging the handlers use: Powertools' structured JSON logger in Lambda, terse lines locally. */
@@ -51,7 +52,7 @@ export interface Runtime extends BaseRuntime {
   clients: Clients;
   objects: S3ObjectStore;
   mailer: Mailer;
-  /** The HMAC key for links: from config locally, from Secrets Manager in the cloud (read once). */
+  /** The HMAC key for links: from config locally, from an SSM SecureString in the cloud (read once, created on first use). */
   secret(): Promise<string>;
 }
 
@@ -101,16 +102,16 @@ export function buildRuntime(config: AppConfig, overrides: Partial<Runtime> = {}
 
 async function readSecret(config: AppConfig): Promise<string> {
   if (config.hmacSecret) return config.hmacSecret;
-  if (!config.hmacSecretArn) throw new Error('no HMAC secret: set PAPERBOY_HMAC_SECRET (local) or PAPERBOY_HMAC_SECRET_ARN (cloud)');
-  // Loaded on first use: only the functions that sign links ever read the secret.
-  const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
-  const sm = recordCalls(new SecretsManagerClient({ region: config.region }));
-  const out = await sm.send(new GetSecretValueCommand({ SecretId: config.hmacSecretArn }));
-  if (!out.SecretString || out.SecretString.length < 32) throw new Error(`secret ${config.hmacSecretArn} is empty or shorter than 32 characters`);
-  return out.SecretString;
+  if (!config.hmacKeyParameter) throw new Error(`no HMAC key: set ${ENV.hmacSecret} (local) or ${ENV.hmacKeyParameter} (cloud)`);
+  // Loaded on first use: only the functions that sign links ever read the key.
+  const { SSMClient } = await import('@aws-sdk/client-ssm');
+  const endpoint = config.endpoints.ssm;
+  const ssm = recordCalls(new SSMClient({ region: config.region, ...(endpoint ? { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}) }));
+  return new SsmHmacKey(ssm, config.hmacKeyParameter).get();
 }
 
-function powertoolsLogger(): AppLogger {
+/** The structured JSON logger every Lambda function writes with (Powertools). */
+export function powertoolsLogger(): AppLogger {
   const logger = new Logger({ serviceName: 'paperboy' });
   return {
     info: (message, extra) => (extra ? logger.info(message, extra) : logger.info(message)),

@@ -88,14 +88,8 @@ export class TemplateResolver {
         return `arn:aws:sqs:${REGION}:${ACCOUNT}:${logicalId}`;
       case 'AWS::Lambda::Function':
         return `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${logicalId}`;
-      case 'AWS::SecretsManager::Secret':
-        return `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${logicalId}-AbCdEf`;
       case 'AWS::Logs::LogGroup':
         return `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${logicalId}:*`;
-      case 'AWS::SNS::Topic':
-        return `arn:aws:sns:${REGION}:${ACCOUNT}:${logicalId}`;
-      case 'AWS::KMS::Key':
-        return `arn:aws:kms:${REGION}:${ACCOUNT}:key/${logicalId}`;
       case 'AWS::IAM::ManagedPolicy':
         return `arn:aws:iam::${ACCOUNT}:policy/${logicalId}`;
       default:
@@ -200,7 +194,8 @@ export interface Deployed {
   queue: string;
   signupQueue: string;
   configurationSet: string;
-  secret: string;
+  /** The SSM parameter of the HMAC key (created at run time, so named by the data stack, not a resource). */
+  hmacKeyParameter: string;
   publishFunction: string;
   /** The sender identity SES authorises (the domain or the address, per deploy.sesIdentity). */
   senderIdentity: string;
@@ -224,7 +219,7 @@ export function deployedNames(stacks: PaperboyStacks, settings: PaperboySettings
     queue: resolver.arnOf(idOf('AWS::SQS::Queue', 'DigestQueue')),
     signupQueue: resolver.arnOf(idOf('AWS::SQS::Queue', 'SignupQueue')),
     configurationSet: `arn:aws:ses:${REGION}:${ACCOUNT}:configuration-set/${idOf('AWS::SES::ConfigurationSet')}`,
-    secret: resolver.arnOf(idOf('AWS::SecretsManager::Secret')),
+    hmacKeyParameter: `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter${stacks.data.hmacKeyParameterName}`,
     publishFunction: resolver.arnOf(idOf('AWS::Lambda::Function', 'Publish')),
     senderIdentity: `arn:aws:ses:${REGION}:${ACCOUNT}:identity/${settings.owner.deploy.sesIdentity === 'address' ? address : domain}`,
     senderAddress: address,
@@ -259,8 +254,9 @@ export function requestsOf(call: AwsCall, deployed: Deployed): IamRequest[] {
       return [{ action: `sqs:${call.operation.replace(/Batch$/, '')}`, resource: /signup/i.test(call.target ?? '') ? deployed.signupQueue : deployed.queue, context: {} }];
     case 'Lambda':
       return [{ action: 'lambda:InvokeFunction', resource: deployed.publishFunction, context: {} }];
-    case 'SecretsManager':
-      return [{ action: `secretsmanager:${call.operation}`, resource: deployed.secret, context: {} }];
+    case 'SSM':
+      // Every parameter the tests create stands for the one HMAC key parameter of the stack.
+      return [{ action: `ssm:${call.operation}`, resource: deployed.hmacKeyParameter, context: {} }];
     default:
       throw new Error(`no IAM mapping for ${call.service}:${call.operation}`);
   }

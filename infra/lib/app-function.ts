@@ -11,7 +11,6 @@ import { SqsEventSource, type SqsEventSourceProps } from 'aws-cdk-lib/aws-lambda
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnBucket, type IBucket } from 'aws-cdk-lib/aws-s3';
-import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConfigurationSet } from 'aws-cdk-lib/aws-ses';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -215,10 +214,12 @@ export class AppFunction extends NodejsFunction {
   }
 
   /** Sets the secret's ARN and grants reading its value (GetSecretValue only; grantRead adds DescribeSecret). */
-  bindSecret(secret: ISecret, envName: EnvName = ENV.hmacSecretArn): this {
-    this.addEnvironment(envName, secret.secretArn);
-    // The secret is encrypted with the AWS managed key, which needs no kms grant of ours.
-    this.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
+  bindHmacKey(parameterName: string): this {
+    this.addEnvironment(ENV.hmacKeyParameter, parameterName);
+    // Read, or created on first use (see SsmHmacKey): exactly this one parameter. Its value is encrypted with
+    // the AWS managed key aws/ssm, whose key policy already lets this account use it through SSM: no kms grant.
+    const parameterArn = Stack.of(this).formatArn({ service: 'ssm', resource: 'parameter', resourceName: parameterName.replace(/^\//, '') });
+    this.addToRolePolicy(new PolicyStatement({ actions: ['ssm:GetParameter', 'ssm:PutParameter'], resources: [parameterArn] }));
     return this;
   }
 

@@ -34,6 +34,7 @@ export const FUNCTION_MEMORY_MB = {
   subscriptions: 512,
   'process-signups': 256,
   'ses-events': 256,
+  'notify-owner': 256,
 } as const;
 
 /** Global secondary indexes of the table; named so grants can list them without a `/index/*` wildcard. */

@@ -18,7 +18,7 @@ import { deployedNames, evaluate, grants, readCallLog, requestsOf, rolesOf, type
 const KEPT: [RegExp, string][] = [
   [/^[a-z-]+: logs:(CreateLogStream|PutLogEvents) on log-group:[A-Za-z]+Logs:\*$/, 'Lambda writes the function\'s own log group with its role; no SDK call of ours.'],
   [
-    /^(ingest|publish|plan-digests|ses-events): sqs:(SendMessage|GetQueueAttributes|GetQueueUrl) on FailedInvocationsQueue$/,
+    /^(ingest|publish|plan-digests|ses-events|notify-owner): sqs:(SendMessage|GetQueueAttributes|GetQueueUrl) on FailedInvocationsQueue$/,
     'The on-failure destination of asynchronous invocations: Lambda sends failed events there with the role (the grant CDK makes for an SqsDestination).',
   ],
   [
@@ -28,11 +28,14 @@ const KEPT: [RegExp, string][] = [
   [/^ingest: lambda:InvokeFunction on publish-function$/, 'Ingest starts publish asynchronously; there is no Lambda stand-in, and locally the runner calls publish itself.'],
   [/^plan-digests: sqs:SendMessage on digest-queue$/, 'Planning enqueues digest jobs; there is no SQS stand-in, and locally the runner hands the jobs to send-digests itself.'],
   [/^subscriptions: sqs:SendMessage on signup-queue$/, 'The API queues sign-ups; there is no SQS stand-in, and locally LocalSignupQueue hands them to process-signups itself.'],
-  [/^(send-digests|subscriptions|process-signups): secretsmanager:GetSecretValue on hmac-secret$/, 'The HMAC key is read from Secrets Manager in the cloud; there is no stand-in, and locally it comes from the data dir.'],
+  [
+    /^(send-digests|process-signups): ssm:(GetParameter|PutParameter) on hmac-key-parameter$/,
+    'The same code reads or creates the HMAC key in every signing function (Runtime.secret -> SsmHmacKey); the tests run it against the SSM stand-in as the subscriptions API (test/integration/cloud-wiring.test.ts). The local runner keeps its key in the data dir.',
+  ],
   [/^publish: s3:ListBucket on site-bucket$/, 'Without it S3 answers a read of a missing key with 403, not 404; publish reads its manifest before the first one exists.'],
 ];
 
-const FUNCTIONS = ['ingest', 'publish', 'plan-digests', 'send-digests', 'subscriptions', 'process-signups', 'ses-events'];
+const FUNCTIONS = ['ingest', 'publish', 'plan-digests', 'send-digests', 'subscriptions', 'process-signups', 'ses-events', 'notify-owner'];
 
 /** Short, stable names for the ARNs in reports: the stack's resources without their hash suffixes. */
 function label(resource: string, deployed: Deployed): string {
@@ -42,7 +45,7 @@ function label(resource: string, deployed: Deployed): string {
     [deployed.queue, 'digest-queue'],
     [deployed.signupQueue, 'signup-queue'],
     [deployed.configurationSet, 'configuration-set'],
-    [deployed.secret, 'hmac-secret'],
+    [deployed.hmacKeyParameter, 'hmac-key-parameter'],
     [deployed.publishFunction, 'publish-function'],
   ];
   let out = resource;

@@ -12,7 +12,7 @@ describe('PaperboyApp', () => {
 
   it('runs every function on the newest Node.js runtime, arm64, with source maps and a log group', () => {
     const functions = paperboyFunctions(s.stateless);
-    expect(Object.keys(functions)).toHaveLength(7);
+    expect(Object.keys(functions)).toHaveLength(8);
     for (const fn of Object.values(functions)) {
       const major = Number(/^nodejs(\d+)\.x$/.exec(fn.Properties.Runtime)?.[1]);
       expect(major).toBeGreaterThanOrEqual(22);
@@ -144,7 +144,7 @@ describe('PaperboyApp', () => {
   it('allows ses:SendEmail from the configured sender only, to any identity (sandbox recipients), through the configuration set', () => {
     const policies = Object.values(s.stateless.findResources('AWS::IAM::Policy'));
     const sesStatements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement).filter((st) => JSON.stringify(st.Action).includes('ses:'));
-    expect(sesStatements).toHaveLength(2); // send-digests, process-signups (the API sends nothing itself)
+    expect(sesStatements).toHaveLength(3); // send-digests, process-signups, notify-owner (the API sends nothing itself)
     for (const st of sesStatements) {
       expect(st).toMatchObject({ Effect: 'Allow', Action: 'ses:SendEmail', Condition: { StringEquals: { 'ses:FromAddress': 'digest@example.com' } } });
       expect(st.Resource).toHaveLength(2);
@@ -181,15 +181,26 @@ describe('PaperboyApp', () => {
     });
   });
 
-  it('alarms when a dead-letter queue is not empty', () => {
-    for (const queue of ['DigestDeadLetterQueue', 'FailedInvocationsQueue']) {
-      s.stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        MetricName: 'ApproximateNumberOfMessagesVisible',
-        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp(`^${queue}`), 'QueueName'] } }],
-        Threshold: 1,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      });
+  it('sends the failed records of every queue to FailedInvocationsQueue, which one alarm watches', () => {
+    const queues = Object.entries(s.stateless.findResources('AWS::SQS::Queue'));
+    for (const [id, q] of queues.filter(([id]) => !id.startsWith('FailedInvocationsQueue'))) {
+      expect(q.Properties.RedrivePolicy.deadLetterTargetArn, id).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^FailedInvocationsQueue/), 'Arn'] });
     }
-    s.stateless.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'owner@example.com' });
+    s.stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FailedInvocationsQueue'), 'QueueName'] } }],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  it('lets the signing functions read or create exactly the HMAC key parameter, and nothing else of SSM', () => {
+    const policies = Object.values(s.stateless.findResources('AWS::IAM::Policy'));
+    const ssm = policies.flatMap((p) => p.Properties.PolicyDocument.Statement).filter((st) => JSON.stringify(st.Action).includes('ssm:'));
+    expect(ssm).toHaveLength(3); // subscriptions, process-signups, send-digests
+    for (const st of ssm) {
+      expect(st.Action).toEqual(['ssm:GetParameter', 'ssm:PutParameter']);
+      expect(JSON.stringify(st.Resource)).toContain(':parameter/paperboy/PaperboyData/hmac-key');
+    }
   });
 });

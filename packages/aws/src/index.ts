@@ -9,3 +9,4 @@ export * from './ses-mailer.js';
 export * from './sqs-client.js';
 export * from './sqs-queue.js';
 export * from './sqs-signup-queue.js';
+export * from './ssm-hmac-key.js';

@@ -55,8 +55,9 @@ export interface AppConfig {
   publishFunctionName?: string;
   sesConfigurationSet?: string;
   hmacSecret?: string;
-  hmacSecretArn?: string;
-  endpoints: { dynamodb?: string; s3?: string; ses?: string };
+  /** SSM SecureString parameter of the HMAC key (cloud): read, or created on first use. */
+  hmacKeyParameter?: string;
+  endpoints: { dynamodb?: string; s3?: string; ses?: string; ssm?: string };
   dataDir: string;
   port: number;
   /** Local and test runs: where to log every AWS call (see @paperboy/aws call-recorder). */
@@ -106,8 +107,8 @@ function readEnvironment(env: Env) {
     publishFunctionName: text(ENV.publishFunctionName),
     sesConfigurationSet: text(ENV.sesConfigurationSet),
     hmacSecret: text(ENV.hmacSecret, minLength(32, 'must be at least 32 characters')),
-    hmacSecretArn: text(ENV.hmacSecretArn),
-    endpoints: { dynamodb: text(ENV.dynamodbEndpoint, httpUrl), s3: text(ENV.s3Endpoint, httpUrl), ses: text(ENV.sesEndpoint, httpUrl) },
+    hmacKeyParameter: text(ENV.hmacKeyParameter, (v) => (/^\/[A-Za-z0-9_.\/-]{1,1000}$/.test(v) ? undefined : 'must be an SSM parameter name like /paperboy/hmac-key')),
+    endpoints: { dynamodb: text(ENV.dynamodbEndpoint, httpUrl), s3: text(ENV.s3Endpoint, httpUrl), ses: text(ENV.sesEndpoint, httpUrl), ssm: text(ENV.ssmEndpoint, httpUrl) },
     dataDir: text(ENV.dataDir, minLength(1)) ?? '.paperboy',
     port: portText === undefined ? 8787 : Number(portText),
     awsCallLog: text(ENV.awsCallLog, minLength(1)),
@@ -132,7 +133,7 @@ export function appConfigOf(owner: OwnerConfig, taxonomy: Taxonomy, env: Env, ba
     publishFunctionName: e.publishFunctionName,
     sesConfigurationSet: e.sesConfigurationSet,
     hmacSecret: e.hmacSecret,
-    hmacSecretArn: e.hmacSecretArn,
+    hmacKeyParameter: e.hmacKeyParameter,
     endpoints: e.endpoints,
     dataDir: resolve(e.dataDir),
     port: e.port,

@@ -23,3 +23,5 @@ export * from './sending.js';
 export * from './markup.js';
 export * from './site-paths.js';
 export * from './api-routes.js';
+export * from './use-cases/notify-owner.js';
+export * from './freshness.js';
