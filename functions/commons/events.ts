@@ -2,7 +2,6 @@
  * Event shapes shared by the stack and the local runner, so a laptop invokes the handlers with
  * what Lambda hands them.
  */
-import type { SNSEvent } from 'aws-lambda';
 
 /**
  * What EventBridge Scheduler sends to ingest and plan-digests: the stack sets this target input
@@ -28,34 +27,28 @@ export function scheduledInvocation(schedule: string, at: Date): ScheduledInvoca
   };
 }
 
-/** An SES event notification (configuration set -> SNS), as ses-events receives it. */
+/** An SES event (configuration set -> EventBridge), as ses-events receives it in `detail`. */
 export interface SesEventNotification {
-  eventType: 'Bounce' | 'Complaint' | 'Delivery' | 'Reject';
+  eventType: 'Bounce' | 'Complaint';
   mail: { timestamp: string; messageId: string; source: string; destination: string[] };
   bounce?: { bounceType: 'Permanent' | 'Transient' | 'Undetermined'; bounceSubType: string; bouncedRecipients: { emailAddress: string }[]; timestamp: string };
   complaint?: { complainedRecipients: { emailAddress: string }[]; timestamp: string; complaintFeedbackType?: string };
 }
 
-/** Wraps SES event notifications in the SNSEvent Lambda receives from the mail-events topic. */
-export function snsEventOf(messages: SesEventNotification[], topicArn = 'arn:aws:sns:local:000000000000:paperboy-mail-events'): SNSEvent {
+/** EventBridge's `detail-type` per SES event type (the two the configuration set publishes). */
+const SES_DETAIL_TYPES: Record<SesEventNotification['eventType'], string> = { Bounce: 'Email Bounced', Complaint: 'Email Complaint Received' };
+
+/** Wraps an SES event in the EventBridge event Lambda receives from the stack's MailEventsRule (one event per invocation). */
+export function sesEventBridgeEventOf(message: SesEventNotification, region = 'local', account = '000000000000') {
   return {
-    Records: messages.map((message, i) => ({
-      EventSource: 'aws:sns',
-      EventVersion: '1.0',
-      EventSubscriptionArn: `${topicArn}:local-subscription`,
-      Sns: {
-        Type: 'Notification',
-        MessageId: `local-${i}-${message.mail.messageId}`,
-        TopicArn: topicArn,
-        Subject: 'Amazon SES Email Event Notification',
-        Message: JSON.stringify(message),
-        Timestamp: message.mail.timestamp,
-        SignatureVersion: '1',
-        Signature: '',
-        SigningCertUrl: '',
-        UnsubscribeUrl: '',
-        MessageAttributes: {},
-      },
-    })),
+    version: '0',
+    id: `local-${message.mail.messageId}`,
+    'detail-type': SES_DETAIL_TYPES[message.eventType],
+    source: 'aws.ses',
+    account,
+    time: message.mail.timestamp,
+    region,
+    resources: [`arn:aws:ses:${region}:${account}:configuration-set/paperboy`],
+    detail: message,
   };
 }

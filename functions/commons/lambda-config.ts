@@ -1,12 +1,12 @@
 /**
- * Lambda-side config: the owner's config file is copied into each bundle at deploy time and
- * PAPERBOY_CONFIG names it; the environment carries the rest (table, bucket, queue, secret ARN).
+ * Lambda-side config: synth validates the owner's config file and writes the resolved settings into each
+ * bundle; PAPERBOY_SETTINGS names them, and the environment carries the rest (table, bucket, queue, secret ARN).
  */
-import { loadConfig, type AppConfig } from '@paperboy/core';
+import { loadResolvedConfig, type AppConfig } from '@paperboy/core';
 
 let cached: AppConfig | undefined;
 
-/** Read once per cold start; a bad value fails the cold start loudly with the field named. */
+/** Read once per cold start; a missing, edited or foreign settings file fails the cold start loudly, naming the file. */
 export function lambdaConfig(): AppConfig {
-  return (cached ??= loadConfig());
+  return (cached ??= loadResolvedConfig());
 }

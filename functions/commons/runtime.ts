@@ -1,21 +1,27 @@
 /**
- * The composition root shared by every handler: adapters wired to SDK clients built from config.
- * Lambda builds it once per cold start; the local runner builds it pointing at the embedded stand-ins.
+ * The composition root. `baseRuntime` is what every function has: the table's adapters on one DynamoDB
+ * client, the tagger, clock and logger. Each Lambda function adds only the other parts it uses (the object store, the mailer, the secret)
+ * (lambda-runtime.ts), so its bundle carries no other SDK client. `buildRuntime` wires everything at
+ * once, on clients built at start-up: the tests and the local runner use it against the stand-ins.
  */
 import {
+  DynamoDigestJobStore,
   DynamoDigestLedger,
   DynamoPaperRepository,
   DynamoRateLimiter,
   DynamoRunLog,
+  DynamoSendLease,
   DynamoSourceStateRepository,
   DynamoSubscriberRepository,
   S3ObjectStore,
   SesMailer,
+  SsmHmacKey,
   makeClients,
   recordCalls,
   type Clients,
 } from '@paperboy/aws';
-import { buildTagger, resolveExampleIds, systemClock, systemRandomBytes, type AppConfig, type Clock, type Mailer, type RandomBytes, type Tagger } from '@paperboy/core';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ENV, buildTagger, resolveExampleIds, systemClock, systemRandomBytes, type AppConfig, type Clock, type Mailer, type RandomBytes, type Tagger } from '@paperboy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 
 /** The logging the handlers use: Powertools' structured JSON logger in Lambda, terse lines locally. */
@@ -25,46 +31,58 @@ export interface AppLogger {
   error(message: string, extra?: Record<string, unknown>): void;
 }
 
-export interface Runtime {
+/** What every function has: the config, the table's adapters and the services that need no SDK client. */
+export interface BaseRuntime {
   config: AppConfig;
-  clients: Clients;
   papers: DynamoPaperRepository;
   subscribers: DynamoSubscriberRepository;
   ledger: DynamoDigestLedger;
+  /** Digest jobs the plan stores and the sender drains, and the lease that keeps one sender at a time. */
+  jobs: DynamoDigestJobStore;
+  sendLease: DynamoSendLease;
   runs: DynamoRunLog;
   /** Conditional GET validators per source. */
   sourceStates: DynamoSourceStateRepository;
   limiter: DynamoRateLimiter;
-  objects: S3ObjectStore;
-  mailer: Mailer;
   /** The tagger for the configured taxonomy, with example ids resolved from the store (built once). */
   tagger(): Promise<Tagger>;
   clock: Clock;
   /** Randomness for confirm tokens and subscriber ids: crypto, unless a simulation seeds it. */
   randomBytes: RandomBytes;
   logger: AppLogger;
-  /** The HMAC key for links: from config locally, from Secrets Manager in the cloud (read once). */
+}
+
+/** Everything, for the tests and the local runner: every client, the site's object store, the mailer and the secret. */
+export interface Runtime extends BaseRuntime {
+  clients: Clients;
+  objects: S3ObjectStore;
+  mailer: Mailer;
+  /** The HMAC key for links: from config locally, from an SSM SecureString in the cloud (read once, created on first use). */
   secret(): Promise<string>;
 }
 
-export function buildRuntime(config: AppConfig, overrides: Partial<Runtime> = {}): Runtime {
-  const clients = makeClients(config);
-  const table = config.tableName;
+/** The secret, read on first use and then kept (only the functions that sign links are given it). */
+export function secretOnFirstUse(config: AppConfig): () => Promise<string> {
   let secret: Promise<string> | undefined;
+  return () => (secret ??= readSecret(config));
+}
+
+/** The base runtime on a DynamoDB document client; `overrides` replace any part (tests pass a clock, a silent logger). */
+export function baseRuntime(config: AppConfig, dynamo: DynamoDBDocumentClient, overrides: Partial<BaseRuntime> = {}): BaseRuntime {
+  const table = config.tableName;
   let tagger: Promise<Tagger> | undefined;
-  const papers = new DynamoPaperRepository(clients.dynamo, table);
+  const papers = new DynamoPaperRepository(dynamo, table);
   const logger = overrides.logger ?? powertoolsLogger();
   return {
     config,
-    clients,
     papers,
-    subscribers: new DynamoSubscriberRepository(clients.dynamo, table),
-    ledger: new DynamoDigestLedger(clients.dynamo, table),
-    runs: new DynamoRunLog(clients.dynamo, table),
-    sourceStates: new DynamoSourceStateRepository(clients.dynamo, table),
-    limiter: new DynamoRateLimiter(clients.dynamo, table),
-    objects: new S3ObjectStore(clients.s3, config.bucketName),
-    mailer: new SesMailer(clients.ses, config.owner.mail.from, config.sesConfigurationSet, config.owner.mail.replyTo),
+    subscribers: new DynamoSubscriberRepository(dynamo, table),
+    ledger: new DynamoDigestLedger(dynamo, table),
+    jobs: new DynamoDigestJobStore(dynamo, table),
+    sendLease: new DynamoSendLease(dynamo, table),
+    runs: new DynamoRunLog(dynamo, table),
+    sourceStates: new DynamoSourceStateRepository(dynamo, table),
+    limiter: new DynamoRateLimiter(dynamo, table),
     tagger: () =>
       (tagger ??= resolveExampleIds(config.taxonomy, (id) => papers.get(id)).then(({ taxonomy, unresolved }) => {
         for (const u of unresolved) logger.warn('example paper not stored yet; topic uses its other rules', u);
@@ -73,23 +91,34 @@ export function buildRuntime(config: AppConfig, overrides: Partial<Runtime> = {}
     clock: systemClock,
     randomBytes: systemRandomBytes,
     logger,
-    secret: () => (secret ??= readSecret(config)),
+    ...overrides,
+  };
+}
+
+export function buildRuntime(config: AppConfig, overrides: Partial<Runtime> = {}): Runtime {
+  const clients = makeClients(config);
+  return {
+    ...baseRuntime(config, clients.dynamo, overrides),
+    clients,
+    objects: new S3ObjectStore(clients.s3, config.bucketName),
+    mailer: new SesMailer(clients.ses, config.owner.mail.from, config.sesConfigurationSet, config.owner.mail.replyTo),
+    secret: secretOnFirstUse(config),
     ...overrides,
   };
 }
 
 async function readSecret(config: AppConfig): Promise<string> {
   if (config.hmacSecret) return config.hmacSecret;
-  if (!config.hmacSecretArn) throw new Error('no HMAC secret: set PAPERBOY_HMAC_SECRET (local) or PAPERBOY_HMAC_SECRET_ARN (cloud)');
-  // Loaded on first use: only the functions that sign links ever read the secret.
-  const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
-  const sm = recordCalls(new SecretsManagerClient({ region: config.region }));
-  const out = await sm.send(new GetSecretValueCommand({ SecretId: config.hmacSecretArn }));
-  if (!out.SecretString || out.SecretString.length < 32) throw new Error(`secret ${config.hmacSecretArn} is empty or shorter than 32 characters`);
-  return out.SecretString;
+  if (!config.hmacKeyParameter) throw new Error(`no HMAC key: set ${ENV.hmacSecret} (local) or ${ENV.hmacKeyParameter} (cloud)`);
+  // Loaded on first use: only the functions that sign links ever read the key.
+  const { SSMClient } = await import('@aws-sdk/client-ssm');
+  const endpoint = config.endpoints.ssm;
+  const ssm = recordCalls(new SSMClient({ region: config.region, ...(endpoint ? { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}) }));
+  return new SsmHmacKey(ssm, config.hmacKeyParameter).get();
 }
 
-function powertoolsLogger(): AppLogger {
+/** The structured JSON logger every Lambda function writes with (Powertools). */
+export function powertoolsLogger(): AppLogger {
   const logger = new Logger({ serviceName: 'paperboy' });
   return {
     info: (message, extra) => (extra ? logger.info(message, extra) : logger.info(message)),

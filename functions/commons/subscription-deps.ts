@@ -1,9 +1,9 @@
 /** What the subscription use cases need, wired from the runtime (the API and process-signups share it). */
 import type { SubscriptionDeps } from '@paperboy/core';
 import { renderAlreadySubscribedEmail, renderConfirmationEmail } from '@paperboy/mail';
-import type { Runtime } from './runtime.js';
+import type { BaseRuntime, Runtime } from './runtime.js';
 
-export async function subscriptionDeps(rt: Runtime): Promise<SubscriptionDeps> {
+export async function subscriptionDeps(rt: BaseRuntime & Pick<Runtime, 'mailer' | 'secret'>): Promise<SubscriptionDeps> {
   const secret = await rt.secret();
   const site = { ...rt.config.owner.site, url: rt.config.siteUrl };
   const allTopics = rt.config.taxonomy.topics;

@@ -1,9 +1,9 @@
 /** Lambda: ingest every configured source, tag, store; trigger publish when anything changed. */
 import { invokedAs, recordCalls } from '@paperboy/aws';
-import { activeSources, dayInZone, fetchesPapers, ingestPapers, type IngestCounts, type SourceRunReport } from '@paperboy/core';
+import { activeSources, checkFreshness, dayInZone, fetchesPapers, ingestPapers, type IngestCounts, type SourceRunReport } from '@paperboy/core';
 import { loadSource, userAgent, type SourceHealth, type Sleep } from '@paperboy/sources';
-import { buildRuntime, type Runtime } from '../commons/runtime.js';
-import { lambdaConfig } from '../commons/lambda-config.js';
+import type { BaseRuntime } from '../commons/runtime.js';
+import { lambdaRuntime } from '../commons/lambda-runtime.js';
 import type { ScheduledInvocation } from '../commons/events.js';
 
 /** A scheduler event (functions/commons/events.ts), optionally narrowed to some sources; `{}` by hand. */
@@ -40,6 +40,8 @@ export const INGEST_LOG = {
   itemSkipped: 'item skipped',
   sourceUnhealthy: 'source looks stale or empty',
   sourceFailed: 'source failed',
+  /** At ERROR, once a day while a fetched source brings no new paper for deploy.staleAfterHours (the Problems alarm counts it). */
+  sourceStale: 'source stale',
 } as const;
 
 export interface IngestExtras {
@@ -51,7 +53,7 @@ export interface IngestExtras {
   onProgress?: (source: string, done: number, total: number) => void;
 }
 
-export function makeHandler(rt: Runtime, extras: IngestExtras = {}) {
+export function makeHandler(rt: BaseRuntime, extras: IngestExtras = {}) {
   return invokedAs('ingest', async (event: IngestEvent = {}): Promise<IngestResult> => {
     const startedAt = rt.clock.now();
     const today = dayInZone(startedAt, rt.config.owner.schedule.timezone);
@@ -73,7 +75,11 @@ export function makeHandler(rt: Runtime, extras: IngestExtras = {}) {
           onProgress: (done, total) => extras.onProgress?.(source.id, done, total),
         });
         // Validators are kept only once what they describe is stored, so a failed run fetches again.
-        if (loaded.state && counts.conflicts === 0) await rt.sourceStates.put(source.id, loaded.state);
+        const fresh = fetches ? checkFreshness(state?.freshness, startedAt, counts.new, rt.config.owner.deploy.staleAfterHours) : undefined;
+        const keep = loaded.state && counts.conflicts === 0 ? loaded.state : state;
+        if (keep && (keep !== state || fresh?.changed)) await rt.sourceStates.put(source.id, { ...keep, ...(fresh ? { freshness: fresh.next } : {}) });
+        else if (!keep && fresh?.changed) await rt.sourceStates.put(source.id, { freshness: fresh.next, updatedAt: startedAt.toISOString() });
+        if (fresh?.stale) rt.logger.error(INGEST_LOG.sourceStale, { source: source.id, ...fresh.stale, staleAfterHours: rt.config.owner.deploy.staleAfterHours });
         if (loaded.health.stale || loaded.health.empty) rt.logger.warn(INGEST_LOG.sourceUnhealthy, { source: source.id, ...loaded.health });
         // One line per source: the stack's metric filters count new papers per source from it (staleness alarm).
         rt.logger.info('source ingested', { source: source.id, received: counts.received, new: counts.new, updated: counts.updated });
@@ -131,7 +137,7 @@ export function makeHandler(rt: Runtime, extras: IngestExtras = {}) {
 let cached: ReturnType<typeof makeHandler> | undefined;
 export const handler = async (event: IngestEvent) => {
   cached ??= (() => {
-    const rt = buildRuntime(lambdaConfig());
+    const rt = lambdaRuntime();
     return makeHandler(rt, {
       triggerPublish: async () => {
         if (!rt.config.publishFunctionName) return;

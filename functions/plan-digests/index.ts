@@ -1,8 +1,8 @@
 /** Lambda (scheduled): store one digest job per due subscriber, then start the sender. */
-import { DynamoDigestJobStore, asyncInvoker, invokedAs } from '@paperboy/aws';
+import { asyncInvoker, invokedAs } from '@paperboy/aws';
 import { planDigests, type DigestJobStore } from '@paperboy/core';
-import { buildRuntime, type Runtime } from '../commons/runtime.js';
-import { lambdaConfig } from '../commons/lambda-config.js';
+import type { BaseRuntime } from '../commons/runtime.js';
+import { lambdaRuntime } from '../commons/lambda-runtime.js';
 import type { ScheduledInvocation } from '../commons/events.js';
 
 /** The scheduler's input, or an owner's manual `{ "day": "YYYY-MM-DD" }` to catch up on a day. */
@@ -15,8 +15,8 @@ export interface PlanDeps {
   jobs?: Pick<DigestJobStore, 'add'>;
 }
 
-export function makeHandler(rt: Runtime, deps: PlanDeps) {
-  const jobs = deps.jobs ?? new DynamoDigestJobStore(rt.clients.dynamo, rt.config.tableName);
+export function makeHandler(rt: BaseRuntime, deps: PlanDeps) {
+  const jobs = deps.jobs ?? rt.jobs;
   return invokedAs('plan-digests', async (event: PlanDigestsEvent = {}) => {
     const day = event?.day;
     if (day !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new Error(`day = ${JSON.stringify(day)}: must be a day like 2026-11-26`);
@@ -37,7 +37,7 @@ export function makeHandler(rt: Runtime, deps: PlanDeps) {
 let cached: ReturnType<typeof makeHandler> | undefined;
 export const handler = async (event?: PlanDigestsEvent) => {
   cached ??= (() => {
-    const rt = buildRuntime(lambdaConfig());
+    const rt = lambdaRuntime();
     if (!rt.config.sendFunctionName) throw new Error('PAPERBOY_SEND_FUNCTION is not set');
     const invoke = asyncInvoker(rt.config.region, rt.config.sendFunctionName);
     return makeHandler(rt, { startSender: () => invoke({ reason: 'planned' }) });

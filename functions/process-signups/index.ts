@@ -7,15 +7,15 @@
  */
 import { invokedAs } from '@paperboy/aws';
 import { subscribe, subscribeRequestSchema, type SubscribeOutcome } from '@paperboy/core';
-import { buildRuntime, type Runtime } from '../commons/runtime.js';
-import { lambdaConfig } from '../commons/lambda-config.js';
+import type { BaseRuntime, Runtime } from '../commons/runtime.js';
+import { lambdaMailer, lambdaRuntime, lambdaSecret } from '../commons/lambda-runtime.js';
 import { subscriptionDeps } from '../commons/subscription-deps.js';
 
 export interface SignupExtras {
   onOutcome?: (outcome: SubscribeOutcome) => void;
 }
 
-export function makeHandler(rt: Runtime, extras: SignupExtras = {}) {
+export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'mailer' | 'secret'>, extras: SignupExtras = {}) {
   const schema = subscribeRequestSchema(rt.config.taxonomy.topics.map((t) => t.slug));
   return invokedAs('process-signups', async (event: unknown): Promise<SubscribeOutcome> => {
     // Checked again: the API validated it, but an event is an input like any other.
@@ -39,4 +39,9 @@ export function makeHandler(rt: Runtime, extras: SignupExtras = {}) {
 }
 
 let cached: ReturnType<typeof makeHandler> | undefined;
-export const handler = async (event: unknown) => (cached ??= makeHandler(buildRuntime(lambdaConfig())))(event);
+export const handler = async (event: unknown) => (cached ??= makeHandler(cloud()))(event);
+
+function cloud(): BaseRuntime & Pick<Runtime, 'mailer' | 'secret'> {
+  const rt = lambdaRuntime();
+  return { ...rt, mailer: lambdaMailer(rt.config), secret: lambdaSecret(rt.config) };
+}

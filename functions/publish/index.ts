@@ -2,10 +2,10 @@
 import { invokedAs } from '@paperboy/aws';
 import { publishSite, type PublishCounts, type RenderSite } from '@paperboy/core';
 import { renderSite } from '@paperboy/feeds';
-import { buildRuntime, type Runtime } from '../commons/runtime.js';
-import { lambdaConfig } from '../commons/lambda-config.js';
+import type { BaseRuntime, Runtime } from '../commons/runtime.js';
+import { lambdaObjectStore, lambdaRuntime } from '../commons/lambda-runtime.js';
 
-export function makeHandler(rt: Runtime, extras: { render?: RenderSite; onProgress?: (done: number, total: number) => void } = {}) {
+export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'objects'>, extras: { render?: RenderSite; onProgress?: (done: number, total: number) => void } = {}) {
   return invokedAs('publish', async (): Promise<PublishCounts> => {
     const startedAt = rt.clock.now();
     const { site, feeds } = rt.config.owner;
@@ -32,4 +32,9 @@ export function makeHandler(rt: Runtime, extras: { render?: RenderSite; onProgre
 }
 
 let cached: ReturnType<typeof makeHandler> | undefined;
-export const handler = async () => (cached ??= makeHandler(buildRuntime(lambdaConfig())))();
+export const handler = async () => (cached ??= makeHandler(cloud()))();
+
+function cloud(): BaseRuntime & Pick<Runtime, 'objects'> {
+  const rt = lambdaRuntime();
+  return { ...rt, objects: lambdaObjectStore(rt.config) };
+}

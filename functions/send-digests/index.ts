@@ -4,7 +4,7 @@
  * send lease sends, the others stop at once (see `drainDigestJobs`). Near its timeout it releases the lease
  * and invokes itself to go on.
  */
-import { DynamoDigestJobStore, DynamoSendLease, asyncInvoker, invokedAs } from '@paperboy/aws';
+import { asyncInvoker, invokedAs } from '@paperboy/aws';
 import {
   cachedCandidates,
   drainDigestJobs,
@@ -19,8 +19,8 @@ import {
   type Sleep,
 } from '@paperboy/core';
 import { renderDigestEmail } from '@paperboy/mail';
-import { buildRuntime, type Runtime } from '../commons/runtime.js';
-import { lambdaConfig } from '../commons/lambda-config.js';
+import type { BaseRuntime, Runtime } from '../commons/runtime.js';
+import { lambdaMailer, lambdaRuntime, lambdaSecret } from '../commons/lambda-runtime.js';
 
 /** What starts a sender carries nothing it needs: the jobs are in the table. `reason` is for the logs. */
 export interface SendDigestsEvent {
@@ -53,9 +53,9 @@ export interface SendExtras {
   candidatesTtlMs?: number;
 }
 
-export function makeHandler(rt: Runtime, extras: SendExtras = {}) {
-  const jobs = extras.jobs ?? new DynamoDigestJobStore(rt.clients.dynamo, rt.config.tableName);
-  const lease = extras.lease ?? new DynamoSendLease(rt.clients.dynamo, rt.config.tableName);
+export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'mailer' | 'secret'>, extras: SendExtras = {}) {
+  const jobs = extras.jobs ?? rt.jobs;
+  const lease = extras.lease ?? rt.sendLease;
   // The window's papers are the same for every job: read them at most once a minute per warm container.
   const candidates = cachedCandidates(rt.papers, rt.clock, extras.candidatesTtlMs ?? 60_000);
 
@@ -107,4 +107,9 @@ export function makeHandler(rt: Runtime, extras: SendExtras = {}) {
 }
 
 let cached: ReturnType<typeof makeHandler> | undefined;
-export const handler = async (event: SendDigestsEvent, context: SendContext) => (cached ??= makeHandler(buildRuntime(lambdaConfig())))(event ?? {}, context);
+export const handler = async (event: SendDigestsEvent, context: SendContext) => (cached ??= makeHandler(cloud()))(event ?? {}, context);
+
+function cloud(): BaseRuntime & Pick<Runtime, 'mailer' | 'secret'> {
+  const rt = lambdaRuntime();
+  return { ...rt, mailer: lambdaMailer(rt.config), secret: lambdaSecret(rt.config) };
+}

@@ -23,8 +23,8 @@ import {
   type Subscriber,
 } from '@paperboy/core';
 import { escapeHtml, renderPage, SECURITY_HEADERS, subscribeForm, topicView } from '@paperboy/feeds';
-import { buildRuntime, type Runtime } from '../commons/runtime.js';
-import { lambdaConfig } from '../commons/lambda-config.js';
+import type { BaseRuntime, Runtime } from '../commons/runtime.js';
+import { lambdaRuntime, lambdaSecret } from '../commons/lambda-runtime.js';
 
 type Result = APIGatewayProxyStructuredResultV2;
 
@@ -36,7 +36,7 @@ function minutes(seconds: number): string {
 }
 
 /** `signups`: how sign-ups reach process-signups (an asynchronous invocation in the cloud; the local runner hands them over itself). */
-export function makeHandler(rt: Runtime, signups: SignupQueue) {
+export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'secret'>, signups: SignupQueue) {
   const site = () => ({ ...rt.config.owner.site, url: rt.config.siteUrl });
   const allTopics = rt.config.taxonomy.topics;
   const topicSlugs = allTopics.map((t) => t.slug);
@@ -234,8 +234,9 @@ function safeJson(text: string): unknown {
 let cached: ReturnType<typeof makeHandler> | undefined;
 export const handler = async (event: APIGatewayProxyEventV2) => (cached ??= makeHandler(...cloud()))(event);
 
-function cloud(): [Runtime, SignupQueue] {
-  const rt = buildRuntime(lambdaConfig());
+function cloud(): [BaseRuntime & Pick<Runtime, 'secret'>, SignupQueue] {
+  const base = lambdaRuntime();
+  const rt = { ...base, secret: lambdaSecret(base.config) };
   if (!rt.config.signupFunctionName) throw new Error('PAPERBOY_SIGNUP_FUNCTION is not set');
   return [rt, new LambdaSignupQueue(asyncInvoker(rt.config.region, rt.config.signupFunctionName))];
 }

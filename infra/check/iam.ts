@@ -88,14 +88,8 @@ export class TemplateResolver {
         return `arn:aws:sqs:${REGION}:${ACCOUNT}:${logicalId}`;
       case 'AWS::Lambda::Function':
         return `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${logicalId}`;
-      case 'AWS::SecretsManager::Secret':
-        return `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${logicalId}-AbCdEf`;
       case 'AWS::Logs::LogGroup':
         return `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${logicalId}:*`;
-      case 'AWS::SNS::Topic':
-        return `arn:aws:sns:${REGION}:${ACCOUNT}:${logicalId}`;
-      case 'AWS::KMS::Key':
-        return `arn:aws:kms:${REGION}:${ACCOUNT}:key/${logicalId}`;
       case 'AWS::IAM::ManagedPolicy':
         return `arn:aws:iam::${ACCOUNT}:policy/${logicalId}`;
       default:
@@ -198,7 +192,8 @@ export interface Deployed {
   table: string;
   bucket: string;
   configurationSet: string;
-  secret: string;
+  /** The SSM parameter of the HMAC key (created at run time, so named by the data stack, not a resource). */
+  hmacKeyParameter: string;
   publishFunction: string;
   sendFunction: string;
   signupFunction: string;
@@ -222,7 +217,7 @@ export function deployedNames(stacks: PaperboyStacks, settings: PaperboySettings
     table: resolver.arnOf(idOf('AWS::DynamoDB::Table')),
     bucket: resolver.arnOf(idOf('AWS::S3::Bucket', 'SiteBucket')),
     configurationSet: `arn:aws:ses:${REGION}:${ACCOUNT}:configuration-set/${idOf('AWS::SES::ConfigurationSet')}`,
-    secret: resolver.arnOf(idOf('AWS::SecretsManager::Secret')),
+    hmacKeyParameter: `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter${stacks.data.hmacKeyParameterName}`,
     publishFunction: resolver.arnOf(idOf('AWS::Lambda::Function', 'Publish')),
     sendFunction: resolver.arnOf(idOf('AWS::Lambda::Function', 'SendDigests')),
     signupFunction: resolver.arnOf(idOf('AWS::Lambda::Function', 'ProcessSignups')),
@@ -261,8 +256,9 @@ export function requestsOf(call: AwsCall, deployed: Deployed): IamRequest[] {
       const resource = /send-?digests/i.test(target) ? deployed.sendFunction : /signup/i.test(target) ? deployed.signupFunction : deployed.publishFunction;
       return [{ action: 'lambda:InvokeFunction', resource, context: {} }];
     }
-    case 'SecretsManager':
-      return [{ action: `secretsmanager:${call.operation}`, resource: deployed.secret, context: {} }];
+    case 'SSM':
+      // Every parameter the tests create stands for the one HMAC key parameter of the stack.
+      return [{ action: `ssm:${call.operation}`, resource: deployed.hmacKeyParameter, context: {} }];
     default:
       throw new Error(`no IAM mapping for ${call.service}:${call.operation}`);
   }

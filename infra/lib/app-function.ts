@@ -10,11 +10,10 @@ import { Architecture, Runtime, Tracing, type IFunction } from 'aws-cdk-lib/aws-
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnBucket, type IBucket } from 'aws-cdk-lib/aws-s3';
-import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConfigurationSet } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { ENV, type EnvName } from '@paperboy/core';
-import { BUNDLED_CONFIG_FILE, LAMBDA_TASK_ROOT, REPO_ROOT, mailFromIdentities, type TableIndex } from './settings.js';
+import { BUNDLED_SETTINGS_FILE, LAMBDA_TASK_ROOT, REPO_ROOT, mailFromIdentities, type TableIndex } from './settings.js';
 import { BUNDLE_ALIASES, BUNDLE_EXTERNALS, BUNDLE_MAIN_FIELDS, ESM_REQUIRE_BANNER, functionEntry } from './bundling.js';
 
 /** Newest Node.js runtime this aws-cdk-lib knows; cdk-nag (AwsSolutions-L1) asks for the latest. */
@@ -26,8 +25,8 @@ export interface AppFunctionProps {
   description: string;
   memorySize: number;
   timeout: Duration;
-  /** Absolute path of the owner's config file; bundled as /var/task/paperboy.config.json. */
-  configFile: string;
+  /** Absolute path of the resolved settings synth wrote (`writeResolvedSettings`); bundled as /var/task/paperboy.settings.json. */
+  settingsFile: string;
   /** Extra files for the bundle: absolute source path -> path relative to the bundle root. */
   extraFiles?: Record<string, string>;
   /** Public base URL of the site, for links the function writes. */
@@ -61,7 +60,7 @@ export class AppFunction extends NodejsFunction {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `paperboy ${props.name} function`,
     });
-    const files: Record<string, string> = { [props.configFile]: BUNDLED_CONFIG_FILE, ...props.extraFiles };
+    const files: Record<string, string> = { [props.settingsFile]: BUNDLED_SETTINGS_FILE, ...props.extraFiles };
     const copyArgs = Object.entries(files).map(([from, to]) => `"${from}=${to}"`);
     super(scope, id, {
       entry: functionEntry(props.name),
@@ -80,7 +79,7 @@ export class AppFunction extends NodejsFunction {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'paperboy',
         [ENV.logLevel]: props.logLevel ?? 'INFO',
-        [ENV.configFile]: `${LAMBDA_TASK_ROOT}/${BUNDLED_CONFIG_FILE}`,
+        [ENV.settingsFile]: `${LAMBDA_TASK_ROOT}/${BUNDLED_SETTINGS_FILE}`,
         // Picks the sources meant for the deployment (`"run": "cloud"` or "both"); the runtime defaults to local.
         [ENV.runsIn]: 'cloud',
         ...(props.siteUrl ? { [ENV.siteUrl]: props.siteUrl } : {}),
@@ -93,7 +92,7 @@ export class AppFunction extends NodejsFunction {
         sourceMap: true,
         sourceMapMode: SourceMapMode.DEFAULT,
         sourcesContent: false,
-        // The SDK comes from the Lambda runtime (see BUNDLE_EXTERNALS for why); zod is swapped for a lean entry.
+        // The SDK comes from the Lambda runtime (see BUNDLE_EXTERNALS for why); BUNDLE_ALIASES swap in lean entries.
         bundleAwsSDK: false,
         externalModules: BUNDLE_EXTERNALS,
         esbuildArgs: Object.fromEntries(Object.entries(BUNDLE_ALIASES).map(([from, to]) => [`--alias:${from}`, to])),
@@ -195,10 +194,12 @@ export class AppFunction extends NodejsFunction {
   }
 
   /** Sets the secret's ARN and grants reading its value (GetSecretValue only; grantRead adds DescribeSecret). */
-  bindSecret(secret: ISecret, envName: EnvName = ENV.hmacSecretArn): this {
-    this.addEnvironment(envName, secret.secretArn);
-    // The secret is encrypted with the AWS managed key, which needs no kms grant of ours.
-    this.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
+  bindHmacKey(parameterName: string): this {
+    this.addEnvironment(ENV.hmacKeyParameter, parameterName);
+    // Read, or created on first use (see SsmHmacKey): exactly this one parameter. Its value is encrypted with
+    // the AWS managed key aws/ssm, whose key policy already lets this account use it through SSM: no kms grant.
+    const parameterArn = Stack.of(this).formatArn({ service: 'ssm', resource: 'parameter', resourceName: parameterName.replace(/^\//, '') });
+    this.addToRolePolicy(new PolicyStatement({ actions: ['ssm:GetParameter', 'ssm:PutParameter'], resources: [parameterArn] }));
     return this;
   }
 

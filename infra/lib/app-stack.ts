@@ -30,38 +30,35 @@ import {
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { LambdaAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { SnsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { FilterPattern, LogGroup, MetricFilter, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConfigurationSet } from 'aws-cdk-lib/aws-ses';
-import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
-import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { API_ROUTES as CORE_API_ROUTES, DIGEST_LOG, ENV, INTERNAL_PREFIX } from '@paperboy/core';
 import { CONTENT_SECURITY_POLICY, FRAME_OPTIONS, HSTS, REFERRER_POLICY } from '@paperboy/feeds';
 import { AppFunction } from './app-function.js';
-import { VIEWER_ADDRESS_HEADER, fetchesPapers } from '@paperboy/core';
+import { VIEWER_ADDRESS_HEADER } from '@paperboy/core';
 import { SITE_ACCESS_LOG_PREFIX } from './data-stack.js';
-import { FUNCTION_MEMORY_MB, cloudSources, snapshotFiles, type PaperboySettings } from './settings.js';
+import { ALARMS } from './alarms.js';
+import { FUNCTION_MEMORY_MB, snapshotFiles, writeResolvedSettings, type PaperboySettings } from './settings.js';
 
 export interface AppStackProps extends StackProps {
   settings: PaperboySettings;
   table: ITable;
   logsBucket: IBucket;
   configurationSet: IConfigurationSet;
-  mailEventsTopic: ITopic;
-  hmacSecret: ISecret;
-  notificationsKey: IKey;
+  /** SSM parameter of the HMAC key of subscription links (created on first use; see DataStack). */
+  hmacKeyParameterName: string;
 }
 
 /** The API paths of the public URL contract (core's API_ROUTES), all served by the `subscriptions` function. */
@@ -80,11 +77,9 @@ function enumValue<E extends Record<string, string>>(members: E, value: string):
   return found as E[keyof E];
 }
 
-/** "hf-daily" -> "HfDaily": a construct id fragment from a source id. */
-const pascal = (id: string) => id.replace(/(^|[^A-Za-z0-9])([A-Za-z0-9])/g, (_m, _s, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, '');
-
 export class AppStack extends Stack {
-  readonly functions: Record<'ingest' | 'publish' | 'planDigests' | 'sendDigests' | 'subscriptions' | 'processSignups' | 'sesEvents', AppFunction>;
+  /** Every function of the stack; `notifyOwner` only with `deploy.alarmEmail`. */
+  readonly functions: Record<'ingest' | 'publish' | 'planDigests' | 'sendDigests' | 'subscriptions' | 'processSignups' | 'sesEvents', AppFunction> & { notifyOwner?: AppFunction };
   readonly siteBucket: Bucket;
   readonly distribution: Distribution;
   readonly api: HttpApi;
@@ -92,6 +87,8 @@ export class AppStack extends Stack {
   constructor(scope: Construct, id: string, props: AppStackProps) {
     super(scope, id, props);
     const { owner, configFile } = props.settings;
+    // Validated once, here at synth: each function carries the resolved settings instead of the config file.
+    const settingsFile = writeResolvedSettings(props.settings);
     const { domainName, certificateArn, alarmEmail } = owner.deploy;
 
     // --- Queues -----------------------------------------------------------------------------
@@ -104,7 +101,8 @@ export class AppStack extends Stack {
     });
     const redriveReason = 'A dead-letter queue has no dead-letter queue of its own: its messages are kept 14 days, alarmed on, and redriven by hand.';
     Validations.of(failedInvocations).acknowledge({ id: 'Serverless-SQSRedrivePolicy', reason: redriveReason });
-    // No digest or sign-up queue: plan-digests stores the day's jobs in the table and invokes send-digests,
+    // Every piece of work that failed every retry lands in FailedInvocationsQueue, whatever the function, so
+    // one alarm (FailedInvocationsAlarm) covers all of it. No digest or sign-up queue: plan-digests stores the day's jobs in the table and invokes send-digests,
     // and the API invokes process-signups, both asynchronously. Lambda's own event queue retries a failed
     // run twice and then sends it to FailedInvocationsQueue; nothing polls while idle.
     const sendTimeout = Duration.minutes(15);
@@ -257,7 +255,7 @@ export class AppStack extends Stack {
     const siteUrl = siteUrlFor(this.distribution);
 
     // --- Functions ----------------------------------------------------------------------------
-    const common = { configFile, siteUrl };
+    const common = { settingsFile, siteUrl };
     const configDir = dirname(configFile);
     const ingest = new AppFunction(this, 'Ingest', {
       ...common,
@@ -312,7 +310,7 @@ export class AppStack extends Stack {
     this.functions = { ingest, publish, planDigests, sendDigests, subscriptions, processSignups, sesEvents };
 
     // Asynchronous invocations (schedules, ingest -> publish, plan-digests -> send-digests -> itself,
-    // subscriptions -> process-signups, SNS -> ses-events) land in FailedInvocationsQueue
+    // subscriptions -> process-signups, EventBridge -> ses-events, alarms -> notify-owner) land in FailedInvocationsQueue
     // after their retries, with the error: an on-failure destination rather than a bare dead-letter queue.
     const asyncFailures = { onFailure: new SqsDestination(failedInvocations), retryAttempts: 2, maxEventAge: Duration.hours(6) };
     const asyncReason = 'Asynchronous failures go to the on-failure destination FailedInvocationsQueue (with the error and request), which supersedes a function dead-letter queue; both would duplicate every failure.';
@@ -332,23 +330,33 @@ export class AppStack extends Stack {
     sendDigests
       .bindTable(props.table, { items: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], indexes: { GSI1: ['Query'] } })
       .bindSes(props.configurationSet, owner.mail.from)
-      .bindSecret(props.hmacSecret)
+      .bindHmacKey(props.hmacKeyParameterName)
       .bindSelfInvoke()
       .configureAsyncInvoke(asyncFailures);
     // The API sends no email itself: it hands each sign-up to process-signups, which sends what it needs.
     subscriptions
       .bindTable(props.table, { items: ['GetItem', 'PutItem', 'UpdateItem'] })
-      .bindSecret(props.hmacSecret)
+      .bindHmacKey(props.hmacKeyParameterName)
       .bindInvoke(processSignups, ENV.signupFunctionName);
     processSignups
       .bindTable(props.table, { items: ['GetItem', 'PutItem'] })
       .bindSes(props.configurationSet, owner.mail.from)
-      .bindSecret(props.hmacSecret)
+      .bindHmacKey(props.hmacKeyParameterName)
       .configureAsyncInvoke(asyncFailures);
-    sesEvents
-      .bindTable(props.table, { items: ['GetItem', 'PutItem'] })
-      .addEventSource(new SnsEventSource(props.mailEventsTopic, { deadLetterQueue: failedInvocations }));
-    sesEvents.configureAsyncInvoke(asyncFailures);
+    // SES publishes bounces and complaints to the default event bus (see DataStack); this rule takes those of
+    // this stack's configuration set only. EventBridge retries for up to a day, then the event lands in
+    // FailedInvocationsQueue with the error.
+    sesEvents.bindTable(props.table, { items: ['GetItem', 'PutItem'] }).configureAsyncInvoke(asyncFailures);
+    new Rule(this, 'MailEventsRule', {
+      description: 'paperboy: SES bounces and complaints of this stack\'s configuration set -> ses-events',
+      eventBus: EventBus.fromEventBusName(this, 'DefaultEventBus', 'default'),
+      eventPattern: {
+        source: ['aws.ses'],
+        detailType: ['Email Bounced', 'Email Complaint Received'],
+        detail: { mail: { tags: { 'ses:configuration-set': [props.configurationSet.configurationSetName] } } },
+      },
+      targets: [new LambdaFunction(sesEvents, { deadLetterQueue: failedInvocations, retryAttempts: 8, maxEventAge: Duration.hours(24) })],
+    });
 
     const integration = new HttpLambdaIntegration('SubscriptionsIntegration', subscriptions);
     for (const [method, path] of API_ROUTES) this.api.addRoutes({ path, methods: [method], integration });
@@ -391,72 +399,69 @@ export class AppStack extends Stack {
     schedule('DigestSchedule', planDigests, owner.schedule.digest, 'paperboy: plan due digests', 'digest');
 
     // --- Alarms -------------------------------------------------------------------------------
-    const alarmTopic = new Topic(this, 'AlarmTopic', { displayName: 'paperboy alarms', masterKey: props.notificationsKey, enforceSSL: true });
-    if (alarmEmail) alarmTopic.addSubscription(new EmailSubscription(alarmEmail, { deadLetterQueue: failedInvocations }));
-    const alarmOn = (alarmId: string, what: string, metric: IMetric, threshold: number, more: Partial<{ evaluationPeriods: number; missing: TreatMissingData; below: boolean }> = {}): Alarm => {
-      const alarm = new Alarm(this, alarmId, {
-        alarmDescription: `paperboy: ${what}`,
+    // Four alarm metrics in all (infra/lib/alarms.ts says why each exists and what to do). They email
+    // deploy.alarmEmail through notify-owner, a Lambda alarm action: no SNS topic, so no KMS key.
+    const notifyOwner = alarmEmail
+      ? new AppFunction(this, 'NotifyOwner', {
+          ...common,
+          name: 'notify-owner',
+          description: 'paperboy: email the owner when an alarm fires',
+          memorySize: FUNCTION_MEMORY_MB['notify-owner'],
+          timeout: Duration.seconds(30),
+        })
+      : undefined;
+    if (notifyOwner) {
+      this.functions.notifyOwner = notifyOwner;
+      notifyOwner.bindSes(props.configurationSet, owner.mail.from).configureAsyncInvoke(asyncFailures);
+      Validations.of(notifyOwner).acknowledge({ id: 'Serverless-LambdaDLQ', reason: asyncReason });
+    }
+    const alarmOn = (spec: (typeof ALARMS)[keyof typeof ALARMS], metric: IMetric, threshold: number): Alarm => {
+      const alarm = new Alarm(this, spec.id, {
+        alarmDescription: `paperboy: ${spec.when}. What to do: ${spec.todo}`.slice(0, 1024),
         metric,
         threshold,
-        evaluationPeriods: more.evaluationPeriods ?? 1,
-        comparisonOperator: more.below ? ComparisonOperator.LESS_THAN_THRESHOLD : ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: more.missing ?? TreatMissingData.NOT_BREACHING,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
       });
-      alarm.addAlarmAction(new SnsAction(alarmTopic));
+      if (notifyOwner) alarm.addAlarmAction(new LambdaAction(notifyOwner));
       return alarm;
     };
     const fiveMinutes = Duration.minutes(5);
-    const notEmpty = (alarmId: string, queue: IQueue, what: string) =>
-      alarmOn(alarmId, what, queue.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, statistic: 'Maximum' }), 1);
-    notEmpty('FailedInvocationsAlarm', failedInvocations, 'a scheduled or asynchronous invocation failed every retry');
 
-    // Metrics from the functions' structured JSON logs (Powertools logger): no extra SDK call or dependency.
-    const logMetric = (filterId: string, fn: AppFunction, message: string | string[], metricName: string, options: { value?: string; dimensions?: Record<string, string> } = {}): void => {
-      const messages = Array.isArray(message) ? message : [message];
-      new MetricFilter(this, filterId, {
+    // Problems: every ERROR line of every function, counted by metric filters on their log groups (free; no
+    // SDK call). Powertools writes JSON lines with `level`; the Lambda runtime writes plain-text lines for an
+    // unhandled error and for a timeout. Ingest logs "source failed" and, once a day while it lasts, "source
+    // stale" at ERROR; the senders log failed digests and sign-ups; a function error or timeout is either.
+    const problems = 'Problems';
+    for (const fn of Object.values(this.functions)) {
+      const id = fn.node.id;
+      new MetricFilter(this, `${id}ErrorLinesFilter`, {
         logGroup: fn.functionLogGroup,
-        filterPattern: FilterPattern.any(...messages.map((m) => FilterPattern.stringValue('$.message', '=', m))),
+        filterPattern: FilterPattern.stringValue('$.level', '=', 'ERROR'),
         metricNamespace: METRIC_NAMESPACE,
-        metricName,
-        metricValue: options.value ?? '1',
-        dimensions: options.dimensions,
+        metricName: problems,
+        metricValue: '1',
       });
-    };
-    const sum = (metricName: string, period: Duration, dimensionsMap?: Record<string, string>) =>
-      new Metric({ namespace: METRIC_NAMESPACE, metricName, statistic: 'Sum', period, dimensionsMap });
-
-    // Ingest: the run failed, or a source failed inside a run that carried on with the others.
-    alarmOn('IngestErrorsAlarm', 'the ingest function failed', ingest.metricErrors({ period: fiveMinutes, statistic: 'Sum' }), 1);
-    logMetric('IngestSourceFailuresFilter', ingest, 'source failed', 'IngestSourceFailures');
-    alarmOn('IngestSourceFailuresAlarm', 'a source failed to ingest (see the ingest logs for which and why)', sum('IngestSourceFailures', fiveMinutes), 1);
-    // Staleness, per source the deployment fetches: no new paper for deploy.staleAfterHours (hourly periods; no
-    // run counts as none). Snapshot sources are files bundled at deploy time and never change, so they are left out.
-    logMetric('SourceNewPapersFilter', ingest, 'source ingested', 'SourceNewPapers', { value: '$.new', dimensions: { Source: '$.source' } });
-    for (const source of cloudSources(owner).filter(fetchesPapers)) {
-      alarmOn(
-        `StaleSource${pascal(source.id)}Alarm`,
-        `source "${source.id}" brought no new paper for ${owner.deploy.staleAfterHours} hours`,
-        sum('SourceNewPapers', Duration.hours(1), { Source: source.id }),
-        1,
-        { evaluationPeriods: owner.deploy.staleAfterHours, missing: TreatMissingData.BREACHING, below: true },
-      );
+      new MetricFilter(this, `${id}RuntimeErrorsFilter`, {
+        logGroup: fn.functionLogGroup,
+        filterPattern: FilterPattern.anyTerm('Task timed out', 'Invoke Error', 'Runtime.ExitError'),
+        metricNamespace: METRIC_NAMESPACE,
+        metricName: problems,
+        metricValue: '1',
+      });
     }
+    alarmOn(ALARMS.problems, new Metric({ namespace: METRIC_NAMESPACE, metricName: problems, statistic: 'Sum', period: fiveMinutes }), 1);
 
-    // Digests: a job given up after MAX_ATTEMPTS. send-digests logs it at ERROR as DIGEST_LOG.gaveUp
-    // (packages/core/src/use-cases/send-digests.ts) and `paperboy status` lists it; failed attempts before
-    // that are WARN lines. A sender that failed every retry is in FailedInvocationsQueue (alarmed above).
-    logMetric('DigestSendFailuresFilter', sendDigests, DIGEST_LOG.gaveUp, 'DigestSendFailures');
-    alarmOn('DigestSendFailuresAlarm', 'digest emails failed to send', sum('DigestSendFailures', fiveMinutes), 1);
-    alarmOn('SendDigestsErrorsAlarm', 'the send-digests function failed', sendDigests.metricErrors({ period: fiveMinutes, statistic: 'Sum' }), 1);
+    // Work that failed every retry, whatever the function: on-failure destinations and dead-letter queues all
+    // lead here. A digest job given up after its attempts is an ERROR line (DIGEST_LOG.gaveUp), counted by
+    // the Problems alarm above, and `paperboy status` lists it.
+    alarmOn(ALARMS.failedInvocations, failedInvocations.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, statistic: 'Maximum' }), 1);
 
     // SES reputation (account-wide rates SES publishes): alarm well before SES's review thresholds (5% bounces, 0.1% complaints).
     const reputation = (metricName: string) => new Metric({ namespace: 'AWS/SES', metricName, statistic: 'Maximum', period: Duration.hours(1) });
-    alarmOn('BounceRateAlarm', 'SES bounce rate is 4% or more (SES reviews the account at 5%)', reputation('Reputation.BounceRate'), SES_BOUNCE_RATE_ALARM);
-    alarmOn('ComplaintRateAlarm', 'SES complaint rate is 0.08% or more (SES reviews the account at 0.1%)', reputation('Reputation.ComplaintRate'), SES_COMPLAINT_RATE_ALARM);
-
-    // API: any 5xx from the HTTP API (the subscriptions function failed or timed out).
-    alarmOn('Api5xxAlarm', 'the subscriptions API answered with a 5xx', this.api.metricServerError({ period: fiveMinutes, statistic: 'Sum' }), 1);
-    new CfnOutput(this, 'AlarmTopicArn', { value: alarmTopic.topicArn, description: 'SNS topic of every alarm (subscribe more endpoints here)' });
+    alarmOn(ALARMS.bounceRate, reputation('Reputation.BounceRate'), SES_BOUNCE_RATE_ALARM);
+    alarmOn(ALARMS.complaintRate, reputation('Reputation.ComplaintRate'), SES_COMPLAINT_RATE_ALARM);
 
     // --- Outputs ------------------------------------------------------------------------------
     new CfnOutput(this, 'SiteUrl', { value: siteUrl, description: 'Public site URL' });

@@ -28,20 +28,18 @@ export function buildPaperboy(app: App, settings: PaperboySettings, options: Bui
     env: options.env,
     settings,
     tags,
-    description: 'paperboy: stateful resources (table, logs bucket, mail configuration, signing secret)',
+    description: 'paperboy: stateful resources (table, logs bucket, mail configuration)',
     terminationProtection: settings.owner.deploy.retainData,
   });
   const stateless = new AppStack(app, STACK_IDS.app, {
     env: options.env,
     settings,
     tags,
-    description: 'paperboy: functions, schedules, queues, HTTP API, site bucket and CDN',
+    description: 'paperboy: functions, schedules, HTTP API, site bucket, CDN and alarms',
     table: data.table,
     logsBucket: data.logsBucket,
     configurationSet: data.configurationSet,
-    mailEventsTopic: data.mailEventsTopic,
-    hmacSecret: data.hmacSecret,
-    notificationsKey: data.notificationsKey,
+    hmacKeyParameterName: data.hmacKeyParameterName,
   });
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }), new ServerlessChecks(app, { verbose: true }));
   return { data, app: stateless };

@@ -2,15 +2,27 @@
  * What the CDK app derives from the owner's config file at synth time.
  * Pure functions, so they are tested without synthesizing anything.
  */
-import { dirname, isAbsolute, normalize, resolve, sep } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, ENV, activeSources, fetchesPapers, parseOwnerConfig, readOwnerConfigFile, type OwnerConfig, type SourceConfig } from '@paperboy/core';
+import {
+  ConfigError,
+  ENV,
+  activeSources,
+  fetchesPapers,
+  parseOwnerConfig,
+  readOwnerConfigFile,
+  resolvedSettings,
+  taxonomyOf,
+  type OwnerConfig,
+  type SourceConfig,
+} from '@paperboy/core';
 
 /** Repository root: esbuild's project root, where package-lock.json and the config file live. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** Where the config file sits inside every function bundle (Lambda's working directory is /var/task). */
-export const BUNDLED_CONFIG_FILE = 'paperboy.config.json';
+/** Where the resolved settings sit inside every function bundle (Lambda's working directory is /var/task). */
+export const BUNDLED_SETTINGS_FILE = 'paperboy.settings.json';
 export const LAMBDA_TASK_ROOT = '/var/task';
 
 /** Memory of each function, MB: set on purpose (ingest and publish tag and render in memory); the cost model prices it. */
@@ -26,6 +38,7 @@ export const FUNCTION_MEMORY_MB = {
   subscriptions: 512,
   'process-signups': 256,
   'ses-events': 256,
+  'notify-owner': 256,
 } as const;
 
 /** Global secondary indexes of the table; named so grants can list them without a `/index/*` wildcard. */
@@ -52,6 +65,19 @@ export function loadSettings(configFile: string): PaperboySettings {
   const owner = parseOwnerConfig(readOwnerConfigFile(path), path);
   checkDeploy(owner, path);
   return { owner, configFile: path };
+}
+
+/**
+ * Writes the resolved settings (the validated config with its defaults, and the taxonomy in use) for the
+ * function bundles, and returns the file's path. The functions read it without zod's config schemas
+ * (`loadResolvedConfig`); the name carries the checksum, so each distinct config has its own file.
+ */
+export function writeResolvedSettings(settings: PaperboySettings, dir = join(REPO_ROOT, 'node_modules', '.cache', 'paperboy-settings')): string {
+  const resolved = resolvedSettings(settings.owner, taxonomyOf(settings.owner));
+  const file = join(dir, `${resolved.sha256.slice(0, 16)}.json`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(file, `${JSON.stringify(resolved)}\n`);
+  return file;
 }
 
 /** The sources the deployment ingests: enabled, with `run` "cloud" or "both". */

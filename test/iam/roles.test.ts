@@ -18,18 +18,21 @@ import { deployedNames, evaluate, grants, readCallLog, requestsOf, rolesOf, type
 const KEPT: [RegExp, string][] = [
   [/^[a-z-]+: logs:(CreateLogStream|PutLogEvents) on log-group:[A-Za-z]+Logs:\*$/, 'Lambda writes the function\'s own log group with its role; no SDK call of ours.'],
   [
-    /^(ingest|publish|plan-digests|send-digests|process-signups|ses-events): sqs:(SendMessage|GetQueueAttributes|GetQueueUrl) on FailedInvocationsQueue$/,
+    /^(ingest|publish|plan-digests|send-digests|process-signups|ses-events|notify-owner): sqs:(SendMessage|GetQueueAttributes|GetQueueUrl) on FailedInvocationsQueue$/,
     'The on-failure destination of asynchronous invocations: Lambda sends failed events there with the role (the grant CDK makes for an SqsDestination).',
   ],
   [
     /^(ingest: lambda:InvokeFunction on publish-function|(plan-digests|send-digests): lambda:InvokeFunction on send-function|subscriptions: lambda:InvokeFunction on signup-function)$/,
     'Asynchronous invocations (ingest -> publish, plan-digests -> send-digests, send-digests -> itself at its timeout, the API -> process-signups); there is no Lambda stand-in, and locally the runner calls the handler itself.',
   ],
-  [/^(send-digests|subscriptions|process-signups): secretsmanager:GetSecretValue on hmac-secret$/, 'The HMAC key is read from Secrets Manager in the cloud; there is no stand-in, and locally it comes from the data dir.'],
+  [
+    /^(send-digests|process-signups): ssm:(GetParameter|PutParameter) on hmac-key-parameter$/,
+    'The same code reads or creates the HMAC key in every signing function (Runtime.secret -> SsmHmacKey); the tests run it against the SSM stand-in as the subscriptions API (test/integration/cloud-wiring.test.ts). The local runner keeps its key in the data dir.',
+  ],
   [/^publish: s3:ListBucket on site-bucket$/, 'Without it S3 answers a read of a missing key with 403, not 404; publish reads its manifest before the first one exists.'],
 ];
 
-const FUNCTIONS = ['ingest', 'publish', 'plan-digests', 'send-digests', 'subscriptions', 'process-signups', 'ses-events'];
+const FUNCTIONS = ['ingest', 'publish', 'plan-digests', 'send-digests', 'subscriptions', 'process-signups', 'ses-events', 'notify-owner'];
 
 /** Short, stable names for the ARNs in reports: the stack's resources without their hash suffixes. */
 function label(resource: string, deployed: Deployed): string {
@@ -37,7 +40,7 @@ function label(resource: string, deployed: Deployed): string {
     [deployed.table, 'table'],
     [deployed.bucket, 'site-bucket'],
     [deployed.configurationSet, 'configuration-set'],
-    [deployed.secret, 'hmac-secret'],
+    [deployed.hmacKeyParameter, 'hmac-key-parameter'],
     [deployed.publishFunction, 'publish-function'],
     [deployed.sendFunction, 'send-function'],
     [deployed.signupFunction, 'signup-function'],

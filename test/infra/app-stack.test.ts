@@ -12,7 +12,7 @@ describe('PaperboyApp', () => {
 
   it('runs every function on the newest Node.js runtime, arm64, with source maps and a log group', () => {
     const functions = paperboyFunctions(s.stateless);
-    expect(Object.keys(functions)).toHaveLength(7);
+    expect(Object.keys(functions)).toHaveLength(8);
     for (const fn of Object.values(functions)) {
       const major = Number(/^nodejs(\d+)\.x$/.exec(fn.Properties.Runtime)?.[1]);
       expect(major).toBeGreaterThanOrEqual(22);
@@ -21,7 +21,7 @@ describe('PaperboyApp', () => {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'paperboy',
         POWERTOOLS_LOG_LEVEL: 'INFO',
-        PAPERBOY_CONFIG: '/var/task/paperboy.config.json',
+        PAPERBOY_SETTINGS: '/var/task/paperboy.settings.json',
         PAPERBOY_RUN: 'cloud',
         PAPERBOY_SITE_URL: expect.anything(),
       });
@@ -127,7 +127,7 @@ describe('PaperboyApp', () => {
   it('allows ses:SendEmail from the configured sender only, to any identity (sandbox recipients), through the configuration set', () => {
     const policies = Object.values(s.stateless.findResources('AWS::IAM::Policy'));
     const sesStatements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement).filter((st) => JSON.stringify(st.Action).includes('ses:'));
-    expect(sesStatements).toHaveLength(2); // send-digests, process-signups (the API sends nothing itself)
+    expect(sesStatements).toHaveLength(3); // send-digests, process-signups, notify-owner (the API sends nothing itself)
     for (const st of sesStatements) {
       expect(st).toMatchObject({ Effect: 'Allow', Action: 'ses:SendEmail', Condition: { StringEquals: { 'ses:FromAddress': 'digest@example.com' } } });
       expect(st.Resource).toHaveLength(2);
@@ -180,13 +180,23 @@ describe('PaperboyApp', () => {
     expect(env('Subscriptions').PAPERBOY_SIGNUP_FUNCTION).toEqual({ Ref: expect.stringMatching(/^ProcessSignups[0-9A-F]{8}$/) });
   });
 
-  it('alarms when the failed-invocations queue is not empty', () => {
+  it('has no queue but FailedInvocationsQueue, which one alarm watches', () => {
+    expect(Object.keys(s.stateless.findResources('AWS::SQS::Queue')).map((id) => id.replace(/[0-9A-F]{8}$/, ''))).toEqual(['FailedInvocationsQueue']);
     s.stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FailedInvocationsQueue'), 'QueueName'] } }],
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     });
-    s.stateless.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'owner@example.com' });
+  });
+
+  it('lets the signing functions read or create exactly the HMAC key parameter, and nothing else of SSM', () => {
+    const policies = Object.values(s.stateless.findResources('AWS::IAM::Policy'));
+    const ssm = policies.flatMap((p) => p.Properties.PolicyDocument.Statement).filter((st) => JSON.stringify(st.Action).includes('ssm:'));
+    expect(ssm).toHaveLength(3); // subscriptions, process-signups, send-digests
+    for (const st of ssm) {
+      expect(st.Action).toEqual(['ssm:GetParameter', 'ssm:PutParameter']);
+      expect(JSON.stringify(st.Resource)).toContain(':parameter/paperboy/PaperboyData/hmac-key');
+    }
   });
 });

@@ -15,7 +15,7 @@
  *
  * Beyond draft-07, ajv is kept strict (an unknown keyword or format stops compilation, so a new
  * schema cannot be half understood) and is taught the schemas' extra keywords: `dependentRequired`
- * (ajv's own), `requiredXor`, `dependentExcluded`, `uniqueKeys`, `maxUniqueItems` and `prefixItems`
+ * (ajv's own), `requiredXor`, `requiredOr`, `dependentExcluded`, `uniqueKeys`, `maxUniqueItems` and `prefixItems`
  * as cfn-lint defines them; `insertionOrder` and `relationshipRef` are annotations. Read-only
  * properties (`readOnlyProperties`) must not be set.
  *
@@ -82,7 +82,7 @@ const RESOURCE_METADATA = new Set([
 /** Top-level keys that do constrain Properties. */
 const PROPERTIES_SHAPE = new Set([
   'properties', 'patternProperties', 'additionalProperties', 'required', 'definitions', 'allOf', 'anyOf', 'oneOf', 'dependencies',
-  'dependentRequired', 'requiredXor', 'dependentExcluded',
+  'dependentRequired', 'requiredXor', 'requiredOr', 'dependentExcluded',
 ]);
 
 /** Wrappers added around value positions: their own "must match a schema in anyOf" error is noise. */
@@ -123,6 +123,17 @@ const CFN_LINT_KEYWORDS: KeywordDefinition[] = [
       const present = names.filter((n) => n in data);
       if (present.length === 1) return true;
       (requiredXor as unknown as { errors: Partial<ErrorObject>[] }).errors = [{ keyword: 'requiredXor', message: `must have exactly one of ${names.join(', ')} (has ${present.join(', ') || 'none'})`, params: {} }];
+      return false;
+    },
+  },
+  // At least one of the named properties (AWS::Events::Rule: EventPattern or ScheduleExpression).
+  {
+    keyword: 'requiredOr',
+    type: 'object',
+    errors: true,
+    validate: function requiredOr(names: string[], data: Record<string, unknown>) {
+      if (names.some((n) => n in data)) return true;
+      (requiredOr as unknown as { errors: Partial<ErrorObject>[] }).errors = [{ keyword: 'requiredOr', message: `must have at least one of ${names.join(', ')}`, params: {} }];
       return false;
     },
   },

@@ -51,24 +51,23 @@ describe('PaperboyData', () => {
     });
   });
 
-  it('has an SES configuration set sending bounces, complaints, rejects and deliveries to an encrypted SNS topic', () => {
+  it('has an SES configuration set sending only bounces and complaints to the default event bus', () => {
     s.data.resourceCountIs('AWS::SES::ConfigurationSet', 1);
     s.data.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
       EventDestination: Match.objectLike({
         Enabled: true,
-        MatchingEventTypes: Match.arrayEquals(['bounce', 'complaint', 'reject', 'delivery']),
-        SnsDestination: { TopicARN: Match.anyValue() },
+        MatchingEventTypes: Match.arrayEquals(['bounce', 'complaint']),
+        EventBridgeDestination: { EventBusArn: Match.anyValue() },
       }),
     });
-    s.data.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
-    s.data.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    expect(JSON.stringify(s.data.toJSON())).toMatch(/event-bus\/default/);
   });
 
-  it('generates the HMAC secret instead of holding a value', () => {
-    s.data.hasResourceProperties('AWS::SecretsManager::Secret', {
-      GenerateSecretString: Match.objectLike({ PasswordLength: 64 }),
-      SecretString: Match.absent(),
-    });
+  it('holds no secret: no Secrets Manager secret, no key value anywhere in either template', () => {
+    // The HMAC key is an SSM SecureString that the first signing function creates (SsmHmacKey).
+    expect(Object.keys(s.data.findResources('AWS::SecretsManager::Secret'))).toHaveLength(0);
+    expect(Object.keys(s.data.findResources('AWS::SSM::Parameter'))).toHaveLength(0);
+    expect(s.stacks.data.hmacKeyParameterName).toBe('/paperboy/PaperboyData/hmac-key');
   });
 
   it('destroys data when deploy.retainData is false', () => {

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { DIGEST_LOG } from '@paperboy/core';
 import { paperboyFunctions, synthesize, settingsWith, type Synthesized } from './helpers.js';
+import { ALARMS, ALARM_METRICS } from '../../infra/lib/alarms.js';
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
 type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
@@ -45,7 +46,7 @@ describe('failure handling and logs', () => {
   });
 
   it('gives every asynchronously invoked function an on-failure destination', () => {
-    for (const fn of ['Ingest', 'Publish', 'PlanDigests', 'SendDigests', 'ProcessSignups', 'SesEvents']) {
+    for (const fn of ['Ingest', 'Publish', 'PlanDigests', 'SendDigests', 'ProcessSignups', 'SesEvents', 'NotifyOwner']) {
       s.stateless.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
         FunctionName: { Ref: Match.stringLikeRegexp(`^${fn}[0-9A-F]{8}$`) },
         MaximumRetryAttempts: 2,
@@ -54,21 +55,33 @@ describe('failure handling and logs', () => {
     }
   });
 
-  it('gives every SNS subscription a redrive policy', () => {
-    const subs = Object.values(s.stateless.findResources('AWS::SNS::Subscription'));
-    expect(subs.length).toBe(2); // ses-events (lambda) and the owner (email)
-    for (const sub of subs) expect(sub.Properties.RedrivePolicy.deadLetterTargetArn).toBeDefined();
+  it('hands only the SES bounces and complaints of its configuration set to ses-events, through EventBridge, with a dead-letter queue', () => {
+    const rules = Object.values(s.stateless.findResources('AWS::Events::Rule'));
+    expect(rules).toHaveLength(1);
+    const rule = rules[0]!.Properties;
+    expect(rule.EventPattern).toEqual({
+      source: ['aws.ses'],
+      'detail-type': ['Email Bounced', 'Email Complaint Received'],
+      detail: { mail: { tags: { 'ses:configuration-set': [expect.anything()] } } },
+    });
+    expect(rule.Targets).toHaveLength(1);
+    expect(rule.Targets[0].Arn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^SesEvents[0-9A-F]{8}$/), 'Arn'] });
+    expect(rule.Targets[0].DeadLetterConfig.Arn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^FailedInvocationsQueue/), 'Arn'] });
+    // No SNS topic, so no customer managed KMS key either (issue 14: $1-3 a month for nothing a reader sees).
+    expect(Object.keys(s.stateless.findResources('AWS::SNS::Topic'))).toHaveLength(0);
+    expect(Object.keys(s.data.findResources('AWS::SNS::Topic'))).toHaveLength(0);
+    expect(Object.keys(s.data.findResources('AWS::KMS::Key'))).toHaveLength(0);
   });
 
   it('keeps every function log group for a month', () => {
     const groups = Object.values(s.stateless.findResources('AWS::Logs::LogGroup'));
-    expect(groups.length).toBe(8); // seven functions + API access logs
+    expect(groups.length).toBe(9); // eight functions + API access logs
     for (const g of groups) expect(g.Properties.RetentionInDays).toBe(30);
   });
 
   it('runs Powertools logging as structured JSON at the configured level, for every function', () => {
     const fns = Object.values(paperboyFunctions(s.stateless));
-    expect(fns.length).toBe(7);
+    expect(fns.length).toBe(8);
     for (const fn of fns) {
       expect(fn.Properties.Environment.Variables).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'paperboy', POWERTOOLS_LOG_LEVEL: 'INFO' });
       expect(fn.Properties.MemorySize).toBeGreaterThanOrEqual(256);
@@ -86,35 +99,32 @@ describe('failure handling and logs', () => {
 function alarm(t: Template, props: Record<string, unknown>): void {
   t.hasResourceProperties('AWS::CloudWatch::Alarm', {
     ...props,
-    AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlarmTopic') }],
+    AlarmActions: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^NotifyOwner[0-9A-F]{8}$'), 'Arn'] }],
   });
 }
 
 describe('alarms', () => {
   let s: Synthesized;
   beforeAll(() => {
-    // GIVEN the fixture config
+    // GIVEN the fixture config (deploy.alarmEmail set)
     s = synthesize();
   });
 
-  it('alarm on ingest failures: the function, and a source failing inside a run', () => {
-    alarm(s.stateless, { Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('^Ingest') } }], Threshold: 1 });
-    s.stateless.hasResourceProperties('AWS::Logs::MetricFilter', {
-      LogGroupName: { Ref: Match.stringLikeRegexp('^IngestLogs') },
-      FilterPattern: '{ $.message = "source failed" }',
-      MetricTransformations: [Match.objectLike({ MetricNamespace: 'paperboy', MetricName: 'IngestSourceFailures', MetricValue: '1' })],
-    });
-    alarm(s.stateless, { Namespace: 'paperboy', MetricName: 'IngestSourceFailures', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+  it('count every ERROR line, unhandled error and timeout of every function into one Problems alarm', () => {
+    const filters = Object.values(s.stateless.findResources('AWS::Logs::MetricFilter'));
+    const fns = Object.keys(paperboyFunctions(s.stateless));
+    expect(filters).toHaveLength(2 * fns.length);
+    for (const id of fns) {
+      const group = `^${id.replace(/[0-9A-F]{8}$/, '')}Logs`;
+      const own = filters.filter((f) => new RegExp(group).test(f.Properties.LogGroupName.Ref)).map((f) => f.Properties.FilterPattern).sort();
+      expect(own, id).toEqual(['?"Task timed out" ?"Invoke Error" ?"Runtime.ExitError"', '{ $.level = "ERROR" }']);
+    }
+    for (const f of filters) expect(f.Properties.MetricTransformations).toEqual([{ MetricNamespace: 'paperboy', MetricName: 'Problems', MetricValue: '1' }]);
+    alarm(s.stateless, { Namespace: 'paperboy', MetricName: 'Problems', Statistic: 'Sum', Period: 300, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
   });
 
-  it('alarm on digest jobs given up (the sender\'s ERROR line)', () => {
-    s.stateless.hasResourceProperties('AWS::Logs::MetricFilter', {
-      LogGroupName: { Ref: Match.stringLikeRegexp('^SendDigestsLogs') },
-      FilterPattern: `{ $.message = "${DIGEST_LOG.gaveUp}" }`,
-      MetricTransformations: [Match.objectLike({ MetricName: 'DigestSendFailures' })],
-    });
-    alarm(s.stateless, { Namespace: 'paperboy', MetricName: 'DigestSendFailures', Threshold: 1 });
-    alarm(s.stateless, { Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('^SendDigests') } }] });
+  it('alarm when work failed every retry and waits in FailedInvocationsQueue', () => {
+    alarm(s.stateless, { Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FailedInvocationsQueue'), 'QueueName'] } }], Threshold: 1 });
   });
 
   it('alarm early on SES bounce rate (4%) and complaint rate (0.08%)', () => {
@@ -122,43 +132,37 @@ describe('alarms', () => {
     alarm(s.stateless, { Namespace: 'AWS/SES', MetricName: 'Reputation.ComplaintRate', Threshold: 0.0008, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
   });
 
-  it('alarm on API 5xx', () => {
-    alarm(s.stateless, { Namespace: 'AWS/ApiGateway', MetricName: '5xx', Threshold: 1 });
+  it('are the four of infra/lib/alarms.ts, each saying what to do, and only those', () => {
+    const alarms = Object.entries(s.stateless.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(Object.values(ALARMS).map((a) => a.id).sort());
+    expect(ALARM_METRICS).toBe(4);
+    for (const [, a] of alarms) expect(a.Properties.AlarmDescription).toMatch(/^paperboy: .+\. What to do: .+/);
   });
 
-  it('outputs the alarm topic', () => {
-    s.stateless.hasOutput('AlarmTopicArn', { Value: { Ref: Match.stringLikeRegexp('^AlarmTopic') } });
-  });
-});
-
-describe('stale-source alarms', () => {
-  it('one per source the deployment fetches, none for snapshots or local-only sources, over deploy.staleAfterHours', () => {
-    // GIVEN besides the snapshot and the cloud-only Hugging Face source: an arXiv source (run both),
-    // a disabled RSS source and a feed that only runs locally; a 48-hour window
-    const settings = settingsWith({ deploy: { staleAfterHours: 48 } });
-    const base = settings.owner.sources[1]!;
-    settings.owner.sources.push(
-      { ...base, id: 'arxiv-cs-lg', kind: 'arxiv-api', run: 'both' } as never,
-      { ...base, id: 'quiet-rss', kind: 'arxiv-rss', enabled: false } as never,
-      { ...base, id: 'my-feed', kind: 'feed', run: 'local' } as never,
-    );
-    const { stateless } = synthesize(settings);
-    // THEN
-    stateless.hasResourceProperties('AWS::Logs::MetricFilter', {
-      FilterPattern: '{ $.message = "source ingested" }',
-      MetricTransformations: [Match.objectLike({ MetricName: 'SourceNewPapers', MetricValue: '$.new', Dimensions: [{ Key: 'Source', Value: '$.source' }] })],
+  it('email the owner through notify-owner, which may only send as the configured sender', () => {
+    const fn = Object.entries(paperboyFunctions(s.stateless)).find(([id]) => id.startsWith('NotifyOwner'))![1];
+    expect(fn.Properties.Environment.Variables.PAPERBOY_SES_CONFIGURATION_SET).toBeDefined();
+    s.stateless.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [Match.stringLikeRegexp('^NotifyOwner[0-9A-F]{8}$'), 'Arn'] },
+      Principal: 'lambda.alarms.cloudwatch.amazonaws.com',
     });
-    const stale = Object.values(stateless.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'SourceNewPapers' } }));
-    expect(stale.map((a) => a.Properties.Dimensions[0].Value).sort()).toEqual(['arxiv-cs-lg', 'hf']);
-    for (const alarm of stale) {
-      expect(alarm.Properties).toMatchObject({
-        Period: 3600,
-        EvaluationPeriods: 48,
-        Threshold: 1,
-        ComparisonOperator: 'LessThanThreshold',
-        TreatMissingData: 'breaching',
-      });
-    }
+  });
+
+  it('are the ones docs/deploy.md lists, no more and no fewer', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const doc = await readFile(new URL('../../docs/deploy.md', import.meta.url), 'utf8');
+    const section = doc.slice(doc.indexOf('## Alarms'), doc.indexOf('\n## ', doc.indexOf('## Alarms') + 1));
+    const listed = [...section.matchAll(/^\| `(\w+Alarm)` \|/gm)].map((m) => m[1]);
+    expect(listed.sort()).toEqual(Object.values(ALARMS).map((a) => a.id).sort());
+  });
+
+  it('without deploy.alarmEmail: the same alarms, no action and no notify-owner', () => {
+    const { stateless } = synthesize(settingsWith({ deploy: { alarmEmail: undefined } }));
+    const alarms = Object.values(stateless.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms).toHaveLength(4);
+    for (const a of alarms) expect(a.Properties.AlarmActions).toBeUndefined();
+    expect(Object.keys(paperboyFunctions(stateless)).some((id) => id.startsWith('NotifyOwner'))).toBe(false);
   });
 });
 
@@ -205,7 +209,7 @@ describe('schedules', () => {
 describe('outputs', () => {
   it('print the site URL, the CloudFront domain, the API and the functions to run by hand', () => {
     const { stateless, data } = synthesize();
-    for (const name of ['SiteUrl', 'BucketName', 'DistributionDomainName', 'ApiUrl', 'ApiEndpoint', 'AlarmTopicArn', 'IngestFunctionName', 'PublishFunctionName', 'PlanDigestsFunctionName']) {
+    for (const name of ['SiteUrl', 'BucketName', 'DistributionDomainName', 'ApiUrl', 'ApiEndpoint', 'IngestFunctionName', 'PublishFunctionName', 'PlanDigestsFunctionName']) {
       expect(Object.keys(stateless.findOutputs(name)), name).toHaveLength(1);
     }
     for (const name of ['TableName', 'DkimRecord1', 'DkimRecord2', 'DkimRecord3']) expect(Object.keys(data.findOutputs(name)), name).toHaveLength(1);

@@ -9,10 +9,11 @@ import {
   DynamoSubscriberRepository,
   S3ObjectStore,
   SesMailer,
+  LEDGER_KEEP_DAYS,
   paperItem,
 } from '@paperboy/aws';
-import { titleFingerprint, type Subscriber } from '@paperboy/core';
-import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { MAX_JOB_AGE_DAYS, titleFingerprint, type Subscriber } from '@paperboy/core';
+import { DeleteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { paper } from '../support/papers.js';
 import { startStandIns, type StandIns } from '../support/stand-ins.js';
 
@@ -222,6 +223,17 @@ describe('DynamoDigestLedger', () => {
     // Even long after, a sent digest is never claimed again.
     expect(await ledger.claim('subscriber-l1', '2026-11-26', ['p1'], '2026-11-27T07:00:00.000Z')).toBe('done');
     expect([...(await ledger.sentPaperIds('subscriber-l1'))]).toEqual(['p1']);
+  });
+
+  it('keeps a digest in the ledger for LEDGER_KEEP_DAYS (the table\'s TTL attribute), far longer than any digest reads back', async () => {
+    const ledger = new DynamoDigestLedger(env.clients.dynamo, env.table);
+    await ledger.claim('subscriber-l9', '2026-11-26', ['p1'], '2026-11-26T07:00:00.000Z');
+    await ledger.markSent('subscriber-l9', '2026-11-26', 'm-9', '2026-11-26T07:00:02.000Z');
+    const out = await env.clients.dynamo.send(new GetCommand({ TableName: env.table, Key: { PK: 'SUB#subscriber-l9', SK: 'DIGEST#2026-11-26' } }));
+    expect(out.Item!['expiresAt']).toBe(Date.parse('2026-11-26T07:00:00.000Z') / 1000 + LEDGER_KEEP_DAYS * 86_400);
+    // A digest reads back at most MAX_JOB_AGE_DAYS + 1 days before its candidates' first sighting, and
+    // candidates are listed within digest.windowDays (at most 60): a year of entries is far more than that.
+    expect(MAX_JOB_AGE_DAYS + 1 + 60).toBeLessThan(LEDGER_KEEP_DAYS);
   });
 
   it('frees a claim whose send failed, and lets a stale claim of a crashed sender be taken over', async () => {

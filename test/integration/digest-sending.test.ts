@@ -4,7 +4,6 @@
  * a mocked SESv2 client, the one thing the stand-in cannot produce), catching up on a missed day, and
  * bounce and complaint suppression from real SNS event shapes.
  */
-import type { SNSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { MessageRejected, SESv2Client, SendEmailCommand, TooManyRequestsException } from '@aws-sdk/client-sesv2';
@@ -325,45 +324,47 @@ describe('SES events', () => {
     commonHeaders: { from: ['paperboy <digest@example.com>'], to: [to], messageId: '0100018c1f2b3c4d', subject: '3 new papers on Large language models — paperboy' },
     tags: { 'ses:configuration-set': ['paperboy'] },
   });
-  const sns = (messages: unknown[]): SNSEvent => ({
-    Records: messages.map((m, i) => ({
-      EventSource: 'aws:sns',
-      EventVersion: '1.0',
-      EventSubscriptionArn: 'arn:aws:sns:us-east-1:123456789012:paperboy-mail-events:6f1c2e8a-0000-4000-8000-000000000000',
-      Sns: {
-        Type: 'Notification',
-        MessageId: `95df01b4-ee98-5cb9-9903-4c221d41eb5${i}`,
-        TopicArn: 'arn:aws:sns:us-east-1:123456789012:paperboy-mail-events',
-        Subject: null as unknown as string,
-        Message: typeof m === 'string' ? m : JSON.stringify(m),
-        Timestamp: '2026-11-26T07:00:05.000Z',
-        SignatureVersion: '1',
-        Signature: 'EXAMPLE',
-        SigningCertUrl: 'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-0000000000000000000000.pem',
-        UnsubscribeUrl: 'https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe',
-        MessageAttributes: {},
-      },
-    })),
+  /** What EventBridge hands ses-events: one SES event per invocation, in `detail` (the shape SES publishes to the default bus). */
+  const eventBridge = (detail: unknown, i: number) => ({
+    version: '0',
+    id: `c2a8f5e0-0000-4000-8000-00000000000${i}`,
+    'detail-type': 'Email Bounced',
+    source: 'aws.ses',
+    account: '123456789012',
+    time: '2026-11-26T07:00:05Z',
+    region: 'us-east-1',
+    resources: ['arn:aws:ses:us-east-1:123456789012:configuration-set/paperboy'],
+    detail,
   });
+  const handleAll = async (events: unknown[]) => {
+    const total = { suppressed: 0, ignored: 0, invalid: 0 };
+    for (const e of events) {
+      const r = await makeSesEvents(rt)(e);
+      total.suppressed += r.suppressed;
+      total.ignored += r.ignored;
+      total.invalid += r.invalid;
+    }
+    return total;
+  };
 
-  it('suppresses hard bounces and complaints (event publishing and notifications), never soft bounces, and never mails them again', async () => {
+  it('suppresses hard bounces and complaints (SES events from EventBridge), never soft bounces, and never mails them again', async () => {
     now = new Date('2026-11-26T14:00:00.000Z');
     const ids = await addSubscribers('ses', 5);
     const to = (i: number) => `ses-${i}@example.net`;
-    const result = await makeSesEvents(rt)(
-      sns([
-        // SES event publishing (configuration set -> SNS): eventType
+    const result = await handleAll(
+      [
+        // SES event publishing (configuration set -> EventBridge): eventType
         { eventType: 'Bounce', mail: mail(to(0)), bounce: { feedbackId: 'f0', bounceType: 'Permanent', bounceSubType: 'General', timestamp: '2026-11-26T07:00:02.000Z', reportingMTA: 'dsn; a.example', bouncedRecipients: [{ emailAddress: to(0), action: 'failed', status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 user unknown' }] } },
         { eventType: 'Complaint', mail: mail(to(1)), complaint: { feedbackId: 'f1', complaintSubType: null, complainedRecipients: [{ emailAddress: to(1) }], timestamp: '2026-11-26T07:05:00.000Z', userAgent: 'Yahoo!-Mail-Feedback/2.0', complaintFeedbackType: 'abuse', arrivalDate: '2026-11-26T07:04:00.000Z' } },
         { eventType: 'Bounce', mail: mail(to(2)), bounce: { feedbackId: 'f2', bounceType: 'Transient', bounceSubType: 'MailboxFull', timestamp: '2026-11-26T07:00:02.000Z', bouncedRecipients: [{ emailAddress: to(2), action: 'failed', status: '4.2.2' }] } },
         { eventType: 'Delivery', mail: mail(to(3)), delivery: { timestamp: '2026-11-26T07:00:01.000Z', processingTimeMillis: 500, recipients: [to(3)], smtpResponse: '250 ok', reportingMTA: 'a.example' } },
-        // SES notifications (identity -> SNS): notificationType, with a display name and upper case
+        // the notification shape (notificationType), with a display name and upper case
         { notificationType: 'Bounce', mail: mail(to(4)), bounce: { feedbackId: 'f4', bounceType: 'Permanent', bounceSubType: 'Suppressed', timestamp: '2026-11-26T07:00:02.000Z', bouncedRecipients: [{ emailAddress: `Reader <${to(4).toUpperCase()}>` }] } },
-        'not json',
+        'not an object',
         { eventType: 'Bounce', bounce: { bounceType: 'Permanent' } },
-      ]),
+      ].map(eventBridge).concat([{ source: 'aws.sns', detail: {} } as never]),
     );
-    expect(result).toEqual({ suppressed: 3, ignored: 2, invalid: 2 });
+    expect(result).toEqual({ suppressed: 3, ignored: 2, invalid: 3 });
     const status = async (i: number) => (await rt.subscribers.get(ids[i]!))!;
     expect(await status(0)).toMatchObject({ status: 'suppressed', suppressedReason: 'bounce:General' });
     expect(await status(1)).toMatchObject({ status: 'suppressed', suppressedReason: 'complaint:abuse' });

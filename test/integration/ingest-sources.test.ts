@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { ensureTable } from '@paperboy/aws';
 import { readOwnerConfigFile, resolveConfig, titleFingerprint, type Clock } from '@paperboy/core';
-import { buildRuntime, type Runtime } from '../../functions/commons/runtime.js';
+import { buildRuntime, type AppLogger, type Runtime } from '../../functions/commons/runtime.js';
 import { makeHandler } from '../../functions/ingest/index.js';
 import { startStandIns, type StandIns } from '../support/stand-ins.js';
 import { serve, startUpstream, upstreamFixture as fixture, type Upstream } from '../support/upstream.js';
@@ -31,7 +31,7 @@ function fixedClock(iso: string): Clock & { set(iso: string): void } {
 }
 
 /** A runtime on a fresh table with the given sources, and a counter of DynamoDB writes (run records aside). */
-async function setup(sources: unknown[], clockIso: string) {
+async function setup(sources: unknown[], clockIso: string, logger: AppLogger = silent) {
   const path = join(ROOT, 'paperboy.config.json');
   const raw = { ...(readOwnerConfigFile(path) as object), sources };
   const base = resolveConfig(raw, { PAPERBOY_HMAC_SECRET: 'x'.repeat(40) }, path, ROOT);
@@ -41,7 +41,7 @@ async function setup(sources: unknown[], clockIso: string) {
   // dynalite answers "not found" to item calls until the new table is ACTIVE.
   await waitUntilTableExists({ client: admin, maxWaitTime: 30, minDelay: 1 }, { TableName: table });
   const clock = fixedClock(clockIso);
-  const rt: Runtime = buildRuntime({ ...base, tableName: table, bucketName: env.bucket, endpoints: env.services.endpoints, siteUrl: 'https://papers.example.com/' }, { clock, logger: silent });
+  const rt: Runtime = buildRuntime({ ...base, tableName: table, bucketName: env.bucket, endpoints: env.services.endpoints, siteUrl: 'https://papers.example.com/' }, { clock, logger });
   const writes: string[] = [];
   rt.clients.dynamo.middlewareStack.add(
     (next, context) => async (args) => {
@@ -254,6 +254,33 @@ describe('ingest from live sources', () => {
     expect(up.requests[0]!.headers['if-none-match']).toBe('"w1"');
     expect(second.sources[0]).toMatchObject({ fetched: 0, health: { notModified: true } });
     expect(writes).toEqual([]);
+  });
+
+  it('a fetched source with no new paper for deploy.staleAfterHours logs "source stale" at ERROR, once a day, and nothing before', async () => {
+    // GIVEN a feed that answers 304 Not Modified after its first read
+    const errors: [string, Record<string, unknown> | undefined][] = [];
+    const logger = { ...silent, error: (m: string, extra?: Record<string, unknown>) => void errors.push([m, extra]) };
+    const { rt, clock, ingest, writes } = await setup([rss()], '2026-09-25T10:00:00Z', logger);
+    up.routes.set('/rss/cs.LG+cs.AI+cs.CL+stat.ML', serve(fixture('arxiv-rss-multi-cs.LG+cs.AI+cs.CL+stat.ML.xml'), 'application/rss+xml', { etag: '"w2"' }));
+    expect((await ingest({})).totals.new).toBe(3);
+    // WHEN it is read every 8 hours for five days with nothing new
+    const stale: string[] = [];
+    writes.length = 0;
+    for (let h = 8; h <= 120; h += 8) {
+      clock.set(new Date(Date.parse('2026-09-25T10:00:00Z') + h * 3_600_000).toISOString());
+      errors.length = 0;
+      await ingest({});
+      for (const [m, extra] of errors) stale.push(`${h}h ${m} ${extra?.['source']} ${extra?.['hoursWithoutNewPaper']}`);
+    }
+    // THEN (staleAfterHours is 96 in the shipped config) it is reported at 96 h and again a day later, and each report is the only write
+    expect(rt.config.owner.deploy.staleAfterHours).toBe(96);
+    expect(stale).toEqual(['96h source stale arxiv-rss 96', '120h source stale arxiv-rss 120']);
+    expect(writes).toEqual(['PutItemCommand', 'PutItemCommand']);
+    expect((await rt.sourceStates.get('arxiv-rss'))!.freshness).toEqual({
+      lastNewAt: '2026-09-25T10:00:00.000Z',
+      watchedSince: '2026-09-25T10:00:00.000Z',
+      staleReportedAt: '2026-09-30T10:00:00.000Z',
+    });
   });
 
   it('an empty holiday feed is a normal quiet day', async () => {

@@ -1,11 +1,11 @@
 /**
  * Local parity: the local runner hands the handlers the event shapes Lambda does (scheduler input,
- * SNSEvent from the SES mail-events topic), against the real stand-ins.
+ * the EventBridge event of an SES bounce or complaint), against the real stand-ins.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newSubscriberId, type AppConfig } from '@paperboy/core';
 import { buildRuntime } from '../../functions/commons/runtime.js';
-import { scheduledInvocation, snsEventOf } from '../../functions/commons/events.js';
+import { scheduledInvocation, sesEventBridgeEventOf } from '../../functions/commons/events.js';
 import { makeHandler as makeIngest, type IngestEvent } from '../../functions/ingest/index.js';
 import { mailEvent, type LocalContext } from '../../packages/local/src/runner.js';
 import { startStandIns, type StandIns } from '../support/stand-ins.js';
@@ -43,25 +43,22 @@ describe('local event shapes', () => {
     expect(result.sources.map((s) => s.source)).toEqual(['demo-snapshot']);
   });
 
-  it('a hard bounce, delivered as the SNSEvent of the mail-events topic, suppresses the subscriber once', async () => {
+  it('a hard bounce, delivered as the EventBridge event of the mail-events rule, suppresses the subscriber once', async () => {
     // GIVEN an active subscriber
     const rt = buildRuntime(config, { logger: silent });
     const email = `bounce-${Date.now()}@example.com`;
     await rt.subscribers.create({ id: newSubscriberId(), email, status: 'active', topics: ['llm'], frequency: 'daily', createdAt: new Date().toISOString(), confirmedAt: new Date().toISOString() });
     const ctx = { rt, config } as LocalContext;
-    // WHEN SES reports a permanent bounce, twice (SNS delivers at least once)
+    // WHEN SES reports a permanent bounce, twice (EventBridge delivers at least once)
     expect(await mailEvent(ctx, 'bounce', email)).toBe(1);
     expect(await mailEvent(ctx, 'bounce', email)).toBe(0);
     // THEN the subscriber is suppressed with the reason
     expect(await rt.subscribers.findByEmail(email)).toMatchObject({ status: 'suppressed', suppressedReason: 'bounce:General' });
   });
 
-  it('wraps SES notifications like SNS does: JSON message, topic ARN, one record each', () => {
-    const event = snsEventOf([
-      { eventType: 'Complaint', mail: { timestamp: '2026-11-26T07:00:00Z', messageId: 'm1', source: 'digest@example.com', destination: ['a@example.com'] }, complaint: { complainedRecipients: [{ emailAddress: 'a@example.com' }], timestamp: '2026-11-26T07:00:00Z' } },
-    ]);
-    expect(event.Records).toHaveLength(1);
-    expect(event.Records[0]!.EventSource).toBe('aws:sns');
-    expect(JSON.parse(event.Records[0]!.Sns.Message)).toMatchObject({ eventType: 'Complaint' });
+  it('wraps SES events like EventBridge does: source aws.ses, the detail-type the rule matches, the event in detail', () => {
+    const message = { eventType: 'Complaint' as const, mail: { timestamp: '2026-11-26T07:00:00Z', messageId: 'm1', source: 'digest@example.com', destination: ['a@example.com'] }, complaint: { complainedRecipients: [{ emailAddress: 'a@example.com' }], timestamp: '2026-11-26T07:00:00Z' } };
+    const event = sesEventBridgeEventOf(message);
+    expect(event).toMatchObject({ source: 'aws.ses', 'detail-type': 'Email Complaint Received', detail: message });
   });
 });

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cleanText, excerpt, htmlToText, normaliseTitle, oneLine, parseArxivId, terminalJson, titleFingerprint } from '@paperboy/core';
+import { cleanText, escapeHtml, excerpt, htmlToText, normaliseTitle, oneLine, parseArxivId, stripNonXmlChars, terminalJson, titleFingerprint } from '@paperboy/core';
+import { decodeHTML } from 'entities';
+import { escapeHtml as escapeEmailHtml } from '../../packages/mail/src/html.js';
 
 describe('cleanText', () => {
   it('removes LaTeX residue whose backslash the page lost', () => {
@@ -72,6 +74,38 @@ describe('oneLine', () => {
 
   it('keeps printable text, accents and symbols as they are', () => {
     expect(oneLine('  Rényi — δ-bounds  ')).toBe('Rényi — δ-bounds');
+  });
+});
+
+describe('fast paths give exactly what the full definitions give', () => {
+  // Every kind of character the full definitions act on: each whitespace JS \s knows, controls, the
+  // invisible format characters, markup characters, and text in one- and two-byte ranges.
+  const piece = fc.constantFrom(
+    'w', 'word', ' ', '  ', '\t', '\n', '\r', '\u000b', '\u000c', '\u0085', '\u00a0', '\u1680', '\u2000', '\u200a', '\u2028', '\u2029', '\u202f',
+    '\u205f', '\u3000', '\ufeff', '\u0007', '\u009b', '\u007f', '\u200b', '\u202e', '\u2066', '\u061c', '&', '<', '>', '"', "'", 'é', '…', '🚀', '\ud800', '\ufffe',
+  );
+  const text = fc.array(piece, { maxLength: 60 }).map((a) => a.join(''));
+  const INVISIBLE = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+  // eslint-disable-next-line no-control-regex
+  const fullOneLine = (t: string) => t.replace(INVISIBLE, '').replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const fullEscape = (t: string) => stripNonXmlChars(t).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+  it('oneLine', () => {
+    fc.assert(fc.property(text, (t) => oneLine(t) === fullOneLine(t)), { numRuns: 5000 });
+  });
+
+  it('escapeHtml', () => {
+    fc.assert(fc.property(text, (t) => escapeHtml(t) === fullEscape(t)), { numRuns: 5000 });
+  });
+
+  it("the email's escapeHtml: 7-bit, and the same text once its references are read", () => {
+    fc.assert(
+      fc.property(text, (t) => {
+        const out = escapeEmailHtml(t);
+        return /^[\x00-\x7f]*$/.test(out) && decodeHTML(out) === decodeHTML(escapeHtml(t));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
 

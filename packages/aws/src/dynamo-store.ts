@@ -575,8 +575,18 @@ export class DynamoSubscriberRepository implements SubscriberRepository {
 }
 
 /** The ledger item of a claimed digest (exported for bulk loads such as the digest benchmark's long histories). */
+/**
+ * How long a digest's ledger entry is kept: DynamoDB's TTL deletes it after this many days, so the ledger
+ * of a subscriber holds about a year of digests and stops growing (and costing storage) after that. A
+ * digest reads the ledger only from the first day its candidates were seen (`ledgerWindow`), days or weeks
+ * back; only a paper first seen over a year ago and listed again could reach past the kept entries.
+ */
+export const LEDGER_KEEP_DAYS = 400;
+
 export function digestItem(subscriberId: string, period: string, paperIds: string[], moreIds: string[], claimedAt: string): Item {
-  return { PK: `SUB#${subscriberId}`, SK: `DIGEST#${period}`, type: 'digest', status: 'sending', paperIds, moreIds, claimedAt };
+  const claimed = Date.parse(claimedAt);
+  const expiresAt = Number.isFinite(claimed) ? Math.floor(claimed / 1000) + LEDGER_KEEP_DAYS * 86_400 : undefined;
+  return { PK: `SUB#${subscriberId}`, SK: `DIGEST#${period}`, type: 'digest', status: 'sending', paperIds, moreIds, claimedAt, expiresAt };
 }
 
 /**

@@ -1,25 +1,14 @@
 /**
- * The one config module: the owner's config file plus environment variables,
- * validated with zod. Nothing else in the project reads `process.env`.
+ * The owner's config file, validated with zod: at synth (infra/lib/settings.ts), by the local runner and
+ * the CLI. Lambda functions never load this module: they read the settings synth resolved (app-config.ts).
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { ENV } from './env-names.js';
+import { ConfigError, DEFAULT_DOWNLOAD_MB, MAX_DOWNLOAD_MB, appConfigOf, configFilePath, processEnv, readOwnerConfigFile, type AppConfig, type Env } from './app-config.js';
 import { isIanaTimeZone, scheduleExpressionProblem } from './schedule-expression.js';
-import { daySchema } from './paper-schema.js';
+import { dayProblem } from './dates.js';
 import { taxonomySchema, topicSchema, type Taxonomy } from './taxonomy.js';
 import defaultTaxonomy from './default-taxonomy.json' with { type: 'json' };
-
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-  constructor(
-    message: string,
-    readonly field: string,
-  ) {
-    super(message);
-  }
-}
 
 const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a lowercase slug like "llm" or "speech-audio"');
 const weekday = z.enum(['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN']);
@@ -33,14 +22,7 @@ const httpUrl = z
   .url()
   .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL');
 
-/** Where a source runs: the local demo (`npm start`), the deployment, or both. */
-export const RUN_PLACES = ['local', 'cloud'] as const;
-export type RunPlace = (typeof RUN_PLACES)[number];
 const run = z.enum(['local', 'cloud', 'both']).default('both');
-
-/** Download cap per source, in MB: the default, and the most a config may set (see `maxDownloadMB`). */
-export const DEFAULT_DOWNLOAD_MB = 20;
-export const MAX_DOWNLOAD_MB = 30;
 
 const sourceCommon = {
   id: slug,
@@ -58,7 +40,11 @@ const sourceCommon = {
    */
   maxDownloadMB: z.number().int().min(1).max(MAX_DOWNLOAD_MB).default(DEFAULT_DOWNLOAD_MB),
 };
-const dayString = daySchema;
+/** A real calendar day (core's one day check); paper-schema.ts has the same rule in zod's smaller build, for source items. */
+const dayString = z.string().superRefine((value, ctx) => {
+  const problem = dayProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 const arxivCategory = z.string().regex(/^[a-z-]+(\.[A-Za-z-]+)?$/, 'must be an arXiv category like "cs.LG"');
 
 const sourceSchema = z.discriminatedUnion('kind', [
@@ -115,16 +101,6 @@ const sourceSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 export type SourceConfig = z.infer<typeof sourceSchema>;
-
-/** Whether a source fetches papers from the network (every kind but the bundled `snapshot` file). */
-export function fetchesPapers(source: SourceConfig): boolean {
-  return source.kind !== 'snapshot';
-}
-
-/** The sources a run ingests where it runs: enabled, and meant for this place (`run` is it or "both"). */
-export function activeSources(owner: Pick<OwnerConfig, 'sources'>, where: RunPlace): SourceConfig[] {
-  return owner.sources.filter((s) => s.enabled && (s.run === 'both' || s.run === where));
-}
 
 export const ownerConfigSchema = z
   .object({
@@ -212,53 +188,6 @@ export const ownerConfigSchema = z
 
 export type OwnerConfig = z.infer<typeof ownerConfigSchema>;
 
-const envSchema = z.object({
-  [ENV.region]: z.string().min(1).default('us-east-1'),
-  [ENV.siteUrl]: httpUrl.optional(),
-  [ENV.tableName]: z.string().min(3).default('paperboy'),
-  [ENV.bucketName]: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name').default('paperboy-site'),
-  [ENV.sendFunctionName]: z.string().optional(),
-  [ENV.signupFunctionName]: z.string().optional(),
-  [ENV.publishFunctionName]: z.string().optional(),
-  [ENV.sesConfigurationSet]: z.string().optional(),
-  [ENV.hmacSecret]: z.string().min(32, 'must be at least 32 characters').optional(),
-  [ENV.hmacSecretArn]: z.string().optional(),
-  [ENV.dynamodbEndpoint]: httpUrl.optional(),
-  [ENV.s3Endpoint]: httpUrl.optional(),
-  [ENV.sesEndpoint]: httpUrl.optional(),
-  [ENV.dataDir]: z.string().min(1).default('.paperboy'),
-  [ENV.port]: z.coerce.number().int().min(1).max(65535).default(8787),
-  [ENV.awsCallLog]: z.string().min(1).optional(),
-  [ENV.runsIn]: z.enum(RUN_PLACES).default('local'),
-});
-
-/** Everything the runtime needs, resolved from the config file and the environment. */
-export interface AppConfig {
-  owner: OwnerConfig;
-  taxonomy: Taxonomy;
-  /** Directory of the config file; relative paths in it resolve from here. */
-  baseDir: string;
-  region: string;
-  siteUrl: string;
-  tableName: string;
-  bucketName: string;
-  sendFunctionName?: string;
-  signupFunctionName?: string;
-  publishFunctionName?: string;
-  sesConfigurationSet?: string;
-  hmacSecret?: string;
-  hmacSecretArn?: string;
-  endpoints: { dynamodb?: string; s3?: string; ses?: string };
-  dataDir: string;
-  port: number;
-  /** Local and test runs: where to log every AWS call (see @paperboy/aws call-recorder). */
-  awsCallLog?: string;
-  /** Where this process runs: "cloud" in Lambda (set by the stack), else "local". Picks the sources (`activeSources`). */
-  runsIn: RunPlace;
-}
-
-type Env = Record<string, string | undefined>;
-
 /** Formats the first zod issue as one line: where, what value, what is wrong. */
 function describeIssue(where: string, error: z.ZodError, input: unknown): ConfigError {
   const issue = error.issues[0]!;
@@ -314,57 +243,7 @@ export function defaultTaxonomyParsed(): Taxonomy {
 /** Builds the runtime config from an already-read owner config and an environment. */
 export function resolveConfig(rawOwner: unknown, env: Env, where = 'config', baseDir = '.'): AppConfig {
   const owner = parseOwnerConfig(rawOwner, where);
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) throw describeIssue('environment', parsed.error, env);
-  const e = parsed.data;
-  const port = e[ENV.port];
-  const callLog = e[ENV.awsCallLog] as string | undefined;
-  const siteUrl = (e[ENV.siteUrl] ?? owner.site.url ?? `http://127.0.0.1:${port}/`).replace(/\/?$/, '/');
-  return {
-    owner,
-    taxonomy: taxonomyOf(owner),
-    baseDir,
-    region: e[ENV.region],
-    siteUrl,
-    tableName: e[ENV.tableName],
-    bucketName: e[ENV.bucketName],
-    sendFunctionName: e[ENV.sendFunctionName],
-    signupFunctionName: e[ENV.signupFunctionName],
-    publishFunctionName: e[ENV.publishFunctionName],
-    sesConfigurationSet: e[ENV.sesConfigurationSet],
-    hmacSecret: e[ENV.hmacSecret],
-    hmacSecretArn: e[ENV.hmacSecretArn],
-    endpoints: { dynamodb: e[ENV.dynamodbEndpoint], s3: e[ENV.s3Endpoint], ses: e[ENV.sesEndpoint] },
-    dataDir: resolve(e[ENV.dataDir]),
-    port,
-    awsCallLog: callLog === undefined ? undefined : resolve(callLog),
-    runsIn: e[ENV.runsIn],
-  };
-}
-
-/** Reads a config file from disk and parses it; errors name the file. */
-export function readOwnerConfigFile(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new ConfigError(`${path}: cannot read the config file (${(err as NodeJS.ErrnoException).code ?? String(err)})`, '(file)');
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new ConfigError(`${path}: not valid JSON (${(err as Error).message})`, '(file)');
-  }
-}
-
-/** The process environment. The only read of `process.env` in the project. */
-export function processEnv(): Env {
-  return process.env;
-}
-
-/** The config file a process reads: PAPERBOY_CONFIG, default ./paperboy.config.json. */
-export function configFilePath(env: Env = processEnv()): string {
-  return resolve(env[ENV.configFile] ?? 'paperboy.config.json');
+  return appConfigOf(owner, taxonomyOf(owner), env, baseDir);
 }
 
 /** Loads the config for a process: the file named by PAPERBOY_CONFIG (default ./paperboy.config.json) plus the environment. */

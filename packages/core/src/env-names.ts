@@ -6,6 +6,8 @@
 export const ENV = {
   /** Path of the owner's config file (local runs; Lambda bundles it). */
   configFile: 'PAPERBOY_CONFIG',
+  /** Lambda: the resolved settings file synth wrote into the bundle (the owner's config, validated, defaults filled in). */
+  settingsFile: 'PAPERBOY_SETTINGS',
   /** Where local state lives (default `.paperboy`). */
   dataDir: 'PAPERBOY_DATA_DIR',
   /** Port of the local gateway (default 8787). */
@@ -25,8 +27,10 @@ export const ENV = {
   sesConfigurationSet: 'PAPERBOY_SES_CONFIGURATION_SET',
   /** The HMAC secret itself (local only). */
   hmacSecret: 'PAPERBOY_HMAC_SECRET',
-  /** ARN of the Secrets Manager secret that holds the HMAC secret (cloud). */
-  hmacSecretArn: 'PAPERBOY_HMAC_SECRET_ARN',
+  /** Name of the SSM SecureString parameter that holds the HMAC key (cloud; created on first use). */
+  hmacKeyParameter: 'PAPERBOY_HMAC_KEY_PARAMETER',
+  /** Endpoint override of SSM (tests against the SSM stand-in only). */
+  ssmEndpoint: 'PAPERBOY_SSM_ENDPOINT',
   /** Endpoint overrides, set only by the local wiring. */
   dynamodbEndpoint: 'PAPERBOY_DYNAMODB_ENDPOINT',
   s3Endpoint: 'PAPERBOY_S3_ENDPOINT',

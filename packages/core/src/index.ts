@@ -1,4 +1,5 @@
 export * from './env-names.js';
+export * from './app-config.js';
 export * from './config.js';
 export * from './schedule-expression.js';
 export * from './client-address.js';
@@ -23,3 +24,5 @@ export * from './sending.js';
 export * from './markup.js';
 export * from './site-paths.js';
 export * from './api-routes.js';
+export * from './use-cases/notify-owner.js';
+export * from './freshness.js';

@@ -1,3 +1,4 @@
+import type { Freshness } from './freshness.js';
 /** Domain types shared by every stage. */
 
 export type Frequency = 'daily' | 'weekly';
@@ -132,6 +133,8 @@ export interface SourceState {
   url?: string;
   /** Sources read day by day and page by page (Hugging Face): each day of the lookback window, by YYYY-MM-DD. */
   days?: Record<string, ListingDayState>;
+  /** Whether the source still brings new papers (see freshness.ts). */
+  freshness?: Freshness;
   updatedAt: string;
 }
 

@@ -1,19 +1,24 @@
 /** The zod check every source item passes before it is stored: a bad item is skipped with the reason, the rest go on. */
-import { z } from 'zod';
+import * as z from './zod-mini.js';
 import type { PaperInput } from './model.js';
 import { dayProblem } from './dates.js';
 import { excerpt } from './text.js';
 
 /** A real calendar day, YYYY-MM-DD (core's one day check, `dayProblem`); the issue says why not. */
-export const daySchema = z.string().superRefine((value, ctx) => {
-  const problem = dayProblem(value);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
+export const daySchema = z.string().check(
+  z.superRefine((value, ctx) => {
+    const problem = dayProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, input: value });
+  }),
+);
 const day = daySchema;
-const url = z
-  .string()
-  .max(2000)
-  .refine((u) => /^https?:\/\/[^\s]+$/.test(u), 'must be an http(s) URL');
+const url = z.string().check(
+  z.maxLength(2000),
+  z.refine((u) => /^https?:\/\/[^\s]+$/.test(u), 'must be an http(s) URL'),
+);
+const text = (min: number, max: number, messages: { min?: string; max?: string } = {}) => z.string().check(z.minLength(min, messages.min), z.maxLength(max, messages.max));
+const upTo = (max: number) => z.string().check(z.maxLength(max));
+const int = (min: number, max?: number) => z.int().check(z.minimum(min), ...(max === undefined ? [] : [z.maximum(max)]));
 
 /**
  * Characters of an abstract kept. arXiv caps abstracts at 1,920; a longer one is a feed that puts a whole
@@ -23,34 +28,30 @@ export const MAX_ABSTRACT_CHARS = 20_000;
 /** Characters of a source's TL;DR kept (Hugging Face's run to about 250); a longer one is cut at a word. */
 export const MAX_SUMMARY_CHARS = 600;
 
-export const paperInputSchema = z
-  .object({
-    id: z.string().regex(/^(t-[0-9a-f]{16}|\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?\/\d{7})$/, 'must be a bare arXiv id or a title fingerprint'),
-    arxivId: z.string().min(1).optional(),
-    version: z.number().int().min(1).max(1000).optional(),
-    title: z.string().min(1, 'title is empty').max(1000, 'title is longer than 1000 characters'),
-    abstract: z.string().max(MAX_ABSTRACT_CHARS + 1),
-    authors: z.array(z.string().min(1).max(300)).max(5000),
-    listedOn: day,
-    links: z
-      .object({ abs: url.optional(), pdf: url.optional(), code: url.optional(), hf: url.optional(), project: url.optional(), doi: z.string().max(300).optional() })
-      .strict(),
-    categories: z.array(z.string().min(1).max(100)).max(100),
-    keywords: z.array(z.string().min(1).max(200)).max(100),
-    upvotes: z.number().int().min(0).optional(),
-    rank: z.number().int().min(1).max(1_000_000).optional(),
-    primaryCategory: z.string().min(1).max(100).optional(),
-    comments: z.string().max(5000).optional(),
-    journalRef: z.string().max(5000).optional(),
-    summary: z.string().min(1).max(MAX_SUMMARY_CHARS + 1).optional(),
-    githubStars: z.number().int().min(0).max(1e9).optional(),
-    numComments: z.number().int().min(0).max(1e9).optional(),
-    organization: z.string().min(1).max(200).optional(),
-    thumbnail: url.optional(),
-    source: z.string().min(1),
-    updateOnly: z.boolean().optional(),
-  })
-  .strict();
+export const paperInputSchema = z.strictObject({
+  id: z.string().check(z.regex(/^(t-[0-9a-f]{16}|\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?\/\d{7})$/, 'must be a bare arXiv id or a title fingerprint')),
+  arxivId: z.optional(z.string().check(z.minLength(1))),
+  version: z.optional(int(1, 1000)),
+  title: text(1, 1000, { min: 'title is empty', max: 'title is longer than 1000 characters' }),
+  abstract: upTo(MAX_ABSTRACT_CHARS + 1),
+  authors: z.array(text(1, 300)).check(z.maxLength(5000)),
+  listedOn: day,
+  links: z.strictObject({ abs: z.optional(url), pdf: z.optional(url), code: z.optional(url), hf: z.optional(url), project: z.optional(url), doi: z.optional(upTo(300)) }),
+  categories: z.array(text(1, 100)).check(z.maxLength(100)),
+  keywords: z.array(text(1, 200)).check(z.maxLength(100)),
+  upvotes: z.optional(int(0)),
+  rank: z.optional(int(1, 1_000_000)),
+  primaryCategory: z.optional(text(1, 100)),
+  comments: z.optional(upTo(5000)),
+  journalRef: z.optional(upTo(5000)),
+  summary: z.optional(text(1, MAX_SUMMARY_CHARS + 1)),
+  githubStars: z.optional(int(0, 1e9)),
+  numComments: z.optional(int(0, 1e9)),
+  organization: z.optional(text(1, 200)),
+  thumbnail: z.optional(url),
+  source: z.string().check(z.minLength(1)),
+  updateOnly: z.optional(z.boolean()),
+});
 
 /**
  * Authors kept per paper. Collaborations list thousands (one real item had 4,000 names, over 400 KB):

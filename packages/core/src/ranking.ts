@@ -8,6 +8,11 @@ function time(iso: string | undefined): number {
   return Number.isNaN(t) ? -Infinity : t;
 }
 
+/** `2026-11-26T06:00:00.000Z`: the one shape Date#toISOString gives for years 0000-9999. */
+function isCanonicalIso(iso: string | undefined): iso is string {
+  return iso !== undefined && iso.length === 24 && iso.charCodeAt(23) === 90 /* Z */ && iso.charCodeAt(10) === 84 /* T */;
+}
+
 /**
  * More upvotes first (none counts below 0); then the newer listing day; then the order the source
  * listed the papers in (`rank`; a saved Daily Papers page has no upvotes, so its papers keep the
@@ -22,8 +27,13 @@ export function compareByRank(a: Ranked, b: Ranked): number {
   const ra = a.rank ?? Infinity;
   const rb = b.rank ?? Infinity;
   if (ra !== rb) return ra < rb ? -1 : 1;
-  const fa = time(a.firstSeenAt);
-  const fb = time(b.firstSeenAt);
-  if (fa !== fb) return fb > fa ? 1 : -1;
+  if (a.firstSeenAt !== b.firstSeenAt) {
+    // Stored times are Date#toISOString (fixed width, UTC), which sort as strings in time order: no parse.
+    // Sorting 500 digest candidates with many upvote ties spent 0.4 ms parsing dates (bench:digest).
+    if (isCanonicalIso(a.firstSeenAt) && isCanonicalIso(b.firstSeenAt)) return a.firstSeenAt < b.firstSeenAt ? 1 : -1;
+    const fa = time(a.firstSeenAt);
+    const fb = time(b.firstSeenAt);
+    if (fa !== fb) return fb > fa ? 1 : -1;
+  }
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }

@@ -29,7 +29,7 @@
  * highest first (ties: taxonomy order). A paper with no such topic gets its best topic when that scores at least
  * taxonomy.fallbackThreshold (0 disables).
  */
-import type { CategoryHint, NegativePhrase, Taxonomy, WeightedPhrase } from './taxonomy.js';
+import type { CategoryHint, NegativePhrase, Taxonomy, Topic, WeightedPhrase } from './taxonomy.js';
 import { PhraseIndex } from './tagging/phrases.js';
 import { cosine, TfIdf, topSharedTerms, type SparseVector } from './tagging/tfidf.js';
 import { tokenize, type Token } from './tagging/tokens.js';
@@ -274,6 +274,31 @@ export function formatExplanation(result: TagResult, opts: { maxTopics?: number 
     }
   }
   return lines.join('\n');
+}
+
+/**
+ * (Here rather than in taxonomy.ts, which holds zod's schemas: functions build taggers without them.)
+ * Turns a topic's `exampleIds` into examples, from the papers the store already has. Ids not found are
+ * reported (the paper may simply not have been ingested yet) and left out.
+ */
+export async function resolveExampleIds(
+  taxonomy: Taxonomy,
+  lookup: (arxivId: string) => Promise<{ title: string; abstract: string } | undefined>,
+): Promise<{ taxonomy: Taxonomy; unresolved: { topic: string; arxivId: string }[] }> {
+  const unresolved: { topic: string; arxivId: string }[] = [];
+  const topics = await Promise.all(
+    taxonomy.topics.map(async (topic) => {
+      if (!topic.exampleIds?.length) return topic;
+      const found: Topic['examples'] = [];
+      for (const arxivId of topic.exampleIds) {
+        const paper = await lookup(arxivId);
+        if (paper) found.push({ title: paper.title, abstract: paper.abstract });
+        else unresolved.push({ topic: topic.slug, arxivId });
+      }
+      return { ...topic, examples: [...topic.examples, ...found] };
+    }),
+  );
+  return { taxonomy: { ...taxonomy, topics }, unresolved };
 }
 
 export { evaluateTagging, type Evaluation, type LabelledPrediction, type TagMetrics } from './tagging/evaluate.js';

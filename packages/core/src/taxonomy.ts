@@ -151,27 +151,3 @@ export function parseTaxonomy(raw: unknown, where = 'taxonomy'): Taxonomy {
 function fail(err: Error): never {
   throw err;
 }
-
-/**
- * Turns a topic's `exampleIds` into examples, from the papers the store already has. Ids not found are
- * reported (the paper may simply not have been ingested yet) and left out.
- */
-export async function resolveExampleIds(
-  taxonomy: Taxonomy,
-  lookup: (arxivId: string) => Promise<{ title: string; abstract: string } | undefined>,
-): Promise<{ taxonomy: Taxonomy; unresolved: { topic: string; arxivId: string }[] }> {
-  const unresolved: { topic: string; arxivId: string }[] = [];
-  const topics = await Promise.all(
-    taxonomy.topics.map(async (topic) => {
-      if (!topic.exampleIds?.length) return topic;
-      const found: Topic['examples'] = [];
-      for (const arxivId of topic.exampleIds) {
-        const paper = await lookup(arxivId);
-        if (paper) found.push({ title: paper.title, abstract: paper.abstract });
-        else unresolved.push({ topic: topic.slug, arxivId });
-      }
-      return { ...topic, examples: [...topic.examples, ...found] };
-    }),
-  );
-  return { taxonomy: { ...taxonomy, topics }, unresolved };
-}

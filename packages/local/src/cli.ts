@@ -44,7 +44,7 @@ commands:
                                subscribe an address (a confirmation email is sent)
   unsubscribe EMAIL            unsubscribe an address
   bounce EMAIL | complaint EMAIL
-                               simulate SES reporting a hard bounce or complaint (SNSEvent to ses-events)
+                               simulate SES reporting a hard bounce or complaint (EventBridge event to ses-events)
   status [--json]              what is stored, what the last runs did, how each source is doing
   tag --explain QUERY          which tagging rules fire for a paper (id, title or part of it)
   retag                        re-tag stored papers after a taxonomy change, then publish

@@ -1,7 +1,7 @@
 /**
  * The local wiring: the same handlers as in Lambda, pointed at the embedded stand-ins, invoked with
  * the event shapes Lambda would give them (scheduler events, asynchronous invocation payloads,
- * APIGatewayProxyEventV2, SNSEvent).
+ * APIGatewayProxyEventV2, EventBridge SES events).
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -35,7 +35,7 @@ import { makeHandler as makePublish } from '../../../functions/publish/index.js'
 import { makeHandler as makePlan } from '../../../functions/plan-digests/index.js';
 import { makeHandler as makeSend } from '../../../functions/send-digests/index.js';
 import { makeHandler as makeSesEvents } from '../../../functions/ses-events/index.js';
-import { scheduledInvocation, snsEventOf } from '../../../functions/commons/events.js';
+import { scheduledInvocation, sesEventBridgeEventOf } from '../../../functions/commons/events.js';
 import { startOrAttach, type RunningServices } from './services.js';
 import type { Progress } from './progress.js';
 
@@ -53,7 +53,8 @@ export const PROJECT_ROOT = resolve(import.meta.dirname, '..', '..', '..');
 
 // What the CLI prints itself from the ingest result (failed sources, skipped items, stale or empty
 // sources); logged again, each would show twice.
-const REPORTED_BY_RESULT = new Set<string>(Object.values(INGEST_LOG));
+// Staleness is not in the result: it is printed like any other error.
+const REPORTED_BY_RESULT = new Set<string>(Object.values(INGEST_LOG).filter((m) => m !== INGEST_LOG.sourceStale));
 
 /** `key value, key value`: a log line's details, readable, on one line. */
 function details(extra: Record<string, unknown> | undefined): string {
@@ -212,7 +213,7 @@ export async function digest(ctx: LocalContext, options: { day?: string } = {}):
 
 /**
  * What SES reports for an address: a hard bounce or a complaint, delivered to ses-events as the
- * SNSEvent of the mail-events topic. Returns how many subscribers were suppressed.
+ * EventBridge event of the stack's MailEventsRule. Returns how many subscribers were suppressed.
  */
 export async function mailEvent(ctx: LocalContext, kind: 'bounce' | 'complaint', email: string): Promise<number> {
   const now = ctx.rt.clock.now();
@@ -222,7 +223,7 @@ export async function mailEvent(ctx: LocalContext, kind: 'bounce' | 'complaint',
     kind === 'bounce'
       ? { eventType: 'Bounce' as const, mail, bounce: { bounceType: 'Permanent' as const, bounceSubType: 'General', bouncedRecipients: [{ emailAddress: email }], timestamp: at } }
       : { eventType: 'Complaint' as const, mail, complaint: { complainedRecipients: [{ emailAddress: email }], timestamp: at, complaintFeedbackType: 'abuse' } };
-  const { suppressed } = await makeSesEvents(ctx.rt)(snsEventOf([message]));
+  const { suppressed } = await makeSesEvents(ctx.rt)(sesEventBridgeEventOf(message));
   return suppressed;
 }
 

@@ -1,8 +1,25 @@
 /** Small, dependency-free helpers for building email markup safely. */
 
-import { escapeHtml, excerpt, oneLine, safeUrl } from '@paperboy/core';
+import { escapeHtml as escapeText, excerpt, oneLine, safeUrl } from '@paperboy/core';
 
-export { escapeHtml, safeUrl };
+export { safeUrl };
+
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * Core's escapeHtml, with every character outside ASCII written as a numeric character reference
+ * (`…` -> `&#8230;`), so the email's HTML is 7-bit and, as important, one-byte for V8. Joining the pieces
+ * of an email in which any piece holds a two-byte string (any character past U+00FF, such as the "…"
+ * that ends every cut abstract) made V8 copy the whole 100 KB HTML of a 53-paper digest one character
+ * at a time: 0.85 ms against 0.02 ms all one-byte, measured on the same pieces (bench:digest measures the
+ * render). A string derived from a two-byte one stays two-byte in V8 even when it holds only ASCII, so the
+ * escaped text is rebuilt from Latin-1 bytes. References render the same in every mail client.
+ */
+export function escapeHtml(value: unknown): string {
+  const escaped = escapeText(value);
+  if (!NON_ASCII.test(escaped)) return escaped;
+  return Buffer.from(escaped.replace(/[^\x00-\x7f]/gu, (c) => `&#${c.codePointAt(0)};`), 'latin1').toString('latin1');
+}
 
 /** Like safeUrl, but throws: for URLs the email cannot go out without (unsubscribe, confirm, ...). */
 export function requireUrl(raw: string, what: string): string {

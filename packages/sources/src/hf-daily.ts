@@ -3,36 +3,36 @@
  * A bare JSON array of `{ paper: {...}, ... }` in both the 2024 shape (no `submittedOnDailyAt`, no `ai_*`)
  * and the current one. An empty array is a normal weekend.
  */
-import { z } from 'zod';
+import * as z from '@paperboy/core/zod-mini';
 import { cleanText, weekdayOf, type PaperInput } from '@paperboy/core';
 import { arxivIdFrom, arxivLinks, stableId } from './ids.js';
 import { healthy, SourceError, type ParseResult, keepIfValid } from './types.js';
 
-const optionalUrl = z
-  .string()
-  .nullish()
-  .transform((u) => (u && /^https?:\/\/\S+$/.test(u.trim()) ? u.trim() : undefined));
+const optionalUrl = z.pipe(
+  z.nullish(z.string()),
+  z.transform((u) => (u && /^https?:\/\/\S+$/.test(u.trim()) ? u.trim() : undefined)),
+);
 
-const organization = z.object({ name: z.string().nullish(), fullname: z.string().nullish() }).passthrough().nullish();
-const count = z.number().int().min(0).nullish();
+const organization = z.nullish(z.looseObject({ name: z.nullish(z.string()), fullname: z.nullish(z.string()) }));
+const count = z.nullish(z.int().check(z.minimum(0)));
 
 const hfEntrySchema = z.object({
-  publishedAt: z.string().optional(),
+  publishedAt: z.optional(z.string()),
   thumbnail: optionalUrl,
   numComments: count,
   organization,
   paper: z.object({
-    id: z.string().min(1, 'paper.id is empty'),
+    id: z.string().check(z.minLength(1, 'paper.id is empty')),
     title: z.string(),
-    summary: z.string().nullish(),
-    authors: z.array(z.object({ name: z.string().nullish(), hidden: z.boolean().nullish() }).passthrough()).nullish(),
-    upvotes: z.number().int().min(0).nullish(),
-    publishedAt: z.string().nullish(),
-    submittedOnDailyAt: z.string().nullish(),
+    summary: z.nullish(z.string()),
+    authors: z.nullish(z.array(z.looseObject({ name: z.nullish(z.string()), hidden: z.nullish(z.boolean()) }))),
+    upvotes: count,
+    publishedAt: z.nullish(z.string()),
+    submittedOnDailyAt: z.nullish(z.string()),
     githubRepo: optionalUrl,
     projectPage: optionalUrl,
-    ai_keywords: z.array(z.string()).nullish(),
-    ai_summary: z.string().nullish(),
+    ai_keywords: z.nullish(z.array(z.string())),
+    ai_summary: z.nullish(z.string()),
     githubStars: count,
     organization,
   }),

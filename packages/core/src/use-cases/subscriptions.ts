@@ -3,7 +3,7 @@
  * address is known: the API only counts and queues a sign-up (`requestSignup`), and the work whose cost
  * depends on the address (`subscribe`) runs from the queue, after the answer.
  */
-import { z } from 'zod';
+import * as z from '../zod-mini.js';
 import type { EmailMessage, Frequency, Subscriber } from '../model.js';
 import type { Clock, Mailer, RandomBytes, RateLimiter, SignupQueue, SubscriberRepository } from '../ports.js';
 import { sha256 } from '../text.js';
@@ -15,25 +15,27 @@ export class InputError extends Error {
 
 export function subscribeRequestSchema(topicSlugs: string[]) {
   return z.object({
-    email: z
-      .string({ error: 'email is required' })
-      .trim()
-      .max(254, 'email is too long')
-      .email('email must be an address like name@example.com')
-      .transform((e) => e.toLowerCase()),
-    topics: z
-      .array(z.string(), { error: 'topics must be a list of topic slugs' })
-      .min(1, 'topics: choose at least one topic')
-      .max(topicSlugs.length, 'topics: too many topics')
-      .superRefine((ts, ctx) => {
-        const unknown = ts.filter((t) => !topicSlugs.includes(t));
-        if (unknown.length) {
-          const shown = unknown.slice(0, 3).map((t) => JSON.stringify(t.slice(0, 40))).join(', ');
-          ctx.addIssue({ code: 'custom', message: `topics: unknown topic ${shown}; known topics are ${topicSlugs.join(', ')}` });
-        }
-      })
-      .transform((ts) => [...new Set(ts)].sort()),
-    frequency: z.enum(['daily', 'weekly'], { error: 'frequency must be "daily" or "weekly"' }).default('daily'),
+    email: z.pipe(
+      z
+        .string({ error: 'email is required' })
+        .check(z.trim(), z.maxLength(254, 'email is too long'), z.email('email must be an address like name@example.com')),
+      z.transform((e) => e.toLowerCase()),
+    ),
+    topics: z.pipe(
+      z.array(z.string(), { error: 'topics must be a list of topic slugs' }).check(
+        z.minLength(1, 'topics: choose at least one topic'),
+        z.maxLength(topicSlugs.length, 'topics: too many topics'),
+        z.superRefine((ts, ctx) => {
+          const unknown = ts.filter((t) => !topicSlugs.includes(t));
+          if (unknown.length) {
+            const shown = unknown.slice(0, 3).map((t) => JSON.stringify(t.slice(0, 40))).join(', ');
+            ctx.addIssue({ code: 'custom', message: `topics: unknown topic ${shown}; known topics are ${topicSlugs.join(', ')}`, input: ts });
+          }
+        }),
+      ),
+      z.transform((ts) => [...new Set(ts)].sort()),
+    ),
+    frequency: z._default(z.enum(['daily', 'weekly'], { error: 'frequency must be "daily" or "weekly"' }), 'daily'),
   });
 }
 export type SubscribeRequest = z.infer<ReturnType<typeof subscribeRequestSchema>>;
@@ -45,7 +47,7 @@ const SUBSCRIBE_FIELDS: readonly string[] = ['email', 'topics', 'frequency'] sat
  * What to fix in a rejected sign-up, one sentence per field ("Choose at least one topic."), for a form
  * that shows each beside its field. A problem with no field of its own is reported on the email.
  */
-export function subscribeProblems(error: z.ZodError): Partial<Record<SubscribeField, string>> {
+export function subscribeProblems(error: z.core.$ZodError): Partial<Record<SubscribeField, string>> {
   const problems: Partial<Record<SubscribeField, string>> = {};
   for (const issue of error.issues) {
     const field = (SUBSCRIBE_FIELDS.includes(String(issue.path[0])) ? issue.path[0] : 'email') as SubscribeField;
@@ -126,7 +128,7 @@ export type SignupAnswer =
   | { status: 'limited'; scope: 'address' | 'client'; retryAfterSeconds: number }
   /** The body could not be read at all (not JSON, not a form). */
   | { status: 'unreadable'; message: string }
-  | { status: 'invalid'; error: z.ZodError };
+  | { status: 'invalid'; error: z.core.$ZodError };
 
 export interface SignupRequestDeps {
   limiter: RateLimiter;

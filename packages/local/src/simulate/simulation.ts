@@ -43,7 +43,7 @@ import { makeHandler as makePlan } from '../../../../functions/plan-digests/inde
 import { makeHandler as makeSend } from '../../../../functions/send-digests/index.js';
 import { makeHandler as makeSubscriptions } from '../../../../functions/subscriptions/index.js';
 import { makeHandler as makeSesEvents } from '../../../../functions/ses-events/index.js';
-import { scheduledInvocation, snsEventOf } from '../../../../functions/commons/events.js';
+import { scheduledInvocation, sesEventBridgeEventOf } from '../../../../functions/commons/events.js';
 import { startOrAttach } from '../services.js';
 import { apiEvent } from '../api-event.js';
 import { LocalSignupQueue } from '../signup-queue.js';
@@ -430,7 +430,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
           person.fate === 'bounces'
             ? { eventType: 'Bounce' as const, mail, bounce: { bounceType: 'Permanent' as const, bounceSubType: 'General', bouncedRecipients: [{ emailAddress: person.email }], timestamp: now } }
             : { eventType: 'Complaint' as const, mail, complaint: { complainedRecipients: [{ emailAddress: person.email }], timestamp: now, complaintFeedbackType: 'abuse' } };
-        await sesEvents(snsEventOf([message]));
+        await sesEvents(sesEventBridgeEventOf(message));
         person.stoppedAt = now;
       }
     }
