@@ -6,8 +6,8 @@
  *   - planning: the DynamoDB commands it issued (queries on the ACTIVE#<frequency> index, never a scan);
  *   - CPU time per email for selecting and rendering alone (pure functions, no I/O), for the readers'
  *     mix and for a reader of every topic at 10 and at 53 papers;
- *   - end to end through the send-digests handler (SQS batches of 5, as the CDK app configures, 4 at a
- *     time, pacing off so the stand-in's speed is what is measured): emails per second, and CPU per email;
+ *   - end to end through the send-digests handler (the one sender, draining the jobs the plan stored,
+ *     pacing off so the stand-in's speed is what is measured): emails per second, and CPU per email;
  *   - age: sender CPU, read units and ledger items read per send for readers with a year of daily
  *     digests in the ledger against readers with none (same topics, same papers), interleaved in batches.
  * The last line is one JSON object of the figures.
@@ -19,7 +19,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { digestItem, ensureTable, itemBytes } from '@paperboy/aws';
+import { DynamoDigestJobStore, digestItem, ensureTable, itemBytes } from '@paperboy/aws';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import {
   addDays,
@@ -36,13 +36,11 @@ import { buildRuntime } from '../functions/commons/runtime.js';
 import { makeHandler as makePlan } from '../functions/plan-digests/index.js';
 import { makeHandler as makeSend } from '../functions/send-digests/index.js';
 import { startOrAttach } from '../packages/local/src/services.js';
-import { MemoryQueue, sqsEventOf } from '../packages/local/src/runner.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const SUBSCRIBERS = Number(process.argv[2] ?? 10_000);
 const PAPERS = Number(process.argv[3] ?? 500);
 const BATCH = 5;
-const CONCURRENCY = 4;
 const ROOT = resolve(import.meta.dirname, '..');
 
 let seed = 7;
@@ -102,11 +100,11 @@ try {
     commands[name] = (commands[name] ?? 0) + 1;
     return next(args);
   }, { step: 'initialize', name: 'benchCount' });
-  const queue = new MemoryQueue();
   t = performance.now();
-  await makePlan(rt, queue)({ day: '2026-11-26' });
+  // The plan stores its jobs in the table (BatchWriteItem, 25 a request); the sender is run below.
+  const planned = await makePlan(rt, { startSender: async () => {} })({ day: '2026-11-26' });
   const planMs = performance.now() - t;
-  console.log(`plan: ${queue.jobs.length} jobs in ${planMs.toFixed(0)} ms; DynamoDB commands: ${JSON.stringify(commands)} (pages of 1 MB; no ScanCommand)`);
+  console.log(`plan: ${planned.daily + planned.weekly} jobs in ${planMs.toFixed(0)} ms; DynamoDB commands: ${JSON.stringify(commands)} (pages of 1 MB; no ScanCommand)`);
   if (commands.ScanCommand) throw new Error('planning scanned the table');
   rt.clients.dynamo.middlewareStack.remove('benchCount');
 
@@ -153,24 +151,17 @@ try {
   console.log(`select+render, every topic: ${cpuMsPerEmail10.toFixed(3)} ms CPU per email at 10 papers, ${cpuMsPerEmail53.toFixed(3)} ms at 53`);
 
   // --- end to end through the handler against the local SES --------------------------------------
-  const batches: (typeof queue.jobs)[] = [];
-  for (let i = 0; i < queue.jobs.length; i += BATCH) batches.push(queue.jobs.slice(i, i + BATCH));
-  // One handler per simulated container (each with its own pacer and paper cache), as Lambda would run them.
-  const containers = Array.from({ length: CONCURRENCY }, () => makeSend(rt, { ratePerSecond: Infinity }));
-  let failures = 0;
-  let c = 0;
+  // One sender drains every job (the send lease admits one at a time), with its own paper cache.
   const cpu1 = process.cpuUsage();
   t = performance.now();
-  await pool(batches, CONCURRENCY, async (jobs) => {
-    const r = await containers[c++ % CONCURRENCY]!(sqsEventOf(jobs));
-    failures += r.batchItemFailures.length;
-  });
+  const drained = await makeSend(rt, { ratePerSecond: Infinity })({});
+  const failures = drained.deferred + drained.gaveUp;
   const e2eWall = (performance.now() - t) / 1000;
   const e2eCpu = cpuMs(process.cpuUsage(cpu1));
   const sent = (await readdir(join(dataDir, 'outbox'))).length;
   const childStat = (await readFile(`/proc/${child.pid}/stat`, 'utf8').catch(() => '')).split(' ');
   const childCpuS = childStat.length > 15 ? (Number(childStat[13]) + Number(childStat[14])) / 100 : NaN;
-  console.log(`send: ${sent} emails, ${failures} failures in ${e2eWall.toFixed(1)} s = ${(sent / e2eWall).toFixed(0)} emails/s (batches of ${BATCH}, ${CONCURRENCY} at a time, unpaced)`);
+  console.log(`send: ${sent} emails, ${failures} failures in ${e2eWall.toFixed(1)} s = ${(sent / e2eWall).toFixed(0)} emails/s (one sender, unpaced)`);
   console.log(`      sender CPU ${(e2eCpu / sent).toFixed(2)} ms per email (claim, re-check, render, SES call, mark sent); stand-ins' CPU since start ${childCpuS.toFixed(1)} s`);
 
   // --- age: a year of digests in the ledger against none ----------------------------------------------
@@ -215,6 +206,8 @@ try {
     if (!phase || !/^(Query|Get|GetItem)Command$/.test(name)) return next(args);
     const group = phase;
     const input = args.input as { ConsistentRead?: boolean; ExpressionAttributeValues?: unknown };
+    // The job store's reads are the same for every reader: what a digest itself reads is measured.
+    if (JSON.stringify(input.ExpressionAttributeValues ?? {}).includes('DIGEST#JOBS')) return next(args);
     const out = await next(args);
     const output = out.output as { Item?: unknown; Items?: unknown[]; Count?: number };
     const bytes = output.Items ? itemBytes(output.Items) : output.Item ? itemBytes(output.Item) : 0;
@@ -224,17 +217,21 @@ try {
     return out;
   }, { step: 'initialize', name: 'benchAge' });
   const jobsOf = (subs: Subscriber[]) => subs.map((s) => ({ subscriberId: s.id, period: '2026-11-26', day: '2026-11-26' }));
+  const jobStore = new DynamoDigestJobStore(rt.clients.dynamo, config.tableName);
+
   let current: Group | undefined;
   const ageSend = makeSend(rt, { ratePerSecond: Infinity, onOutcome: (o) => { if (current && o === 'sent') age[current].sent++; } });
-  await ageSend(sqsEventOf(jobsOf(warm))); // fills the container's paper cache and warms the JIT
+  await jobStore.add(jobsOf(warm));
+  await ageSend({}); // fills the container's paper cache and warms the JIT
   for (let i = 0; i < AGE_PAIRS; i += BATCH) {
     for (const group of (i / BATCH) % 2 === 0 ? (['year', 'none'] as const) : (['none', 'year'] as const)) {
+      await jobStore.add(jobsOf(groups[group].slice(i, i + BATCH)));
       current = phase = group;
       const c0 = process.cpuUsage();
-      const r = await ageSend(sqsEventOf(jobsOf(groups[group].slice(i, i + BATCH))));
+      const r = await ageSend({});
       age[group].cpu += cpuMs(process.cpuUsage(c0));
       phase = current = undefined;
-      if (r.batchItemFailures.length) throw new Error(`age: ${r.batchItemFailures.length} failed sends`);
+      if (r.deferred + r.gaveUp) throw new Error(`age: ${r.deferred + r.gaveUp} failed sends`);
     }
   }
   rt.clients.dynamo.middlewareStack.remove('benchAge');
@@ -246,7 +243,6 @@ try {
   const ageReadRatio = year.readUnits / none.readUnits;
   console.log(`age: per send, a year of digests: ${year.cpuMs.toFixed(2)} ms CPU, ${year.readUnits} read units in ${year.requests} reads, ${year.ledgerItems} ledger items; none: ${none.cpuMs.toFixed(2)} ms CPU, ${none.readUnits} read units in ${none.requests} reads, ${none.ledgerItems} ledger items`);
   console.log(`age: CPU ratio ${ageCostRatio.toFixed(3)}, read-unit ratio ${ageReadRatio.toFixed(3)} (at most 1.1)`);
-  console.log(`paced: sendRatePerSecond ${config.owner.digest.sendRatePerSecond} -> ${JSON.stringify({ maxConcurrency: (await import('@paperboy/core')).digestMaxConcurrency(config.owner.digest.sendRatePerSecond), perInvocation: (await import('@paperboy/core')).perInvocationSendRate(config.owner.digest.sendRatePerSecond) })} per second`);
   const round = (x: number, d = 3) => Number(x.toFixed(d));
   console.log(JSON.stringify({
     subscribers: SUBSCRIBERS, papers: PAPERS, planMs: Math.round(planMs), planCommands: commands,

@@ -5,10 +5,12 @@
  * once, on clients built at start-up: the tests and the local runner use it against the stand-ins.
  */
 import {
+  DynamoDigestJobStore,
   DynamoDigestLedger,
   DynamoPaperRepository,
   DynamoRateLimiter,
   DynamoRunLog,
+  DynamoSendLease,
   DynamoSourceStateRepository,
   DynamoSubscriberRepository,
   S3ObjectStore,
@@ -35,6 +37,9 @@ export interface BaseRuntime {
   papers: DynamoPaperRepository;
   subscribers: DynamoSubscriberRepository;
   ledger: DynamoDigestLedger;
+  /** Digest jobs the plan stores and the sender drains, and the lease that keeps one sender at a time. */
+  jobs: DynamoDigestJobStore;
+  sendLease: DynamoSendLease;
   runs: DynamoRunLog;
   /** Conditional GET validators per source. */
   sourceStates: DynamoSourceStateRepository;
@@ -73,6 +78,8 @@ export function baseRuntime(config: AppConfig, dynamo: DynamoDBDocumentClient, o
     papers,
     subscribers: new DynamoSubscriberRepository(dynamo, table),
     ledger: new DynamoDigestLedger(dynamo, table),
+    jobs: new DynamoDigestJobStore(dynamo, table),
+    sendLease: new DynamoSendLease(dynamo, table),
     runs: new DynamoRunLog(dynamo, table),
     sourceStates: new DynamoSourceStateRepository(dynamo, table),
     limiter: new DynamoRateLimiter(dynamo, table),

@@ -1,62 +1,65 @@
 /**
- * Lambda (SQS): send each queued digest exactly once; failed records go back to the queue alone.
- * Each invocation paces its sends to sendRatePerSecond / digestMaxConcurrency, the CDK app caps the
- * concurrent invocations at digestMaxConcurrency, so together they stay within the SES send rate.
+ * Lambda (asynchronous: from plan-digests, or from itself): send every pending digest job exactly once,
+ * as the only sender, at the SES rate. Any number of invocations may start at once: the one that takes the
+ * send lease sends, the others stop at once (see `drainDigestJobs`). Near its timeout it releases the lease
+ * and invokes itself to go on.
  */
-import { invokedAs } from '@paperboy/aws';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import * as z from '@paperboy/core/zod-mini';
-import { $ZodError } from 'zod/v4/core';
+import { asyncInvoker, invokedAs } from '@paperboy/aws';
 import {
-  DigestInFlightError,
-  Pacer,
-  isThrottling,
-  perInvocationSendRate,
-  sendDigest,
-  subscriberLinks,
-  type DigestOutcome,
   cachedCandidates,
-  type Mailer,
+  drainDigestJobs,
+  realSleep,
+  subscriberLinks,
+  type DigestJob,
+  type DigestJobStore,
+  type DigestOutcome,
+  type DrainSummary,
   type RenderDigestInput,
-  type RetryPolicy,
+  type SendLease,
+  type Sleep,
 } from '@paperboy/core';
 import { renderDigestEmail } from '@paperboy/mail';
 import type { BaseRuntime, Runtime } from '../commons/runtime.js';
 import { lambdaMailer, lambdaRuntime, lambdaSecret } from '../commons/lambda-runtime.js';
 
-const day = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/));
-const jobSchema = z.object({
-  subscriberId: z.string().check(z.minLength(1), z.maxLength(64)),
-  period: z.string().check(z.regex(/^\d{4}-(\d{2}-\d{2}|W\d{2})$/)),
-  day: z.optional(day),
-});
+/** What starts a sender carries nothing it needs: the jobs are in the table. `reason` is for the logs. */
+export interface SendDigestsEvent {
+  reason?: string;
+}
+
+/** The part of Lambda's context the sender reads. */
+export interface SendContext {
+  functionName: string;
+  getRemainingTimeInMillis(): number;
+}
 
 export interface SendExtras {
-  onOutcome?: (outcome: DigestOutcome) => void;
-  /** Sends per second for this invocation; default perInvocationSendRate(digest.sendRatePerSecond). Infinity: no pacing. */
+  onOutcome?: (outcome: DigestOutcome, job: DigestJob) => void;
+  /** Sends per second; default digest.sendRatePerSecond. Infinity: no pacing (CPU benchmarks). */
   ratePerSecond?: number;
-  retry?: RetryPolicy;
+  /** Waits of the pacer and of retries (default: real timers; the simulation and tests pass their clock's). */
+  sleep?: Sleep;
+  /** Jobs in progress at once (default from the rate; the simulation passes 1 so a seed repeats exactly). */
+  workers?: number;
+  /** Wait for jobs whose retry time has not come (default true, as in Lambda); local runs report them instead. */
+  waitForDeferred?: boolean;
+  /** Starts a fresh sender when this one stops at its deadline (default in Lambda: invoke itself). */
+  handOver?: () => Promise<void>;
+  /** Stop taking jobs near this time (epoch ms); default from the Lambda context, else none. */
+  deadline?: number;
+  jobs?: DigestJobStore;
+  lease?: SendLease;
   /** How long a container reuses the papers it read (default 60 s). */
   candidatesTtlMs?: number;
 }
 
 export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'mailer' | 'secret'>, extras: SendExtras = {}) {
-  const rate = extras.ratePerSecond ?? perInvocationSendRate(rt.config.owner.digest.sendRatePerSecond);
-  // One pacer per warm container: back-to-back invocations of the same container keep their spacing.
-  const pacer = Number.isFinite(rate) ? new Pacer(rate) : undefined;
-  const mailer: Mailer = pacer
-    ? {
-        send: async (m) => {
-          await pacer.take();
-          return rt.mailer.send(m);
-        },
-      }
-    : rt.mailer;
-
+  const jobs = extras.jobs ?? rt.jobs;
+  const lease = extras.lease ?? rt.sendLease;
   // The window's papers are the same for every job: read them at most once a minute per warm container.
   const candidates = cachedCandidates(rt.papers, rt.clock, extras.candidatesTtlMs ?? 60_000);
 
-  return invokedAs('send-digests', async (event: SQSEvent): Promise<SQSBatchResponse> => {
+  return invokedAs('send-digests', async (event: SendDigestsEvent = {}, context?: SendContext): Promise<DrainSummary> => {
     const secret = await rt.secret();
     const { site, digest, schedule } = rt.config.owner;
     const render = ({ subscriber, topics, selection, period }: RenderDigestInput) =>
@@ -70,40 +73,41 @@ export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'mailer' | 'secret'>
         period,
         ...subscriberLinks({ siteUrl: rt.config.siteUrl, secret }, subscriber.id),
       });
-    const failures: { itemIdentifier: string }[] = [];
-    for (const record of event.Records) {
-      try {
-        const job = jobSchema.parse(JSON.parse(record.body));
-        const outcome = await sendDigest(job, {
-          subscribers: rt.subscribers,
-          papers: rt.papers,
-          candidates,
-          ledger: rt.ledger,
-          mailer,
-          clock: rt.clock,
-          topics: rt.config.taxonomy.topics,
-          settings: { ...digest, timezone: schedule.timezone },
-          render,
-          retry: extras.retry,
-          onRejected: (j, err) => rt.logger.warn('digest rejected by SES', { subscriberId: j.subscriberId, period: j.period, error: String(err) }),
-        });
-        extras.onOutcome?.(outcome);
-        rt.logger.info('digest', { subscriberId: job.subscriberId, period: job.period, outcome });
-      } catch (err) {
-        // A malformed job fails every retry and so ends in the dead-letter queue, where an alarm sees it.
-        // Throttling and an in-flight claim are retried by SQS after the visibility timeout (the claim was released).
-        const malformed = err instanceof SyntaxError || err instanceof $ZodError;
-        const kind = malformed ? 'malformed digest job' : isThrottling(err) ? 'SES throttled; will retry' : err instanceof DigestInFlightError ? 'digest in flight; will retry' : 'digest failed';
-        rt.logger.error(kind, { messageId: record.messageId, error: String(err) });
-        failures.push({ itemIdentifier: record.messageId });
-      }
-    }
-    return { batchItemFailures: failures };
+    const now = () => rt.clock.now().getTime();
+    const self = context ? asyncInvoker(rt.config.region, context.functionName) : undefined;
+    const summary = await drainDigestJobs({
+      jobs,
+      lease,
+      send: {
+        subscribers: rt.subscribers,
+        papers: rt.papers,
+        candidates,
+        ledger: rt.ledger,
+        mailer: rt.mailer,
+        clock: rt.clock,
+        topics: rt.config.taxonomy.topics,
+        settings: { ...digest, timezone: schedule.timezone },
+        render,
+        onRejected: (j, err) => rt.logger.warn('digest rejected by SES', { subscriberId: j.subscriberId, period: j.period, error: String(err) }),
+      },
+      ratePerSecond: extras.ratePerSecond ?? digest.sendRatePerSecond,
+      holder: `send-digests:${rt.randomBytes(8).toString('hex')}`,
+      now,
+      sleep: extras.sleep ?? realSleep,
+      deadline: extras.deadline ?? (context ? now() + context.getRemainingTimeInMillis() : undefined),
+      handOver: extras.handOver ?? (self && (() => self({ reason: 'handover' }))),
+      waitForDeferred: extras.waitForDeferred,
+      workers: extras.workers,
+      onOutcome: extras.onOutcome,
+      log: rt.logger,
+    });
+    rt.logger.info('digests sent', { reason: event?.reason, ...summary });
+    return summary;
   });
 }
 
 let cached: ReturnType<typeof makeHandler> | undefined;
-export const handler = async (event: SQSEvent) => (cached ??= makeHandler(cloud()))(event);
+export const handler = async (event: SendDigestsEvent, context: SendContext) => (cached ??= makeHandler(cloud()))(event ?? {}, context);
 
 function cloud(): BaseRuntime & Pick<Runtime, 'mailer' | 'secret'> {
   const rt = lambdaRuntime();

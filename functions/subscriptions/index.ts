@@ -1,10 +1,10 @@
 /**
  * Lambda (HTTP API at /api/*): sign-up, confirm, preferences, unsubscribe. Every page escapes what it echoes.
- * Answers never reveal whether an address is known: a sign-up is counted, checked and queued, and the work
- * that depends on the address runs in process-signups. Links from emails act only on POST (link scanners
+ * Answers never reveal whether an address is known: a sign-up is counted, checked and handed over, and the
+ * work that depends on the address runs in process-signups. Links from emails act only on POST (link scanners
  * open every link of an email): their GET shows a page with one button.
  */
-import { SqsSignupQueue, invokedAs, sqsClientOnFirstUse } from '@paperboy/aws';
+import { LambdaSignupQueue, asyncInvoker, invokedAs } from '@paperboy/aws';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import {
   checkConfirmToken,
@@ -35,7 +35,7 @@ function minutes(seconds: number): string {
   return `${m} minute${m === 1 ? '' : 's'}`;
 }
 
-/** `signups`: where sign-ups wait for process-signups (SQS in the cloud; the local runner hands them over itself). */
+/** `signups`: how sign-ups reach process-signups (an asynchronous invocation in the cloud; the local runner hands them over itself). */
 export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'secret'>, signups: SignupQueue) {
   const site = () => ({ ...rt.config.owner.site, url: rt.config.siteUrl });
   const allTopics = rt.config.taxonomy.topics;
@@ -237,6 +237,6 @@ export const handler = async (event: APIGatewayProxyEventV2) => (cached ??= make
 function cloud(): [BaseRuntime & Pick<Runtime, 'secret'>, SignupQueue] {
   const base = lambdaRuntime();
   const rt = { ...base, secret: lambdaSecret(base.config) };
-  if (!rt.config.signupQueueUrl) throw new Error('PAPERBOY_SIGNUP_QUEUE_URL is not set');
-  return [rt, new SqsSignupQueue(sqsClientOnFirstUse(rt.config.region), rt.config.signupQueueUrl)];
+  if (!rt.config.signupFunctionName) throw new Error('PAPERBOY_SIGNUP_FUNCTION is not set');
+  return [rt, new LambdaSignupQueue(asyncInvoker(rt.config.region, rt.config.signupFunctionName))];
 }

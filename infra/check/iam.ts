@@ -191,12 +191,12 @@ function appTemplate(stack: Stack): TemplateJson {
 export interface Deployed {
   table: string;
   bucket: string;
-  queue: string;
-  signupQueue: string;
   configurationSet: string;
   /** The SSM parameter of the HMAC key (created at run time, so named by the data stack, not a resource). */
   hmacKeyParameter: string;
   publishFunction: string;
+  sendFunction: string;
+  signupFunction: string;
   /** The sender identity SES authorises (the domain or the address, per deploy.sesIdentity). */
   senderIdentity: string;
   senderAddress: string;
@@ -216,11 +216,11 @@ export function deployedNames(stacks: PaperboyStacks, settings: PaperboySettings
   return {
     table: resolver.arnOf(idOf('AWS::DynamoDB::Table')),
     bucket: resolver.arnOf(idOf('AWS::S3::Bucket', 'SiteBucket')),
-    queue: resolver.arnOf(idOf('AWS::SQS::Queue', 'DigestQueue')),
-    signupQueue: resolver.arnOf(idOf('AWS::SQS::Queue', 'SignupQueue')),
     configurationSet: `arn:aws:ses:${REGION}:${ACCOUNT}:configuration-set/${idOf('AWS::SES::ConfigurationSet')}`,
     hmacKeyParameter: `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter${stacks.data.hmacKeyParameterName}`,
     publishFunction: resolver.arnOf(idOf('AWS::Lambda::Function', 'Publish')),
+    sendFunction: resolver.arnOf(idOf('AWS::Lambda::Function', 'SendDigests')),
+    signupFunction: resolver.arnOf(idOf('AWS::Lambda::Function', 'ProcessSignups')),
     senderIdentity: `arn:aws:ses:${REGION}:${ACCOUNT}:identity/${settings.owner.deploy.sesIdentity === 'address' ? address : domain}`,
     senderAddress: address,
   };
@@ -250,10 +250,12 @@ export function requestsOf(call: AwsCall, deployed: Deployed): IamRequest[] {
       const resources = [deployed.senderIdentity, deployed.configurationSet, ...(call.to ?? []).map((to) => `arn:aws:ses:${REGION}:${ACCOUNT}:identity/${to}`)];
       return resources.map((resource) => ({ action: `ses:${call.operation}`, resource, context }));
     }
-    case 'SQS':
-      return [{ action: `sqs:${call.operation.replace(/Batch$/, '')}`, resource: /signup/i.test(call.target ?? '') ? deployed.signupQueue : deployed.queue, context: {} }];
-    case 'Lambda':
-      return [{ action: 'lambda:InvokeFunction', resource: deployed.publishFunction, context: {} }];
+    case 'Lambda': {
+      // The function named by the call (a deployed name holds its construct id: ...-SendDigests...-abc).
+      const target = call.target ?? '';
+      const resource = /send-?digests/i.test(target) ? deployed.sendFunction : /signup/i.test(target) ? deployed.signupFunction : deployed.publishFunction;
+      return [{ action: 'lambda:InvokeFunction', resource, context: {} }];
+    }
     case 'SSM':
       // Every parameter the tests create stands for the one HMAC key parameter of the stack.
       return [{ action: `ssm:${call.operation}`, resource: deployed.hmacKeyParameter, context: {} }];

@@ -5,14 +5,12 @@
 import { join } from 'node:path';
 import { Aws, Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Effect, ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Effect, ManagedPolicy, Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing, type IFunction } from 'aws-cdk-lib/aws-lambda';
-import { SqsEventSource, type SqsEventSourceProps } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnBucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IConfigurationSet } from 'aws-cdk-lib/aws-ses';
-import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ENV, type EnvName } from '@paperboy/core';
 import { BUNDLED_SETTINGS_FILE, LAMBDA_TASK_ROOT, REPO_ROOT, mailFromIdentities, type TableIndex } from './settings.js';
@@ -168,24 +166,6 @@ export class AppFunction extends NodejsFunction {
   }
 
   /**
-   * `send`: sets the queue URL (in `envName`, the digest queue's by default) and grants SendMessage.
-   * `consume`: the queue becomes this function's event source.
-   */
-  bindQueue(queue: IQueue, mode: 'send', envName?: EnvName): this;
-  bindQueue(queue: IQueue, mode: 'consume', options?: SqsEventSourceProps): this;
-  bindQueue(queue: IQueue, mode: 'send' | 'consume', options?: SqsEventSourceProps | EnvName): this {
-    if (mode === 'send') {
-      this.addEnvironment(typeof options === 'string' ? options : ENV.queueUrl, queue.queueUrl);
-      // SendMessageBatch is authorised as sqs:SendMessage; the queue URL comes from the environment,
-      // so grantSendMessages' GetQueueUrl and GetQueueAttributes are not needed.
-      this.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
-    } else {
-      this.addEventSource(new SqsEventSource(queue, { reportBatchItemFailures: true, ...(typeof options === 'object' ? options : {}) }));
-    }
-    return this;
-  }
-
-  /**
    * Sets the configuration set name and allows ses:SendEmail from the sender's address only, through that
    * configuration set. The resource is every identity of this account and region because SES authorises
    * the call against each identity involved, and in the SES sandbox that includes the verified recipient:
@@ -223,10 +203,24 @@ export class AppFunction extends NodejsFunction {
     return this;
   }
 
-  /** Sets the function's name and allows invoking exactly that function (not its versions or aliases). */
+  /** Sets the function's name (in `envName`) and allows invoking exactly that function (not its versions or aliases). */
   bindInvoke(fn: IFunction, envName: EnvName = ENV.publishFunctionName): this {
     this.addEnvironment(envName, fn.functionName);
     this.addToRolePolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] }));
+    return this;
+  }
+
+  /**
+   * Allows the function to invoke itself (exactly itself), to hand its work over to a fresh invocation
+   * near its timeout; it reads its own name from the invocation's context. The statement is a separate
+   * policy attached to the role: in the role's default policy, the function's ARN would make a cycle
+   * (the function waits for its role's default policy).
+   */
+  bindSelfInvoke(): this {
+    new Policy(this, 'SelfInvokePolicy', {
+      roles: [this.role!],
+      statements: [new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.functionArn] })],
+    });
     return this;
   }
 }

@@ -1,5 +1,5 @@
 /**
- * PaperboyApp: the stateless resources (functions, schedules, queues, HTTP API, CDN, alarms).
+ * PaperboyApp: the stateless resources (functions, schedules, the failed-invocations queue, HTTP API, CDN, alarms).
  * It receives the stateful resources of PaperboyData as props; destroying it loses no data. The site
  * bucket lives here: it holds only what publish derives from the table, and beside the distribution
  * its policy can name this one distribution.
@@ -44,13 +44,13 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { IConfigurationSet } from 'aws-cdk-lib/aws-ses';
 import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { API_ROUTES as CORE_API_ROUTES, ENV, INTERNAL_PREFIX } from '@paperboy/core';
+import { API_ROUTES as CORE_API_ROUTES, DIGEST_LOG, ENV, INTERNAL_PREFIX } from '@paperboy/core';
 import { CONTENT_SECURITY_POLICY, FRAME_OPTIONS, HSTS, REFERRER_POLICY } from '@paperboy/feeds';
 import { AppFunction } from './app-function.js';
 import { VIEWER_ADDRESS_HEADER } from '@paperboy/core';
 import { SITE_ACCESS_LOG_PREFIX } from './data-stack.js';
 import { ALARMS } from './alarms.js';
-import { FUNCTION_MEMORY_MB, digestMaxConcurrency, snapshotFiles, writeResolvedSettings, type PaperboySettings } from './settings.js';
+import { FUNCTION_MEMORY_MB, snapshotFiles, writeResolvedSettings, type PaperboySettings } from './settings.js';
 
 export interface AppStackProps extends StackProps {
   settings: PaperboySettings;
@@ -80,8 +80,6 @@ function enumValue<E extends Record<string, string>>(members: E, value: string):
 export class AppStack extends Stack {
   /** Every function of the stack; `notifyOwner` only with `deploy.alarmEmail`. */
   readonly functions: Record<'ingest' | 'publish' | 'planDigests' | 'sendDigests' | 'subscriptions' | 'processSignups' | 'sesEvents', AppFunction> & { notifyOwner?: AppFunction };
-  readonly digestQueue: Queue;
-  readonly signupQueue: Queue;
   readonly siteBucket: Bucket;
   readonly distribution: Distribution;
   readonly api: HttpApi;
@@ -103,28 +101,12 @@ export class AppStack extends Stack {
     });
     const redriveReason = 'A dead-letter queue has no dead-letter queue of its own: its messages are kept 14 days, alarmed on, and redriven by hand.';
     Validations.of(failedInvocations).acknowledge({ id: 'Serverless-SQSRedrivePolicy', reason: redriveReason });
-    // Every piece of work that failed every retry lands in this one queue, whatever the function, so one
-    // alarm (FailedInvocationsAlarm) covers all of it.
-    const sendTimeout = Duration.minutes(5);
-    this.digestQueue = new Queue(this, 'DigestQueue', {
-      ...queueDefaults,
-      // AWS guidance for SQS event sources: visibility timeout of at least six times the function timeout.
-      visibilityTimeout: Duration.seconds(sendTimeout.toSeconds() * 6),
-      retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: failedInvocations, maxReceiveCount: 4 },
-    });
-
-    // Sign-ups wait here for process-signups, so the API answers before any work that depends on the address.
-    // A sign-up's work takes a second or two; a failed one is retried after a minute, four times, then kept
-    // 14 days in FailedInvocationsQueue (alarmed on) with the address it carries.
+    // Every piece of work that failed every retry lands in FailedInvocationsQueue, whatever the function, so
+    // one alarm (FailedInvocationsAlarm) covers all of it. No digest or sign-up queue: plan-digests stores the day's jobs in the table and invokes send-digests,
+    // and the API invokes process-signups, both asynchronously. Lambda's own event queue retries a failed
+    // run twice and then sends it to FailedInvocationsQueue; nothing polls while idle.
+    const sendTimeout = Duration.minutes(15);
     const signupTimeout = Duration.seconds(30);
-    this.signupQueue = new Queue(this, 'SignupQueue', {
-      ...queueDefaults,
-      visibilityTimeout: Duration.seconds(signupTimeout.toSeconds() * 6),
-      // A confirmation that arrives a day late is of no use: the person has moved on, or signed up again.
-      retentionPeriod: Duration.days(1),
-      deadLetterQueue: { queue: failedInvocations, maxReceiveCount: 4 },
-    });
 
     // --- Site URL -----------------------------------------------------------------------------
     // The distribution's domain is known only at deploy time; functions that write links need it.
@@ -293,28 +275,28 @@ export class AppStack extends Stack {
     const planDigests = new AppFunction(this, 'PlanDigests', {
       ...common,
       name: 'plan-digests',
-      description: 'paperboy: enqueue batches of subscribers due a digest',
+      description: 'paperboy: store a digest job per due subscriber, then start the sender',
       memorySize: FUNCTION_MEMORY_MB['plan-digests'],
       timeout: Duration.minutes(2),
     });
     const sendDigests = new AppFunction(this, 'SendDigests', {
       ...common,
       name: 'send-digests',
-      description: 'paperboy: render and send digests, at most once per subscriber and period',
+      description: 'paperboy: the one sender (send lease): digests at the SES rate, at most once per subscriber and period',
       memorySize: FUNCTION_MEMORY_MB['send-digests'],
       timeout: sendTimeout,
     });
     const subscriptions = new AppFunction(this, 'Subscriptions', {
       ...common,
       name: 'subscriptions',
-      description: 'paperboy: sign-up (queued), confirm, preferences, unsubscribe (HTTP API)',
+      description: 'paperboy: sign-up (handed to process-signups), confirm, preferences, unsubscribe (HTTP API)',
       memorySize: FUNCTION_MEMORY_MB['subscriptions'],
       timeout: Duration.seconds(10),
     });
     const processSignups = new AppFunction(this, 'ProcessSignups', {
       ...common,
       name: 'process-signups',
-      description: 'paperboy: the work of each queued sign-up (subscriber record, confirmation email)',
+      description: 'paperboy: the work of each sign-up (subscriber record, confirmation email)',
       memorySize: FUNCTION_MEMORY_MB['process-signups'],
       timeout: signupTimeout,
     });
@@ -327,52 +309,40 @@ export class AppStack extends Stack {
     });
     this.functions = { ingest, publish, planDigests, sendDigests, subscriptions, processSignups, sesEvents };
 
-    // Asynchronous invocations (schedules, ingest -> publish, SNS -> ses-events) land in FailedInvocationsQueue
+    // Asynchronous invocations (schedules, ingest -> publish, plan-digests -> send-digests -> itself,
+    // subscriptions -> process-signups, EventBridge -> ses-events, alarms -> notify-owner) land in FailedInvocationsQueue
     // after their retries, with the error: an on-failure destination rather than a bare dead-letter queue.
     const asyncFailures = { onFailure: new SqsDestination(failedInvocations), retryAttempts: 2, maxEventAge: Duration.hours(6) };
     const asyncReason = 'Asynchronous failures go to the on-failure destination FailedInvocationsQueue (with the error and request), which supersedes a function dead-letter queue; both would duplicate every failure.';
-    for (const fn of [ingest, publish, planDigests, sesEvents]) Validations.of(fn).acknowledge({ id: 'Serverless-LambdaDLQ', reason: asyncReason });
+    for (const fn of [ingest, publish, planDigests, sendDigests, processSignups, sesEvents]) Validations.of(fn).acknowledge({ id: 'Serverless-LambdaDLQ', reason: asyncReason });
     Validations.of(subscriptions).acknowledge({
       id: 'Serverless-LambdaDLQ',
       reason: 'Invoked synchronously by the HTTP API only; errors return to the caller and are alarmed on as API 5xx. A dead-letter queue only applies to asynchronous invocations.',
     });
-    Validations.of(sendDigests).acknowledge({
-      id: 'Serverless-LambdaDLQ',
-      reason: 'Invoked only by its SQS event source; failed records return to DigestQueue, whose redrive policy moves them to FailedInvocationsQueue (alarmed on).',
-    });
     ingest.bindTable(props.table, { items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'] }).bindInvoke(publish).configureAsyncInvoke(asyncFailures);
     publish.bindTable(props.table, { items: ['BatchGetItem', 'Query', 'PutItem', 'UpdateItem'], indexes: { GSI1: ['Query'] } }).bindBucket(this.siteBucket, 'readWrite').configureAsyncInvoke(asyncFailures);
-    planDigests.bindTable(props.table, { indexes: { GSI2: ['Query'] } }).bindQueue(this.digestQueue, 'send').configureAsyncInvoke(asyncFailures);
+    // plan-digests stores the jobs (BatchWriteItem) and starts the sender, which owns the send lease while
+    // it drains them (Query, UpdateItem, DeleteItem; PutItem for a job given up and for the ledger claim).
+    planDigests
+      .bindTable(props.table, { items: ['BatchWriteItem'], indexes: { GSI2: ['Query'] } })
+      .bindInvoke(sendDigests, ENV.sendFunctionName)
+      .configureAsyncInvoke(asyncFailures);
     sendDigests
       .bindTable(props.table, { items: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], indexes: { GSI1: ['Query'] } })
       .bindSes(props.configurationSet, owner.mail.from)
       .bindHmacKey(props.hmacKeyParameterName)
-      .bindQueue(this.digestQueue, 'consume', {
-        batchSize: 5,
-        maxConcurrency: digestMaxConcurrency(owner.digest.sendRatePerSecond),
-        reportBatchItemFailures: true,
-      });
-    Validations.of(sendDigests).acknowledge({
-      id: 'Serverless-LambdaEventSourceMappingDestination',
-      reason: 'SQS event sources take no on-failure destination (that is for streams); DigestQueue\'s redrive policy sends failed records to FailedInvocationsQueue.',
-    });
-    // The API sends no email itself: it queues sign-ups, and process-signups sends what they need.
+      .bindSelfInvoke()
+      .configureAsyncInvoke(asyncFailures);
+    // The API sends no email itself: it hands each sign-up to process-signups, which sends what it needs.
     subscriptions
       .bindTable(props.table, { items: ['GetItem', 'PutItem', 'UpdateItem'] })
       .bindHmacKey(props.hmacKeyParameterName)
-      .bindQueue(this.signupQueue, 'send', ENV.signupQueueUrl);
+      .bindInvoke(processSignups, ENV.signupFunctionName);
     processSignups
       .bindTable(props.table, { items: ['GetItem', 'PutItem'] })
       .bindSes(props.configurationSet, owner.mail.from)
       .bindHmacKey(props.hmacKeyParameterName)
-      .bindQueue(this.signupQueue, 'consume', { batchSize: 10, maxConcurrency: 2 });
-    Validations.of(processSignups).acknowledge(
-      {
-        id: 'Serverless-LambdaDLQ',
-        reason: 'Invoked only by its SQS event source; failed records return to SignupQueue, whose redrive policy moves them to FailedInvocationsQueue (alarmed on).',
-      },
-      { id: 'Serverless-LambdaEventSourceMappingDestination', reason: 'SQS event sources take no on-failure destination (that is for streams); SignupQueue\'s redrive policy sends failed records to FailedInvocationsQueue.' },
-    );
+      .configureAsyncInvoke(asyncFailures);
     // SES publishes bounces and complaints to the default event bus (see DataStack); this rule takes those of
     // this stack's configuration set only. EventBridge retries for up to a day, then the event lands in
     // FailedInvocationsQueue with the error.
@@ -483,7 +453,9 @@ export class AppStack extends Stack {
     }
     alarmOn(ALARMS.problems, new Metric({ namespace: METRIC_NAMESPACE, metricName: problems, statistic: 'Sum', period: fiveMinutes }), 1);
 
-    // Work that failed every retry, whatever the function: on-failure destinations and dead-letter queues all lead here.
+    // Work that failed every retry, whatever the function: on-failure destinations and dead-letter queues all
+    // lead here. A digest job given up after its attempts is an ERROR line (DIGEST_LOG.gaveUp), counted by
+    // the Problems alarm above, and `paperboy status` lists it.
     alarmOn(ALARMS.failedInvocations, failedInvocations.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, statistic: 'Maximum' }), 1);
 
     // SES reputation (account-wide rates SES publishes): alarm well before SES's review thresholds (5% bounces, 0.1% complaints).

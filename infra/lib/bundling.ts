@@ -29,8 +29,8 @@ export const BUNDLE_TARGET = 'node24';
  * runtimes. Bundling our pinned copy would add 330 to 470 KB per function (minified), over the 250 KB
  * budget, though it imports faster (`npm run bench:bundle` measures both; docs/deploy.md#function-bundles
  * says why this one ships). The runtime's copy is a recent 3.x, patched by AWS, and we only call
- * long-stable operations (DynamoDB items, S3 objects, SESv2 SendEmail, SQS SendMessage(Batch), Lambda
- * Invoke, GetSecretValue).
+ * long-stable operations (DynamoDB items, S3 objects, SESv2 SendEmail, Lambda Invoke, SSM
+ * GetParameter and PutParameter).
  */
 export const BUNDLE_EXTERNALS = ['@aws-sdk/*', '@smithy/*'];
 

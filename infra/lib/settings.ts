@@ -30,7 +30,11 @@ export const FUNCTION_MEMORY_MB = {
   ingest: 1024,
   publish: 1024,
   'plan-digests': 512,
-  'send-digests': 512,
+  // The one sender mostly waits for its next slot (about 1/rate s a send) and on DynamoDB and SES round
+  // trips; rendering a digest takes about 2 ms of CPU (bench:digest). Billing is memory x wall time, and
+  // the wait is most of it, so it gets the least memory that renders comfortably: 256 MB (a sixth of a
+  // vCPU, still about 80 digests of CPU a second against a rate of 14).
+  'send-digests': 256,
   subscriptions: 512,
   'process-signups': 256,
   'ses-events': 256,
@@ -129,12 +133,6 @@ export function mailFromIdentities(from: string): { address: string; domain: str
   const domain = address.slice(address.lastIndexOf('@') + 1);
   return { address, domain };
 }
-
-/**
- * Most concurrent `send-digests` invocations. The formula lives in @paperboy/core, next to the runtime's
- * pacing (`perInvocationSendRate`), so infrastructure and runtime cannot drift apart.
- */
-export { digestMaxConcurrency } from '@paperboy/core';
 
 /**
  * Files the ingest bundle needs besides the config: saved snapshots named by `snapshot` sources that

@@ -18,16 +18,13 @@ import { deployedNames, evaluate, grants, readCallLog, requestsOf, rolesOf, type
 const KEPT: [RegExp, string][] = [
   [/^[a-z-]+: logs:(CreateLogStream|PutLogEvents) on log-group:[A-Za-z]+Logs:\*$/, 'Lambda writes the function\'s own log group with its role; no SDK call of ours.'],
   [
-    /^(ingest|publish|plan-digests|ses-events|notify-owner): sqs:(SendMessage|GetQueueAttributes|GetQueueUrl) on FailedInvocationsQueue$/,
+    /^(ingest|publish|plan-digests|send-digests|process-signups|ses-events|notify-owner): sqs:(SendMessage|GetQueueAttributes|GetQueueUrl) on FailedInvocationsQueue$/,
     'The on-failure destination of asynchronous invocations: Lambda sends failed events there with the role (the grant CDK makes for an SqsDestination).',
   ],
   [
-    /^(send-digests: sqs:(ReceiveMessage|DeleteMessage|ChangeMessageVisibility|GetQueueAttributes|GetQueueUrl) on digest-queue|process-signups: sqs:(ReceiveMessage|DeleteMessage|ChangeMessageVisibility|GetQueueAttributes|GetQueueUrl) on signup-queue)$/,
-    'The SQS event source mapping polls and deletes with the role (the grant CDK makes for an SqsEventSource).',
+    /^(ingest: lambda:InvokeFunction on publish-function|(plan-digests|send-digests): lambda:InvokeFunction on send-function|subscriptions: lambda:InvokeFunction on signup-function)$/,
+    'Asynchronous invocations (ingest -> publish, plan-digests -> send-digests, send-digests -> itself at its timeout, the API -> process-signups); there is no Lambda stand-in, and locally the runner calls the handler itself.',
   ],
-  [/^ingest: lambda:InvokeFunction on publish-function$/, 'Ingest starts publish asynchronously; there is no Lambda stand-in, and locally the runner calls publish itself.'],
-  [/^plan-digests: sqs:SendMessage on digest-queue$/, 'Planning enqueues digest jobs; there is no SQS stand-in, and locally the runner hands the jobs to send-digests itself.'],
-  [/^subscriptions: sqs:SendMessage on signup-queue$/, 'The API queues sign-ups; there is no SQS stand-in, and locally LocalSignupQueue hands them to process-signups itself.'],
   [
     /^(send-digests|process-signups): ssm:(GetParameter|PutParameter) on hmac-key-parameter$/,
     'The same code reads or creates the HMAC key in every signing function (Runtime.secret -> SsmHmacKey); the tests run it against the SSM stand-in as the subscriptions API (test/integration/cloud-wiring.test.ts). The local runner keeps its key in the data dir.',
@@ -42,11 +39,11 @@ function label(resource: string, deployed: Deployed): string {
   const named: [string, string][] = [
     [deployed.table, 'table'],
     [deployed.bucket, 'site-bucket'],
-    [deployed.queue, 'digest-queue'],
-    [deployed.signupQueue, 'signup-queue'],
     [deployed.configurationSet, 'configuration-set'],
     [deployed.hmacKeyParameter, 'hmac-key-parameter'],
     [deployed.publishFunction, 'publish-function'],
+    [deployed.sendFunction, 'send-function'],
+    [deployed.signupFunction, 'signup-function'],
   ];
   let out = resource;
   for (const [arn, name] of named) out = out.split(arn).join(name);

@@ -44,37 +44,20 @@ describe('PaperboyApp', () => {
     });
   });
 
-  it('feeds send-digests and process-signups from encrypted, TLS-only queues, each with a dead-letter queue', () => {
-    s.stateless.hasResourceProperties('AWS::SQS::Queue', {
-      SqsManagedSseEnabled: true,
-      RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: Match.anyValue() },
-    });
-    const redriven = Object.values(s.stateless.findResources('AWS::SQS::Queue')).filter((q) => q.Properties.RedrivePolicy);
-    expect(redriven).toHaveLength(2);
-    for (const queue of redriven) {
-      const maxReceive = queue.Properties.RedrivePolicy.maxReceiveCount as number;
-      expect(maxReceive).toBeGreaterThanOrEqual(3);
-      expect(maxReceive).toBeLessThanOrEqual(5);
-    }
-    for (const queue of Object.values(s.stateless.findResources('AWS::SQS::Queue'))) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+  it('polls no queue: no event source mapping, and the one queue left (failed invocations) is encrypted and TLS-only', () => {
+    s.stateless.resourceCountIs('AWS::Lambda::EventSourceMapping', 0);
+    s.stateless.resourceCountIs('AWS::SQS::Queue', 1);
+    s.stateless.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
     s.stateless.hasResourceProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
   });
 
-  it('reports partial batch failures and caps concurrency from digest.sendRatePerSecond', () => {
-    s.stateless.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      FunctionName: { Ref: Match.stringLikeRegexp('^SendDigests') },
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
-      ScalingConfig: { MaximumConcurrency: 14 },
-    });
-  });
-
-  it('never caps concurrency below the SQS minimum of 2', () => {
-    // GIVEN one send per second WHEN synthesized
-    const slow = synthesize(settingsWith({ digest: { sendRatePerSecond: 1 } }));
-    // THEN
-    slow.stateless.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 2 } });
+  it('gives the one sender the longest timeout (it hands over to itself near it) and the memory it needs to wait', () => {
+    const [sender] = Object.entries(paperboyFunctions(s.stateless)).filter(([id]) => id.startsWith('SendDigests')).map(([, fn]) => fn);
+    expect(sender!.Properties).toMatchObject({ Timeout: 900, MemorySize: 256 });
+    // No reserved concurrency: one sender at a time comes from the send lease, which new accounts can have too.
+    expect(sender!.Properties.ReservedConcurrentExecutions).toBeUndefined();
   });
 
   it('routes the eight subscription endpoints (GET /api/subscribe redirects to the form; GET /api/confirm shows the button that POSTs) to one Lambda integration, throttled', () => {
@@ -181,11 +164,24 @@ describe('PaperboyApp', () => {
     });
   });
 
-  it('sends the failed records of every queue to FailedInvocationsQueue, which one alarm watches', () => {
-    const queues = Object.entries(s.stateless.findResources('AWS::SQS::Queue'));
-    for (const [id, q] of queues.filter(([id]) => !id.startsWith('FailedInvocationsQueue'))) {
-      expect(q.Properties.RedrivePolicy.deadLetterTargetArn, id).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^FailedInvocationsQueue/), 'Arn'] });
-    }
+  it('lets plan-digests invoke send-digests, send-digests invoke itself, and the API invoke process-signups: each exactly that function', () => {
+    const invokes = (role: string, target: string) =>
+      s.stateless.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: Match.stringLikeRegexp(`^${role}Role`) }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([Match.objectLike({ Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp(`^${target}[0-9A-F]{8}$`), 'Arn'] } })]),
+        },
+      });
+    invokes('PlanDigests', 'SendDigests');
+    invokes('SendDigests', 'SendDigests');
+    invokes('Subscriptions', 'ProcessSignups');
+    const env = (prefix: string) => Object.entries(paperboyFunctions(s.stateless)).find(([id]) => id.startsWith(prefix))![1].Properties.Environment.Variables;
+    expect(env('PlanDigests').PAPERBOY_SEND_FUNCTION).toEqual({ Ref: expect.stringMatching(/^SendDigests[0-9A-F]{8}$/) });
+    expect(env('Subscriptions').PAPERBOY_SIGNUP_FUNCTION).toEqual({ Ref: expect.stringMatching(/^ProcessSignups[0-9A-F]{8}$/) });
+  });
+
+  it('has no queue but FailedInvocationsQueue, which one alarm watches', () => {
+    expect(Object.keys(s.stateless.findResources('AWS::SQS::Queue')).map((id) => id.replace(/[0-9A-F]{8}$/, ''))).toEqual(['FailedInvocationsQueue']);
     s.stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FailedInvocationsQueue'), 'QueueName'] } }],

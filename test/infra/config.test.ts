@@ -6,7 +6,6 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@paperboy/core';
 import {
   REPO_ROOT,
-  digestMaxConcurrency,
   exampleSenderProblem,
   isExampleDomain,
   loadSettings,
@@ -122,10 +121,9 @@ describe('synth-time settings', () => {
     expect(() => loadSettings('/nonexistent/paperboy.config.json')).toThrow(/cannot read the config file/);
   });
 
-  it('derives the sender identities and the digest concurrency', () => {
+  it('derives the sender identities', () => {
     expect(mailFromIdentities('paperboy <digest@example.com>')).toEqual({ address: 'digest@example.com', domain: 'example.com' });
     expect(mailFromIdentities('digest@mail.example.org')).toEqual({ address: 'digest@mail.example.org', domain: 'mail.example.org' });
-    expect([1, 2, 14, 5000].map(digestMaxConcurrency)).toEqual([2, 2, 14, 1000]);
   });
 });
 

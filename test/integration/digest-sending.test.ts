@@ -8,14 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { MessageRejected, SESv2Client, SendEmailCommand, TooManyRequestsException } from '@aws-sdk/client-sesv2';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoPaperRepository, SesMailer, digestItem, ledgerRanges, makeSesClient } from '@paperboy/aws';
-import { addDays, isoWeek, subscriberLinks, type AppConfig, type Clock, type DigestLedger, type Mailer } from '@paperboy/core';
+import { DynamoDigestJobStore, DynamoPaperRepository, SesMailer, digestItem, ledgerRanges, makeSesClient } from '@paperboy/aws';
+import { addDays, isoWeek, subscriberLinks, type AppConfig, type Clock, type DigestJob, type DigestLedger, type Mailer } from '@paperboy/core';
 import { buildRuntime, type Runtime } from '../../functions/commons/runtime.js';
 import { makeHandler as makeApi } from '../../functions/subscriptions/index.js';
 import { makeHandler as makePlan } from '../../functions/plan-digests/index.js';
-import { makeHandler as makeSend } from '../../functions/send-digests/index.js';
+import { makeHandler as makeSend, type SendExtras } from '../../functions/send-digests/index.js';
 import { makeHandler as makeSesEvents } from '../../functions/ses-events/index.js';
-import { MemoryQueue, sqsEventOf } from '../../packages/local/src/runner.js';
+import { PlannedJobs } from '../../packages/local/src/runner.js';
 import { LocalSignupQueue } from '../../packages/local/src/signup-queue.js';
 import { apiEvent, capturedMail } from '../support/api.js';
 import { paper } from '../support/papers.js';
@@ -29,13 +29,28 @@ let config: AppConfig;
 let rt: Runtime;
 let now = new Date('2026-11-26T07:00:00.000Z');
 const clock: Clock = { now: () => now };
-const FAST = { ratePerSecond: Infinity, retry: { attempts: 3, baseDelayMs: 1 } };
+// Unpaced, one job at a time (outcomes in job order), waits counted rather than slept, and a failed job
+// reported rather than waited for: the clock here stands still unless a test moves it.
+const FAST: SendExtras = { ratePerSecond: Infinity, workers: 1, sleep: async () => {}, waitForDeferred: false };
+let store: DynamoDigestJobStore;
+/** Stores the jobs, as plan-digests does, and runs one sender. */
+async function sendJobs(jobs: DigestJob[], runtime: Runtime = rt, extras: SendExtras = FAST) {
+  await store.add(jobs);
+  return makeSend(runtime, extras)({});
+}
+/** The jobs plan-digests would store for a day. */
+async function plannedFor(day?: string): Promise<DigestJob[]> {
+  const planned = new PlannedJobs();
+  await makePlan(rt, { jobs: planned, startSender: async () => {} })(day ? { day } : {});
+  return planned.jobs;
+}
 
 beforeAll(async () => {
   env = await startStandIns();
   const base = projectConfig(SECRET);
   config = { ...base, tableName: env.table, bucketName: env.bucket, endpoints: env.services.endpoints, siteUrl: 'https://papers.example.com/' };
   rt = buildRuntime(config, { clock, logger: silent });
+  store = new DynamoDigestJobStore(rt.clients.dynamo, config.tableName);
   const papers = new DynamoPaperRepository(rt.clients.dynamo, config.tableName);
   for (const [id, tags, upvotes] of [['s-1', ['llm'], 3], ['s-2', ['vision'], 9], ['s-3', ['llm', 'agents'], 1]] as const) {
     await papers.put(paper({ id, tags: [...tags], upvotes, listedOn: '2026-11-26', firstSeenAt: '2026-11-26T06:00:00.000Z' }), undefined);
@@ -64,8 +79,8 @@ describe('exactly once', () => {
     const n = 6;
     const k = 2;
     const ids = await addSubscribers('crash', n);
-    const event = sqsEventOf(jobsFor(ids));
-    // The "crash": after k sends, the next send never returns (the process is gone), holding its claim.
+    await store.add(jobsFor(ids));
+    // The "crash": after k sends, the next send never returns (the process is gone), holding the lease and its claim.
     let sends = 0;
     let crashed!: () => void;
     const crash = new Promise<void>((r) => (crashed = r));
@@ -76,21 +91,23 @@ describe('exactly once', () => {
         return new Promise(() => {});
       },
     };
-    void makeSend({ ...rt, mailer: dying as Runtime['mailer'] }, FAST)(event);
+    void makeSend({ ...rt, mailer: dying as Runtime['mailer'] }, FAST)({});
     await crash;
     expect(await sentTo('crash')).toHaveLength(k);
 
-    // SQS redelivers the batch at once: the digest held by the dead sender is in flight, so it is retried, not skipped or doubled.
+    // Lambda's retry a minute later, once the send lease (30 s) ran out: the digest held by the dead sender is
+    // in flight, so it waits for its retry time, neither skipped nor doubled; the others go out.
     now = new Date('2026-11-26T07:01:00.000Z');
-    const again = await makeSend(rt, FAST)(event);
-    expect(again.batchItemFailures).toEqual([{ itemIdentifier: event.Records[k]!.messageId }]);
+    const again = await makeSend(rt, FAST)({});
+    expect(again).toMatchObject({ stop: 'waiting', deferred: 1 });
     expect(await sentTo('crash')).toHaveLength(n - 1);
 
-    // After the lease (15 minutes) runs out, the retry takes the claim over and sends it.
+    // After the claim's lease (15 minutes) runs out, the retry takes the claim over and sends it.
     now = new Date('2026-11-26T07:20:00.000Z');
-    const last = await makeSend(rt, FAST)(event);
-    expect(last.batchItemFailures).toEqual([]);
-    await makeSend(rt, FAST)(event);
+    const last = await makeSend(rt, FAST)({});
+    expect(last).toMatchObject({ stop: 'empty', deferred: 0 });
+    expect(last.outcomes.sent).toBe(1);
+    await sendJobs(jobsFor(ids));
     const all = await sentTo('crash');
     expect(all).toHaveLength(n);
     expect(new Set(all).size).toBe(n);
@@ -115,24 +132,18 @@ describe('exactly once', () => {
       sentPaperIds: (...a) => rt.ledger.sentPaperIds(...a),
     };
     const outcomes: string[] = [];
-    const result = await makeSend({ ...rt, ledger: racing as Runtime['ledger'] }, { ...FAST, onOutcome: (o) => outcomes.push(o) })(sqsEventOf(jobsFor([id!])));
-    expect(result.batchItemFailures).toEqual([]);
+    const result = await sendJobs(jobsFor([id!]), { ...rt, ledger: racing as Runtime['ledger'] }, { ...FAST, onOutcome: (o) => outcomes.push(o) });
+    expect(result.stop).toBe('empty');
     expect(outcomes).toEqual(['inactive']);
     expect(await sentTo('race')).toEqual([]);
     // And a later run, now that the subscriber is gone, is not even planned.
-    const queue = new MemoryQueue();
-    await makePlan(rt, queue)({ day: '2026-11-26' });
-    expect(queue.jobs.map((j) => j.subscriberId)).not.toContain(id);
+    expect((await plannedFor('2026-11-26')).map((j) => j.subscriberId)).not.toContain(id);
   });
 
   it('a re-run of a whole day (paperboy digest --date) sends nothing twice', async () => {
     now = new Date('2026-11-26T09:00:00.000Z');
     const ids = await addSubscribers('rerun', 2);
-    const run = async () => {
-      const queue = new MemoryQueue();
-      await makePlan(rt, queue)({ day: '2026-11-26' });
-      return makeSend(rt, FAST)(sqsEventOf(queue.jobs.filter((j) => ids.includes(j.subscriberId))));
-    };
+    const run = () => makePlan(rt, { startSender: async () => void (await makeSend(rt, FAST)({})) })({ day: '2026-11-26' });
     await run();
     await run();
     expect((await sentTo('rerun')).sort()).toEqual(['rerun-0@example.net', 'rerun-1@example.net']);
@@ -167,8 +178,8 @@ describe('a long history', () => {
       return out;
     }, { step: 'initialize', name: 'countLedgerReads' });
     try {
-      const result = await makeSend(rt, FAST)(sqsEventOf([job]));
-      expect(result.batchItemFailures).toEqual([]);
+      const result = await sendJobs([job]);
+      expect(result.outcomes.sent).toBe(1);
     } finally {
       rt.clients.dynamo.middlewareStack.remove('countLedgerReads');
     }
@@ -233,11 +244,15 @@ describe('a long history', () => {
     const id = 'stale-job-subscriber';
     await reader(id, 'daily');
     const outcomes: string[] = [];
-    const result = await makeSend(rt, { ...FAST, onOutcome: (o) => outcomes.push(o) })(sqsEventOf([
-      { subscriberId: id, period: '2026-11-11', day: '2026-11-11' },
-      { subscriberId: id, period: '2026-11-12', day: '2026-11-12' },
-    ]));
-    expect(result.batchItemFailures).toEqual([]);
+    const result = await sendJobs(
+      [
+        { subscriberId: id, period: '2026-11-11', day: '2026-11-11' },
+        { subscriberId: id, period: '2026-11-12', day: '2026-11-12' },
+      ],
+      rt,
+      { ...FAST, onOutcome: (o) => outcomes.push(o) },
+    );
+    expect(result.stop).toBe('empty');
     expect(outcomes).toEqual(['expired', 'sent']);
     expect(await mailTo(id)).toHaveLength(1);
   });
@@ -247,31 +262,28 @@ describe('catching up on a missed day', () => {
   it('plans weekly subscribers only on the weekly day, and --date can run a past Monday', async () => {
     now = new Date('2026-11-26T10:00:00.000Z'); // a Thursday
     const [id] = await addSubscribers('weekly', 1, 'weekly');
-    const thursday = new MemoryQueue();
-    await makePlan(rt, thursday)({});
-    expect(thursday.jobs.map((j) => j.subscriberId)).not.toContain(id);
-    const monday = new MemoryQueue();
-    await makePlan(rt, monday)({ day: '2026-11-23' });
-    expect(monday.jobs.find((j) => j.subscriberId === id)).toEqual({ subscriberId: id, period: '2026-W48', day: '2026-11-23' });
+    expect((await plannedFor()).map((j) => j.subscriberId)).not.toContain(id);
+    expect((await plannedFor('2026-11-23')).find((j) => j.subscriberId === id)).toEqual({ subscriberId: id, period: '2026-W48', day: '2026-11-23' });
   });
 });
 
 describe('SES errors', () => {
-  it('throttling: retried with backoff, then the claim is released and the record fails; the redelivery sends once', async () => {
+  it('throttling: retried in line at the pacer, then the attempt fails, the claim is released, and the retry later sends once', async () => {
     now = new Date('2026-11-26T11:00:00.000Z');
     const [id] = await addSubscribers('throttle', 1);
     const ses = makeSesClient(config.region, config.endpoints.ses);
     const sesMock = mockClient(ses);
     sesMock.on(SendEmailCommand).rejects(new TooManyRequestsException({ message: 'Maximum sending rate exceeded.', $metadata: {} }));
     const throttled = new SesMailer(ses, config.owner.mail.from);
-    const event = sqsEventOf(jobsFor([id!]));
-    const first = await makeSend({ ...rt, mailer: throttled }, FAST)(event);
-    expect(first.batchItemFailures).toEqual([{ itemIdentifier: event.Records[0]!.messageId }]);
-    expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(3);
+    const first = await sendJobs(jobsFor([id!]), { ...rt, mailer: throttled });
+    // Four tries in line (the SDK retries none of them itself), then the job waits for its retry time.
+    expect(first).toMatchObject({ throttles: 3, deferred: 1, stop: 'waiting' });
+    expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(4);
     expect(await sentTo('throttle')).toEqual([]);
-    // The claim was released: the redelivery, with SES calm again, sends at once (no lease to wait for).
-    const retry = await makeSend(rt, FAST)(event);
-    expect(retry.batchItemFailures).toEqual([]);
+    // The claim was released: the retry, with SES calm again, sends at once (no claim lease to wait for).
+    now = new Date('2026-11-26T11:02:00.000Z');
+    const retry = await makeSend(rt, FAST)({});
+    expect(retry.outcomes.sent).toBe(1);
     expect(await sentTo('throttle')).toEqual(['throttle-0@example.net']);
     sesMock.restore();
   });
@@ -287,14 +299,14 @@ describe('SES errors', () => {
       .on(SendEmailCommand, { Destination: { ToAddresses: ['reject-1@example.net'] } })
       .rejects(new MessageRejected({ message: 'Email address is not verified.', $metadata: {} }));
     const outcomes: string[] = [];
-    const send = makeSend({ ...rt, mailer: new SesMailer(ses, config.owner.mail.from) }, { ...FAST, onOutcome: (o) => outcomes.push(o) });
-    const event = sqsEventOf(jobsFor(ids));
-    const result = await send(event);
-    expect(result.batchItemFailures).toEqual([]);
+    const mailing = { ...rt, mailer: new SesMailer(ses, config.owner.mail.from) };
+    const extras = { ...FAST, onOutcome: (o: string) => void outcomes.push(o) };
+    const result = await sendJobs(jobsFor(ids), mailing, extras);
+    expect(result.stop).toBe('empty');
     expect(outcomes).toEqual(['sent', 'rejected', 'sent']);
     expect((await sentTo('reject')).sort()).toEqual(['reject-0@example.net', 'reject-2@example.net']);
     expect(sesMock.commandCalls(SendEmailCommand, { Destination: { ToAddresses: ['reject-1@example.net'] } })).toHaveLength(1);
-    await send(event);
+    await sendJobs(jobsFor(ids), mailing, extras);
     expect(sesMock.commandCalls(SendEmailCommand, { Destination: { ToAddresses: ['reject-1@example.net'] } })).toHaveLength(1);
     sesMock.restore();
   });
@@ -361,10 +373,8 @@ describe('SES events', () => {
     expect(await status(4)).toMatchObject({ status: 'suppressed', suppressedReason: 'bounce:Suppressed' });
 
     // Never mailed again: not planned, not sent even if a stale job arrives, and sign-up sends nothing.
-    const queue = new MemoryQueue();
-    await makePlan(rt, queue)({ day: '2026-11-26' });
-    expect(queue.jobs.map((j) => j.subscriberId)).not.toContain(ids[0]);
-    await makeSend(rt, FAST)(sqsEventOf(jobsFor(ids)));
+    expect((await plannedFor('2026-11-26')).map((j) => j.subscriberId)).not.toContain(ids[0]);
+    await sendJobs(jobsFor(ids));
     expect((await sentTo('ses')).sort()).toEqual([to(2), to(3)]);
     const res = await makeApi(rt, new LocalSignupQueue(rt))(apiEvent('POST', '/api/subscribe', { body: JSON.stringify({ email: to(1), topics: ['llm'] }), contentType: 'application/json', sourceIp: '192.0.2.50' }));
     expect(res.statusCode).toBe(202);

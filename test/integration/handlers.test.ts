@@ -11,7 +11,8 @@ import { makeHandler as makeIngest } from '../../functions/ingest/index.js';
 import { makeHandler as makePublish } from '../../functions/publish/index.js';
 import { makeHandler as makePlan } from '../../functions/plan-digests/index.js';
 import { makeHandler as makeSend } from '../../functions/send-digests/index.js';
-import { MemoryQueue, sqsEventOf } from '../../packages/local/src/runner.js';
+import { PlannedJobs } from '../../packages/local/src/runner.js';
+import { DynamoDigestJobStore } from '@paperboy/aws';
 import { startStandIns, type StandIns } from '../support/stand-ins.js';
 import { paper } from '../support/papers.js';
 import { checkLinks } from '../../packages/local/src/simulate/link-check.js';
@@ -36,6 +37,8 @@ afterAll(async () => {
 });
 
 const outboxCount = async () => (await readdir(join(env.dataDir, 'outbox'))).length;
+// The clock here stands still: the pacer's and retries' waits are counted, not slept, and a job that failed is reported, not waited for.
+const noWait = { sleep: async () => {}, waitForDeferred: false };
 
 describe('ingest, publish and digest handlers', () => {
   let rt: Runtime;
@@ -157,25 +160,24 @@ describe('ingest, publish and digest handlers', () => {
     expect(await makePublish(rt)()).toMatchObject({ uploaded: 0, daysRead: 0 });
   });
 
-  it('sends a due digest exactly once, even when SQS delivers the job twice', async () => {
+  it('sends a due digest exactly once, even when the day is planned twice and two senders start at once', async () => {
     const now = clock.now().toISOString();
     await rt.subscribers.create({ id: 'subscriber-d1', email: 'd1@example.com', status: 'active', topics: ['llm', 'efficiency'], frequency: 'daily', createdAt: now, confirmedAt: now });
-    const queue = new MemoryQueue();
-    await makePlan(rt, queue)();
-    expect(queue.jobs).toEqual([{ subscriberId: 'subscriber-d1', period: '2026-11-26', day: '2026-11-26' }]);
+    const planned = new PlannedJobs();
+    await makePlan(rt, { jobs: planned, startSender: async () => {} })();
+    expect(planned.jobs).toEqual([{ subscriberId: 'subscriber-d1', period: '2026-11-26', day: '2026-11-26' }]);
 
     const before = await outboxCount();
-    const send = makeSend(rt);
-    const event = sqsEventOf([...queue.jobs, ...queue.jobs]);
-    const result = await send(event);
-    expect(result.batchItemFailures).toEqual([]);
+    const send = makeSend(rt, noWait);
+    const startTwo = async () => void (await Promise.all([send({}), send({})]));
+    // The scheduler's retry of a plan that had already stored its jobs: the jobs again, two senders each time.
+    await makePlan(rt, { startSender: startTwo })();
+    await makePlan(rt, { startSender: startTwo })();
     expect(await outboxCount()).toBe(before + 1);
-    // A redelivery of the whole batch later sends nothing either.
-    await send(event);
-    expect(await outboxCount()).toBe(before + 1);
+    expect(await new DynamoDigestJobStore(rt.clients.dynamo, config.tableName).pending(10)).toEqual([]);
   });
 
-  it('reports a failed send as a batch item failure, and the retry sends it once', async () => {
+  it('retries a throttled send in line at the pacer, and sends it once', async () => {
     const now = clock.now().toISOString();
     await rt.subscribers.create({ id: 'subscriber-d2', email: 'd2@example.com', status: 'active', topics: ['vision', 'llm'], frequency: 'weekly', createdAt: now, confirmedAt: now });
     let failNext = true;
@@ -189,15 +191,11 @@ describe('ingest, publish and digest handlers', () => {
         return rt.mailer.send(m);
       },
     };
-    // One attempt per invocation here, so the retry is SQS's redelivery (in-process backoff is tested elsewhere).
-    const send = makeSend({ ...rt, mailer: flaky as Runtime['mailer'] }, { retry: { attempts: 1, baseDelayMs: 0 } });
-    const event = sqsEventOf([{ subscriberId: 'subscriber-d2', period: '2026-W48' }]);
+    await new DynamoDigestJobStore(rt.clients.dynamo, config.tableName).add([{ subscriberId: 'subscriber-d2', period: '2026-W48' }]);
     const before = await outboxCount();
-    const first = await send(event);
-    expect(first.batchItemFailures).toEqual([{ itemIdentifier: event.Records[0]!.messageId }]);
-    expect(await outboxCount()).toBe(before);
-    const retry = await send(event);
-    expect(retry.batchItemFailures).toEqual([]);
+    const summary = await makeSend({ ...rt, mailer: flaky as Runtime['mailer'] }, noWait)({});
+    expect(summary).toMatchObject({ throttles: 1, deferred: 0, gaveUp: 0, stop: 'empty' });
+    expect(summary.outcomes.sent).toBe(1);
     expect(await outboxCount()).toBe(before + 1);
   });
 
@@ -209,7 +207,8 @@ describe('ingest, publish and digest handlers', () => {
     const sent: EmailMessage[] = [];
     const capture: Mailer = { send: async (m) => (sent.push(m), rt.mailer.send(m)) };
     const job = { subscriberId: 'subscriber-links', period: '2026-11-26', day: '2026-11-26' };
-    expect((await makeSend({ ...rt, mailer: capture as Runtime['mailer'] })(sqsEventOf([job]))).batchItemFailures).toEqual([]);
+    await new DynamoDigestJobStore(rt.clients.dynamo, config.tableName).add([job]);
+    expect((await makeSend({ ...rt, mailer: capture as Runtime['mailer'] }, noWait)({})).outcomes.sent).toBe(1);
     expect(sent).toHaveLength(1);
     const ledger = await rt.clients.dynamo.send(new GetCommand({ TableName: config.tableName, Key: { PK: 'SUB#subscriber-links', SK: 'DIGEST#2026-11-26' } }));
     const shown = ledger.Item!.paperIds as string[];
@@ -241,10 +240,8 @@ describe('ingest, publish and digest handlers', () => {
 
   it('sends nothing the next day when no new paper came in', async () => {
     clock.set('2026-11-27T07:00:00.000Z');
-    const queue = new MemoryQueue();
-    await makePlan(rt, queue)();
     const before = await outboxCount();
-    await makeSend(rt)(sqsEventOf(queue.jobs));
+    await makePlan(rt, { startSender: async () => void (await makeSend(rt, noWait)({})) })();
     expect(await outboxCount()).toBe(before);
   });
 });

@@ -2,19 +2,17 @@
  * A crash in the middle of a sign-up never blocks the address. A fault injector sits between the real
  * subscriber repository and the real DynamoDB stand-in (dynalite): it passes every command through and
  * throws instead of sending the (k+1)-th write, for every k from 0 to the number of writes a sign-up
- * makes (the last point crashes at the email, after every write). After each crash the queue redelivers
- * the sign-up, or the person signs up again later; either way a confirmation arrives, its button
+ * makes (the last point crashes at the email, after every write). After each crash Lambda retries the
+ * asynchronous invocation, or the person signs up again later; either way a confirmation arrives, its button
  * activates exactly one subscriber, and the address is found by email.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SQSEvent } from 'aws-lambda';
 import { DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoSubscriberRepository } from '@paperboy/aws';
 import { type AppConfig, type Clock, type Mailer } from '@paperboy/core';
 import { buildRuntime, type Runtime } from '../../functions/commons/runtime.js';
 import { makeHandler as makeApi } from '../../functions/subscriptions/index.js';
 import { makeHandler as makeProcessSignups } from '../../functions/process-signups/index.js';
-import { sqsEventOf } from '../../packages/local/src/runner.js';
 import { LocalSignupQueue } from '../../packages/local/src/signup-queue.js';
 import { apiEvent, capturedMail, form, json } from '../support/api.js';
 import { startStandIns, type StandIns } from '../support/stand-ins.js';
@@ -56,7 +54,8 @@ const crashingMailer: Mailer = {
   },
 };
 
-const signupEvent = (email: string): SQSEvent => sqsEventOf([{ email, topics: ['llm'], frequency: 'daily' }], now);
+/** The event the API's asynchronous invocation carries: the checked sign-up. */
+const signupEvent = (email: string) => ({ email, topics: ['llm'], frequency: 'daily' as const });
 const mailTo = async (email: string) => (await capturedMail(env.dataDir)).filter((m) => m.to.includes(email));
 
 /** Follows the newest confirmation email's link and presses the page's button. */
@@ -86,27 +85,27 @@ afterAll(async () => {
 describe('a crash between the writes of a sign-up', () => {
   it('counts the writes of a new address\'s sign-up and of a pending one\'s, so every crash point below is covered', async () => {
     const fresh = crashingRuntime(Infinity);
-    expect((await makeProcessSignups(fresh.rt)(signupEvent('count@example.org'))).batchItemFailures).toEqual([]);
+    await makeProcessSignups(fresh.rt)(signupEvent('count@example.org'));
     // record, email guard, confirm token
     expect(fresh.writes()).toBe(3);
     const again = crashingRuntime(Infinity);
-    expect((await makeProcessSignups(again.rt)(signupEvent('count@example.org'))).batchItemFailures).toEqual([]);
+    await makeProcessSignups(again.rt)(signupEvent('count@example.org'));
     // record, confirm token
     expect(again.writes()).toBe(2);
   });
 
   // k writes land, then the crash: 0..2 between writes, 3 at the email after every write.
   for (const k of [0, 1, 2, 3]) {
-    it(`new address, crash after ${k} write(s): the queue's redelivery sends the confirmation, which activates the subscriber`, async () => {
+    it(`new address, crash after ${k} write(s): Lambda's retry sends the confirmation, which activates the subscriber`, async () => {
       now = new Date('2026-11-26T07:00:00.000Z');
       const email = `redelivered-${k}@example.org`;
       // GIVEN the first delivery crashed after k writes
       const crashing = crashingRuntime(k, k === 3 ? crashingMailer : undefined);
       const event = signupEvent(email);
-      expect((await makeProcessSignups(crashing.rt)(event)).batchItemFailures).toEqual([{ itemIdentifier: event.Records[0]!.messageId }]);
+      await expect(makeProcessSignups(crashing.rt)(event)).rejects.toThrow(InjectedCrash);
       expect(await mailTo(email)).toEqual([]);
-      // WHEN SQS delivers the same record again
-      expect((await makeProcessSignups(rt)(event)).batchItemFailures).toEqual([]);
+      // WHEN Lambda retries the same event
+      await makeProcessSignups(rt)(event);
       // THEN the confirmation arrives, and pressing its button activates one subscriber for the address
       expect(await mailTo(email)).toHaveLength(1);
       expect((await confirmFromMail(email)).statusCode).toBe(200);
@@ -117,8 +116,8 @@ describe('a crash between the writes of a sign-up', () => {
       now = new Date('2026-11-26T08:00:00.000Z');
       const email = `later-${k}@example.org`;
       const crashing = crashingRuntime(k, k === 3 ? crashingMailer : undefined);
-      expect((await makeProcessSignups(crashing.rt)(signupEvent(email))).batchItemFailures).toHaveLength(1);
-      // The person tries again an hour later (the first message is gone: expired, or moved to the dead-letter queue).
+      await expect(makeProcessSignups(crashing.rt)(signupEvent(email))).rejects.toThrow(InjectedCrash);
+      // The person tries again an hour later (the first event is gone: its retries used up, kept in FailedInvocationsQueue).
       now = new Date('2026-11-26T09:00:00.000Z');
       const api = makeApi(rt, new LocalSignupQueue(rt));
       const res = await api(apiEvent('POST', '/api/subscribe', { ...json({ email, topics: ['llm'] }), sourceIp: `203.0.113.${100 + k}` }));
@@ -133,11 +132,11 @@ describe('a crash between the writes of a sign-up', () => {
     it(`pending address signing up again, crash after ${k} write(s): the retry sends a working link`, async () => {
       now = new Date('2026-11-26T10:00:00.000Z');
       const email = `pending-${k}@example.org`;
-      expect((await makeProcessSignups(rt)(signupEvent(email))).batchItemFailures).toEqual([]);
+      await makeProcessSignups(rt)(signupEvent(email));
       const crashing = crashingRuntime(k, k === 2 ? crashingMailer : undefined);
       const event = signupEvent(email);
-      expect((await makeProcessSignups(crashing.rt)(event)).batchItemFailures).toHaveLength(1);
-      expect((await makeProcessSignups(rt)(event)).batchItemFailures).toEqual([]);
+      await expect(makeProcessSignups(crashing.rt)(event)).rejects.toThrow(InjectedCrash);
+      await makeProcessSignups(rt)(event);
       expect(await mailTo(email)).toHaveLength(2);
       expect((await confirmFromMail(email)).statusCode).toBe(200);
       await expectOneActiveSubscriber(email);

@@ -3,7 +3,7 @@
  * an attacker would compare them: the same request for addresses in different states, interleaved in a
  * shuffled order each round (so drift and background work fall on every state alike), after a warm-up,
  * summarised by medians. Between two requests (outside the timed span) the queued sign-up is handed to
- * process-signups, as SQS would, so each address keeps the state it is meant to have and the work really
+ * process-signups, as Lambda's event queue would, so each address keeps the state it is meant to have and the work really
  * happens. Shared by the timing test (test/integration/signup-timing.test.ts) and `npm run bench:signup`.
  */
 import { performance } from 'node:perf_hooks';
@@ -84,8 +84,8 @@ export async function measureSignupTimes(rt: Runtime, options: { rounds: number;
       if (res.statusCode !== 202) throw new Error(`sign-up of a ${state} address answered ${res.statusCode}: ${res.body}`);
       if (round >= options.warmup) ms[state].push(elapsed);
       // The queued work, outside the timed span, as process-signups does it after the answer.
-      const { batchItemFailures } = await queue.drain();
-      if (batchItemFailures.length) throw new Error(`process-signups failed for a ${state} address`);
+      const { failed } = await queue.drain();
+      if (failed) throw new Error(`process-signups failed for a ${state} address`);
     }
   }
   const medians = Object.fromEntries(ADDRESS_STATES.map((s) => [s, median(ms[s])])) as Record<AddressState, number>;

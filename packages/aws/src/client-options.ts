@@ -19,5 +19,11 @@ export function s3Options(region: string, endpoint?: string) {
 }
 
 export function sesOptions(region: string, endpoint?: string) {
-  return { region, ...(endpoint ? { endpoint, ...localCredentials('local') } : {}) };
+  return {
+    region,
+    // One retry layer: the sender retries a throttle in line at its pacer; the SDK's own retries would
+    // resend at once, ahead of the sends waiting for their slots. A sign-up's send is retried by Lambda.
+    maxAttempts: 1,
+    ...(endpoint ? { endpoint, ...localCredentials('local') } : {}),
+  };
 }

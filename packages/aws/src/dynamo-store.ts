@@ -14,6 +14,8 @@
  *   RUN#<kind>        / <startedAt>      run records
  *   ALIAS#<t-fingerprint> / ALIAS        title fingerprint -> arXiv id of a paper stored under its arXiv id
  *   SOURCE#<id>       / STATE            per-source conditional GET validators (ETag, Last-Modified); HF: per day and page, with content hashes
+ *   DIGEST#JOBS       / <day>#<period>#<subscriber id>   a pending digest job; DIGEST#FAILED holds the ones given up (dynamo-digest-jobs.ts)
+ *   SEND#LEASE        / LEASE            the send lease: which sender may send now, and where its pacing left off
  */
 import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -59,7 +61,7 @@ const DAY_REVS_SEEDED = 'SEEDED';
 
 type Item = Record<string, unknown>;
 
-function isConditionFailure(err: unknown): boolean {
+export function isConditionFailure(err: unknown): boolean {
   return err instanceof ConditionalCheckFailedException || (err as { name?: string })?.name === 'ConditionalCheckFailedException';
 }
 
@@ -70,7 +72,7 @@ function stripKeys<T>(item: Item | undefined): T | undefined {
   return rest as T;
 }
 
-async function queryAll(doc: DynamoDBDocumentClient, input: QueryCommandInput, limit = Infinity): Promise<Item[]> {
+export async function queryAll(doc: DynamoDBDocumentClient, input: QueryCommandInput, limit = Infinity): Promise<Item[]> {
   const items: Item[] = [];
   let start: Record<string, unknown> | undefined;
   do {
@@ -81,6 +83,19 @@ async function queryAll(doc: DynamoDBDocumentClient, input: QueryCommandInput, l
     start = page.LastEvaluatedKey;
   } while (start && items.length < limit);
   return items;
+}
+
+/** BatchWriteItem in groups of 25, retrying UnprocessedItems with backoff until all are written. */
+export async function batchWriteAll(doc: DynamoDBDocumentClient, tableName: string, requests: Item[], maxAttempts = 8): Promise<void> {
+  for (let i = 0; i < requests.length; i += 25) {
+    let pending: Item[] | undefined = requests.slice(i, i + 25);
+    for (let attempt = 0; pending && pending.length > 0; attempt++) {
+      if (attempt >= maxAttempts) throw new Error(`DynamoDB left ${pending.length} write(s) unprocessed after ${maxAttempts} attempts`);
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** attempt) * (0.5 + Math.random() / 2)));
+      const out = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending as never } }));
+      pending = out.UnprocessedItems?.[tableName] as Item[] | undefined;
+    }
+  }
 }
 
 /** The stored item of a paper (exported for bulk loads such as the publish benchmark). */
@@ -247,15 +262,7 @@ export class DynamoPaperRepository implements PaperRepository {
 
   /** BatchWriteItem in groups of 25, retrying UnprocessedItems with backoff until all are written. */
   async batchWrite(requests: Item[], maxAttempts = 8): Promise<void> {
-    for (let i = 0; i < requests.length; i += 25) {
-      let pending: Item[] | undefined = requests.slice(i, i + 25);
-      for (let attempt = 0; pending && pending.length > 0; attempt++) {
-        if (attempt >= maxAttempts) throw new Error(`DynamoDB left ${pending.length} write(s) unprocessed after ${maxAttempts} attempts`);
-        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** attempt) * (0.5 + Math.random() / 2)));
-        const out = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending as never } }));
-        pending = out.UnprocessedItems?.[this.tableName] as Item[] | undefined;
-      }
-    }
+    await batchWriteAll(this.doc, this.tableName, requests, maxAttempts);
   }
 
   async listListedSince(sinceDay: string): Promise<Paper[]> {

@@ -50,8 +50,10 @@ export interface AppConfig {
   siteUrl: string;
   tableName: string;
   bucketName: string;
-  queueUrl?: string;
-  signupQueueUrl?: string;
+  /** send-digests' name: plan-digests starts it (asynchronous invocation). */
+  sendFunctionName?: string;
+  /** process-signups' name: the API hands it each sign-up (asynchronous invocation). */
+  signupFunctionName?: string;
   publishFunctionName?: string;
   sesConfigurationSet?: string;
   hmacSecret?: string;
@@ -102,8 +104,8 @@ function readEnvironment(env: Env) {
     siteUrl: text(ENV.siteUrl, httpUrl),
     tableName: text(ENV.tableName, minLength(3)) ?? 'paperboy',
     bucketName: text(ENV.bucketName, (v) => (/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(v) ? undefined : 'must be a valid S3 bucket name')) ?? 'paperboy-site',
-    queueUrl: text(ENV.queueUrl),
-    signupQueueUrl: text(ENV.signupQueueUrl),
+    sendFunctionName: text(ENV.sendFunctionName),
+    signupFunctionName: text(ENV.signupFunctionName),
     publishFunctionName: text(ENV.publishFunctionName),
     sesConfigurationSet: text(ENV.sesConfigurationSet),
     hmacSecret: text(ENV.hmacSecret, minLength(32, 'must be at least 32 characters')),
@@ -128,8 +130,8 @@ export function appConfigOf(owner: OwnerConfig, taxonomy: Taxonomy, env: Env, ba
     siteUrl,
     tableName: e.tableName,
     bucketName: e.bucketName,
-    queueUrl: e.queueUrl,
-    signupQueueUrl: e.signupQueueUrl,
+    sendFunctionName: e.sendFunctionName,
+    signupFunctionName: e.signupFunctionName,
     publishFunctionName: e.publishFunctionName,
     sesConfigurationSet: e.sesConfigurationSet,
     hmacSecret: e.hmacSecret,

@@ -19,9 +19,10 @@ export const ENV = {
   siteUrl: 'PAPERBOY_SITE_URL',
   tableName: 'PAPERBOY_TABLE_NAME',
   bucketName: 'PAPERBOY_BUCKET_NAME',
-  queueUrl: 'PAPERBOY_DIGEST_QUEUE_URL',
-  /** The queue of sign-ups that the subscriptions API fills and process-signups drains. */
-  signupQueueUrl: 'PAPERBOY_SIGNUP_QUEUE_URL',
+  /** The send-digests function, which plan-digests invokes asynchronously once the day's jobs are stored. */
+  sendFunctionName: 'PAPERBOY_SEND_FUNCTION',
+  /** The process-signups function, which the subscriptions API invokes asynchronously with each sign-up. */
+  signupFunctionName: 'PAPERBOY_SIGNUP_FUNCTION',
   publishFunctionName: 'PAPERBOY_PUBLISH_FUNCTION',
   sesConfigurationSet: 'PAPERBOY_SES_CONFIGURATION_SET',
   /** The HMAC secret itself (local only). */

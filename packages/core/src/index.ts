@@ -17,6 +17,7 @@ export * from './tokens.js';
 export * from './use-cases/ingest-papers.js';
 export * from './use-cases/publish-site.js';
 export * from './use-cases/digests.js';
+export * from './use-cases/send-digests.js';
 export * from './use-cases/subscriptions.js';
 export * from './use-cases/retag-papers.js';
 export * from './sending.js';

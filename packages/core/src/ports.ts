@@ -159,15 +159,69 @@ export interface RateLimiter {
 }
 
 /**
- * Sign-ups waiting for their work (look the address up, write the subscriber, send the email): the API
- * answers once a sign-up is queued, so its answer takes the same time whatever the address's state.
+ * Hands a sign-up to its work (look the address up, write the subscriber, send the email): the API
+ * answers once a sign-up is handed over, so its answer takes the same time whatever the address's state.
+ * In the cloud an asynchronous invocation of process-signups (Lambda retries it and keeps what fails
+ * every retry); locally the runner calls process-signups itself.
  */
 export interface SignupQueue {
   enqueue(request: { email: string; topics: string[]; frequency: Frequency }): Promise<void>;
 }
 
-export interface JobQueue {
-  enqueue(jobs: DigestJob[]): Promise<void>;
+/** A digest job waiting to be sent. */
+export interface PendingDigestJob extends DigestJob {
+  /** Sends started for it so far. Counted before each send, so a sender that died while sending counts too. */
+  attempts: number;
+  /** Not to be tried before this time (ISO), after a failed attempt. */
+  notBefore?: string;
+  lastError?: string;
+}
+
+/** A digest job given up after too many attempts, kept for the owner (`paperboy status`). */
+export interface FailedDigestJob extends DigestJob {
+  attempts: number;
+  failedAt: string;
+  error: string;
+}
+
+/**
+ * Where plan-digests leaves the day's jobs and the one sender takes them from. Nothing polls it: the
+ * planner starts the sender, and the sender stops when no job is left.
+ */
+export interface DigestJobStore {
+  /** Adds jobs; adding a job that is already pending makes it due again with no attempts (re-running a day). */
+  add(jobs: DigestJob[]): Promise<void>;
+  /**
+   * Pending jobs in key order (oldest day first), `limit` at a time, after `after` when given. Read
+   * consistently: a job added before the call is seen.
+   */
+  pending(limit: number, after?: DigestJob): Promise<PendingDigestJob[]>;
+  /** Counts an attempt before sending it; the new count, or undefined when the job is no longer pending. */
+  begin(job: DigestJob): Promise<number | undefined>;
+  /** The job is done (sent, or nothing to send): removed. */
+  finish(job: DigestJob): Promise<void>;
+  /** The attempt failed: the job waits until `notBefore`. */
+  defer(job: DigestJob, notBefore: string, error: string): Promise<void>;
+  /** Given up: kept in the failed list for the owner, and no longer pending. */
+  fail(job: DigestJob, attempts: number, error: string, at: string): Promise<void>;
+  /** Jobs given up, newest day first. */
+  failed(limit?: number): Promise<FailedDigestJob[]>;
+}
+
+/**
+ * The send lease: one sender at a time per account sends digests, so one pacer spends the SES rate.
+ * Times are epoch milliseconds; expiry is decided in code (no TTL).
+ */
+export interface SendLease {
+  /**
+   * Takes the lease when it is free or has expired. Returns the earliest time the next send may go, as
+   * the previous holder left it, or undefined when another sender holds the lease.
+   */
+  acquire(holder: string, now: number, ttlMs: number): Promise<{ nextSendAt: number } | undefined>;
+  /** Extends the lease and records where pacing is; false when the lease is no longer this holder's. */
+  renew(holder: string, now: number, ttlMs: number, nextSendAt: number): Promise<boolean>;
+  /** Gives the lease up, recording where pacing left off for the next holder. */
+  release(holder: string, nextSendAt: number): Promise<void>;
 }
 
 export interface Clock {

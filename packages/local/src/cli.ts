@@ -6,13 +6,14 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { ConfigError, dayProblem, DEFAULT_DOWNLOAD_MB, oneLine, terminalJson, processEnv, subscribe, subscribeRequestSchema, type AppConfig, type RunRecord, type SourceConfig } from '@paperboy/core';
+import { ConfigError, dayProblem, DEFAULT_DOWNLOAD_MB, oneLine, terminalJson, processEnv, subscribe, subscribeRequestSchema, type AppConfig, type FailedDigestJob, type RunRecord, type SourceConfig } from '@paperboy/core';
 import type { IngestEvent } from '../../../functions/ingest/index.js';
 import { subscriptionDeps } from '../../../functions/commons/subscription-deps.js';
 import { listenGateway, type Gateway } from './gateway.js';
 import { terminalProgress } from './progress.js';
 import { digest, explainTags, ingest, loadLocalConfig, mailEvent, openLocal, publish, retag, runPipeline, type LocalContext, type PipelineSummary } from './runner.js';
 import { liveServices } from './services.js';
+import { DynamoDigestJobStore } from '@paperboy/aws';
 
 // The project runs on Node 20 locally (Lambda runs 22); the SDK's advance notice about Node 22 is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -171,6 +172,8 @@ interface StatusReport {
   topics: Record<string, number>;
   activeSubscribers: { daily: number; weekly: number };
   runs: { ingest: RunRecord | null; publish: RunRecord | null };
+  /** Digest jobs the sender gave up after too many attempts (kept 90 days); `paperboy digest --date DAY` retries a day. */
+  failedDigests: FailedDigestJob[];
 }
 
 async function statusReport(ctx: LocalContext): Promise<StatusReport> {
@@ -187,6 +190,7 @@ async function statusReport(ctx: LocalContext): Promise<StatusReport> {
     topics,
     activeSubscribers: { daily: (await ctx.rt.subscribers.listActive('daily')).length, weekly: (await ctx.rt.subscribers.listActive('weekly')).length },
     runs: { ingest: (await ctx.rt.runs.latest('ingest')) ?? null, publish: (await ctx.rt.runs.latest('publish')) ?? null },
+    failedDigests: await new DynamoDigestJobStore(ctx.rt.clients.dynamo, ctx.config.tableName).failed(),
   };
 }
 
@@ -235,6 +239,16 @@ function formatStatus(r: StatusReport): string {
           String(s.skipped),
           [s.error ? `FAILED: ${oneLine(s.error)}` : '', s.stale ? 'STALE' : '', s.empty ? 'EMPTY' : '', s.notModified ? 'not modified' : ''].filter(Boolean).join(', ') || 'ok',
         ]),
+      ]),
+    );
+  }
+  if (r.failedDigests.length) {
+    lines.push(
+      '',
+      `${r.failedDigests.length} digest(s) given up (paperboy digest --date DAY sends a day again):`,
+      ...table([
+        ['day', 'period', 'subscriber', 'attempts', 'given up', 'last error'],
+        ...r.failedDigests.map((j) => [j.day ?? '', j.period, j.subscriberId, String(j.attempts), when(j.failedAt), oneLine(j.error)]),
       ]),
     );
   }

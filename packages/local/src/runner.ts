@@ -1,11 +1,11 @@
 /**
  * The local wiring: the same handlers as in Lambda, pointed at the embedded stand-ins, invoked with
- * the event shapes Lambda would give them (scheduler events, SQSEvent, APIGatewayProxyEventV2, EventBridge SES events).
+ * the event shapes Lambda would give them (scheduler events, asynchronous invocation payloads,
+ * APIGatewayProxyEventV2, EventBridge SES events).
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { SQSEvent } from 'aws-lambda';
 import { CreateBucketCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureTable, logAwsCallsTo } from '@paperboy/aws';
@@ -23,8 +23,8 @@ import {
   type AppConfig,
   type Clock,
   type DigestJob,
+  type DigestJobStore,
   type DigestOutcome,
-  type JobQueue,
   type Paper,
   type RandomBytes,
   type RetagCounts,
@@ -179,38 +179,12 @@ export interface PipelineSummary {
   digest: DigestSummary;
 }
 
-/** A queue that collects jobs so the runner can hand them to send-digests as one SQS event. */
-export class MemoryQueue implements JobQueue {
+/** Collects the jobs plan-digests would store (tests that look only at the plan). */
+export class PlannedJobs implements Pick<DigestJobStore, 'add'> {
   readonly jobs: DigestJob[] = [];
-  async enqueue(jobs: DigestJob[]): Promise<void> {
+  async add(jobs: DigestJob[]): Promise<void> {
     this.jobs.push(...jobs);
   }
-}
-
-/**
- * The jobs as one SQSEvent, sent at `sentAt`: the runner passes the runtime's clock, so a simulated run
- * stamps simulated time. Digest jobs get message ids that name them; other bodies are numbered.
- */
-export function sqsEventOf(jobs: readonly (DigestJob | object)[], sentAt = new Date(), queueArn = 'arn:aws:sqs:local:000000000000:paperboy-digests'): SQSEvent {
-  const sent = String(sentAt.getTime());
-  return {
-    Records: jobs.map((job, i) => ({
-      messageId: 'subscriberId' in job && 'period' in job ? `local-${i}-${job.subscriberId}-${job.period}` : `local-${i}`,
-      receiptHandle: `local-${i}`,
-      body: JSON.stringify(job),
-      attributes: {
-        ApproximateReceiveCount: '1',
-        SentTimestamp: sent,
-        SenderId: 'local',
-        ApproximateFirstReceiveTimestamp: sent,
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: queueArn,
-      awsRegion: 'local',
-    })),
-  };
 }
 
 export async function ingest(ctx: LocalContext, progress?: Progress, event: { sources?: string[] } = {}): Promise<IngestResult> {
@@ -222,15 +196,19 @@ export async function publish(ctx: LocalContext, progress?: Progress) {
   return makePublish(ctx.rt, { onProgress: (done, total) => progress?.update('publish', done, total) })();
 }
 
+/**
+ * plan-digests, then send-digests as the plan starts it, in this process: the same code as in Lambda, with
+ * the jobs in the local table and the send paced at the configured SES rate. A job that failed waits for
+ * its retry time in the cloud; here it is reported, and the next `paperboy digest` tries it again.
+ */
 export async function digest(ctx: LocalContext, options: { day?: string } = {}): Promise<DigestSummary> {
-  const queue = new MemoryQueue();
-  await makePlan(ctx.rt, queue)({ ...scheduledInvocation('digest', ctx.rt.clock.now()), day: options.day });
-  const outcomes: Record<DigestOutcome, number> = { sent: 0, empty: 0, duplicate: 0, inactive: 0, rejected: 0, expired: 0 };
-  // Locally one invocation sends everything, so it may use the whole configured SES rate.
-  const send = makeSend(ctx.rt, { onOutcome: (o) => outcomes[o]++, ratePerSecond: ctx.config.owner.digest.sendRatePerSecond });
-  const result = await send(sqsEventOf(queue.jobs, ctx.rt.clock.now()));
-  if (result.batchItemFailures.length) throw new Error(`${result.batchItemFailures.length} digest(s) failed to send; run the digest again to retry them`);
-  return { due: queue.jobs.length, outcomes };
+  const send = makeSend(ctx.rt, { waitForDeferred: false });
+  let sent: Awaited<ReturnType<typeof send>> | undefined;
+  const counts = await makePlan(ctx.rt, { startSender: async () => void (sent = await send({ reason: 'planned' })) })({ ...scheduledInvocation('digest', ctx.rt.clock.now()), day: options.day });
+  const left = (sent?.deferred ?? 0) + (sent?.gaveUp ?? 0);
+  if (left) throw new Error(`${left} digest(s) failed to send; run the digest again to retry them (paperboy status lists any given up)`);
+  if (sent?.stop === 'busy') throw new Error('another sender holds the send lease (a digest run beside this one?); run the digest again when it is done');
+  return { due: counts.daily + counts.weekly, outcomes: sent!.outcomes };
 }
 
 /**

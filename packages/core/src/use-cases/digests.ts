@@ -2,8 +2,8 @@
 import { addDays, dayInZone, isoWeek, weekdayOf, type Weekday } from '../dates.js';
 import type { EmailMessage, Frequency, Paper, Subscriber } from '../model.js';
 import { compareByRank } from '../ranking.js';
-import type { Clock, DigestJob, DigestLedger, JobQueue, LedgerWindow, Mailer, PaperRepository, SubscriberRepository } from '../ports.js';
-import { DEFAULT_RETRY, isPermanentRejection, retryThrottled, type RetryPolicy } from '../sending.js';
+import type { Clock, DigestJob, DigestJobStore, DigestLedger, LedgerWindow, Mailer, PaperRepository, SubscriberRepository } from '../ports.js';
+import { isPermanentRejection } from '../sending.js';
 import type { Topic } from '../taxonomy.js';
 
 export interface DigestSettings {
@@ -20,7 +20,7 @@ export function periodFor(frequency: Frequency, day: string): string {
 
 export async function planDigests(deps: {
   subscribers: SubscriberRepository;
-  queue: JobQueue;
+  jobs: Pick<DigestJobStore, 'add'>;
   clock: Clock;
   settings: Pick<DigestSettings, 'timezone' | 'weeklyDay'>;
   /** The day to plan (YYYY-MM-DD); default: today in the owner's time zone. Re-running a day is safe. */
@@ -33,7 +33,7 @@ export async function planDigests(deps: {
     const subs = await deps.subscribers.listActive(frequency);
     // One query per frequency on the ACTIVE#<frequency> index partition: never a scan of the table.
     const jobs: DigestJob[] = subs.map((s) => ({ subscriberId: s.id, period: periodFor(frequency, today), day: today }));
-    await deps.queue.enqueue(jobs);
+    await deps.jobs.add(jobs);
     counts[frequency] = jobs.length;
   }
   return counts;
@@ -62,9 +62,10 @@ function newToSubscriber(subscriber: Subscriber, candidates: Paper[]): Paper[] {
 }
 
 /**
- * The oldest job a sender still sends, in days before today (in the owner's time zone). Fourteen days is
- * the longest SQS keeps a message (the dead-letter queue's retention), so no job the queues deliver is
- * refused; a hand-planned older day is. The bound is what lets a digest read only a window of the ledger.
+ * The oldest job a sender still sends, in days before today (in the owner's time zone). A job waits at most
+ * about an hour between its attempts, so only a hand-planned older day is refused (and a job left pending
+ * while nothing sent for two weeks, which is then finished without sending). The bound is what lets a
+ * digest read only a window of the ledger.
  */
 export const MAX_JOB_AGE_DAYS = 14;
 
@@ -161,8 +162,6 @@ export interface SendDigestDeps {
   topics: Topic[];
   settings: DigestSettings;
   render: (input: RenderDigestInput) => EmailMessage;
-  /** Throttling retries before the job is handed back to the queue (default: 3 attempts, 250 ms backoff). */
-  retry?: RetryPolicy;
   /** Called for each permanent rejection, which is recorded and does not fail the job. */
   onRejected?: (job: DigestJob, error: unknown) => void;
 }
@@ -171,7 +170,8 @@ export interface SendDigestDeps {
  * Sends one subscriber's digest for one period at most once:
  * claim in the ledger (conditional put) -> re-check the subscriber -> send -> mark sent.
  * A failed send releases the claim so a retry can send it; a crash leaves a claim that a later
- * attempt takes over once its lease has run out. Throws on errors worth retrying.
+ * attempt takes over once its lease has run out. Throws on errors worth retrying. Throttling is retried
+ * by the mailer the sender passes (in line at its pacer), never here: one retry layer.
  */
 export async function sendDigest(job: DigestJob, deps: SendDigestDeps): Promise<DigestOutcome> {
   const subscriber = await deps.subscribers.get(job.subscriberId);
@@ -211,7 +211,7 @@ export async function sendDigest(job: DigestJob, deps: SendDigestDeps): Promise<
   const message = deps.render({ subscriber: current, topics, selection, period: job.period });
   let messageId: string;
   try {
-    ({ messageId } = await retryThrottled(() => deps.mailer.send(message), deps.retry ?? DEFAULT_RETRY));
+    ({ messageId } = await deps.mailer.send(message));
   } catch (err) {
     if (isPermanentRejection(err)) {
       await deps.ledger.markRejected(subscriber.id, job.period, String((err as Error).message ?? err).slice(0, 500), deps.clock.now().toISOString());

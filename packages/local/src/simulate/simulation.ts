@@ -6,19 +6,19 @@
  *
  * Wiring follows the stack: EventBridge Scheduler fires ingest and plan-digests at the config's cron
  * times in the owner's time zone (retried twice on failure); ingest starts publish asynchronously
- * when anything changed (retried twice); plan-digests fills the digest queue, whose messages reach
- * send-digests in batches of 5, come back after the visibility timeout when they fail, and go to the
- * dead-letter queue after 4 receives; SES events reach ses-events as SNS events.
+ * when anything changed (retried twice); plan-digests stores the day's jobs in the table and starts
+ * send-digests asynchronously (retried twice when it fails or dies), which sends them at the SES rate
+ * holding the send lease; a job whose attempt failed waits for its retry time, modelled as a later
+ * invocation of the sender; SES events reach ses-events as SNS events.
  */
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SQSEvent } from 'aws-lambda';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { currentFunction, ensureTable, onAwsCall, type AwsCall } from '@paperboy/aws';
+import { DynamoDigestJobStore, currentFunction, ensureTable, onAwsCall, type AwsCall } from '@paperboy/aws';
 import {
   addDays,
   dayInZone,
@@ -46,7 +46,6 @@ import { makeHandler as makeSesEvents } from '../../../../functions/ses-events/i
 import { scheduledInvocation, sesEventBridgeEventOf } from '../../../../functions/commons/events.js';
 import { startOrAttach } from '../services.js';
 import { apiEvent } from '../api-event.js';
-import { MemoryQueue, sqsEventOf } from '../runner.js';
 import { LocalSignupQueue } from '../signup-queue.js';
 import { checkLinks } from './link-check.js';
 import { startWorld, type World } from './world.js';
@@ -95,9 +94,6 @@ const SITE_URL = 'https://papers.example.org/';
 const SENDER = 'paperboy <digest@papers.example.org>';
 /** Stack settings the simulation follows (infra/lib/app-stack.ts). */
 const ASYNC_RETRIES = 2;
-const SQS_BATCH = 5;
-const SQS_VISIBILITY_MS = 30 * 60_000;
-const SQS_MAX_RECEIVES = 4;
 
 /** The first Monday two weeks before the last Sunday of October of `year` (so a run of 14+ days crosses it). */
 function defaultFirstDay(days: number): string {
@@ -247,7 +243,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     let seq = 0;
     const at = (when: number, what: string, run: () => Promise<void>) => events.push({ at: when, seq: seq++, what, run });
     const end = new Date(`${addDays(lastDay, 1)}T00:00:00Z`).getTime() - 1 * 3600_000 + 6.5 * 3600_000; // the morning after the last day
-    const violations: Record<string, string[]> = { failedInvocations: [], deadLetters: [] };
+    const violations: Record<string, string[]> = { failedInvocations: [], givenUp: [] };
     const outcomes: Record<string, number> = {};
     const jobs: { job: DigestJob; at: string }[] = [];
 
@@ -292,35 +288,46 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       }
     };
 
-    const queue = new MemoryQueue();
-    const plan = makePlan(rt, queue);
-    const send = makeSend(rt, { ratePerSecond: Infinity, onOutcome: (o) => (outcomes[o] = (outcomes[o] ?? 0) + 1) });
-    // Receive counts per job, as SQS keeps them per message (a redelivered job is the same message).
-    const receives = new Map<string, number>();
-    const jobKey = (job: DigestJob) => `${job.subscriberId} ${job.period}`;
-    const deliver = (batch: DigestJob[]) => async () => {
-      const event: SQSEvent = sqsEventOf(batch);
-      for (const job of batch) receives.set(jobKey(job), (receives.get(jobKey(job)) ?? 0) + 1);
-      const result = await invoke('send-digests', () => send(event));
-      // A crashed invocation deletes nothing; a finished one deletes all but the reported failures.
-      const failed = result.ok ? new Set(result.value.batchItemFailures.map((f) => f.itemIdentifier)) : new Set(event.Records.map((r) => r.messageId));
-      const again = batch.filter((_job, i) => failed.has(event.Records[i]!.messageId));
-      const dead = again.filter((job) => receives.get(jobKey(job))! >= SQS_MAX_RECEIVES);
-      for (const job of dead) violations['deadLetters']!.push(jobKey(job));
-      const retry = again.filter((job) => !dead.includes(job));
-      if (retry.length) at(clock.now().getTime() + SQS_VISIBILITY_MS, 'digest redelivery', deliver(retry));
-    };
+    // The jobs go to the table, as in the cloud; the simulation also notes what each plan stored.
+    const jobStore = new DynamoDigestJobStore(rt.clients.dynamo, table);
+    const planning: DigestJob[] = [];
+    let sendScheduled = false;
+    const plan = makePlan(rt, {
+      jobs: { add: async (list) => (planning.push(...list), jobStore.add(list)) },
+      startSender: async () => startSender(clock.now().getTime() + 1000, 0),
+    });
+    // One job at a time, and waits that move the simulated clock, so a seed repeats exactly. A sender that
+    // would sleep until a failed job's retry time is modelled as a later invocation, so the world goes on meanwhile.
+    const send = makeSend(rt, {
+      workers: 1,
+      sleep: async (ms) => clock.advance(ms),
+      waitForDeferred: false,
+      onOutcome: (o) => (outcomes[o] = (outcomes[o] ?? 0) + 1),
+    });
+    function startSender(when: number, attempt: number): void {
+      if (attempt === 0 && sendScheduled) return;
+      sendScheduled = true;
+      at(when, attempt ? 'send-digests retry' : 'send-digests', async () => {
+        sendScheduled = false;
+        const result = await invoke('send-digests', () => send({ reason: 'planned' }));
+        if (!result.ok) {
+          // Lambda retries a failed (or killed) asynchronous invocation twice, a minute and two minutes later.
+          if (attempt < ASYNC_RETRIES) startSender(clock.now().getTime() + 60_000 * (attempt + 1), attempt + 1);
+          else violations['failedInvocations']!.push(`send-digests at ${clock.now().toISOString()}: ${result.error.message}`);
+          return;
+        }
+        if (result.value.stop === 'waiting' && result.value.nextDueAt !== undefined) startSender(result.value.nextDueAt, 0);
+      });
+    }
     const runPlan = (scheduled: Date, attempt: number) => async () => {
-      queue.jobs.length = 0;
+      planning.length = 0;
       const result = await invoke('plan-digests', () => plan(scheduledInvocation('digest', scheduled)));
       if (!result.ok) {
         if (attempt < ASYNC_RETRIES) at(clock.now().getTime() + 60_000 * (attempt + 1), 'plan retry', runPlan(scheduled, attempt + 1));
         else violations['failedInvocations']!.push(`plan-digests at ${scheduled.toISOString()}: ${result.error.message}`);
         return;
       }
-      const planned = queue.jobs.splice(0);
-      for (const job of planned) jobs.push({ job, at: clock.now().toISOString() });
-      for (let i = 0; i < planned.length; i += SQS_BATCH) at(clock.now().getTime() + 1000 + i, 'send-digests', deliver(planned.slice(i, i + SQS_BATCH)));
+      for (const job of planning.splice(0)) jobs.push({ job, at: clock.now().toISOString() });
     };
 
     for (const t of fireTimes(owner.schedule.ingest, TIME_ZONE, new Date(start), new Date(end))) at(t.getTime(), 'ingest', runIngest(t, 0));
@@ -447,6 +454,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       }
     }
     stopListening();
+    for (const job of await jobStore.failed()) violations['givenUp']!.push(`${job.subscriberId} ${job.period} after ${job.attempts} attempts: ${job.error}`);
 
     // --- What the run left behind ----------------------------------------------------------------------
     const stored: Paper[] = [];
@@ -543,9 +551,9 @@ async function judge(e: Evidence): Promise<{ days: DayFigures[]; checks: Check[]
   check('duplicate digest emails', duplicates);
   check('resent after a crash between SES and the ledger', [], 'any', residual);
   check('papers mailed twice to one subscriber', mailedTwice);
-  check('missed digests (dead-lettered)', e.violations['deadLetters']!);
+  check('missed digests (jobs given up)', e.violations['givenUp']!);
   check('failed invocations after retries', e.violations['failedInvocations']!);
-  check('digests found already sent on redelivery', [], 'any', crashedSends);
+  check('digests found already sent on a retry', [], 'any', crashedSends);
 
   // 3. Every paper on a subscriber's topics, first stored after they confirmed and before their last
   // digest was planned, is in one of their digests or counted by its "more" link. Checked for the people
@@ -700,7 +708,6 @@ function estimateCost(calls: AwsCall[], emails: number): number {
   let wru = 0;
   let s3put = 0;
   let s3get = 0;
-  let sqs = 0;
   for (const c of calls) {
     const n = c.items ?? 1;
     if (c.service === 'DynamoDB') {
@@ -709,14 +716,13 @@ function estimateCost(calls: AwsCall[], emails: number): number {
     } else if (c.service === 'S3') {
       if (c.operation === 'PutObject') s3put++;
       else s3get++;
-    } else if (c.service === 'SQS') sqs++;
+    }
   }
   return (
     (rru / 1e6) * prices.dynamodb.perMillionReadRequestUnits +
     (wru / 1e6) * prices.dynamodb.perMillionWriteRequestUnits +
     (s3put / 1000) * prices.s3.perThousandPutRequests +
     (s3get / 1000) * prices.s3.perThousandGetRequests +
-    (sqs / 1e6) * prices.sqs.perMillionRequests +
     (emails / 1000) * prices.ses.perThousandEmails
   );
 }
@@ -724,6 +730,5 @@ function estimateCost(calls: AwsCall[], emails: number): number {
 const PRICES = JSON.parse(await readFile(join(import.meta.dirname, '..', '..', '..', '..', 'bench', 'prices.json'), 'utf8')) as {
   dynamodb: { perMillionReadRequestUnits: number; perMillionWriteRequestUnits: number };
   s3: { perThousandPutRequests: number; perThousandGetRequests: number };
-  sqs: { perMillionRequests: number };
   ses: { perThousandEmails: number };
 };
