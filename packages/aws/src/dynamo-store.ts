@@ -576,12 +576,13 @@ export class DynamoSubscriberRepository implements SubscriberRepository {
 
 /** The ledger item of a claimed digest (exported for bulk loads such as the digest benchmark's long histories). */
 /**
- * How long a digest's ledger entry is kept: DynamoDB's TTL deletes it after this many days, so the ledger
- * of a subscriber holds about a year of digests and stops growing (and costing storage) after that. A
- * digest reads the ledger only from the first day its candidates were seen (`ledgerWindow`), days or weeks
- * back; only a paper first seen over a year ago and listed again could reach past the kept entries.
+ * How long a digest's ledger entry is kept: DynamoDB's TTL deletes it after this many days, so a
+ * subscriber's ledger stops growing (and costing storage: it was half the table after a year, in
+ * `npm run cost`) after four months. A digest reads the ledger only from MAX_JOB_AGE_DAYS + 1 days before
+ * its candidates were first seen (`ledgerWindow`), and its candidates are papers listed within
+ * `digest.windowDays` (at most 60): at most 75 days back, well inside what is kept.
  */
-export const LEDGER_KEEP_DAYS = 400;
+export const LEDGER_KEEP_DAYS = 120;
 
 export function digestItem(subscriberId: string, period: string, paperIds: string[], moreIds: string[], claimedAt: string): Item {
   const claimed = Date.parse(claimedAt);
