@@ -28,7 +28,7 @@ import { scheduledInvocation } from '../functions/commons/events.js';
 import { openLocal } from '../packages/local/src/runner.js';
 import { FUNCTION_MEMORY_MB } from '../infra/lib/settings.js';
 import { ALARM_METRICS } from '../infra/lib/alarms.js';
-import { TABLE_INDEXES } from '../infra/lib/settings.js';
+import { INDEX_PROJECTIONS, TABLE_INDEXES } from '../infra/lib/settings.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const ROOT = resolve(import.meta.dirname, '..');
@@ -117,6 +117,10 @@ function countDynamo(stack: Stack): void {
 function countIndexWrites(stack: Stack, table: string, raw: DynamoDBDocumentClient): void {
   const units = (item: Record<string, unknown> | undefined) => Math.max(1, Math.ceil(Buffer.byteLength(JSON.stringify(item ?? {})) / 1024));
   const indexed = (item: Record<string, unknown> | undefined) => TABLE_INDEXES.filter((ix) => item?.[`${ix}PK`] !== undefined).length;
+  // A keys-only index is written only when its keys appear, change or go; an ALL index on any change.
+  const keysOf = (item: Record<string, unknown> | undefined, ix: string) => JSON.stringify([item?.[`${ix}PK`], item?.[`${ix}SK`]]);
+  const touched = (before: Record<string, unknown> | undefined, after: Record<string, unknown> | undefined) =>
+    TABLE_INDEXES.filter((ix) => (before?.[`${ix}PK`] !== undefined || after?.[`${ix}PK`] !== undefined) && (INDEX_PROJECTIONS[ix] === 'ALL' || keysOf(before, ix) !== keysOf(after, ix))).length;
   // At this step the request may already be marshalled ({ PK: { S: "..." } }): keys are strings, so unwrap them.
   const plain = (key: Record<string, any>) => Object.fromEntries(Object.entries(key).map(([k, v]) => [k, v && typeof v === 'object' && 'S' in v ? v.S : v]));
   const read = async (key: unknown) => (await raw.send(new GetCommand({ TableName: table, Key: plain(key as Record<string, any>), ConsistentRead: true }))).Item;
@@ -132,7 +136,7 @@ function countIndexWrites(stack: Stack, table: string, raw: DynamoDBDocumentClie
         if (/^Put/.test(name)) counts.indexWu += indexed(input['Item']) * units(input['Item']);
         else if (/^Update/.test(name)) {
           const after = await read(input['Key']);
-          counts.indexWu += Math.max(indexed(before), indexed(after)) * units(after ?? before);
+          counts.indexWu += touched(before, after) * units(after ?? before);
         } else if (/^Delete/.test(name)) counts.indexWu += indexed(before) * units(before);
         else if (/^BatchWrite/.test(name)) {
           for (const r of Object.values(input['RequestItems'] ?? {}).flat() as any[]) if (r.PutRequest) counts.indexWu += indexed(r.PutRequest.Item) * units(r.PutRequest.Item);
@@ -227,7 +231,7 @@ const send = await phase(async () => {
 const raw = makeDocumentClient(rt.config.region, rt.config.endpoints.dynamodb);
 const sizeOf = async (key: Record<string, unknown>) => Buffer.byteLength(JSON.stringify((await raw.send(new GetCommand({ TableName: rt.config.tableName, Key: key }))).Item ?? {}));
 const aPaper = (await rt.papers.listListedSince('0000-01-01'))[0]!;
-const aSubscriber = (await rt.subscribers.listActive('daily'))[0]!;
+const aSubscriber = { id: (await rt.subscribers.listActiveIds('daily'))[0]! };
 const bytes = {
   paper: await sizeOf({ PK: `PAPER#${aPaper.id}`, SK: 'PAPER' }),
   subscriber: await sizeOf({ PK: `SUB#${aSubscriber.id}`, SK: 'SUB' }),

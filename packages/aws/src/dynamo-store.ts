@@ -563,14 +563,15 @@ export class DynamoSubscriberRepository implements SubscriberRepository {
     }
   }
 
-  async listActive(frequency: Frequency): Promise<Subscriber[]> {
+  /** Ids of the active subscribers of a frequency: one query of the keys-only GSI2 partition, never a scan. */
+  async listActiveIds(frequency: Frequency): Promise<string[]> {
     const items = await queryAll(this.doc, {
       TableName: this.tableName,
       IndexName: 'GSI2',
       KeyConditionExpression: 'GSI2PK = :p',
       ExpressionAttributeValues: { ':p': `ACTIVE#${frequency}` },
     });
-    return items.map((i) => stripKeys<Subscriber>(i)!);
+    return items.map((i) => String(i['GSI2SK']));
   }
 }
 
@@ -806,7 +807,7 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
             { AttributeName: 'GSI2PK', KeyType: 'HASH' },
             { AttributeName: 'GSI2SK', KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          Projection: { ProjectionType: 'KEYS_ONLY' },
         },
       ],
     }),

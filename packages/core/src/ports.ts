@@ -80,7 +80,8 @@ export interface SubscriberRepository {
    * that confirmed it; false when it is no longer so (already confirmed, re-subscribed, suppressed).
    */
   activate(subscriber: Subscriber, hash: string, at: string): Promise<boolean>;
-  listActive(frequency: Frequency): Promise<Subscriber[]>;
+  /** Ids of the active subscribers of a frequency. */
+  listActiveIds(frequency: Frequency): Promise<string[]>;
   /** Changes topics and frequency of an active subscriber only; false when it is not (or no longer) active. */
   updatePreferences(id: string, topics: string[], frequency: Frequency): Promise<boolean>;
 }
