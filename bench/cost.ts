@@ -45,14 +45,14 @@ const ASSUMPTIONS = {
    * billed while it waits for its slot: max(its work, 1/rate) seconds per email.
    */
   sesRatePerSecond: 14,
-  /** Bounces and complaints per email sent: each is an EventBridge event (free from AWS services) and one ses-events run. */
+  /** Bounces and complaints per email sent: each is an EventBridge event (free from AWS services) and one ses-events run (suppress: 1 read, 1 write; count: 1 write, the week's counts: 0.5 read). */
   sesEventsPerEmail: 0.005,
   /** ses-events and notify-owner runs: milliseconds each (a GetItem, a PutItem or one SES call). */
   smallRunMs: 150,
   /** Sign-ups a month, as a share of subscribers: each is 3 API requests (subscribe, confirm page, confirm) and one process-signups run with its email. */
   signupsPerSubscriberMonth: 0.05,
-  /** DynamoDB units of one sign-up (rate-limit counter, subscriber, email guard, token, confirm), read units and index writes (GSI2 on confirm). */
-  signupUnits: { wru: 4, rru: 2, indexWru: 2 },
+  /** DynamoDB units of one sign-up (rate-limit counter, subscriber, email guard, token, confirm, the day's mail count), read units and index writes (GSI2 on confirm). */
+  signupUnits: { wru: 5, rru: 2, indexWru: 1 },
   /** Bytes of structured log per digest (one line), per run (a few lines), and of START/END/REPORT per invocation. */
   logBytes: { perDigest: 250, perRun: 20 * 250, perInvocation: 350 },
   /** Hours a month the Problems metric carries data (a custom metric is billed by the hour it has data); a healthy month has none. */
@@ -278,8 +278,8 @@ function month(subscribers: number): [string, number, string][] {
   const sesEvents = Math.round(digests * ASSUMPTIONS.sesEventsPerEmail);
   const emails = digests + signups;
   const senderRuns = planRuns * Math.max(1, Math.ceil((subscribers * sendBilledMs) / SENDER_RUN_MS));
-  const rru = perPaper(ingest.counts.rru) * scale + publish.counts.rru * publishRuns + perSub(plan.counts.rru + send.counts.rru) * digests + sesEvents * 0.5 + signups * ASSUMPTIONS.signupUnits.rru;
-  const tableWru = perPaper(ingest.counts.wru) * scale + publish.counts.wru * publishRuns + perSub(plan.counts.wru + send.counts.wru) * digests + sesEvents + signups * ASSUMPTIONS.signupUnits.wru;
+  const rru = perPaper(ingest.counts.rru) * scale + publish.counts.rru * publishRuns + perSub(plan.counts.rru + send.counts.rru) * digests + sesEvents * 1 + signups * ASSUMPTIONS.signupUnits.rru;
+  const tableWru = perPaper(ingest.counts.wru) * scale + publish.counts.wru * publishRuns + perSub(plan.counts.wru + send.counts.wru) * digests + sesEvents * 2 + signups * ASSUMPTIONS.signupUnits.wru;
   const indexWru = perPaper(ingest.counts.indexWu) * scale + publish.counts.indexWu * publishRuns + perSub(plan.counts.indexWu + send.counts.indexWu) * digests + signups * ASSUMPTIONS.signupUnits.indexWru;
   const puts = publish.counts.s3Put * publishRuns;
   const gets = (publish.counts.s3Get + publish.counts.s3List) * publishRuns;

@@ -235,3 +235,10 @@ export const systemClock: Clock = { now: () => new Date() };
 export type RandomBytes = (size: number) => Buffer;
 
 export const systemRandomBytes: RandomBytes = (size) => randomBytes(size);
+
+/** Daily counts of paperboy's mail: what it sent, and the hard bounces and complaints SES reported. */
+export interface MailStatsRepository {
+  add(day: string, counts: Partial<Record<'sent' | 'bounces' | 'complaints', number>>): Promise<void>;
+  /** The days from `fromDay` on that have counts, oldest first. */
+  since(fromDay: string): Promise<import('./reputation.js').MailDayCounts[]>;
+}
