@@ -7,14 +7,19 @@
  *   npm run cost [-- subscribers]     (default 40 measured subscribers)
  *
  * Counting is done by SDK middleware on the clients the adapters use (functions/commons/runtime.ts),
- * so it sees every request the real code makes, retries included.
+ * so it sees every request the real code makes, retries included. Every line of the bill is listed,
+ * including those that cost nothing now and why (no polled queue, no customer managed key, no secret).
+ * What the pipeline does not run here is modelled from stated assumptions (ASSUMPTIONS below): the
+ * sender's pacing, SES bounce and complaint events, sign-ups, log volume.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { MetadataBearer } from '@smithy/types';
-import { activeSources, fetchesPapers, newSubscriberId, processEnv, type Frequency } from '@paperboy/core';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { fireTimes, newSubscriberId, processEnv, type Frequency } from '@paperboy/core';
+import { LEDGER_KEEP_DAYS, makeDocumentClient } from '@paperboy/aws';
 import { makeHandler as makeIngest } from '../functions/ingest/index.js';
 import { makeHandler as makePublish } from '../functions/publish/index.js';
 import { makeHandler as makePlan } from '../functions/plan-digests/index.js';
@@ -22,6 +27,8 @@ import { makeHandler as makeSend } from '../functions/send-digests/index.js';
 import { scheduledInvocation } from '../functions/commons/events.js';
 import { openLocal } from '../packages/local/src/runner.js';
 import { FUNCTION_MEMORY_MB } from '../infra/lib/settings.js';
+import { ALARM_METRICS } from '../infra/lib/alarms.js';
+import { INDEX_PROJECTIONS, TABLE_INDEXES } from '../infra/lib/settings.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const ROOT = resolve(import.meta.dirname, '..');
@@ -30,6 +37,28 @@ const PAPERS_PER_DAY = 100;
 const DAYS = 30;
 const SCALES = [1_000, 100_000];
 
+/** What the local pipeline cannot measure, stated so each line of the model can be checked. */
+const ASSUMPTIONS = {
+  /**
+   * Sends per second a deployment with this many subscribers has: SES's sandbox (1 a second, 200 a day)
+   * cannot serve 1,000 daily subscribers, and production access starts at 14 a second. The paced sender is
+   * billed while it waits for its slot: max(its work, 1/rate) seconds per email.
+   */
+  sesRatePerSecond: 14,
+  /** Bounces and complaints per email sent: each is an EventBridge event (free from AWS services) and one ses-events run (suppress: 1 read, 1 write; count: 1 write, the week's counts: 0.5 read). */
+  sesEventsPerEmail: 0.005,
+  /** ses-events and notify-owner runs: milliseconds each (a GetItem, a PutItem or one SES call). */
+  smallRunMs: 150,
+  /** Sign-ups a month, as a share of subscribers: each is 3 API requests (subscribe, confirm page, confirm) and one process-signups run with its email. */
+  signupsPerSubscriberMonth: 0.05,
+  /** DynamoDB units of one sign-up (rate-limit counter, subscriber, email guard, token, confirm, the day's mail count), read units and index writes (GSI2 on confirm). */
+  signupUnits: { wru: 5, rru: 2, indexWru: 1 },
+  /** Bytes of structured log per digest (one line), per run (a few lines), and of START/END/REPORT per invocation. */
+  logBytes: { perDigest: 250, perRun: 20 * 250, perInvocation: 350 },
+  /** Hours a month the Problems metric carries data (a custom metric is billed by the hour it has data); a healthy month has none. */
+  problemHours: 0,
+};
+
 type Prices = {
   asOf: string;
   region: string;
@@ -37,10 +66,7 @@ type Prices = {
   dynamodb: { perMillionReadRequestUnits: number; perMillionWriteRequestUnits: number; storagePerGbMonth: number; pitrPerGbMonth: number };
   s3: { perThousandPutRequests: number; perThousandGetRequests: number; storagePerGbMonth: number };
   ses: { perThousandEmails: number };
-  sqs: { perMillionRequests: number };
-  cloudwatch: { perAlarmMonth: number; logsIngestPerGb: number };
-  secretsManager: { perSecretMonth: number };
-  kms: { perKeyMonth: number };
+  cloudwatch: { perAlarmMonth: number; logsIngestPerGb: number; logsStoragePerGbMonth: number; perCustomMetricMonth: number };
   eventBridgeScheduler: { perMillionInvocations: number };
 };
 const prices = JSON.parse(await readFile(join(ROOT, 'bench', 'prices.json'), 'utf8')) as Prices;
@@ -54,8 +80,10 @@ interface Counts {
   s3Get: number;
   s3List: number;
   sesSends: number;
+  /** Write units of the global secondary indexes (not reported by the stand-in). */
+  indexWu: number;
 }
-const zero = (): Counts => ({ rru: 0, wru: 0, dynamoRequests: 0, s3Put: 0, s3Get: 0, s3List: 0, sesSends: 0 });
+const zero = (): Counts => ({ rru: 0, wru: 0, dynamoRequests: 0, s3Put: 0, s3Get: 0, s3List: 0, sesSends: 0, indexWu: 0 });
 const counts = zero();
 
 type Capacity = { CapacityUnits?: number; ReadCapacityUnits?: number; WriteCapacityUnits?: number };
@@ -81,6 +109,45 @@ function countDynamo(stack: Stack): void {
   );
 }
 
+/**
+ * Index writes. The stand-in reports the table's units only, but DynamoDB also bills a write to every
+ * global secondary index the item is in (before or after the write; the projection is ALL, so any change
+ * counts). This reads the item back, through a client outside the count, to see which indexes it is in.
+ */
+function countIndexWrites(stack: Stack, table: string, raw: DynamoDBDocumentClient): void {
+  const units = (item: Record<string, unknown> | undefined) => Math.max(1, Math.ceil(Buffer.byteLength(JSON.stringify(item ?? {})) / 1024));
+  const indexed = (item: Record<string, unknown> | undefined) => TABLE_INDEXES.filter((ix) => item?.[`${ix}PK`] !== undefined).length;
+  // A keys-only index is written only when its keys appear, change or go; an ALL index on any change.
+  const keysOf = (item: Record<string, unknown> | undefined, ix: string) => JSON.stringify([item?.[`${ix}PK`], item?.[`${ix}SK`]]);
+  const touched = (before: Record<string, unknown> | undefined, after: Record<string, unknown> | undefined) =>
+    TABLE_INDEXES.filter((ix) => (before?.[`${ix}PK`] !== undefined || after?.[`${ix}PK`] !== undefined) && (INDEX_PROJECTIONS[ix] === 'ALL' || keysOf(before, ix) !== keysOf(after, ix))).length;
+  // At this step the request may already be marshalled ({ PK: { S: "..." } }): keys are strings, so unwrap them.
+  const plain = (key: Record<string, any>) => Object.fromEntries(Object.entries(key).map(([k, v]) => [k, v && typeof v === 'object' && 'S' in v ? v.S : v]));
+  const read = async (key: unknown) => (await raw.send(new GetCommand({ TableName: table, Key: plain(key as Record<string, any>), ConsistentRead: true }))).Item;
+  stack.add(
+    (next: (args: { input: Record<string, any> }) => Promise<unknown>, context: { commandName?: string }) =>
+      async (args: { input: Record<string, any> }) => {
+        const name = context.commandName ?? '';
+        const input = args.input;
+        const before = /^(Update|Delete)/.test(name) ? await read(input['Key']) : undefined;
+        const deletes: Record<string, unknown>[] = [];
+        if (/^BatchWrite/.test(name)) for (const r of Object.values(input['RequestItems'] ?? {}).flat() as any[]) if (r.DeleteRequest) deletes.push((await read(r.DeleteRequest.Key)) ?? {});
+        const result = await next(args);
+        if (/^Put/.test(name)) counts.indexWu += indexed(input['Item']) * units(input['Item']);
+        else if (/^Update/.test(name)) {
+          const after = await read(input['Key']);
+          counts.indexWu += touched(before, after) * units(after ?? before);
+        } else if (/^Delete/.test(name)) counts.indexWu += indexed(before) * units(before);
+        else if (/^BatchWrite/.test(name)) {
+          for (const r of Object.values(input['RequestItems'] ?? {}).flat() as any[]) if (r.PutRequest) counts.indexWu += indexed(r.PutRequest.Item) * units(r.PutRequest.Item);
+          for (const item of deletes) counts.indexWu += indexed(item) * units(item);
+        }
+        return result;
+      },
+    { step: 'initialize', name: 'paperboyIndexCount' },
+  );
+}
+
 function countByCommand(stack: Stack, onCommand: (name: string) => void): void {
   stack.add(
     (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
@@ -98,6 +165,8 @@ const env = { ...processEnv(), PAPERBOY_DATA_DIR: dataDir, PAPERBOY_CONFIG: proc
 const ctx = await openLocal(env, { logger: { info() {}, warn() {}, error() {} } });
 const rt = ctx.rt;
 countDynamo(rt.clients.dynamo.middlewareStack as unknown as Stack);
+// The document client shares the base client's stack: commands arrive as PutItemCommand, ...
+countIndexWrites(rt.clients.dynamo.middlewareStack as unknown as Stack, rt.config.tableName, makeDocumentClient(rt.config.region, rt.config.endpoints.dynamodb));
 countByCommand(rt.clients.s3.middlewareStack as unknown as Stack, (name) => {
   if (/^(Put|Copy|Delete)Object/.test(name)) counts.s3Put++;
   else if (/^(Get|Head)Object/.test(name)) counts.s3Get++;
@@ -147,6 +216,7 @@ for (let i = 0; i < measuredSubscribers; i++) {
 }
 // The plan stores the jobs; the send phase then runs the sender the plan would start.
 const plan = await phase(() => makePlan(rt, { startSender: async () => {} })(scheduledInvocation('digest', rt.clock.now())));
+const scheduledDay = (await import('@paperboy/core')).dayInZone(rt.clock.now(), ctx.config.owner.schedule.timezone);
 let sent = 0;
 const send = await phase(async () => {
   const result = await makeSend(rt, {
@@ -157,6 +227,16 @@ const send = await phase(async () => {
   })({});
   if (result.deferred + result.gaveUp) throw new Error(`${result.deferred + result.gaveUp} digests failed`);
 });
+// Sizes of what stays stored: a paper, a subscriber, a digest's ledger entry (measured, not assumed).
+const raw = makeDocumentClient(rt.config.region, rt.config.endpoints.dynamodb);
+const sizeOf = async (key: Record<string, unknown>) => Buffer.byteLength(JSON.stringify((await raw.send(new GetCommand({ TableName: rt.config.tableName, Key: key }))).Item ?? {}));
+const aPaper = (await rt.papers.listListedSince('0000-01-01'))[0]!;
+const aSubscriber = { id: (await rt.subscribers.listActiveIds('daily'))[0]! };
+const bytes = {
+  paper: await sizeOf({ PK: `PAPER#${aPaper.id}`, SK: 'PAPER' }),
+  subscriber: await sizeOf({ PK: `SUB#${aSubscriber.id}`, SK: 'SUB' }),
+  digest: await sizeOf({ PK: `SUB#${aSubscriber.id}`, SK: `DIGEST#${scheduledDay}` }),
+};
 await ctx.close();
 await rm(dataDir, { recursive: true, force: true });
 if (received === 0) throw new Error('ingest stored no new paper: nothing to scale from');
@@ -178,54 +258,81 @@ show('plan-digests', plan, `${measuredSubscribers} subscribers`);
 show('send-digests', send, `${measuredSubscribers} digests`);
 
 const gbSeconds = (ms: number, fn: keyof typeof FUNCTION_MEMORY_MB) => (ms / 1000) * (FUNCTION_MEMORY_MB[fn] / 1024);
+const { owner } = ctx.config;
+// The real number of scheduled runs in a 30-day month, from the config's schedules and time zone.
+const monthStart = new Date('2026-11-01T00:00:00Z');
+const monthEnd = new Date(monthStart.getTime() + DAYS * 86_400_000);
+const ingestRuns = fireTimes(owner.schedule.ingest, owner.schedule.timezone, monthStart, monthEnd).length;
+const planRuns = fireTimes(owner.schedule.digest, owner.schedule.timezone, monthStart, monthEnd).length;
+// Every ingest run that brings anything publishes once (measured on a cold bucket: an upper bound, as a
+// publish of one new day rewrites only what it touches).
+const publishRuns = ingestRuns;
+const sendWorkMs = send.ms / measuredSubscribers;
+const sendBilledMs = Math.max(sendWorkMs, 1000 / ASSUMPTIONS.sesRatePerSecond);
+const SENDER_RUN_MS = 14 * 60_000; // a sender hands over to a fresh invocation before its 15-minute timeout
+
 function month(subscribers: number): [string, number, string][] {
   const scale = PAPERS_PER_DAY * DAYS;
   const digests = subscribers * DAYS;
-  const rru = perPaper(ingest.counts.rru) * scale + publish.counts.rru * DAYS + perSub(plan.counts.rru + send.counts.rru) * digests;
-  const wru = perPaper(ingest.counts.wru) * scale + publish.counts.wru * DAYS + perSub(plan.counts.wru + send.counts.wru) * digests;
-  const puts = publish.counts.s3Put * DAYS;
-  const gets = (publish.counts.s3Get + publish.counts.s3List) * DAYS;
-  const gbs =
-    gbSeconds(perPaper(ingest.ms) * scale, 'ingest') +
-    gbSeconds(publish.ms * DAYS, 'publish') +
-    gbSeconds(perSub(plan.ms) * digests, 'plan-digests') +
-    gbSeconds(perSub(send.ms) * digests, 'send-digests');
-  // Invocations: ingest, publish, plan once a day; send-digests per batch of 5 (the event source's batch size).
-  const invocations = DAYS * 3 + Math.ceil(digests / 5);
-  // SQS: SendMessageBatch of 10, receive + delete per batch of 5, plus idle long polling by the event source
-  // (about 5 pollers x 3 per minute, all month).
-  const sqsRequests = Math.ceil(digests / 10) + 2 * Math.ceil(digests / 5) + 5 * 3 * 60 * 24 * DAYS;
-  // Logs: ~250 B per structured line (one per digest, a few per run) + ~350 B of START/END/REPORT per invocation.
-  const logGb = (digests * 250 + invocations * 350 + DAYS * 3 * 20 * 250) / 1e9;
-  // Nine alarms for every deployment, plus one staleness alarm per source the deployment fetches.
-  const alarms = 9 + activeSources(ctx.config.owner, 'cloud').filter(fetchesPapers).length;
-  // Storage after a year: ~3 KB per paper item, ~0.5 KB per subscriber, ~0.2 KB per digest ledger entry (kept a year).
-  const tableGb = (PAPERS_PER_DAY * 365 * 3e3 + subscribers * 500 + subscribers * 365 * 200) / 1e9;
+  const signups = Math.round(subscribers * ASSUMPTIONS.signupsPerSubscriberMonth);
+  const sesEvents = Math.round(digests * ASSUMPTIONS.sesEventsPerEmail);
+  const emails = digests + signups;
+  const senderRuns = planRuns * Math.max(1, Math.ceil((subscribers * sendBilledMs) / SENDER_RUN_MS));
+  const rru = perPaper(ingest.counts.rru) * scale + publish.counts.rru * publishRuns + perSub(plan.counts.rru + send.counts.rru) * digests + sesEvents * 1 + signups * ASSUMPTIONS.signupUnits.rru;
+  const tableWru = perPaper(ingest.counts.wru) * scale + publish.counts.wru * publishRuns + perSub(plan.counts.wru + send.counts.wru) * digests + sesEvents * 2 + signups * ASSUMPTIONS.signupUnits.wru;
+  const indexWru = perPaper(ingest.counts.indexWu) * scale + publish.counts.indexWu * publishRuns + perSub(plan.counts.indexWu + send.counts.indexWu) * digests + signups * ASSUMPTIONS.signupUnits.indexWru;
+  const puts = publish.counts.s3Put * publishRuns;
+  const gets = (publish.counts.s3Get + publish.counts.s3List) * publishRuns;
+  const computeGbs = {
+    ingest: gbSeconds(perPaper(ingest.ms) * scale, 'ingest'),
+    publish: gbSeconds(publish.ms * publishRuns, 'publish'),
+    plan: gbSeconds(perSub(plan.ms) * digests, 'plan-digests'),
+    sendWork: gbSeconds(sendWorkMs * digests, 'send-digests'),
+    sendPacing: gbSeconds((sendBilledMs - sendWorkMs) * digests, 'send-digests'),
+    small: gbSeconds(sesEvents * ASSUMPTIONS.smallRunMs, 'ses-events') + gbSeconds(signups * 4 * ASSUMPTIONS.smallRunMs, 'subscriptions'),
+  };
+  const gbs = Object.values(computeGbs).reduce((a, b) => a + b, 0);
+  const invocations = ingestRuns + publishRuns + planRuns + senderRuns + sesEvents + signups * 4;
+  const logGb = (digests * ASSUMPTIONS.logBytes.perDigest + invocations * ASSUMPTIONS.logBytes.perInvocation + (ingestRuns + publishRuns + planRuns) * ASSUMPTIONS.logBytes.perRun) / 1e9;
+  // Storage after a year: papers (the archive keeps them all; GSI1 holds a copy, projection ALL), subscribers
+  // (GSI2 holds a copy of each active one), and the ledger, whose entries expire after LEDGER_KEEP_DAYS.
+  // PITR is billed on the table's own size; indexes are storage only.
+  const ledgerEntries = subscribers * Math.min(365, LEDGER_KEEP_DAYS);
+  const tableGb = (PAPERS_PER_DAY * 365 * bytes.paper + subscribers * bytes.subscriber + ledgerEntries * bytes.digest) / 1e9;
+  const indexGb = (PAPERS_PER_DAY * 365 * bytes.paper + subscribers * bytes.subscriber) / 1e9;
   return [
-    ['SES emails', (digests / 1000) * prices.ses.perThousandEmails, `${digests.toLocaleString('en')} digests`],
-    ['Lambda compute', gbs * prices.lambda.perGbSecondArm64, `${Math.round(gbs).toLocaleString('en')} GB-s arm64`],
-    ['Lambda requests', (invocations / 1e6) * prices.lambda.perMillionRequests, `${invocations.toLocaleString('en')} invocations`],
-    ['DynamoDB reads', (rru / 1e6) * prices.dynamodb.perMillionReadRequestUnits, `${Math.round(rru).toLocaleString('en')} RRU`],
-    ['DynamoDB writes', (wru / 1e6) * prices.dynamodb.perMillionWriteRequestUnits, `${Math.round(wru).toLocaleString('en')} WRU`],
-    ['DynamoDB storage+PITR', tableGb * (prices.dynamodb.storagePerGbMonth + prices.dynamodb.pitrPerGbMonth), `${f(tableGb, 2)} GB after a year`],
-    ['S3 requests', (puts / 1000) * prices.s3.perThousandPutRequests + (gets / 1000) * prices.s3.perThousandGetRequests, `${puts.toLocaleString('en')} put, ${gets.toLocaleString('en')} get/list`],
-    ['SQS', (sqsRequests / 1e6) * prices.sqs.perMillionRequests, `${sqsRequests.toLocaleString('en')} requests (mostly idle polling)`],
-    ['CloudWatch logs', logGb * prices.cloudwatch.logsIngestPerGb, `${f(logGb, 3)} GB ingested`],
-    ['CloudWatch alarms', alarms * prices.cloudwatch.perAlarmMonth, `${alarms} alarms`],
-    ['Secrets Manager', prices.secretsManager.perSecretMonth, '1 secret'],
-    ['KMS', prices.kms.perKeyMonth, '1 key (SNS topics)'],
-    ['Scheduler', ((DAYS * 2) / 1e6) * prices.eventBridgeScheduler.perMillionInvocations, `${DAYS * 2} invocations`],
+    ['SES emails', ((emails / 1000) * prices.ses.perThousandEmails), `${digests.toLocaleString('en')} digests + ${signups.toLocaleString('en')} confirmations`],
+    ['Lambda compute', (gbs * prices.lambda.perGbSecondArm64), `${Math.round(gbs).toLocaleString('en')} GB-s arm64, of which ${Math.round(computeGbs.sendPacing).toLocaleString('en')} waiting for send slots (${ASSUMPTIONS.sesRatePerSecond}/s: ${f(sendBilledMs / 1000, 3)} s per email)`],
+    ['Lambda requests', ((invocations / 1e6) * prices.lambda.perMillionRequests), `${invocations.toLocaleString('en')}: ${ingestRuns} ingest, ${publishRuns} publish, ${planRuns} plan, ${senderRuns} sender, ${sesEvents} SES events, ${signups * 4} sign-up`],
+    ['DynamoDB reads', ((rru / 1e6) * prices.dynamodb.perMillionReadRequestUnits), `${Math.round(rru).toLocaleString('en')} RRU`],
+    ['DynamoDB writes', ((tableWru / 1e6) * prices.dynamodb.perMillionWriteRequestUnits), `${Math.round(tableWru).toLocaleString('en')} WRU on the table`],
+    ['DynamoDB index writes', ((indexWru / 1e6) * prices.dynamodb.perMillionWriteRequestUnits), `${Math.round(indexWru).toLocaleString('en')} WRU on GSI1 (papers) and GSI2 (active subscribers)`],
+    ['DynamoDB storage', ((tableGb + indexGb) * prices.dynamodb.storagePerGbMonth), `${f(tableGb + indexGb, 2)} GB after a year (ledger: ${Math.round(ledgerEntries / 1e3).toLocaleString('en')}k entries, kept ${LEDGER_KEEP_DAYS} days)`],
+    ['DynamoDB PITR', (tableGb * prices.dynamodb.pitrPerGbMonth), `${f(tableGb, 2)} GB table`],
+    ['S3 requests', ((puts / 1000) * prices.s3.perThousandPutRequests + (gets / 1000) * prices.s3.perThousandGetRequests), `${puts.toLocaleString('en')} put, ${gets.toLocaleString('en')} get/list (${publishRuns} publishes, cold-bucket upper bound)`],
+    ['SQS', 0, 'no queue is polled; FailedInvocationsQueue is written only on a failure'],
+    ['EventBridge', 0, `${sesEvents.toLocaleString('en')} SES events on the default bus (AWS service events are free)`],
+    ['Scheduler', (((ingestRuns + planRuns) / 1e6) * prices.eventBridgeScheduler.perMillionInvocations), `${ingestRuns + planRuns} invocations (${owner.schedule.ingest}, ${owner.schedule.digest})`],
+    ['CloudWatch logs', (logGb * (prices.cloudwatch.logsIngestPerGb + prices.cloudwatch.logsStoragePerGbMonth)), `${f(logGb, 3)} GB ingested, kept 30 days`],
+    ['CloudWatch alarms', (ALARM_METRICS * prices.cloudwatch.perAlarmMonth), `${ALARM_METRICS} alarm metrics (infra/lib/alarms.ts)`],
+    ['CloudWatch metrics', ((ASSUMPTIONS.problemHours / (DAYS * 24)) * prices.cloudwatch.perCustomMetricMonth), `Problems, billed only for hours with an error (${ASSUMPTIONS.problemHours} assumed)`],
+    ['SSM parameter', 0, 'the HMAC key: a standard SecureString under aws/ssm, standard throughput'],
+    ['KMS', 0, 'AWS managed keys only (no customer managed key)'],
   ];
 }
 
+console.log(`\nassumed (bench/cost.ts ASSUMPTIONS): ${JSON.stringify(ASSUMPTIONS)}`);
 const totals: Record<string, number> = {};
+const nonSes: Record<string, number> = {};
 for (const subscribers of SCALES) {
   const lines = month(subscribers);
   const total = lines.reduce((n, [, usd]) => n + usd, 0);
   totals[String(subscribers)] = Number(total.toFixed(2));
+  nonSes[String(subscribers)] = Number((total - lines.find(([item]) => item === 'SES emails')![1]).toFixed(2));
   console.log(`\n${subscribers.toLocaleString('en')} daily subscribers, ${PAPERS_PER_DAY} papers a day, ${DAYS}-day month:`);
   for (const [item, usd, what] of lines) console.log(`  ${item.padEnd(22)} $${f(usd).padStart(8)}   ${what}`);
   console.log(`  ${'total'.padEnd(22)} $${f(total).padStart(8)}   per month (CloudFront and S3 storage for readers: see docs/deploy.md)`);
+  console.log(`  ${'all but SES'.padEnd(22)} $${f(nonSes[String(subscribers)]!).padStart(8)}`);
 }
 // The figures as one JSON line, for scripts and comparisons.
-console.log(JSON.stringify({ bench: 'cost', papersPerDay: PAPERS_PER_DAY, monthlyUsdBySubscribers: totals }));
+console.log(JSON.stringify({ bench: 'cost', nonSesPerMonth1k: nonSes['1000'], papersPerDay: PAPERS_PER_DAY, pricesAsOf: prices.asOf, monthlyUsdBySubscribers: totals, nonSesBySubscribers: nonSes }));

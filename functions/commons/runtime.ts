@@ -7,6 +7,7 @@
 import {
   DynamoDigestJobStore,
   DynamoDigestLedger,
+  DynamoMailStats,
   DynamoPaperRepository,
   DynamoRateLimiter,
   DynamoRunLog,
@@ -40,6 +41,8 @@ export interface BaseRuntime {
   /** Digest jobs the plan stores and the sender drains, and the lease that keeps one sender at a time. */
   jobs: DynamoDigestJobStore;
   sendLease: DynamoSendLease;
+  /** Daily counts of sent mail, hard bounces and complaints (the reputation check of ses-events). */
+  mailStats: DynamoMailStats;
   runs: DynamoRunLog;
   /** Conditional GET validators per source. */
   sourceStates: DynamoSourceStateRepository;
@@ -80,6 +83,7 @@ export function baseRuntime(config: AppConfig, dynamo: DynamoDBDocumentClient, o
     ledger: new DynamoDigestLedger(dynamo, table),
     jobs: new DynamoDigestJobStore(dynamo, table),
     sendLease: new DynamoSendLease(dynamo, table),
+    mailStats: new DynamoMailStats(dynamo, table),
     runs: new DynamoRunLog(dynamo, table),
     sourceStates: new DynamoSourceStateRepository(dynamo, table),
     limiter: new DynamoRateLimiter(dynamo, table),

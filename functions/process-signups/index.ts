@@ -6,7 +6,7 @@
  * so a crash between its writes, or a duplicate delivery, is repaired by the next run.
  */
 import { invokedAs } from '@paperboy/aws';
-import { subscribe, subscribeRequestSchema, type SubscribeOutcome } from '@paperboy/core';
+import { countMail, dayInZone, subscribe, subscribeRequestSchema, type SubscribeOutcome } from '@paperboy/core';
 import type { BaseRuntime, Runtime } from '../commons/runtime.js';
 import { lambdaMailer, lambdaRuntime, lambdaSecret } from '../commons/lambda-runtime.js';
 import { subscriptionDeps } from '../commons/subscription-deps.js';
@@ -27,6 +27,8 @@ export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'mailer' | 'secret'>
     }
     try {
       const outcome = await subscribe(parsed.data, await subscriptionDeps(rt));
+      // Every outcome but a suppressed address sent one email: counted toward the week's bounce and complaint rates.
+      if (outcome !== 'suppressed') await countMail({ sent: 1 }, { mailStats: rt.mailStats, today: dayInZone(rt.clock.now(), rt.config.owner.schedule.timezone) });
       extras.onOutcome?.(outcome);
       // No address in the log: the outcome is what an operator needs.
       rt.logger.info('sign-up', { outcome });

@@ -7,6 +7,8 @@
 import { asyncInvoker, invokedAs } from '@paperboy/aws';
 import {
   cachedCandidates,
+  countMail,
+  dayInZone,
   drainDigestJobs,
   realSleep,
   subscriberLinks,
@@ -101,6 +103,8 @@ export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'mailer' | 'secret'>
       onOutcome: extras.onOutcome,
       log: rt.logger,
     });
+    // The run's emails, counted once toward the week's bounce and complaint rates (ses-events checks them).
+    await countMail({ sent: summary.outcomes.sent }, { mailStats: rt.mailStats, today: dayInZone(rt.clock.now(), schedule.timezone) });
     rt.logger.info('digests sent', { reason: event?.reason, ...summary });
     return summary;
   });

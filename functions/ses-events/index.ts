@@ -6,7 +6,7 @@
  */
 import { invokedAs } from '@paperboy/aws';
 import * as z from '@paperboy/core/zod-mini';
-import { suppressAddress } from '@paperboy/core';
+import { REPUTATION_LOG, countMail, dayInZone, suppressAddress } from '@paperboy/core';
 import type { BaseRuntime } from '../commons/runtime.js';
 import { lambdaRuntime } from '../commons/lambda-runtime.js';
 
@@ -62,6 +62,14 @@ export function makeHandler(rt: BaseRuntime) {
       if (!suppress) result.ignored++;
       for (const r of suppress?.recipients ?? []) {
         if (await suppressAddress(bareAddress(r.emailAddress), suppress!.reason, { subscribers: rt.subscribers, clock: rt.clock })) result.suppressed++;
+      }
+      if (suppress) {
+        // Counted toward this week's rates; past the alert threshold, one ERROR line (the Problems alarm).
+        const kind = suppress.reason.startsWith('bounce') ? 'bounces' : 'complaints';
+        const today = dayInZone(rt.clock.now(), rt.config.owner.schedule.timezone);
+        for (const problem of await countMail({ [kind]: suppress.recipients.length }, { mailStats: rt.mailStats, today })) {
+          rt.logger.error(REPUTATION_LOG, { ...problem });
+        }
       }
     }
     rt.logger.info('SES event handled', { ...result });

@@ -66,9 +66,6 @@ export const API_ROUTES: ReadonlyArray<readonly [HttpMethod, string]> = CORE_API
 
 /** Namespace of the metrics the stack derives from the functions' logs. */
 export const METRIC_NAMESPACE = 'paperboy';
-/** SES reputation thresholds of the alarms, as fractions (SES reports rates as fractions). */
-export const SES_BOUNCE_RATE_ALARM = 0.04;
-export const SES_COMPLAINT_RATE_ALARM = 0.0008;
 
 /** The member of a CDK string enum whose value is `value` (the header values are defined outside the CDK). */
 function enumValue<E extends Record<string, string>>(members: E, value: string): E[keyof E] {
@@ -339,14 +336,14 @@ export class AppStack extends Stack {
       .bindHmacKey(props.hmacKeyParameterName)
       .bindInvoke(processSignups, ENV.signupFunctionName);
     processSignups
-      .bindTable(props.table, { items: ['GetItem', 'PutItem'] })
+      .bindTable(props.table, { items: ['GetItem', 'PutItem', 'UpdateItem'] })
       .bindSes(props.configurationSet, owner.mail.from)
       .bindHmacKey(props.hmacKeyParameterName)
       .configureAsyncInvoke(asyncFailures);
     // SES publishes bounces and complaints to the default event bus (see DataStack); this rule takes those of
     // this stack's configuration set only. EventBridge retries for up to a day, then the event lands in
     // FailedInvocationsQueue with the error.
-    sesEvents.bindTable(props.table, { items: ['GetItem', 'PutItem'] }).configureAsyncInvoke(asyncFailures);
+    sesEvents.bindTable(props.table, { items: ['GetItem', 'PutItem', 'UpdateItem', 'Query'] }).configureAsyncInvoke(asyncFailures);
     new Rule(this, 'MailEventsRule', {
       description: 'paperboy: SES bounces and complaints of this stack\'s configuration set -> ses-events',
       eventBus: EventBus.fromEventBusName(this, 'DefaultEventBus', 'default'),
@@ -399,7 +396,7 @@ export class AppStack extends Stack {
     schedule('DigestSchedule', planDigests, owner.schedule.digest, 'paperboy: plan due digests', 'digest');
 
     // --- Alarms -------------------------------------------------------------------------------
-    // Four alarm metrics in all (infra/lib/alarms.ts says why each exists and what to do). They email
+    // Two alarm metrics in all (infra/lib/alarms.ts says why each exists and what to do). They email
     // deploy.alarmEmail through notify-owner, a Lambda alarm action: no SNS topic, so no KMS key.
     const notifyOwner = alarmEmail
       ? new AppFunction(this, 'NotifyOwner', {
@@ -458,10 +455,8 @@ export class AppStack extends Stack {
     // the Problems alarm above, and `paperboy status` lists it.
     alarmOn(ALARMS.failedInvocations, failedInvocations.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, statistic: 'Maximum' }), 1);
 
-    // SES reputation (account-wide rates SES publishes): alarm well before SES's review thresholds (5% bounces, 0.1% complaints).
-    const reputation = (metricName: string) => new Metric({ namespace: 'AWS/SES', metricName, statistic: 'Maximum', period: Duration.hours(1) });
-    alarmOn(ALARMS.bounceRate, reputation('Reputation.BounceRate'), SES_BOUNCE_RATE_ALARM);
-    alarmOn(ALARMS.complaintRate, reputation('Reputation.ComplaintRate'), SES_COMPLAINT_RATE_ALARM);
+    // Mail reputation: no alarm of its own. ses-events counts hard bounces and complaints against the emails
+    // sent and logs an ERROR line past 4% or 0.08% over the week (core/reputation.ts), which Problems counts.
 
     // --- Outputs ------------------------------------------------------------------------------
     new CfnOutput(this, 'SiteUrl', { value: siteUrl, description: 'Public site URL' });

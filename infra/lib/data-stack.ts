@@ -60,12 +60,14 @@ export class DataStack extends Stack {
       sortKey: { name: 'GSI1SK', type: AttributeType.STRING },
       projectionType: ProjectionType.ALL,
     });
-    // Sparse: only items that carry GSI2PK (active subscribers, per frequency) appear in it.
+    // Sparse: only items that carry GSI2PK (active subscribers, per frequency) appear in it. Keys only:
+    // planning needs the ids alone, and then the update of a subscriber after each digest (lastDigestAt)
+    // writes nothing to the index: with ALL it was one index write per email (npm run cost).
     this.table.addGlobalSecondaryIndex({
       indexName: 'GSI2',
       partitionKey: { name: 'GSI2PK', type: AttributeType.STRING },
       sortKey: { name: 'GSI2SK', type: AttributeType.STRING },
-      projectionType: ProjectionType.ALL,
+      projectionType: ProjectionType.KEYS_ONLY,
     });
 
     // Access logs of the site bucket and of CloudFront. ACLs stay enabled (BUCKET_OWNER_PREFERRED)

@@ -44,6 +44,8 @@ export const FUNCTION_MEMORY_MB = {
 /** Global secondary indexes of the table; named so grants can list them without a `/index/*` wildcard. */
 export const TABLE_INDEXES = ['GSI1', 'GSI2'] as const;
 export type TableIndex = (typeof TABLE_INDEXES)[number];
+/** What each index holds: GSI1 whole papers (publish and digests read them by day), GSI2 only the keys of active subscribers. */
+export const INDEX_PROJECTIONS: Record<TableIndex, 'ALL' | 'KEYS_ONLY'> = { GSI1: 'ALL', GSI2: 'KEYS_ONLY' };
 
 export interface PaperboySettings {
   owner: OwnerConfig;

@@ -127,15 +127,10 @@ describe('alarms', () => {
     alarm(s.stateless, { Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FailedInvocationsQueue'), 'QueueName'] } }], Threshold: 1 });
   });
 
-  it('alarm early on SES bounce rate (4%) and complaint rate (0.08%)', () => {
-    alarm(s.stateless, { Namespace: 'AWS/SES', MetricName: 'Reputation.BounceRate', Threshold: 0.04, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
-    alarm(s.stateless, { Namespace: 'AWS/SES', MetricName: 'Reputation.ComplaintRate', Threshold: 0.0008, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
-  });
-
-  it('are the four of infra/lib/alarms.ts, each saying what to do, and only those', () => {
+  it('are the two of infra/lib/alarms.ts, each saying what to do, and only those', () => {
     const alarms = Object.entries(s.stateless.findResources('AWS::CloudWatch::Alarm'));
     expect(alarms.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(Object.values(ALARMS).map((a) => a.id).sort());
-    expect(ALARM_METRICS).toBe(4);
+    expect(ALARM_METRICS).toBe(2);
     for (const [, a] of alarms) expect(a.Properties.AlarmDescription).toMatch(/^paperboy: .+\. What to do: .+/);
   });
 
@@ -160,7 +155,7 @@ describe('alarms', () => {
   it('without deploy.alarmEmail: the same alarms, no action and no notify-owner', () => {
     const { stateless } = synthesize(settingsWith({ deploy: { alarmEmail: undefined } }));
     const alarms = Object.values(stateless.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(4);
+    expect(alarms).toHaveLength(2);
     for (const a of alarms) expect(a.Properties.AlarmActions).toBeUndefined();
     expect(Object.keys(paperboyFunctions(stateless)).some((id) => id.startsWith('NotifyOwner'))).toBe(false);
   });

@@ -184,9 +184,9 @@ describe('DynamoSubscriberRepository', () => {
     const active = sub('subscriber-b1', 'b1@example.com', 'active');
     await repo.create(active);
     await repo.create(sub('subscriber-b2', 'b2@example.com', 'pending'));
-    expect((await repo.listActive('daily')).map((s) => s.id)).toEqual(['subscriber-b1']);
+    expect(await repo.listActiveIds('daily')).toEqual(['subscriber-b1']);
     await repo.update({ ...active, status: 'unsubscribed' });
-    expect(await repo.listActive('daily')).toEqual([]);
+    expect(await repo.listActiveIds('daily')).toEqual([]);
   });
 
   it('changes topics and frequency of an active subscriber, moving it between the due lists, but never revives one who left', async () => {
@@ -195,8 +195,8 @@ describe('DynamoSubscriberRepository', () => {
     await repo.create(s);
     expect(await repo.updatePreferences('subscriber-p1', ['vision', 'robotics'], 'weekly')).toBe(true);
     expect(await repo.get('subscriber-p1')).toMatchObject({ topics: ['vision', 'robotics'], frequency: 'weekly', status: 'active' });
-    expect((await repo.listActive('weekly')).map((x) => x.id)).toContain('subscriber-p1');
-    expect((await repo.listActive('daily')).map((x) => x.id)).not.toContain('subscriber-p1');
+    expect(await repo.listActiveIds('weekly')).toContain('subscriber-p1');
+    expect(await repo.listActiveIds('daily')).not.toContain('subscriber-p1');
     await repo.update({ ...(await repo.get('subscriber-p1'))!, status: 'unsubscribed' });
     expect(await repo.updatePreferences('subscriber-p1', ['llm'], 'daily')).toBe(false);
     expect(await repo.get('subscriber-p1')).toMatchObject({ status: 'unsubscribed', topics: ['vision', 'robotics'] });

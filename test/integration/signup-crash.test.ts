@@ -68,8 +68,10 @@ async function confirmFromMail(email: string) {
 }
 
 async function expectOneActiveSubscriber(email: string) {
-  expect((await rt.subscribers.findByEmail(email))?.status).toBe('active');
-  expect((await rt.subscribers.listActive('daily')).filter((s) => s.email === email)).toHaveLength(1);
+  const subscriber = await rt.subscribers.findByEmail(email);
+  expect(subscriber?.status).toBe('active');
+  const due = await Promise.all((await rt.subscribers.listActiveIds('daily')).map((id) => rt.subscribers.get(id)));
+  expect(due.filter((s) => s?.email === email)).toHaveLength(1);
 }
 
 beforeAll(async () => {

@@ -563,25 +563,27 @@ export class DynamoSubscriberRepository implements SubscriberRepository {
     }
   }
 
-  async listActive(frequency: Frequency): Promise<Subscriber[]> {
+  /** Ids of the active subscribers of a frequency: one query of the keys-only GSI2 partition, never a scan. */
+  async listActiveIds(frequency: Frequency): Promise<string[]> {
     const items = await queryAll(this.doc, {
       TableName: this.tableName,
       IndexName: 'GSI2',
       KeyConditionExpression: 'GSI2PK = :p',
       ExpressionAttributeValues: { ':p': `ACTIVE#${frequency}` },
     });
-    return items.map((i) => stripKeys<Subscriber>(i)!);
+    return items.map((i) => String(i['GSI2SK']));
   }
 }
 
 /** The ledger item of a claimed digest (exported for bulk loads such as the digest benchmark's long histories). */
 /**
- * How long a digest's ledger entry is kept: DynamoDB's TTL deletes it after this many days, so the ledger
- * of a subscriber holds about a year of digests and stops growing (and costing storage) after that. A
- * digest reads the ledger only from the first day its candidates were seen (`ledgerWindow`), days or weeks
- * back; only a paper first seen over a year ago and listed again could reach past the kept entries.
+ * How long a digest's ledger entry is kept: DynamoDB's TTL deletes it after this many days, so a
+ * subscriber's ledger stops growing (and costing storage: it was half the table after a year, in
+ * `npm run cost`) after four months. A digest reads the ledger only from MAX_JOB_AGE_DAYS + 1 days before
+ * its candidates were first seen (`ledgerWindow`), and its candidates are papers listed within
+ * `digest.windowDays` (at most 60): at most 75 days back, well inside what is kept.
  */
-export const LEDGER_KEEP_DAYS = 400;
+export const LEDGER_KEEP_DAYS = 120;
 
 export function digestItem(subscriberId: string, period: string, paperIds: string[], moreIds: string[], claimedAt: string): Item {
   const claimed = Date.parse(claimedAt);
@@ -805,7 +807,7 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
             { AttributeName: 'GSI2PK', KeyType: 'HASH' },
             { AttributeName: 'GSI2SK', KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          Projection: { ProjectionType: 'KEYS_ONLY' },
         },
       ],
     }),

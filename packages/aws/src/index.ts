@@ -9,3 +9,4 @@ export * from './ses-mailer.js';
 export * from './dynamo-digest-jobs.js';
 export * from './lambda-invoke.js';
 export * from './ssm-hmac-key.js';
+export * from './dynamo-mail-stats.js';

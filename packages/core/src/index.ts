@@ -26,3 +26,4 @@ export * from './site-paths.js';
 export * from './api-routes.js';
 export * from './use-cases/notify-owner.js';
 export * from './freshness.js';
+export * from './reputation.js';

@@ -80,7 +80,8 @@ export interface SubscriberRepository {
    * that confirmed it; false when it is no longer so (already confirmed, re-subscribed, suppressed).
    */
   activate(subscriber: Subscriber, hash: string, at: string): Promise<boolean>;
-  listActive(frequency: Frequency): Promise<Subscriber[]>;
+  /** Ids of the active subscribers of a frequency. */
+  listActiveIds(frequency: Frequency): Promise<string[]>;
   /** Changes topics and frequency of an active subscriber only; false when it is not (or no longer) active. */
   updatePreferences(id: string, topics: string[], frequency: Frequency): Promise<boolean>;
 }
@@ -234,3 +235,10 @@ export const systemClock: Clock = { now: () => new Date() };
 export type RandomBytes = (size: number) => Buffer;
 
 export const systemRandomBytes: RandomBytes = (size) => randomBytes(size);
+
+/** Daily counts of paperboy's mail: what it sent, and the hard bounces and complaints SES reported. */
+export interface MailStatsRepository {
+  add(day: string, counts: Partial<Record<'sent' | 'bounces' | 'complaints', number>>): Promise<void>;
+  /** The days from `fromDay` on that have counts, oldest first. */
+  since(fromDay: string): Promise<import('./reputation.js').MailDayCounts[]>;
+}

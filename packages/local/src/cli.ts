@@ -188,7 +188,7 @@ async function statusReport(ctx: LocalContext): Promise<StatusReport> {
     server: ctx.services.owned ? null : { pid: ctx.services.pid, ...(ctx.services.siteUrl ? { siteUrl: ctx.services.siteUrl } : {}) },
     latestPaper: latest ? { id: latest.id, listedOn: latest.listedOn, title: latest.title } : null,
     topics,
-    activeSubscribers: { daily: (await ctx.rt.subscribers.listActive('daily')).length, weekly: (await ctx.rt.subscribers.listActive('weekly')).length },
+    activeSubscribers: { daily: (await ctx.rt.subscribers.listActiveIds('daily')).length, weekly: (await ctx.rt.subscribers.listActiveIds('weekly')).length },
     runs: { ingest: (await ctx.rt.runs.latest('ingest')) ?? null, publish: (await ctx.rt.runs.latest('publish')) ?? null },
     failedDigests: await new DynamoDigestJobStore(ctx.rt.clients.dynamo, ctx.config.tableName).failed(),
   };

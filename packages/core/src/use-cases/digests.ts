@@ -30,9 +30,9 @@ export async function planDigests(deps: {
   const due: Frequency[] = weekdayOf(today) === deps.settings.weeklyDay ? ['daily', 'weekly'] : ['daily'];
   const counts = { daily: 0, weekly: 0 };
   for (const frequency of due) {
-    const subs = await deps.subscribers.listActive(frequency);
     // One query per frequency on the ACTIVE#<frequency> index partition: never a scan of the table.
-    const jobs: DigestJob[] = subs.map((s) => ({ subscriberId: s.id, period: periodFor(frequency, today), day: today }));
+    const ids = await deps.subscribers.listActiveIds(frequency);
+    const jobs: DigestJob[] = ids.map((subscriberId) => ({ subscriberId, period: periodFor(frequency, today), day: today }));
     await deps.jobs.add(jobs);
     counts[frequency] = jobs.length;
   }
