@@ -245,7 +245,7 @@ try {
   console.log(`age: CPU ratio ${ageCostRatio.toFixed(3)}, read-unit ratio ${ageReadRatio.toFixed(3)} (at most 1.1)`);
   const round = (x: number, d = 3) => Number(x.toFixed(d));
   console.log(JSON.stringify({
-    subscribers: SUBSCRIBERS, papers: PAPERS, planMs: Math.round(planMs), planCommands: commands,
+    bench: 'digest', subscribers: SUBSCRIBERS, papers: PAPERS, planMs: Math.round(planMs), planCommands: commands,
     selectRenderUsPerEmail: Math.round(pureCpu / SUBSCRIBERS * 1000), papersPerEmail: round(shown / SUBSCRIBERS, 1),
     cpuMsPerEmail10: round(cpuMsPerEmail10), cpuMsPerEmail53: round(cpuMsPerEmail53),
     emailsSent: sent, sendFailures: failures, emailsPerSecond: Math.round(sent / e2eWall), senderCpuMsPerEmail: round(e2eCpu / sent, 2),
