@@ -17,6 +17,7 @@ import {
   S3ObjectStore,
   SesMailer,
   SsmHmacKey,
+  ssmOptions,
   makeClients,
   recordCalls,
   type Clients,
@@ -117,7 +118,7 @@ async function readSecret(config: AppConfig): Promise<string> {
   // Loaded on first use: only the functions that sign links ever read the key.
   const { SSMClient } = await import('@aws-sdk/client-ssm');
   const endpoint = config.endpoints.ssm;
-  const ssm = recordCalls(new SSMClient({ region: config.region, ...(endpoint ? { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}) }));
+  const ssm = recordCalls(new SSMClient(ssmOptions(config.region, endpoint)));
   return new SsmHmacKey(ssm, config.hmacKeyParameter).get();
 }
 

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { SsmHmacKey, recordCalls } from '@paperboy/aws';
+import { SsmHmacKey, recordCalls, ssmOptions } from '@paperboy/aws';
 import { signLinkToken, verifyLinkToken, type AppConfig, type SignupQueue } from '@paperboy/core';
 import { buildRuntime } from '../../functions/commons/runtime.js';
 import { makeHandler as makeApi } from '../../functions/subscriptions/index.js';
@@ -40,7 +40,7 @@ afterAll(async () => {
   await Promise.all([env?.stop(), ssm?.stop()]);
 });
 
-const client = () => recordCalls(new SSMClient({ region: 'us-east-1', endpoint: ssm.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+const client = () => recordCalls(new SSMClient(ssmOptions('us-east-1', ssm.endpoint)));
 const noQueue: SignupQueue = { enqueue: async () => Promise.reject(new Error('no sign-up is queued in this test')) } as unknown as SignupQueue;
 
 describe('the HMAC key in SSM', () => {

@@ -27,3 +27,7 @@ export function sesOptions(region: string, endpoint?: string) {
     ...(endpoint ? { endpoint, ...localCredentials('local') } : {}),
   };
 }
+
+export function ssmOptions(region: string, endpoint?: string) {
+  return { region, ...(endpoint ? { endpoint, ...localCredentials('local') } : {}) };
+}
