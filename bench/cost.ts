@@ -18,7 +18,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { MetadataBearer } from '@smithy/types';
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { fireTimes, newSubscriberId, processEnv, type Frequency } from '@paperboy/core';
+import { dayInZone, fireTimes, newSubscriberId, processEnv, type Frequency } from '@paperboy/core';
 import { LEDGER_KEEP_DAYS, makeDocumentClient } from '@paperboy/aws';
 import { makeHandler as makeIngest } from '../functions/ingest/index.js';
 import { makeHandler as makePublish } from '../functions/publish/index.js';
@@ -216,7 +216,7 @@ for (let i = 0; i < measuredSubscribers; i++) {
 }
 // The plan stores the jobs; the send phase then runs the sender the plan would start.
 const plan = await phase(() => makePlan(rt, { startSender: async () => {} })(scheduledInvocation('digest', rt.clock.now())));
-const scheduledDay = (await import('@paperboy/core')).dayInZone(rt.clock.now(), ctx.config.owner.schedule.timezone);
+const scheduledDay = dayInZone(rt.clock.now(), ctx.config.owner.schedule.timezone);
 let sent = 0;
 const send = await phase(async () => {
   const result = await makeSend(rt, {

@@ -12,12 +12,12 @@
  */
 const sdk = () => import('@aws-sdk/client-ssm');
 import type { SSMClient } from '@aws-sdk/client-ssm';
+import { errorName } from '@paperboy/core';
 import { randomBytes } from 'node:crypto';
 
 /** Shortest key accepted (characters); the generated one is 43 (32 bytes, base64url). */
 export const MIN_HMAC_KEY_CHARS = 32;
 
-const errorName = (err: unknown): string => (err as { name?: string } | undefined)?.name ?? '';
 
 export class SsmHmacKey {
   constructor(

@@ -7,6 +7,8 @@
  * at 1,000 subscribers) became none, and the rule is now tested against the stand-ins like everything else.
  * SES's own metrics cover the whole account; these cover paperboy's mail, which is what its owner controls.
  */
+import { addDays } from './dates.js';
+
 export const BOUNCE_RATE_ALERT = 0.04;
 export const COMPLAINT_RATE_ALERT = 0.0008;
 /** The window the rates are taken over, in days (today included). */
@@ -62,7 +64,7 @@ export async function countMail(
 ): Promise<ReputationProblem[]> {
   await deps.mailStats.add(deps.today, counts);
   if (!counts.bounces && !counts.complaints) return [];
-  const from = new Date(Date.parse(`${deps.today}T00:00:00Z`) - (REPUTATION_WINDOW_DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
+  const from = addDays(deps.today, -(REPUTATION_WINDOW_DAYS - 1));
   return reputationProblems(await deps.mailStats.since(from));
 }
 

@@ -103,7 +103,8 @@ const THROTTLING = new Set(['TooManyRequestsException', 'Throttling', 'Throttlin
 /** Errors about this one message or recipient: retrying sends nothing, so they are recorded and the others go on. */
 const PERMANENT = new Set(['MessageRejected', 'BadRequestException']);
 
-function errorName(err: unknown): string {
+/** The name an AWS SDK error (or an older-style error) carries, or '' (one copy for every adapter). */
+export function errorName(err: unknown): string {
   const e = err as { name?: string; Code?: string; code?: string } | undefined;
   return e?.name ?? e?.Code ?? e?.code ?? '';
 }
