@@ -117,7 +117,7 @@ describe('ingest, publish and digest handlers', () => {
     expect(keys).toContain(`weeks/${week}/index.html`);
     for (const t of withPapers) expect(keys).toContain(`topics/${t.slug}/weeks/${week}/index.html`);
     // Each paper's own page is vouched for by its day's record, not the manifest (which would grow with the archive).
-    const record = JSON.parse((await rt.objects.get(`_paperboy/papers/${day}.json`))!) as Record<string, string>;
+    const record = (JSON.parse((await rt.objects.get(`_paperboy/papers/${day}.json`))!) as { pages: Record<string, string> }).pages;
     expect(Object.keys(record).sort()).toEqual(stored.map((p) => SITE_PATHS.paper(p.id)).sort());
     for (const [key, hash] of Object.entries(record)) {
       const head = await rt.clients.s3.send(new HeadObjectCommand({ Bucket: config.bucketName, Key: key }));

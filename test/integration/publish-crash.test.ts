@@ -113,6 +113,20 @@ describe('a publish that stops part-way', () => {
     }
   });
 
+  it('keeps the days of paper pages it finished: the next run of the same change uploads only the rest', async () => {
+    const { store } = await freshBucket();
+    await publish(store, 'Papers A');
+    const whole = await publish(store, 'Papers B');
+    const { store: other } = await freshBucket();
+    await publish(other, 'Papers A');
+    // Past the first day's pages and its record: the new title is on every paper page.
+    const crash = new CrashAfter(other, 1 + 3 + 1 + 1);
+    await expect(publish(crash, 'Papers B')).rejects.toThrow(/crash injected/);
+    const repair = await publish(other, 'Papers B');
+    expect(repair.uploaded).toBeLessThan(whole.uploaded);
+    expect(repair.uploadedKeys.filter((k) => k.startsWith('papers/'))).toHaveLength(6);
+  });
+
   it('survives a second crash during the repair', async () => {
     const { store, bucket } = await freshBucket();
     await publish(store, 'Papers A');

@@ -132,7 +132,9 @@ export async function publishSite(deps: {
   const untrusted = new Set<string>();
   const untrustedDays = new Set<string>();
   let distrustAll = false;
+  let stoppedRun: string | undefined;
   if (pendingBefore !== undefined && previous[PENDING_KEY] !== sha256(pendingBefore)) {
+    stoppedRun = sha256(pendingBefore);
     const record = parsePending(pendingBefore);
     // An unreadable record vouches for nothing: every key is uploaded again, every day and week rendered again.
     if (!record) distrustAll = true;
@@ -180,10 +182,22 @@ export async function publishSite(deps: {
   });
   // A paper's page shows nothing of the neighbouring days: a day whose only change is a neighbour renders
   // its day page alone.
+  // A day's record of its paper pages. One the stopped run wrote after uploading that day's pages vouches
+  // for them; in any other, the pages the stopped run was about to upload are not vouched for.
+  const records = new Map<string, Record<string, string>>();
+  const readRecord = async (day: string) => {
+    if (!records.has(day)) {
+      const record = distrustAll ? undefined : parsePagesRecord(await deps.objects.get(paperPagesKey(day)));
+      const pages = record?.pages ?? {};
+      records.set(day, record && stoppedRun !== undefined && record.run === stoppedRun ? pages : Object.fromEntries(Object.entries(pages).filter(([key]) => !untrusted.has(key))));
+    }
+    return records.get(day)!;
+  };
   const rendered: { day: string; paperPages: boolean }[] = [];
   for (const { day } of revisions) {
     const was = known[day];
     const now = nextState.days[day]!;
+    // A day whose pages a stopped run was writing is rendered again (its record says what is uploaded).
     const moved = !was || was.rev !== now.rev || untrustedDays.has(day);
     const changed = moved || was.previous !== now.previous || was.next !== now.next;
     if (changed || untrusted.has(SITE_PATHS.day(day))) {
@@ -222,8 +236,7 @@ export async function publishSite(deps: {
   for (const day of pagesRendered) for (const p of read.get(day)!) if (p.listedOn === day) dayOfPage.set(SITE_PATHS.paper(p.id), day);
   const pageRecords = new Map<string, { before: Record<string, string>; after: Record<string, string> }>();
   for (const day of pagesRendered) {
-    const before = untrustedDays.has(day) || distrustAll ? {} : parseManifest(await deps.objects.get(paperPagesKey(day)));
-    pageRecords.set(day, { before, after: {} });
+    pageRecords.set(day, { before: await readRecord(day), after: {} });
   }
 
   // Pages not rendered this time are unchanged: their hashes carry over.
@@ -246,7 +259,8 @@ export async function publishSite(deps: {
   if (changed.length > 0 || changedRecords.length > 0) {
     // `after` names the record the manifest vouched for when this run started, so no two runs write the
     // same record, even when they upload the same bytes (a crashed run's record never looks vouched for).
-    // `days` names the days whose paper-page records this run rewrites: after a stop, those are re-rendered.
+    // `days` names the days whose paper-page records this run rewrites: after a stop, those days' pages are
+    // rendered again, and those of `keys` are uploaded again.
     const pending = JSON.stringify(
       { after: previous[PENDING_KEY] ?? null, days: changedRecords.map(([day]) => day), keys: Object.fromEntries(changed.map((c) => [c.object.key, c.hash])) },
       null,
@@ -257,13 +271,25 @@ export async function publishSite(deps: {
   }
   let done = counts.unchanged;
   deps.onProgress?.(done, objects.length);
-  for (const { object, hash } of changed) {
+  const upload = async ({ object, hash }: { object: SiteObject; hash: string }) => {
     await deps.objects.put({ ...object, metadata: { 'content-sha256': hash } });
     counts.uploaded++;
     counts.uploadedKeys.push(object.key);
     deps.onProgress?.(++done, objects.length);
+  };
+  // Paper pages day by day, each day's record right after its pages: a publish of the whole archive (a new
+  // layout re-renders 100,000 pages) that runs out of time keeps what it finished, and the next run goes on
+  // from there instead of starting over.
+  const changedByDay = new Map<string, { object: SiteObject; hash: string }[]>();
+  for (const c of changed) {
+    const day = dayOfPage.get(c.object.key);
+    if (day !== undefined) changedByDay.set(day, [...(changedByDay.get(day) ?? []), c]);
   }
-  for (const [day, record] of changedRecords) await internal(paperPagesKey(day), JSON.stringify(sortKeys(record.after), null, 1));
+  for (const [day, record] of changedRecords) {
+    for (const c of changedByDay.get(day) ?? []) await upload(c);
+    await internal(paperPagesKey(day), JSON.stringify({ run: next[PENDING_KEY], pages: sortKeys(record.after) }, null, 1));
+  }
+  for (const c of changed) if (!dayOfPage.has(c.object.key)) await upload(c);
   // The manifest and the day state go last: after a crash, the next run re-uploads what it cannot prove is
   // there, and re-reads the days it cannot prove it rendered.
   if (counts.uploaded > 0 || changedRecords.length > 0 || Object.keys(previous).length !== Object.keys(next).length) {
@@ -299,6 +325,18 @@ function parsePending(text: string): { keys: string[]; days: string[] } | undefi
     if (!parsed?.keys || typeof parsed.keys !== 'object' || Array.isArray(parsed.keys)) return undefined;
     const days = Array.isArray(parsed.days) ? parsed.days.filter((d): d is string => typeof d === 'string') : [];
     return { keys: Object.keys(parsed.keys), days };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A day's record of its paper pages: their hashes, and the pending record of the run that wrote it. */
+function parsePagesRecord(text: string | undefined): { run?: string; pages: Record<string, string> } | undefined {
+  if (!text) return undefined;
+  try {
+    const parsed = JSON.parse(text) as { run?: unknown; pages?: unknown };
+    if (!parsed?.pages || typeof parsed.pages !== 'object' || Array.isArray(parsed.pages)) return undefined;
+    return { ...(typeof parsed.run === 'string' ? { run: parsed.run } : {}), pages: parsed.pages as Record<string, string> };
   } catch {
     return undefined;
   }
