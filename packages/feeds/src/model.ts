@@ -1,5 +1,5 @@
 /** The view model shared by the feed and page renderers: papers sorted, cleaned, with every URL resolved. */
-import { compareByRank, paperPermalinkPath, SITE_PATHS, type Paper, type Topic } from '@paperboy/core';
+import { arxivTitleSearchUrl, compareByRank, paperPermalinkPath, SITE_PATHS, type Paper, type Topic } from '@paperboy/core';
 import { anchorId, baseUrl, cleanText, doiUrl, safeUrl } from './text.js';
 
 export interface SiteInfo {
@@ -72,8 +72,10 @@ export interface PaperView {
   listedOn: string;
   /** The paper's own page (arXiv abstract, else Hugging Face); undefined when neither is known. */
   pageUrl?: string;
-  /** Site-relative link to the paper's card on its day page, which never moves: `days/<listedOn>/index.html#<anchor>`. */
+  /** Site-relative link to the paper's own page on this site, which never moves (core's `paperPermalinkPath`). */
   permalink: string;
+  /** arXiv's title search, for a paper no source gave an arXiv id (core's `arxivTitleSearchUrl`). */
+  searchUrl?: string;
   links: ItemLink[];
   upvotes?: number;
   /** The source's one-line TL;DR (Hugging Face's `ai_summary`), when it gives one. */
@@ -162,6 +164,7 @@ export function toPaperView(paper: Paper, topicsBySlug: ReadonlyMap<string, Topi
   const upvotes = count(paper.upvotes);
   const summary = cleanText(paper.summary ?? '').trim();
   const organization = cleanText(paper.organization ?? '').trim();
+  const search = arxivTitleSearchUrl(paper);
   return {
     id: paper.id,
     anchor: anchorId(paper.id),
@@ -173,6 +176,7 @@ export function toPaperView(paper: Paper, topicsBySlug: ReadonlyMap<string, Topi
     listedOn: cleanText(paper.listedOn),
     pageUrl,
     permalink: paperPermalinkPath(paper),
+    ...(search ? { searchUrl: search } : {}),
     links,
     upvotes,
     ...(summary ? { summary } : {}),
