@@ -22,8 +22,8 @@ a:focus-visible,button:focus-visible,input:focus-visible,summary:focus-visible{o
 .wrap{max-width:46rem;margin:0 auto;padding:0 1rem}
 header.site{padding:.75rem 0 .25rem;display:flex;flex-wrap:wrap;align-items:center;gap:.25rem 1rem}
 header.site .name{font-weight:700;font-size:1.1rem;text-decoration:none;color:var(--text)}
-header.site nav ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;align-items:center;gap:.25rem .9rem;font-size:.95rem}
-header.site a.subscribe{display:inline-block;background:var(--accent);color:var(--card);font-weight:600;border-radius:1rem;padding:.1rem .75rem;text-decoration:none}
+header.site nav ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;align-items:center;gap:.25rem .6rem;font-size:.95rem}
+header.site a.subscribe{display:inline-block;background:var(--accent);color:var(--card);font-weight:600;border-radius:1rem;padding:.05rem .6rem;text-decoration:none}
 header.site a.subscribe:hover,header.site a.subscribe:focus{text-decoration:underline}
 h1{font-size:1.7rem;line-height:1.25;margin:.5rem 0 .25rem}
 h2{font-size:1.25rem;line-height:1.3;margin:2rem 0 .75rem}
