@@ -1,14 +1,16 @@
 /**
- * Publishing at scale: 100,000 papers across the 18 default topics in the DynamoDB stand-in
- * (dynalite), published to the S3 stand-in (s3rver) by the real publish handler. Three runs:
- *   1. first publish (empty bucket),
- *   2. after 50 new papers (ingested through the repository, as ingest writes them),
- *   3. unchanged.
- * For each: wall time, CPU time of this process, S3 writes (PutObject), DynamoDB requests and the
- * items those requests read. The load itself (BatchWriteItem, in parallel) is timed separately.
- * The stand-ins run in this process, so CPU time includes dynalite's and s3rver's work.
+ * Publishing at scale: an archive of 1,000 papers and one of 100,000 (300 a day, across the 18 default
+ * topics), each in its own DynamoDB stand-in table (dynalite) and S3 stand-in bucket (s3rver), published
+ * by the real publish handler. For each archive:
+ *   1. the first publish (empty bucket: every page of every day and paper),
+ *   2. three new days of 300 papers, one at a time (ingested through the repository, as ingest writes
+ *      them), each followed by a publish: the objects it writes and its CPU (the median of the three),
+ *   3. an unchanged publish (must write nothing).
+ * The figure that matters is the CPU of a new day's publish at 100,000 papers against 1,000: publishing
+ * must not grow with the archive (goal: at most 1.2). The stand-ins run in this process, so CPU time
+ * includes dynalite's and s3rver's work. The last line is one JSON object of the figures.
  *
- *   npm run bench:publish [-- count]        (default 100000)
+ *   npm run bench:publish [-- sizes]        (default 1000,100000)
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -20,7 +22,8 @@ import { buildRuntime } from '../functions/commons/runtime.js';
 import { makeHandler as makePublish } from '../functions/publish/index.js';
 import { startStandIns } from '../test/support/stand-ins.js';
 
-const COUNT = Number(process.argv[2] ?? 100_000);
+const SIZES = (process.argv[2] ?? '1000,100000').split(',').map(Number);
+const NEW_DAYS = 3;
 const PER_DAY = 300;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const ROOT = resolve(import.meta.dirname, '..');
@@ -68,121 +71,130 @@ function makePaper(i: number, listedOn: string, seenAt: string): Paper {
   };
 }
 
-const env = await startStandIns();
-try {
-  const config: AppConfig = { ...base, tableName: env.table, bucketName: env.bucket, endpoints: env.services.endpoints, siteUrl: 'https://papers.example.com/' };
-  let now = new Date('2026-11-26T08:00:00.000Z');
-  const clock: Clock = { now: () => now };
-  const rt = buildRuntime(config, { clock, logger: { info() {}, warn() {}, error() {} } });
 
-  // Count what each run asks of the stand-ins.
-  // Items read are split: items returned (papers and membership keys for the feeds) and membership
-  // keys only counted by Select=COUNT queries (for the topic counts on the pages; nothing is returned).
-  const dynamo = { requests: 0, itemsRead: 0, countRequests: 0, itemsCounted: 0 };
-  rt.clients.dynamo.middlewareStack.add(
-    (next) => async (args) => {
-      const out = await next(args);
-      const o = out.output as { Count?: number; ScannedCount?: number; Item?: unknown; Responses?: Record<string, unknown[]> };
-      if ((args.input as { Select?: string }).Select === 'COUNT') {
-        dynamo.countRequests++;
-        dynamo.itemsCounted += o.ScannedCount ?? o.Count ?? 0;
-      } else {
+interface SizeFigures {
+  papers: number;
+  days: number;
+  firstPublish: { seconds: number; cpuSeconds: number; objectsWritten: number };
+  newDay: { objectsWritten: number[]; cpuSeconds: number[]; medianCpuSeconds: number; daysRead: number[]; dynamoRequests: number[] };
+  unchanged: { objectsWritten: number; cpuSeconds: number; dynamoRequests: number };
+}
+
+async function runSize(count: number): Promise<SizeFigures> {
+  const env = await startStandIns();
+  try {
+    const config: AppConfig = { ...base, tableName: env.table, bucketName: env.bucket, endpoints: env.services.endpoints, siteUrl: 'https://papers.example.com/' };
+    let now = new Date('2026-11-26T08:00:00.000Z');
+    const clock: Clock = { now: () => now };
+    const rt = buildRuntime(config, { clock, logger: { info() {}, warn() {}, error() {} } });
+
+    const dynamo = { requests: 0, itemsRead: 0 };
+    rt.clients.dynamo.middlewareStack.add(
+      (next) => async (args) => {
+        const out = await next(args);
+        const o = out.output as { Count?: number; ScannedCount?: number; Item?: unknown; Responses?: Record<string, unknown[]> };
         dynamo.requests++;
         dynamo.itemsRead += o.ScannedCount ?? o.Count ?? (o.Item ? 1 : 0) + Object.values(o.Responses ?? {}).reduce((n, r) => n + r.length, 0);
-      }
-      return out;
-    },
-    { step: 'initialize', name: 'benchCounter' },
-  );
-  let s3Writes = 0;
-  const put = rt.objects.put.bind(rt.objects);
-  rt.objects.put = async (o) => {
-    s3Writes++;
-    return put(o);
-  };
-
-  // Load: BatchWriteItem (25 items each), CONCURRENCY requests in flight.
-  const loadStart = performance.now();
-  const loadCpu = process.cpuUsage();
-  const items: Record<string, unknown>[] = [];
-  const topicSizes = new Map<string, number>();
-  for (let i = 0; i < COUNT; i++) {
-    const offset = 1 + Math.floor(i / PER_DAY);
-    const p = makePaper(i, dayOf(offset), `${dayOf(offset)}T06:00:00.000Z`);
-    for (const slug of p.tags) {
-      items.push(membershipItem(p, slug));
-      topicSizes.set(slug, (topicSizes.get(slug) ?? 0) + 1);
-    }
-    items.push(paperItem(p));
-  }
-  let next = 0;
-  let batches = 0;
-  let retries = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      let requests: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = {
-        [env.table]: items.slice(next, (next += 25)).map((Item) => ({ PutRequest: { Item } })),
-      };
-      for (let attempt = 0; requests && Object.keys(requests).length > 0; attempt++) {
-        if (attempt > 0) {
-          retries++;
-          await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
-        }
-        const out = await rt.clients.dynamo.send(new BatchWriteCommand({ RequestItems: requests }));
-        requests = out.UnprocessedItems as typeof requests;
-      }
-      batches++;
-      if (batches % 2000 === 0) process.stderr.write(`  loaded ${Math.min(batches * 25, items.length)} of ${items.length} items\n`);
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  const loadSecs = (performance.now() - loadStart) / 1000;
-  const loadCpuSecs = (() => {
-    const c = process.cpuUsage(loadCpu);
-    return (c.user + c.system) / 1e6;
-  })();
-  console.log(
-    `load     ${COUNT.toLocaleString('en-US')} papers + ${(items.length - COUNT).toLocaleString('en-US')} topic memberships over ${Math.ceil(COUNT / PER_DAY)} days ` +
-      `(${topics.length} topics, ${Math.min(...topicSizes.values()).toLocaleString('en-US')}–${Math.max(...topicSizes.values()).toLocaleString('en-US')} papers each): ` +
-      `${loadSecs.toFixed(1)} s wall, ${loadCpuSecs.toFixed(1)} s CPU, ${batches} BatchWriteItem requests, ${retries} retries of unprocessed items, ` +
-      `${Math.round(items.length / loadSecs).toLocaleString('en-US')} items/s`,
-  );
-
-  const publish = makePublish(rt);
-  const measure = async (label: string) => {
-    Object.assign(dynamo, { requests: 0, itemsRead: 0, countRequests: 0, itemsCounted: 0 });
-    s3Writes = 0;
-    const t0 = performance.now();
-    const cpu0 = process.cpuUsage();
-    const result = await publish();
-    const secs = (performance.now() - t0) / 1000;
-    const cpu = process.cpuUsage(cpu0);
-    console.log(
-      `${label.padEnd(26)} ${secs.toFixed(2).padStart(6)} s wall  ${((cpu.user + cpu.system) / 1e6).toFixed(2).padStart(6)} s CPU   ` +
-        `S3 writes ${String(s3Writes).padStart(3)} (${result.uploaded} of ${result.objects} objects + ${s3Writes - result.uploaded} manifest)   ` +
-        `DynamoDB ${dynamo.requests} requests reading ${dynamo.itemsRead.toLocaleString('en-US')} items, ` +
-        `${dynamo.countRequests} COUNT queries over ${dynamo.itemsCounted.toLocaleString('en-US')} membership keys`,
+        return out;
+      },
+      { step: 'initialize', name: 'benchCounter' },
     );
-    return result;
-  };
+    let s3Writes = 0;
+    const put = rt.objects.put.bind(rt.objects);
+    rt.objects.put = async (o) => {
+      s3Writes++;
+      return put(o);
+    };
 
-  const first = await measure('publish: first');
-  if (first.uploaded !== first.objects) throw new Error('the first publish should upload every object');
+    // Load: BatchWriteItem (25 items each), CONCURRENCY requests in flight.
+    const loadStart = performance.now();
+    const items: Record<string, unknown>[] = [];
+    for (let i = 0; i < count; i++) {
+      const offset = NEW_DAYS + Math.floor(i / PER_DAY);
+      const p = makePaper(i, dayOf(offset), `${dayOf(offset)}T06:00:00.000Z`);
+      for (const slug of p.tags) items.push(membershipItem(p, slug));
+      items.push(paperItem(p));
+    }
+    let next = 0;
+    const worker = async () => {
+      while (next < items.length) {
+        let requests: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = {
+          [env.table]: items.slice(next, (next += 25)).map((Item) => ({ PutRequest: { Item } })),
+        };
+        for (let attempt = 0; requests && Object.keys(requests).length > 0; attempt++) {
+          if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
+          const out = await rt.clients.dynamo.send(new BatchWriteCommand({ RequestItems: requests }));
+          requests = out.UnprocessedItems as typeof requests;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    const days = Math.ceil(count / PER_DAY);
+    console.log(`[${count}] load ${count.toLocaleString('en-US')} papers over ${days} days: ${((performance.now() - loadStart) / 1000).toFixed(1)} s`);
 
-  // 50 new papers, listed today, written the way ingest writes them.
-  now = new Date('2026-11-27T06:00:00.000Z');
-  const t0 = performance.now();
-  for (let i = 0; i < 50; i++) {
-    const p = makePaper(COUNT + i, '2026-11-27', now.toISOString());
-    if (!(await rt.papers.put(p, undefined))) throw new Error(`paper ${p.id} already stored`);
+    const publish = makePublish(rt);
+    const measure = async (label: string) => {
+      Object.assign(dynamo, { requests: 0, itemsRead: 0 });
+      s3Writes = 0;
+      const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
+      const result = await publish();
+      const seconds = (performance.now() - t0) / 1000;
+      const c = process.cpuUsage(cpu0);
+      const cpuSeconds = (c.user + c.system) / 1e6;
+      console.log(
+        `[${count}] ${label.padEnd(22)} ${seconds.toFixed(2).padStart(7)} s wall ${cpuSeconds.toFixed(2).padStart(7)} s CPU  ` +
+          `wrote ${result.uploaded} of ${result.objects} objects (+${s3Writes - result.uploaded} internal)  days read ${result.daysRead}, rendered ${result.daysRendered}, weeks ${result.weeksRendered}  ` +
+          `DynamoDB ${dynamo.requests} requests, ${dynamo.itemsRead.toLocaleString('en-US')} items`,
+      );
+      return { result, seconds, cpuSeconds, requests: dynamo.requests };
+    };
+
+    const first = await measure('first publish');
+    if (first.result.uploaded !== first.result.objects) throw new Error('the first publish should upload every object');
+    const newDay: SizeFigures['newDay'] = { objectsWritten: [], cpuSeconds: [], medianCpuSeconds: 0, daysRead: [], dynamoRequests: [] };
+    for (let d = NEW_DAYS - 1; d >= 0; d--) {
+      const day = dayOf(d);
+      now = new Date(`${day}T06:00:00.000Z`);
+      for (let i = 0; i < PER_DAY; i++) {
+        const p = makePaper(count + (NEW_DAYS - 1 - d) * PER_DAY + i, day, now.toISOString());
+        if (!(await rt.papers.put(p, undefined))) throw new Error(`paper ${p.id} already stored`);
+      }
+      now = new Date(`${day}T06:05:00.000Z`);
+      const run = await measure(`publish: new day ${day}`);
+      newDay.objectsWritten.push(run.result.uploaded);
+      newDay.cpuSeconds.push(round(run.cpuSeconds));
+      newDay.daysRead.push(run.result.daysRead);
+      newDay.dynamoRequests.push(run.requests);
+    }
+    newDay.medianCpuSeconds = [...newDay.cpuSeconds].sort((a, b) => a - b)[Math.floor(NEW_DAYS / 2)]!;
+    const unchanged = await measure('publish: unchanged');
+    if (unchanged.result.uploaded !== 0) throw new Error(`an unchanged publish uploaded ${unchanged.result.uploaded} objects`);
+    return {
+      papers: count,
+      days,
+      firstPublish: { seconds: round(first.seconds), cpuSeconds: round(first.cpuSeconds), objectsWritten: first.result.uploaded },
+      newDay,
+      unchanged: { objectsWritten: unchanged.result.uploaded, cpuSeconds: round(unchanged.cpuSeconds), dynamoRequests: unchanged.requests },
+    };
+  } finally {
+    await env.stop();
   }
-  console.log(`ingest   50 new papers through the repository: ${((performance.now() - t0) / 1000).toFixed(2)} s`);
-  now = new Date('2026-11-27T06:05:00.000Z');
-  await measure('publish: after 50 new');
-  const unchanged = await measure('publish: unchanged');
-  if (unchanged.uploaded !== 0) throw new Error(`an unchanged publish uploaded ${unchanged.uploaded} objects`);
-  const mem = process.memoryUsage();
-  console.log(`memory   rss ${(mem.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(mem.heapUsed / 2 ** 20).toFixed(0)} MiB (stand-ins included)`);
-} finally {
-  await env.stop();
 }
+
+const round = (n: number) => Math.round(n * 1000) / 1000;
+
+const figures: Record<number, SizeFigures> = {};
+for (const size of SIZES) figures[size] = await runSize(size);
+const [small, large] = [figures[Math.min(...SIZES)]!, figures[Math.max(...SIZES)]!];
+const mem = process.memoryUsage();
+console.log(`memory rss ${(mem.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(mem.heapUsed / 2 ** 20).toFixed(0)} MiB (stand-ins included)`);
+console.log(
+  JSON.stringify({
+    bench: 'publish',
+    sizes: figures,
+    newDayCpuRatio: round(large.newDay.medianCpuSeconds / small.newDay.medianCpuSeconds),
+    unchangedWrites: Object.fromEntries(SIZES.map((n) => [n, figures[n]!.unchanged.objectsWritten])),
+    newDayWrites: Object.fromEntries(SIZES.map((n) => [n, figures[n]!.newDay.objectsWritten])),
+  }),
+);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { addDays, anchorId, type AppConfig, type Clock, type EmailMessage, type Mailer } from '@paperboy/core';
+import { addDays, anchorId, isoWeek, SITE_PATHS, type AppConfig, type Clock, type EmailMessage, type Mailer } from '@paperboy/core';
 import { comparePapers } from '@paperboy/feeds';
 import { buildRuntime, type Runtime } from '../../functions/commons/runtime.js';
 import { makeHandler as makeIngest } from '../../functions/ingest/index.js';
@@ -68,7 +68,8 @@ describe('ingest, publish and digest handlers', () => {
     expect(first.daysRead).toBe(1);
     const second = await publish();
     // Unchanged: nothing uploaded, and no day read or rendered again (its revision has not moved).
-    expect(second).toMatchObject({ objects: first.objects - 1, uploaded: 0, unchanged: first.objects - 1, daysRead: 0 });
+    expect(second).toMatchObject({ uploaded: 0, unchanged: second.objects, daysRead: 0, daysRendered: 0, weeksRendered: 0 });
+    expect(first).toMatchObject({ daysRendered: 1, weeksRendered: 1 });
     // 53 papers on one day, feeds.maxItems 50: a feed never cuts a day, so it holds all 53 in feed order
     // (upvotes first, then the page's order), and so does the day's page.
     const stored = await rt.papers.listListedSince('0000-00-00');
@@ -106,8 +107,22 @@ describe('ingest, publish and digest handlers', () => {
       expect(head.Metadata?.['content-sha256'], key).toBe(manifest[key]);
     }
     const topicCount = config.taxonomy.topics.length;
-    // All-papers feeds, OPML, home page, one day page and the archive, and four objects per topic.
-    expect(keys).toHaveLength(3 + 1 + 1 + 2 + topicCount * 4);
+    const stored = await rt.papers.listListedSince('0000-00-00');
+    const day = stored[0]!.listedOn;
+    const week = isoWeek(day);
+    const withPapers = config.taxonomy.topics.filter((t) => stored.some((p) => p.tags.includes(t.slug)));
+    // All-papers feeds, OPML, home page, one day page and the archive, four objects per topic, the week's
+    // page and the week's page of each topic that has papers.
+    expect(keys).toHaveLength(3 + 1 + 1 + 2 + topicCount * 4 + 1 + withPapers.length);
+    expect(keys).toContain(`weeks/${week}/index.html`);
+    for (const t of withPapers) expect(keys).toContain(`topics/${t.slug}/weeks/${week}/index.html`);
+    // Each paper's own page is vouched for by its day's record, not the manifest (which would grow with the archive).
+    const record = JSON.parse((await rt.objects.get(`_paperboy/papers/${day}.json`))!) as Record<string, string>;
+    expect(Object.keys(record).sort()).toEqual(stored.map((p) => SITE_PATHS.paper(p.id)).sort());
+    for (const [key, hash] of Object.entries(record)) {
+      const head = await rt.clients.s3.send(new HeadObjectCommand({ Bucket: config.bucketName, Key: key }));
+      expect([head.ContentType, head.CacheControl, head.Metadata?.['content-sha256']], key).toEqual(['text/html; charset=utf-8', 'public, max-age=60', hash]);
+    }
   });
 
   it('after one paper changes, uploads only the objects that show it (and those dated by the newest change)', async () => {
@@ -125,13 +140,22 @@ describe('ingest, publish and digest handlers', () => {
     // Empty topics' feeds and the OPML carry the newest change anywhere as their updated time.
     const empty = new Set<string>();
     for (const t of config.taxonomy.topics) if ((await rt.papers.countMemberships(t.slug)) === 0) empty.add(t.slug);
+    const week = isoWeek(paper.listedOn);
+    // Its day's other papers' pages may list it as related.
+    const sameDay = new Set((await rt.papers.listDay(paper.listedOn)).map((p) => SITE_PATHS.paper(p.id)));
     const allowed = (key: string) => {
-      const slug = /^(?:topics\/([^/]+)\/index\.html|feeds\/topics\/([^.]+)\.\w+)$/.exec(key);
+      const slug = /^(?:topics\/([^/]+)\/index\.html|feeds\/topics\/([^.]+)\.\w+|topics\/([^/]+)\/weeks\/[^/]+\/index\.html)$/.exec(key);
+      if (slug?.[3]) return tagged.has(slug[3]) && key === SITE_PATHS.topicWeek(slug[3], week);
       if (slug) return tagged.has(slug[1] ?? slug[2]!) || empty.has(slug[1] ?? slug[2]!);
-      return ['index.html', 'feeds/index.opml', 'feeds/all.xml', 'feeds/all.atom', 'feeds/all.json', `days/${paper.listedOn}/index.html`].includes(key);
+      if (sameDay.has(key)) return true;
+      return ['index.html', 'feeds/index.opml', 'feeds/all.xml', 'feeds/all.atom', 'feeds/all.json', `days/${paper.listedOn}/index.html`, SITE_PATHS.week(week)].includes(key);
     };
     expect(result.uploadedKeys.filter((k) => !allowed(k))).toEqual([]);
-    for (const key of ['index.html', 'feeds/all.xml', 'feeds/all.atom', 'feeds/all.json', `days/${paper.listedOn}/index.html`]) expect(result.uploadedKeys).toContain(key);
+    for (const key of ['index.html', 'feeds/all.xml', 'feeds/all.atom', 'feeds/all.json', `days/${paper.listedOn}/index.html`, SITE_PATHS.paper(paper.id), SITE_PATHS.week(week)]) {
+      expect(result.uploadedKeys).toContain(key);
+    }
+    for (const slug of tagged) expect(result.uploadedKeys).toContain(SITE_PATHS.topicWeek(slug, week));
+    expect(await rt.objects.get(SITE_PATHS.paper(paper.id))).toContain(`${paper.title} (v2)`);
     expect(result.daysRead).toBe(1);
     for (const slug of tagged) expect(result.uploadedKeys).toContain(`feeds/topics/${slug}.atom`);
     expect(result.uploaded).toBeLessThan(result.objects / 2);
@@ -147,8 +171,11 @@ describe('ingest, publish and digest handlers', () => {
     const day = addDays(old, 1);
     for (const id of ['2611.90001', '2611.90002']) expect(await rt.papers.put(paper({ id, listedOn: day, tags: ['llm'] }), undefined)).toBe(true);
     const result = await makePublish(rt)();
+    // The new day and the day before it (its next-day link moved); their weeks hold no other day.
     expect(result.daysRead).toBe(2);
-    expect(result.uploadedKeys).toEqual(expect.arrayContaining([`days/${day}/index.html`, `days/${old}/index.html`, 'days/index.html']));
+    expect(result.uploadedKeys).toEqual(expect.arrayContaining([`days/${day}/index.html`, `days/${old}/index.html`, 'days/index.html', SITE_PATHS.week(isoWeek(day))]));
+    // Of the paper pages, only the new day's: the old day's are rendered again (its next-day link moved) but unchanged.
+    expect(result.uploadedKeys.filter((k) => k.startsWith('papers/')).sort()).toEqual(['2611.90001', '2611.90002'].map((id) => SITE_PATHS.paper(id)));
     expect(await rt.objects.get(`days/${old}/index.html`)).toContain(`href="../../days/${day}/index.html"`);
     expect(await rt.objects.get(`days/${day}/index.html`)).toContain(`href="../../days/${old}/index.html"`);
     const archive = (await rt.objects.get('days/index.html'))!;

@@ -24,7 +24,8 @@ function sourcesFor(directives: Directives, name: string): string[] {
 
 function allows(sources: string[], url: URL, page: URL): boolean {
   if (sources.includes("'none'")) return false;
-  return sources.some((s) => (s === "'self'" && url.origin === page.origin) || (s.endsWith(':') && url.protocol === s) || s === '*');
+  // Host sources are matched as whole origins (scheme and host, no wildcard, no path): all the policy uses.
+  return sources.some((s) => (s === "'self'" && url.origin === page.origin) || (s.endsWith(':') && url.protocol === s) || (/^https:\/\/[^/*]+$/.test(s) && url.origin === s) || s === '*');
 }
 
 /** One line per violation, naming the element; empty when the page fits the policy. */

@@ -332,18 +332,20 @@ describe('RSS 2.0', () => {
 
   it('links a paper without abs or Hugging Face page to its own page, which never rolls off', async () => {
     const objects = render();
-    const permalink = `${ORIGIN}/${paperPermalinkPath({ id: 'hep-th/9901001', listedOn: '2024-10-09' })}`;
+    const permalink = `${ORIGIN}/papers/hep-th-9901001/index.html`;
     const all = await rssParser.parseString(body(objects, 'feeds/all.xml'));
     expect(all.items.find((i) => i.guid === guidOf('hep-th/9901001'))!.link).toBe(permalink);
     const topic = await rssParser.parseString(body(objects, 'feeds/topics/llm.xml'));
     expect(topic.items.find((i) => i.guid === guidOf('hep-th/9901001'))!.link).toBe(permalink);
     expect(JSON.parse(body(objects, 'feeds/all.json')).items.find((i: any) => i.id === guidOf('hep-th/9901001')).url).toBe(permalink);
     expect(body(objects, 'days/2024-10-09/index.html')).toContain('id="hep-th-9901001"');
-    // Even once the paper has left every rolling page and feed, its day page still holds it.
+    expect(body(objects, 'papers/hep-th-9901001/index.html')).toContain(`<link rel="canonical" href="${permalink}">`);
+    // Even once the paper has left every rolling page and feed, its day page and its own page still hold it.
     const later = render({ papers: [...ALL_PAPERS, ...Array.from({ length: 25 }, (_, i) => ({ ...ALL_PAPERS[2]!, id: `2411.${String(i).padStart(5, '0')}`, listedOn: '2024-11-01' }))] });
     expect(body(later, 'index.html')).not.toContain('id="hep-th-9901001"');
     expect(body(later, 'feeds/all.xml')).not.toContain('hep-th/9901001');
     expect(body(later, 'days/2024-10-09/index.html')).toContain('id="hep-th-9901001"');
+    expect(body(later, 'papers/hep-th-9901001/index.html')).toContain('<h1>');
     // A paper with only a Hugging Face page links there.
     const hfOnly = snapshotPapers().find((p) => !p.links.abs && p.links.hf)!;
     const hfItem = all.items.find((i) => i.guid === guidOf(hfOnly.id))!;

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DomUtils, parseDocument } from 'htmlparser2';
-import { compareByRank, paperPermalinkPath, taxonomySchema, type Paper, type SiteObject } from '@paperboy/core';
+import { compareByRank, isoWeek, paperPermalinkPath, taxonomySchema, type Paper, type SiteObject } from '@paperboy/core';
 import { CONTENT_SECURITY_POLICY, escapeHtml, renderPage, renderSite, SECURITY_HEADERS, SITE_CSS, SITE_CSS_HASH } from '@paperboy/feeds';
 import { cspViolations } from '../support/csp.js';
 import { createHash } from 'node:crypto';
@@ -283,9 +283,10 @@ describe('day pages and the archive', () => {
       return DomUtils.findAll((e) => e.name === 'a', [first]).map((a) => [attr(a, 'rel') ?? '', attr(a, 'href')]);
     };
     const [newest, middle, oldest] = [DAYS[0]!, DAYS[2]!, DAYS[DAYS.length - 1]!];
-    expect(nav(newest)).toEqual([['prev', `../../days/${DAYS[1]}/index.html`], ['', '../../days/index.html']]);
-    expect(nav(middle)).toEqual([['prev', `../../days/${DAYS[3]}/index.html`], ['next', `../../days/${DAYS[1]}/index.html`], ['', '../../days/index.html']]);
-    expect(nav(oldest)).toEqual([['next', `../../days/${DAYS[DAYS.length - 2]}/index.html`], ['', '../../days/index.html']]);
+    const week = (day: string) => ['', `../../weeks/${isoWeek(day)}/index.html`];
+    expect(nav(newest)).toEqual([['prev', `../../days/${DAYS[1]}/index.html`], week(newest), ['', '../../days/index.html']]);
+    expect(nav(middle)).toEqual([['prev', `../../days/${DAYS[3]}/index.html`], ['next', `../../days/${DAYS[1]}/index.html`], week(middle), ['', '../../days/index.html']]);
+    expect(nav(oldest)).toEqual([['next', `../../days/${DAYS[DAYS.length - 2]}/index.html`], week(oldest), ['', '../../days/index.html']]);
   });
 
   it('lists every day with its count in the archive, newest first', () => {
@@ -296,7 +297,7 @@ describe('day pages and the archive', () => {
     expect(rows.map((li) => Number(/\((\d+) papers?\)/.exec(textOf(li))![1]))).toEqual(DAYS.map((d) => PAPERS.filter((p) => p.listedOn === d).length));
   });
 
-  it('shows the latest listing day on the home page, ranked, linked to its day page, the day before and every day', () => {
+  it('shows the latest listing day on the home page, ranked, linked to its day page, the day before, its week and every day', () => {
     // maxItems 1 or 50: the home page shows one day whatever the feeds hold.
     for (const maxItems of [1, 50]) {
       const index = dom(render({ maxItems }).get('index.html')!.body);
@@ -310,6 +311,7 @@ describe('day pages and the archive', () => {
       for (const nav of navs) {
         expect(DomUtils.findAll((e) => e.name === 'a', [nav]).map((a) => [attr(a, 'rel') ?? '', attr(a, 'href')])).toEqual([
           ['prev', `days/${DAYS[1]}/index.html`],
+          ['', `weeks/${isoWeek(DAYS[0]!)}/index.html`],
           ['', 'days/index.html'],
         ]);
       }
@@ -358,7 +360,7 @@ describe('day pages and the archive', () => {
       expect(bareLinks, key).toContainEqual([`Details: ${bare.title}`, `${root}${paperPermalinkPath(bare)}`]);
       expect(bareLinks.map(([text]) => text), key).not.toContain('Search arXiv by title');
       // Every card links its own page; nothing links into a page that rolls (the home page, a topic page).
-      for (const p of PAPERS.filter((x) => x.listedOn === '2024-10-14')) expect(links(p.id), key).toContainEqual([`Details: ${textOf(dom(escapeHtml(p.title)))}`, `${root}${paperPermalinkPath(p)}`]);
+      for (const p of PAPERS.filter((x) => x.listedOn === '2024-10-14')) expect(links(p.id), key).toContainEqual([`Details: ${DomUtils.textContent(dom(escapeHtml(p.title)))}`, `${root}${paperPermalinkPath(p)}`]);
       for (const a of byTag(doc, 'a')) expect(attr(a, 'href'), key).not.toMatch(/^(\.\.\/\.\.\/)?(index\.html|topics\/[^#]*)#(?!latest$|topics$|feeds$|subscribe$)/);
       // A saved page's paper has no arXiv id: arXiv's title search, with the "@" left out of the URL.
       expect(links('t-0123456789abcdef'), key).toContainEqual(['Search arXiv by title', 'https://arxiv.org/search/?query=Saved%20%26%20%22found%22%20home&searchtype=title']);
@@ -433,5 +435,95 @@ describe('the Content-Security-Policy', () => {
       'referrer-policy': 'no-referrer',
       'x-frame-options': 'DENY',
     });
+  });
+});
+
+describe('paper pages, week pages and topic pages by week', () => {
+  it('gives every paper its own page: title, every author, day and week links, TL;DR, topics, abstract, every link, related papers of its day', () => {
+    const objects = render();
+    for (const p of PAPERS) expect(objects.has(`papers/${p.id}/index.html`), p.id).toBe(true);
+    const p = PAPERS[1]!; // vision + llm, code link; paper 6 of its day shares llm
+    const doc = dom(objects.get(`papers/${p.id}/index.html`)!.body);
+    expect(textOf(byTag(doc, 'h1')[0]!)).toBe(p.title);
+    const text = textOf(byTag(doc, 'main')[0]!);
+    for (const a of p.authors) expect(text).toContain(a);
+    const hrefs = byTag(doc, 'a').map((a) => attr(a, 'href'));
+    expect(hrefs).toContain(`../../days/${p.listedOn}/index.html#${p.id}`);
+    expect(hrefs).toContain(`../../weeks/${isoWeek(p.listedOn)}/index.html`);
+    expect(hrefs).toEqual(expect.arrayContaining([p.links.abs, p.links.pdf, p.links.code, '../../topics/vision/index.html', '../../topics/llm/index.html']));
+    // Related: other papers of the same day sharing a topic, those sharing both first.
+    const sameDay = PAPERS.filter((q) => q.listedOn === p.listedOn && q.id !== p.id && q.tags.some((t) => p.tags.includes(t)));
+    const related = all(doc, (e) => e.name === 'ol' && attr(e, 'class') === 'related').flatMap((ol) => DomUtils.findAll((e) => e.name === 'a', [ol]).map((a) => attr(a, 'href')));
+    expect(related.length).toBe(Math.min(5, sameDay.length));
+    expect(related.length).toBeGreaterThan(0);
+    for (const href of related) expect(sameDay.map((q) => `../../papers/${q.id}/index.html`)).toContain(href);
+    expect(byTag(doc, 'link').find((l) => attr(l, 'rel') === 'canonical')!.attribs.href).toBe(`https://papers.example.org/papers/${p.id}/index.html`);
+  });
+
+  it('escapes a hostile paper on its own page, and makes ids that are not path-safe into safe paths', () => {
+    const objects = render();
+    const body = objects.get('papers/2410.99999/index.html')!.body;
+    expect(body).not.toContain('<script>alert');
+    expect(body).not.toContain('<img src=x');
+    expect(body).not.toContain('javascript:');
+    const slashed = renderSite({ site: SITE, topics: TOPICS, papers: [paper(1, { id: 'hep-th/9901001', links: {} })], maxItems: 5, generatedAt: new Date(0) });
+    expect(slashed.map((o) => o.key)).toContain('papers/hep-th-9901001/index.html');
+  });
+
+  it('shows a thumbnail, lazy and sized, only from an origin the Content-Security-Policy allows', () => {
+    const thumb = 'https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/2410.10001.png';
+    // One listing day, so the home page (the latest day) shows both.
+    const papers = [paper(1, { thumbnail: thumb }), paper(2, { thumbnail: 'https://tracker.example.net/pixel.png', listedOn: paper(1).listedOn })];
+    const objects = new Map(renderSite({ site: SITE, topics: TOPICS, papers, maxItems: 5, generatedAt: new Date(0) }).map((o) => [o.key, o]));
+    for (const key of ['papers/2410.10001/index.html', 'index.html', `days/${papers[0]!.listedOn}/index.html`]) {
+      const img = byTag(dom(objects.get(key)!.body), 'img').find((i) => attr(i, 'src') === thumb);
+      expect(img, key).toBeDefined();
+      expect(img!.attribs).toMatchObject({ loading: 'lazy', width: '1200', height: '648', alt: 'Preview image of “Paper 1”' });
+      expect(cspViolations(objects.get(key)!.body, CONTENT_SECURITY_POLICY, `https://papers.example.org/${key}`), key).toEqual([]);
+    }
+    for (const o of objects.values()) expect(o.body).not.toContain('tracker.example.net');
+  });
+
+  it('renders one page per week with its days, its top papers and its topics, linked to the weeks before and after', () => {
+    const papers = [paper(1, { listedOn: '2024-10-07' }), paper(2, { listedOn: '2024-10-09' }), paper(4, { listedOn: '2024-10-15' }), paper(3, { listedOn: '2024-10-29' })];
+    const objects = new Map(renderSite({ site: SITE, topics: TOPICS, papers, maxItems: 5, generatedAt: new Date(0) }).map((o) => [o.key, o]));
+    expect([...objects.keys()].filter((k) => k.startsWith('weeks/')).sort()).toEqual(['weeks/2024-W41/index.html', 'weeks/2024-W42/index.html', 'weeks/2024-W44/index.html']);
+    const doc = dom(objects.get('weeks/2024-W41/index.html')!.body);
+    const hrefs = byTag(doc, 'a').map((a) => [attr(a, 'rel') ?? '', attr(a, 'href')]);
+    expect(hrefs).toContainEqual(['next', '../../weeks/2024-W42/index.html']);
+    expect(hrefs.some(([rel]) => rel === 'prev')).toBe(false);
+    expect(hrefs).toContainEqual(['', '../../days/2024-10-07/index.html']);
+    expect(hrefs).toContainEqual(['', '../../days/2024-10-09/index.html']);
+    // Most upvoted first.
+    const cards = all(doc, (e) => e.name === 'li' && attr(e, 'class') === 'card').map((e) => attr(e, 'id'));
+    expect(cards).toEqual(['2410.10002', '2410.10001']);
+    // paper(1) is vision+llm, paper(2) has no topic: the week lists llm and vision with their counts.
+    expect(hrefs).toContainEqual(['', '../../topics/llm/weeks/2024-W41/index.html']);
+    expect(hrefs).toContainEqual(['', '../../topics/vision/weeks/2024-W41/index.html']);
+    const w44 = byTag(dom(objects.get('weeks/2024-W44/index.html')!.body), 'a').map((a) => [attr(a, 'rel') ?? '', attr(a, 'href')]);
+    expect(w44).toContainEqual(['prev', '../../weeks/2024-W42/index.html']);
+  });
+
+  it('pages each topic by week: the topic page lists its weeks, each week page its papers by day and its neighbouring weeks of that topic', () => {
+    // llm: papers 1 (W41), 3 (W44), 4 (W42); vision: papers 1 (W41), 4 (W42).
+    const papers = [paper(1, { listedOn: '2024-10-07' }), paper(2, { listedOn: '2024-10-09' }), paper(4, { listedOn: '2024-10-15' }), paper(3, { listedOn: '2024-10-29' })];
+    const objects = new Map(renderSite({ site: SITE, topics: TOPICS, papers, maxItems: 5, generatedAt: new Date(0) }).map((o) => [o.key, o]));
+    expect([...objects.keys()].filter((k) => /^topics\/[^/]+\/weeks\//.test(k)).sort()).toEqual([
+      'topics/llm/weeks/2024-W41/index.html',
+      'topics/llm/weeks/2024-W42/index.html',
+      'topics/llm/weeks/2024-W44/index.html',
+      'topics/vision/weeks/2024-W41/index.html',
+      'topics/vision/weeks/2024-W42/index.html',
+    ]);
+    const topicPage = dom(objects.get('topics/vision/index.html')!.body);
+    const weekLinks = all(topicPage, (e) => e.name === 'section' && attr(e, 'aria-labelledby') === 'weeks').flatMap((s) => DomUtils.findAll((e) => e.name === 'a', [s]).map((a) => attr(a, 'href')));
+    expect(weekLinks).toEqual(['weeks/2024-W42/index.html', 'weeks/2024-W41/index.html'].map((w) => `../../topics/vision/${w}`));
+    const w42 = dom(objects.get('topics/llm/weeks/2024-W42/index.html')!.body);
+    const nav = byTag(w42, 'a').filter((a) => attr(a, 'rel')).map((a) => [attr(a, 'rel'), attr(a, 'href')]);
+    expect(nav).toEqual([
+      ['prev', '../../../../topics/llm/weeks/2024-W41/index.html'],
+      ['next', '../../../../topics/llm/weeks/2024-W44/index.html'],
+    ]);
+    expect(all(w42, (e) => e.name === 'li' && attr(e, 'class') === 'card').map((e) => attr(e, 'id'))).toEqual(['2410.10004']);
   });
 });

@@ -14,6 +14,12 @@ export const SITE_PATHS = {
   /** One listing day (YYYY-MM-DD): every paper listed that day. */
   day: (day: string) => `days/${day}/index.html`,
   topic: (slug: string) => `topics/${slug}/index.html`,
+  /** One ISO week (YYYY-Www): its top papers and its days. */
+  week: (week: string) => `weeks/${week}/index.html`,
+  /** One topic's papers of one ISO week: the topic's archive, a page per week that never shifts. */
+  topicWeek: (slug: string, week: string) => `topics/${slug}/weeks/${week}/index.html`,
+  /** One paper's own page, for good: its id made safe for a path (see anchorId). */
+  paper: (id: string) => `papers/${anchorId(id)}/index.html`,
 } as const;
 
 /**
@@ -26,7 +32,15 @@ export function anchorId(paperId: string): string {
   return /^[A-Za-z0-9]/.test(id) ? id : `p${id}`;
 }
 
-/** Site-relative link to a paper's card on its listing day's page: permanent, unlike any rolling page. */
-export function paperPermalinkPath(paper: { id: string; listedOn: string }): string {
+/**
+ * Site-relative link to a paper's own page: permanent, unlike any rolling page, and independent of the
+ * listing day (a paper a source moves to another day keeps its link).
+ */
+export function paperPermalinkPath(paper: { id: string }): string {
+  return SITE_PATHS.paper(paper.id);
+}
+
+/** Site-relative link to a paper's card on its listing day's page. */
+export function paperCardPath(paper: { id: string; listedOn: string }): string {
   return `${SITE_PATHS.day(paper.listedOn)}#${anchorId(paper.id)}`;
 }

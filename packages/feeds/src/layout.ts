@@ -37,6 +37,10 @@ ol.papers{list-style:none;margin:0;padding:0}
 .card h3 a:hover,.card h3 a:focus{text-decoration:underline}
 .meta{color:var(--muted);font-size:.9rem;margin:0 0 .4rem}
 .tldr{margin:0 0 .5rem}
+img.thumb-small{float:right;width:7.5rem;height:auto;aspect-ratio:1200/648;object-fit:cover;margin:0 0 .4rem .75rem;border-radius:.3rem;border:1px solid var(--border)}
+img.thumb{display:block;width:100%;height:auto;aspect-ratio:1200/648;object-fit:cover;margin:.5rem 0 1rem;border-radius:.4rem;border:1px solid var(--border)}
+.card article::after{content:"";display:block;clear:both}
+ol.related{margin:0;padding-left:1.2rem}
 .chips{list-style:none;margin:.35rem 0;padding:0;display:flex;flex-wrap:wrap;gap:.35rem}
 .chips a{display:inline-block;background:var(--chip);color:var(--text);border-radius:1rem;padding:.05rem .6rem;font-size:.85rem;text-decoration:none}
 .chips a:hover,.chips a:focus{text-decoration:underline}

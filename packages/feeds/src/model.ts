@@ -1,5 +1,5 @@
 /** The view model shared by the feed and page renderers: papers sorted, cleaned, with every URL resolved. */
-import { arxivTitleSearchUrl, compareByRank, paperPermalinkPath, SITE_PATHS, type Paper, type Topic } from '@paperboy/core';
+import { arxivTitleSearchUrl, compareByRank, paperCardPath, paperPermalinkPath, SITE_PATHS, type Paper, type Topic } from '@paperboy/core';
 import { anchorId, baseUrl, cleanText, doiUrl, safeUrl } from './text.js';
 
 export interface SiteInfo {
@@ -72,10 +72,14 @@ export interface PaperView {
   listedOn: string;
   /** The paper's own page (arXiv abstract, else Hugging Face); undefined when neither is known. */
   pageUrl?: string;
-  /** Site-relative link to the paper's own page on this site, which never moves (core's `paperPermalinkPath`). */
+  /** Site-relative link to the paper's own page, which never moves: `papers/<id>/index.html`. */
   permalink: string;
+  /** Site-relative link to the paper's card on its listing day's page: `days/<listedOn>/index.html#<anchor>`. */
+  cardPath: string;
   /** arXiv's title search, for a paper no source gave an arXiv id (core's `arxivTitleSearchUrl`). */
   searchUrl?: string;
+  /** The source's preview image, only from an origin the pages' Content-Security-Policy allows. */
+  thumbnail?: string;
   links: ItemLink[];
   upvotes?: number;
   /** The source's one-line TL;DR (Hugging Face's `ai_summary`), when it gives one. */
@@ -135,6 +139,23 @@ export function linkLabel(link: ItemLink, item: Pick<PaperView, 'githubStars'>):
   return link.kind === 'code' && item.githubStars !== undefined ? `${link.label} (${plural(item.githubStars, 'star')})` : link.label;
 }
 
+/**
+ * Where pages may load images from (the CSP's img-src): Hugging Face's paper thumbnails. An image
+ * from anywhere else is not shown, so a source cannot make readers' browsers call a host of its choice.
+ */
+export const THUMBNAIL_ORIGINS = ['https://cdn-thumbnails.huggingface.co'] as const;
+
+/** The thumbnail's URL when it is https on an allowed origin, else undefined. */
+export function thumbnailUrl(raw: string | undefined): string | undefined {
+  const url = safeUrl(raw);
+  if (!url) return undefined;
+  try {
+    return (THUMBNAIL_ORIGINS as readonly string[]).includes(new URL(url).origin) ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A whole, non-negative count, else undefined. */
 function count(n: unknown): number | undefined {
   return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? Math.trunc(n) : undefined;
@@ -176,7 +197,9 @@ export function toPaperView(paper: Paper, topicsBySlug: ReadonlyMap<string, Topi
     listedOn: cleanText(paper.listedOn),
     pageUrl,
     permalink: paperPermalinkPath(paper),
+    cardPath: paperCardPath(paper),
     ...(search ? { searchUrl: search } : {}),
+    ...(thumbnailUrl(paper.thumbnail) ? { thumbnail: thumbnailUrl(paper.thumbnail) } : {}),
     links,
     upvotes,
     ...(summary ? { summary } : {}),

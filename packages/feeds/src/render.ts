@@ -1,5 +1,5 @@
 /** renderSite: every feed and page of the public URL contract, as objects ready to upload. Pure. */
-import { compareByRank, isDay, type Paper, type SiteObject, type Topic } from '@paperboy/core';
+import { compareByRank, isDay, isoWeek, type Paper, type SiteObject, type Topic } from '@paperboy/core';
 import { renderAtom, renderJsonFeed, renderRss, type FeedSpec } from './feeds.js';
 import {
   FEED_TYPE,
@@ -16,7 +16,17 @@ import {
   type TopicView,
 } from './model.js';
 import { renderOpml } from './opml.js';
-import { renderArchivePage, renderDayPage, renderIndexPage, renderTopicPage, type ArchiveDay } from './site.js';
+import {
+  renderArchivePage,
+  renderDayPage,
+  renderIndexPage,
+  renderPaperPage,
+  renderTopicPage,
+  renderTopicWeekPage,
+  renderWeekPage,
+  type ArchiveDay,
+  type ArchiveWeek,
+} from './site.js';
 import { baseUrl, cleanText } from './text.js';
 
 export const CONTENT_TYPES = {
@@ -52,6 +62,13 @@ export interface RenderSiteInput {
    * Default: the days of `days`.
    */
   archive?: readonly ArchiveDay[];
+  /**
+   * The ISO weeks whose pages to render (the week's page and each of its topics' pages), each with every
+   * paper of its days. Default: the weeks of `days`, with their papers (right when `days` holds whole weeks).
+   */
+  weeks?: readonly { week: string; papers: readonly Paper[] }[];
+  /** Every week with papers, newest first, with its counts per topic: week links and neighbours. Default: from `weeks`. */
+  weekArchive?: readonly ArchiveWeek[];
   /** Total papers per topic (from the store); missing slugs fall back to counting `papers`. */
   topicCounts?: Readonly<Record<string, number>>;
   maxItems: number;
@@ -103,6 +120,11 @@ export function renderSite(input: RenderSiteInput): SiteObject[] {
   };
 
   const latest = wholeDays(sorted, maxItems).map(view);
+  const days = input.days ?? groupByDay(sorted);
+  const weekInput = input.weeks ?? groupByWeek(days);
+  const weekArchive = [...(input.weekArchive ?? weekInput.map(({ week, papers }) => tallyWeek(week, papers)))]
+    .filter((w) => w.count > 0)
+    .sort((a, b) => (a.week < b.week ? 1 : a.week > b.week ? -1 : 0));
   feedObjects('all', site.title, site.description, paths.index, latest);
 
   const counts = new Map<string, number>();
@@ -116,9 +138,10 @@ export function renderSite(input: RenderSiteInput): SiteObject[] {
     counts.set(t.slug, typeof given === 'number' && Number.isFinite(given) && given >= tagged.length ? Math.trunc(given) : tagged.length);
     const items = wholeDays(tagged, maxItems).map(view);
     feedObjects({ topic: t.slug }, `${site.title} — ${t.name}`, t.description || `${t.name}: new papers from ${site.title}.`, paths.topic(t.slug), items);
+    const weeks = weekArchive.filter((w) => (w.topics[t.slug] ?? 0) > 0).map((w) => ({ week: w.week, count: w.topics[t.slug]! }));
     objects.push({
       key: paths.topic(t.slug),
-      body: renderTopicPage({ site, topic: t, topics, count: counts.get(t.slug)!, items }),
+      body: renderTopicPage({ site, topic: t, topics, count: counts.get(t.slug)!, items, weeks }),
       contentType: CONTENT_TYPES.html,
       cacheControl: CACHE_CONTROL.html,
     });
@@ -127,7 +150,6 @@ export function renderSite(input: RenderSiteInput): SiteObject[] {
   objects.push({ key: paths.opml, body: renderOpml({ site, topics, updated: fallbackUpdated }), contentType: CONTENT_TYPES.opml, cacheControl: CACHE_CONTROL.feed });
 
   // Day pages and the archive: every paper of a day stays reachable at its day page for good.
-  const days = input.days ?? groupByDay(sorted);
   const archive = [...(input.archive ?? days.map((d) => ({ day: d.day, count: new Set(d.papers.map((p) => p.id)).size })))]
     .filter((d) => isDay(d.day) && d.count > 0)
     .sort((a, b) => (a.day < b.day ? 1 : a.day > b.day ? -1 : 0));
@@ -144,6 +166,45 @@ export function renderSite(input: RenderSiteInput): SiteObject[] {
       contentType: CONTENT_TYPES.html,
       cacheControl: CACHE_CONTROL.html,
     });
+    // Each paper's own page, rendered with its day: the day's revision moves whenever one of its papers changes.
+    const week = isoWeek(day);
+    for (const item of items) {
+      objects.push({
+        key: paths.paper(item.id),
+        body: renderPaperPage({ site, item, related: related(item, items), week }),
+        contentType: CONTENT_TYPES.html,
+        cacheControl: CACHE_CONTROL.html,
+      });
+    }
+  }
+
+  // Week pages, and each topic's page of the week: pages of a fixed span, so a new day never shifts them.
+  const weekPosition = new Map(weekArchive.map((w, i) => [w.week, i]));
+  for (const { week, papers } of weekInput) {
+    const i = weekPosition.get(week);
+    if (i === undefined) continue;
+    const entry = weekArchive[i]!;
+    const ranked = sortPapers(papers.filter((p) => isDay(p.listedOn) && isoWeek(p.listedOn) === week));
+    const items = [...ranked].sort(compareByRank).map(view);
+    const weekDays = [...groupByDay(ranked)].reverse().map((d) => ({ day: d.day, count: d.papers.length }));
+    objects.push({
+      key: paths.week(week),
+      body: renderWeekPage({ site, week, items, days: weekDays, topics, topicCounts: entry.topics, previous: weekArchive[i + 1]?.week, next: weekArchive[i - 1]?.week }),
+      contentType: CONTENT_TYPES.html,
+      cacheControl: CACHE_CONTROL.html,
+    });
+    for (const t of topics) {
+      const tagged = ranked.filter((p) => p.tags?.includes(t.slug)).map(view);
+      if (!tagged.length) continue;
+      const topicWeeks = weekArchive.filter((w) => (w.topics[t.slug] ?? 0) > 0);
+      const at = topicWeeks.findIndex((w) => w.week === week);
+      objects.push({
+        key: paths.topicWeek(t.slug, week),
+        body: renderTopicWeekPage({ site, topic: t, week, items: tagged, previous: topicWeeks[at + 1]?.week, next: topicWeeks[at - 1]?.week }),
+        contentType: CONTENT_TYPES.html,
+        cacheControl: CACHE_CONTROL.html,
+      });
+    }
   }
   objects.push({ key: paths.archive, body: renderArchivePage({ site, days: archive }), contentType: CONTENT_TYPES.html, cacheControl: CACHE_CONTROL.html });
 
@@ -154,6 +215,46 @@ export function renderSite(input: RenderSiteInput): SiteObject[] {
   const previous = day === undefined ? undefined : nearest(archive, day, 1);
   objects.push({ key: paths.index, body: renderIndexPage({ site, topics, counts, day, items: home, previous }), contentType: CONTENT_TYPES.html, cacheControl: CACHE_CONTROL.html });
   return objects;
+}
+
+/** How many related papers a paper's page lists. */
+const RELATED = 5;
+
+/** Other papers of the same day that share a topic with `item`: most shared topics first, then by rank. */
+function related(item: PaperView, dayItems: readonly PaperView[]): PaperView[] {
+  const mine = new Set(item.topics.map((t) => t.slug));
+  if (!mine.size) return [];
+  const scored: { view: PaperView; shared: number; at: number }[] = [];
+  dayItems.forEach((other, at) => {
+    if (other.id === item.id) return;
+    const shared = other.topics.filter((t) => mine.has(t.slug)).length;
+    if (shared > 0) scored.push({ view: other, shared, at });
+  });
+  return scored.sort((a, b) => b.shared - a.shared || a.at - b.at).slice(0, RELATED).map((s) => s.view);
+}
+
+/** A week's count and its papers per topic. */
+export function tallyWeek(week: string, papers: readonly Paper[]): ArchiveWeek {
+  const ids = new Set<string>();
+  const topics: Record<string, number> = {};
+  for (const p of papers) {
+    if (ids.has(p.id) || !isDay(p.listedOn) || isoWeek(p.listedOn) !== week) continue;
+    ids.add(p.id);
+    for (const slug of new Set(p.tags ?? [])) topics[slug] = (topics[slug] ?? 0) + 1;
+  }
+  return { week, count: ids.size, topics };
+}
+
+function groupByWeek(days: readonly { day: string; papers: readonly Paper[] }[]): { week: string; papers: Paper[] }[] {
+  const weeks = new Map<string, Paper[]>();
+  for (const { day, papers } of days) {
+    if (!isDay(day)) continue;
+    const week = isoWeek(day);
+    const list = weeks.get(week) ?? [];
+    list.push(...papers);
+    weeks.set(week, list);
+  }
+  return [...weeks].map(([week, papers]) => ({ week, papers }));
 }
 
 function groupByDay(sorted: readonly Paper[]): { day: string; papers: Paper[] }[] {

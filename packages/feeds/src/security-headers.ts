@@ -4,19 +4,21 @@
  * site proves the policy the cloud sends.
  */
 import { SITE_CSS_HASH } from './layout.js';
+import { THUMBNAIL_ORIGINS } from './model.js';
 
 /**
  * What the pages need, and nothing more:
  * - no script at all (the site works without JavaScript): `default-src 'none'` covers scripts;
  * - the one inline stylesheet, by hash; pages carry no `style` attributes, so no 'unsafe-inline';
- * - the empty `data:,` favicon of the layout (Chromium checks favicons against img-src);
+ * - the empty `data:,` favicon of the layout (Chromium checks favicons against img-src), and paper
+ *   thumbnails from THUMBNAIL_ORIGINS only;
  * - forms post to the same origin only (`/api/subscribe`, and the API pages' relative actions);
  * - no `<base>`, never framed.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   `style-src '${SITE_CSS_HASH}'`,
-  'img-src data:',
+  `img-src data: ${THUMBNAIL_ORIGINS.join(' ')}`,
   "form-action 'self'",
   "base-uri 'none'",
   "frame-ancestors 'none'",

@@ -2,6 +2,7 @@
 import type { Paper, SiteObject } from '../model.js';
 import type { Clock, ObjectStore, PaperRepository } from '../ports.js';
 import type { Topic } from '../taxonomy.js';
+import { isoWeek } from '../dates.js';
 import { SITE_PATHS } from '../site-paths.js';
 import { sha256 } from '../text.js';
 
@@ -16,6 +17,12 @@ export const DAYS_STATE_KEY = `${INTERNAL_PREFIX}days.json`;
  * a publish that stopped part-way, and the next publish uploads each of its keys again.
  */
 export const PENDING_KEY = `${INTERNAL_PREFIX}pending.json`;
+/**
+ * The hashes of one listing day's paper pages, kept beside the manifest rather than in it: an archive of
+ * 100,000 papers would make the manifest ~10 MB, read and written by every publish. A day's record is read
+ * only when its day is rendered again, so a publish costs the same at any age.
+ */
+export const paperPagesKey = (day: string) => `${INTERNAL_PREFIX}papers/${day}.json`;
 
 export interface SiteSettings {
   title: string;
@@ -32,10 +39,14 @@ export interface RenderSiteInput {
   topicCounts: Record<string, number>;
   maxItems: number;
   generatedAt: Date;
-  /** The day pages to render, each with every paper of its day. */
+  /** The day pages (and their papers' pages) to render, each with every paper of its day. */
   days: { day: string; papers: Paper[] }[];
   /** Every listing day that has papers, with its count, newest first (the archive and the day links). */
   archive: { day: string; count: number }[];
+  /** The week pages (and their topics' week pages) to render, each with every paper of its days. */
+  weeks: { week: string; papers: Paper[] }[];
+  /** Every week that has papers, newest first, with its papers per topic. */
+  weekArchive: { week: string; count: number; topics: Record<string, number> }[];
 }
 
 export type RenderSite = (input: RenderSiteInput) => SiteObject[];
@@ -45,8 +56,12 @@ export interface PublishCounts {
   uploaded: number;
   unchanged: number;
   uploadedKeys: string[];
-  /** Listing days read from the store to render their pages (changed days and their new neighbours). */
+  /** Listing days read from the store to render their pages (changed days, their new neighbours, their weeks). */
   daysRead: number;
+  /** Listing days whose day page and paper pages were rendered. */
+  daysRendered: number;
+  /** Weeks whose pages were rendered. */
+  weeksRendered: number;
 }
 
 /** A listing day as publish last rendered it. */
@@ -64,9 +79,11 @@ interface DayState {
 }
 
 interface DaysState {
-  /** Hash of a fixed sample day page: a new layout, site title or taxonomy re-renders every day page. */
+  /** Hash of fixed sample day, paper and week pages: a new layout, site title or taxonomy re-renders every one. */
   signature: string;
   days: Record<string, DayState>;
+  /** What each week's pages were rendered from (its days' revisions, its and its topics' neighbouring weeks), hashed. */
+  weeks?: Record<string, string>;
 }
 
 const SAMPLE_DAY = '2000-01-01';
@@ -110,28 +127,41 @@ export async function publishSite(deps: {
   // manifest says: those keys are not trusted, so they are uploaded again.
   const pendingBefore = await deps.objects.get(PENDING_KEY);
   const untrusted = new Set<string>();
+  const untrustedDays = new Set<string>();
+  let distrustAll = false;
   if (pendingBefore !== undefined && previous[PENDING_KEY] !== sha256(pendingBefore)) {
-    const keys = parsePending(pendingBefore);
-    // An unreadable record vouches for nothing: every key is uploaded again.
-    for (const key of keys ?? Object.keys(previous)) {
+    const record = parsePending(pendingBefore);
+    // An unreadable record vouches for nothing: every key is uploaded again, every day and week rendered again.
+    if (!record) distrustAll = true;
+    for (const key of record?.keys ?? Object.keys(previous)) {
       delete previous[key];
       untrusted.add(key);
     }
+    for (const day of record?.days ?? []) untrustedDays.add(day);
   }
   // Day pages: only the days whose revision moved since the last publish, plus days whose neighbours changed
   // and days whose page a stopped publish may have left half-done.
-  const sampleKey = `days/${SAMPLE_DAY}/index.html`;
-  const sample = deps.render({ ...base, topicCounts: {}, papers: [], days: [{ day: SAMPLE_DAY, papers: [SAMPLE_PAPER] }], archive: [{ day: SAMPLE_DAY, count: 1 }] });
-  const signature = sha256(sample.find((o) => o.key === sampleKey)?.body ?? '');
+  const samplePaper: Paper = { ...SAMPLE_PAPER, tags: deps.topics.slice(0, 1).map((t) => t.slug) };
+  const sample = deps.render({
+    ...base,
+    topicCounts: {},
+    papers: [],
+    days: [{ day: SAMPLE_DAY, papers: [samplePaper] }],
+    archive: [{ day: SAMPLE_DAY, count: 1 }],
+    weeks: [{ week: isoWeek(SAMPLE_DAY), papers: [samplePaper] }],
+    weekArchive: [{ week: isoWeek(SAMPLE_DAY), count: 1, topics: Object.fromEntries(samplePaper.tags.map((t) => [t, 1])) }],
+  });
+  const signature = sha256(sample.filter((o) => ARCHIVE_PAGE.test(o.key)).map((o) => `${o.key}\n${o.body}`).join('\n'));
   const stored = parseDaysState(await deps.objects.get(DAYS_STATE_KEY));
-  const known = stored.signature === signature ? stored.days : {};
+  const known = stored.signature === signature && !distrustAll ? stored.days : {};
+  const knownWeeks = stored.signature === signature && !distrustAll ? (stored.weeks ?? {}) : {};
   const revisions = await deps.papers.listDayRevisions();
   const read = new Map<string, Paper[]>();
   const readDay = async (day: string) => {
     if (!read.has(day)) read.set(day, await deps.papers.listDay(day));
     return read.get(day)!;
   };
-  const nextState: DaysState = { signature, days: {} };
+  const nextState: DaysState = { signature, days: {}, weeks: {} };
   for (const { day, rev } of revisions) {
     const seen = known[day];
     nextState.days[day] = seen && seen.rev === rev && seen.topics ? { rev, count: seen.count, topics: seen.topics } : { rev, ...tally(await readDay(day)) };
@@ -145,37 +175,76 @@ export async function publishSite(deps: {
     nextState.days[day]!.previous = archive[i + 1]?.day;
     nextState.days[day]!.next = archive[i - 1]?.day;
   });
+  const rendered: string[] = [];
   for (const { day } of revisions) {
     const was = known[day];
     const now = nextState.days[day]!;
     const changed = !was || was.rev !== now.rev || was.previous !== now.previous || was.next !== now.next;
-    if (changed || untrusted.has(SITE_PATHS.day(day))) await readDay(day);
+    if (changed || untrusted.has(SITE_PATHS.day(day)) || untrustedDays.has(day)) {
+      await readDay(day);
+      rendered.push(day);
+    }
+  }
+
+  // Weeks: from the days' tallies, so only the weeks whose days or neighbours changed are read and rendered.
+  const weekArchive = tallyWeeks(archive.map(({ day }) => ({ day, ...nextState.days[day]! })));
+  const weekSignatures = signWeeks(weekArchive, revisions.map(({ day, rev }) => ({ day, rev })));
+  const weeks: { week: string; papers: Paper[] }[] = [];
+  for (const { week } of weekArchive) {
+    const sig = weekSignatures.get(week)!;
+    nextState.weeks![week] = sig;
+    const keys = [SITE_PATHS.week(week), ...deps.topics.map((t) => SITE_PATHS.topicWeek(t.slug, week))];
+    if (knownWeeks[week] === sig && !keys.some((k) => untrusted.has(k))) continue;
+    const papers: Paper[] = [];
+    for (const { day } of archive) if (isoWeek(day) === week) papers.push(...(await readDay(day)));
+    weeks.push({ week, papers });
   }
 
   const objects = deps.render({
     ...base,
     topicCounts,
     papers: [...byId.values()],
-    days: [...read].map(([day, papers]) => ({ day, papers })),
+    days: rendered.map((day) => ({ day, papers: read.get(day)! })),
     archive,
+    weeks,
+    weekArchive,
   });
 
-  // Day pages not rendered this time are unchanged: their hashes carry over.
+  // Paper pages are checked against their day's record, not the manifest (see paperPagesKey).
+  const dayOfPage = new Map<string, string>();
+  for (const day of rendered) for (const p of read.get(day)!) if (p.listedOn === day) dayOfPage.set(SITE_PATHS.paper(p.id), day);
+  const pageRecords = new Map<string, { before: Record<string, string>; after: Record<string, string> }>();
+  for (const day of rendered) {
+    const before = untrustedDays.has(day) || distrustAll ? {} : parseManifest(await deps.objects.get(paperPagesKey(day)));
+    pageRecords.set(day, { before, after: {} });
+  }
+
+  // Pages not rendered this time are unchanged: their hashes carry over.
   const next: Record<string, string> = { ...previous };
-  const counts: PublishCounts = { objects: objects.length, uploaded: 0, unchanged: 0, uploadedKeys: [], daysRead: read.size };
+  const counts: PublishCounts = { objects: objects.length, uploaded: 0, unchanged: 0, uploadedKeys: [], daysRead: read.size, daysRendered: rendered.length, weeksRendered: weeks.length };
   const changed: { object: SiteObject; hash: string }[] = [];
   for (const object of objects) {
     const hash = sha256(`${object.contentType}\n${object.cacheControl}\n${object.body}`);
-    next[object.key] = hash;
-    if (previous[object.key] === hash) counts.unchanged++;
+    const day = dayOfPage.get(object.key);
+    const record = day === undefined ? undefined : pageRecords.get(day)!;
+    const before = record ? record.before[object.key] : previous[object.key];
+    if (record) record.after[object.key] = hash;
+    else next[object.key] = hash;
+    if (before === hash) counts.unchanged++;
     else changed.push({ object, hash });
   }
+  const changedRecords = [...pageRecords].filter(([, r]) => JSON.stringify(r.before) !== JSON.stringify(sortKeys(r.after)));
   const internal = (key: string, body: string) =>
     deps.objects.put({ key, body, contentType: 'application/json; charset=utf-8', cacheControl: 'no-store' });
-  if (changed.length > 0) {
+  if (changed.length > 0 || changedRecords.length > 0) {
     // `after` names the record the manifest vouched for when this run started, so no two runs write the
     // same record, even when they upload the same bytes (a crashed run's record never looks vouched for).
-    const pending = JSON.stringify({ after: previous[PENDING_KEY] ?? null, keys: Object.fromEntries(changed.map((c) => [c.object.key, c.hash])) }, null, 1);
+    // `days` names the days whose paper-page records this run rewrites: after a stop, those are re-rendered.
+    const pending = JSON.stringify(
+      { after: previous[PENDING_KEY] ?? null, days: changedRecords.map(([day]) => day), keys: Object.fromEntries(changed.map((c) => [c.object.key, c.hash])) },
+      null,
+      1,
+    );
     await internal(PENDING_KEY, pending);
     next[PENDING_KEY] = sha256(pending);
   }
@@ -187,9 +256,10 @@ export async function publishSite(deps: {
     counts.uploadedKeys.push(object.key);
     deps.onProgress?.(++done, objects.length);
   }
+  for (const [day, record] of changedRecords) await internal(paperPagesKey(day), JSON.stringify(sortKeys(record.after), null, 1));
   // The manifest and the day state go last: after a crash, the next run re-uploads what it cannot prove is
   // there, and re-reads the days it cannot prove it rendered.
-  if (counts.uploaded > 0 || Object.keys(previous).length !== Object.keys(next).length) {
+  if (counts.uploaded > 0 || changedRecords.length > 0 || Object.keys(previous).length !== Object.keys(next).length) {
     await internal(MANIFEST_KEY, JSON.stringify(next, Object.keys(next).sort(), 1));
   }
   const stateBody = JSON.stringify(nextState, null, 1);
@@ -216,13 +286,62 @@ function tally(papers: Paper[]): { count: number; topics: Record<string, number>
   return { count: byId.size, topics: Object.fromEntries(Object.entries(topics).sort(([a], [b]) => (a < b ? -1 : 1))) };
 }
 
-function parsePending(text: string): string[] | undefined {
+function parsePending(text: string): { keys: string[]; days: string[] } | undefined {
   try {
-    const parsed = JSON.parse(text) as { keys?: unknown };
-    return parsed?.keys && typeof parsed.keys === 'object' && !Array.isArray(parsed.keys) ? Object.keys(parsed.keys) : undefined;
+    const parsed = JSON.parse(text) as { keys?: unknown; days?: unknown };
+    if (!parsed?.keys || typeof parsed.keys !== 'object' || Array.isArray(parsed.keys)) return undefined;
+    const days = Array.isArray(parsed.days) ? parsed.days.filter((d): d is string => typeof d === 'string') : [];
+    return { keys: Object.keys(parsed.keys), days };
   } catch {
     return undefined;
   }
+}
+
+function sortKeys(record: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** The pages whose bytes depend on the layout of the archive: a change in any re-renders them all. */
+const ARCHIVE_PAGE = /^(days|papers|weeks)\/|^topics\/[^/]+\/weeks\//;
+
+/** Each week's papers, and per topic, from the tallies of its days; newest week first. */
+function tallyWeeks(days: { day: string; count: number; topics?: Record<string, number> }[]): { week: string; count: number; topics: Record<string, number> }[] {
+  const weeks = new Map<string, { week: string; count: number; topics: Record<string, number> }>();
+  for (const { day, count, topics } of days) {
+    const week = isoWeek(day);
+    let entry = weeks.get(week);
+    if (!entry) weeks.set(week, (entry = { week, count: 0, topics: {} }));
+    entry.count += count;
+    for (const [slug, n] of Object.entries(topics ?? {})) entry.topics[slug] = (entry.topics[slug] ?? 0) + n;
+  }
+  return [...weeks.values()].sort((a, b) => (a.week < b.week ? 1 : a.week > b.week ? -1 : 0));
+}
+
+/**
+ * What a week's pages are rendered from: its days' revisions, its neighbouring weeks, and for each of its
+ * topics the topic's neighbouring weeks. The same signature means the same pages.
+ */
+function signWeeks(weeks: { week: string; topics: Record<string, number> }[], revisions: { day: string; rev: number }[]): Map<string, string> {
+  const revs = new Map<string, string[]>();
+  for (const { day, rev } of revisions) {
+    const week = isoWeek(day);
+    revs.set(week, [...(revs.get(week) ?? []), `${day}:${rev}`]);
+  }
+  const byTopic = new Map<string, string[]>();
+  for (const { week, topics } of weeks) for (const [slug, n] of Object.entries(topics)) if (n > 0) byTopic.set(slug, [...(byTopic.get(slug) ?? []), week]);
+  const out = new Map<string, string>();
+  weeks.forEach(({ week, topics }, i) => {
+    const topicNav = Object.keys(topics)
+      .filter((slug) => topics[slug]! > 0)
+      .sort()
+      .map((slug) => {
+        const list = byTopic.get(slug)!;
+        const at = list.indexOf(week);
+        return [slug, list[at + 1] ?? null, list[at - 1] ?? null];
+      });
+    out.set(week, sha256(JSON.stringify({ days: (revs.get(week) ?? []).sort(), previous: weeks[i + 1]?.week ?? null, next: weeks[i - 1]?.week ?? null, topicNav })));
+  });
+  return out;
 }
 
 function parseManifest(text: string | undefined): Record<string, string> {

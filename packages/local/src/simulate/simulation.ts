@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsCommand } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDigestJobStore, currentFunction, ensureTable, onAwsCall, type AwsCall } from '@paperboy/aws';
@@ -460,15 +460,19 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     const stored: Paper[] = [];
     for await (const p of rt.papers.scanAll()) stored.push(p);
     const objects = new Map<string, { contentType: string; body: string }>();
-    let token: string | undefined;
-    do {
-      const page = await rt.clients.s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
+    // ListObjects (v1) paged by Marker: s3rver answers any truncated ListObjectsV2 (past 1,000 keys, or
+    // with MaxKeys) with an InternalError (measured with 1,005 keys; v1 with a Marker pages them right).
+    let after: string | undefined;
+    let truncated = true;
+    while (truncated) {
+      const page = await rt.clients.s3.send(new ListObjectsCommand({ Bucket: bucket, Marker: after }));
       for (const o of page.Contents ?? []) {
         const got = await rt.clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: o.Key! }));
         objects.set(o.Key!, { contentType: got.ContentType ?? '', body: await got.Body!.transformToString() });
+        after = o.Key!;
       }
-      token = page.NextContinuationToken;
-    } while (token);
+      truncated = page.IsTruncated === true && (page.Contents?.length ?? 0) > 0;
+    }
 
     return {
       options: { days: options.days, subscribers: options.subscribers, seed: options.seed, faults: options.faults, firstDay },
