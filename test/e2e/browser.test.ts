@@ -185,7 +185,8 @@ describe('the site in Chromium', () => {
     await page.waitForURL(`${base}topics/llm/index.html`);
     const feed = (await (await fetch(`${base}feeds/topics/llm.json`)).json()) as { title: string; items: { title: string }[] };
     expect(await page.locator('h1').textContent()).toBe(feed.title.replace(/^paperboy — /, ''));
-    const titles = await page.locator('ol.papers > li.card h3').allTextContents();
+    // A topic page groups its papers by day (h3), each card under its day (h4).
+    const titles = await page.locator('ol.papers > li.card h4').allTextContents();
     expect(titles).toEqual(feed.items.map((i) => i.title));
     expect(titles.length).toBeGreaterThan(0);
     // Each card carries the topic among its chips.
