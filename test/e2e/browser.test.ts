@@ -185,9 +185,10 @@ describe('the site in Chromium', () => {
     await page.waitForURL(`${base}topics/llm/index.html`);
     const feed = (await (await fetch(`${base}feeds/topics/llm.json`)).json()) as { title: string; items: { title: string }[] };
     expect(await page.locator('h1').textContent()).toBe(feed.title.replace(/^paperboy — /, ''));
-    // A topic page groups its papers by day (h3), each card under its day (h4).
+    // Cards under one heading per listing day, each linking to that day's page.
     const titles = await page.locator('ol.papers > li.card h4').allTextContents();
     expect(titles).toEqual(feed.items.map((i) => i.title));
+    expect(await page.locator('section[aria-labelledby="latest"] h3 a[href^="../../days/"]').count()).toBeGreaterThan(0);
     expect(titles.length).toBeGreaterThan(0);
     // Each card carries the topic among its chips.
     for (const card of await page.locator('ol.papers > li.card').all()) {
@@ -219,6 +220,28 @@ describe('the site in Chromium', () => {
     await page.waitForURL(`${base}days/index.html`);
     expect(await page.locator('ul.days li').first().textContent()).toMatch(/\(53 papers\)/);
     expect(await axeViolations(page), 'days/index.html').toEqual([]);
+    await page.close();
+  });
+
+  it('shows a paper’s own page, reached from its card, with its week and related papers, and a week page', async () => {
+    const page = await newPage();
+    await page.goto(base);
+    // The bundled papers have no source page: the card's title links to the paper's own page.
+    const title = page.locator('li.card h3 a').first();
+    const href = (await title.getAttribute('href'))!;
+    expect(href).toMatch(/^papers\/[^/]+\/index\.html$/);
+    const name = (await title.textContent())!;
+    await title.click();
+    await page.waitForURL(`${base}${href}`);
+    expect(await page.locator('h1').textContent()).toBe(name);
+    expect(await page.locator('ul.chips a').count()).toBeGreaterThan(0);
+    expect(await axeViolations(page), href).toEqual([]);
+    await page.screenshot({ path: join(ARTIFACTS, 'paper.png'), fullPage: true });
+    await page.locator('a[href^="../../weeks/"]').first().click();
+    await page.waitForURL(/\/weeks\/\d{4}-W\d{2}\/index\.html$/);
+    expect(await page.locator('h1').textContent()).toMatch(/^Papers of Week \d+, \d{4}$/);
+    expect(await page.locator('ol.papers > li.card').count()).toBe(50);
+    expect(await axeViolations(page), 'a week page').toEqual([]);
     await page.close();
   });
 

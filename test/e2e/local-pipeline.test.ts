@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SECURITY_HEADERS } from '@paperboy/feeds';
 import { freePort, mailEntries, outboxFiles, paperboy, ROOT, startServer, stopServer } from '../support/cli.js';
 import { parseSnapshot } from '@paperboy/sources';
+import { checkLinks } from '../../packages/local/src/simulate/link-check.js';
 
 /** The titles are in the order of the bundled page (which has no upvotes to order by). */
 async function expectPageOrder(titles: string[]): Promise<void> {
@@ -168,6 +169,41 @@ describe('local pipeline, end to end', () => {
       expect(oneClick.status).toBe(200);
       const status2 = await paperboy(['status'], env);
       expect(status2.stdout).toMatch(/subscribers\s+0 daily, 1 weekly/);
+    });
+
+    it('has no broken internal link: every page and feed reached from the home page, the OPML and the demo email, as served', async () => {
+      // Crawl the site as a reader's browser and feed reader reach it, through the gateway in front of the
+      // bucket: every internal link of every page, feed and the OPML is followed; what answers is checked.
+      const objects = new Map<string, { contentType: string; body: string }>();
+      const todo = ['index.html', 'feeds/index.opml', 'feeds/all.xml', 'feeds/all.atom', 'feeds/all.json'];
+      const queued = new Set(todo);
+      while (todo.length) {
+        const key = todo.pop()!;
+        const res = await fetch(new URL(key, base));
+        if (!res.ok) continue; // checkLinks reports every link to it as a missing object
+        const contentType = res.headers.get('content-type') ?? '';
+        const body = await res.text();
+        objects.set(key, { contentType, body });
+        for (const m of body.matchAll(/(?:href|src|xmlUrl|htmlUrl)="([^"#]+)|"(?:url|home_page_url|feed_url)":\s*"([^"#]+)|<link>([^<#]+)<|<link[^>]*href="([^"#]+)"/g)) {
+          const href = (m[1] ?? m[2] ?? m[3] ?? m[4]!).replace(/&amp;/g, '&');
+          const url = new URL(href, new URL(key, base));
+          if (url.origin !== new URL(base).origin || url.pathname.startsWith('/api/') || url.pathname.startsWith('/_local/')) continue;
+          const next = decodeURIComponent(url.pathname.slice(1)) || 'index.html';
+          if (!queued.has(next)) {
+            queued.add(next);
+            todo.push(next);
+          }
+        }
+      }
+      const emails = (await mailEntries(dataDir)).map((m) => ({ name: m.name, html: m.html, text: m.text }));
+      const result = checkLinks({ siteUrl: base, objects, emails });
+      expect(result.broken).toEqual([]);
+      // Every bundled paper's own page was reached, and each day's page, week page and the archive.
+      expect([...objects.keys()].filter((k) => /^papers\/[^/]+\/index\.html$/.test(k))).toHaveLength(53);
+      for (const k of ['days/index.html', 'feeds/index.opml']) expect(objects.has(k), k).toBe(true);
+      expect([...objects.keys()].some((k) => k.startsWith('weeks/'))).toBe(true);
+      expect(emails.length).toBeGreaterThan(0);
+      expect(result.checked).toBeGreaterThan(1000);
     });
 
     it('shows the captured mail at /_local/mail/', async () => {

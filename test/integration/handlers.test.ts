@@ -173,8 +173,9 @@ describe('ingest, publish and digest handlers', () => {
     const result = await makePublish(rt)();
     // The new day and the day before it (its next-day link moved); their weeks hold no other day.
     expect(result.daysRead).toBe(2);
+    expect(result.daysRendered).toBe(2);
     expect(result.uploadedKeys).toEqual(expect.arrayContaining([`days/${day}/index.html`, `days/${old}/index.html`, 'days/index.html', SITE_PATHS.week(isoWeek(day))]));
-    // Of the paper pages, only the new day's: the old day's are rendered again (its next-day link moved) but unchanged.
+    // Of the paper pages, only the new day's: the old day's page is rendered again (its next-day link moved), its papers' pages are not.
     expect(result.uploadedKeys.filter((k) => k.startsWith('papers/')).sort()).toEqual(['2611.90001', '2611.90002'].map((id) => SITE_PATHS.paper(id)));
     expect(await rt.objects.get(`days/${old}/index.html`)).toContain(`href="../../days/${day}/index.html"`);
     expect(await rt.objects.get(`days/${day}/index.html`)).toContain(`href="../../days/${old}/index.html"`);

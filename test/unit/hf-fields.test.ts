@@ -69,6 +69,21 @@ describe('Hugging Face rich fields', () => {
     expect(text).toContain(paper.organization!);
   });
 
+  it('shows the thumbnail (lazy, sized, with alt text) on the card, and everything on the paper’s own page', () => {
+    const card = DomUtils.findOne((n) => n.attribs?.class === 'card', parseDocument(objects.get('index.html')!).children, true)!;
+    const img = DomUtils.findOne((n) => n.name === 'img', [card], true)!;
+    expect(img.attribs).toMatchObject({ src: paper.thumbnail, loading: 'lazy', width: '1200', height: '648' });
+    expect(img.attribs.alt).toContain(paper.title);
+    const page = parseDocument(objects.get(`papers/${paper.id}/index.html`)!);
+    const text = DomUtils.textContent(page).replace(/\s+/g, ' ');
+    expect(text).toContain(`TL;DR ${paper.summary}`);
+    expect(text).toContain(`Code (${paper.githubStars!.toLocaleString('en-US')} star${paper.githubStars === 1 ? '' : 's'})`);
+    expect(text).toContain(`${paper.numComments} comment`);
+    expect(text).toContain(paper.organization!);
+    expect(text).toContain(paper.abstract.slice(0, 80));
+    expect(DomUtils.findAll((n) => n.name === 'img', page.children).map((i) => i.attribs.src)).toEqual([paper.thumbnail]);
+  });
+
   it('puts the TL;DR in every feed item', () => {
     const json = JSON.parse(objects.get('feeds/all.json')!) as { items: { summary: string; content_html: string; _paperboy: Record<string, unknown> }[] };
     expect(json.items[0]!.summary).toBe(paper.summary);

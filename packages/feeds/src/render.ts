@@ -56,7 +56,7 @@ export interface RenderSiteInput {
    * The listing days whose pages to render, each with every paper listed that day. Default: every day
    * among `papers` (right when `papers` holds whole days, as in tests and small sites).
    */
-  days?: readonly { day: string; papers: readonly Paper[] }[];
+  days?: readonly { day: string; papers: readonly Paper[]; paperPages?: boolean }[];
   /**
    * Every listing day with its count, for the archive page and each day page's previous and next links.
    * Default: the days of `days`.
@@ -154,7 +154,7 @@ export function renderSite(input: RenderSiteInput): SiteObject[] {
     .filter((d) => isDay(d.day) && d.count > 0)
     .sort((a, b) => (a.day < b.day ? 1 : a.day > b.day ? -1 : 0));
   const position = new Map(archive.map((d, i) => [d.day, i]));
-  for (const { day, papers } of days) {
+  for (const { day, papers, paperPages = true } of days as readonly { day: string; papers: readonly Paper[]; paperPages?: boolean }[]) {
     if (!isDay(day)) continue;
     const i = position.get(day);
     // The archive lists days newest first: the previous (earlier) day comes after this one.
@@ -168,7 +168,7 @@ export function renderSite(input: RenderSiteInput): SiteObject[] {
     });
     // Each paper's own page, rendered with its day: the day's revision moves whenever one of its papers changes.
     const week = isoWeek(day);
-    for (const item of items) {
+    for (const item of paperPages ? items : []) {
       objects.push({
         key: paths.paper(item.id),
         body: renderPaperPage({ site, item, related: related(item, items), week }),
@@ -247,7 +247,7 @@ export function tallyWeek(week: string, papers: readonly Paper[]): ArchiveWeek {
 
 function groupByWeek(days: readonly { day: string; papers: readonly Paper[] }[]): { week: string; papers: Paper[] }[] {
   const weeks = new Map<string, Paper[]>();
-  for (const { day, papers } of days) {
+  for (const { day, papers, paperPages = true } of days as readonly { day: string; papers: readonly Paper[]; paperPages?: boolean }[]) {
     if (!isDay(day)) continue;
     const week = isoWeek(day);
     const list = weeks.get(week) ?? [];

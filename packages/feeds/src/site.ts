@@ -329,15 +329,12 @@ ${paperList(items, root, 'No papers were listed on this day.', 3)}
 <nav aria-label="Days, again">
 ${dayNav(root, previous, next, isoWeek(day))}
 </nav>`;
-  return renderPage({
-    site,
-    title: `Papers of ${label}`,
-    heading: `Papers of ${label}`,
-    bodyHtml: body,
-    root,
-    description: `${papersCount(items.length)} listed on ${label}.`,
-    alternates: alternatesFor(site, 'all', root),
-  });
+  return papersOfPage(site, label, body, root, `${papersCount(items.length)} listed on ${label}.`);
+}
+
+/** A page headed "Papers of <label>" (a day's or a week's), advertising the all-papers feeds. */
+function papersOfPage(site: SiteInfo, label: string, bodyHtml: string, root: string, description: string): string {
+  return renderPage({ site, title: `Papers of ${label}`, heading: `Papers of ${label}`, bodyHtml, root, description, alternates: alternatesFor(site, 'all', root) });
 }
 
 export interface ArchivePageInput {
@@ -475,15 +472,7 @@ ${byTopic.length ? `<h2 id="topics">By topic</h2>\n<ul class="topics">\n${byTopi
 <h2 id="top">Top papers</h2>
 ${paperList(shown, root, 'No papers were listed in this week.', 3)}
 </section>`;
-  return renderPage({
-    site,
-    title: `Papers of ${label}`,
-    heading: `Papers of ${label}`,
-    bodyHtml: body,
-    root,
-    description: `${papersCount(total)} listed in ${label}.`,
-    alternates: alternatesFor(site, 'all', root),
-  });
+  return papersOfPage(site, label, body, root, `${papersCount(total)} listed in ${label}.`);
 }
 
 export interface TopicWeekPageInput {

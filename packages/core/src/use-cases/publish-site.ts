@@ -39,8 +39,11 @@ export interface RenderSiteInput {
   topicCounts: Record<string, number>;
   maxItems: number;
   generatedAt: Date;
-  /** The day pages (and their papers' pages) to render, each with every paper of its day. */
-  days: { day: string; papers: Paper[] }[];
+  /**
+   * The day pages to render, each with every paper of its day; with its papers' own pages unless
+   * `paperPages` is false (a day rendered only because a neighbouring day came or went).
+   */
+  days: { day: string; papers: Paper[]; paperPages?: boolean }[];
   /** Every listing day that has papers, with its count, newest first (the archive and the day links). */
   archive: { day: string; count: number }[];
   /** The week pages (and their topics' week pages) to render, each with every paper of its days. */
@@ -175,16 +178,20 @@ export async function publishSite(deps: {
     nextState.days[day]!.previous = archive[i + 1]?.day;
     nextState.days[day]!.next = archive[i - 1]?.day;
   });
-  const rendered: string[] = [];
+  // A paper's page shows nothing of the neighbouring days: a day whose only change is a neighbour renders
+  // its day page alone.
+  const rendered: { day: string; paperPages: boolean }[] = [];
   for (const { day } of revisions) {
     const was = known[day];
     const now = nextState.days[day]!;
-    const changed = !was || was.rev !== now.rev || was.previous !== now.previous || was.next !== now.next;
-    if (changed || untrusted.has(SITE_PATHS.day(day)) || untrustedDays.has(day)) {
+    const moved = !was || was.rev !== now.rev || untrustedDays.has(day);
+    const changed = moved || was.previous !== now.previous || was.next !== now.next;
+    if (changed || untrusted.has(SITE_PATHS.day(day))) {
       await readDay(day);
-      rendered.push(day);
+      rendered.push({ day, paperPages: moved });
     }
   }
+  const pagesRendered = rendered.filter((r) => r.paperPages).map((r) => r.day);
 
   // Weeks: from the days' tallies, so only the weeks whose days or neighbours changed are read and rendered.
   const weekArchive = tallyWeeks(archive.map(({ day }) => ({ day, ...nextState.days[day]! })));
@@ -204,7 +211,7 @@ export async function publishSite(deps: {
     ...base,
     topicCounts,
     papers: [...byId.values()],
-    days: rendered.map((day) => ({ day, papers: read.get(day)! })),
+    days: rendered.map(({ day, paperPages }) => ({ day, papers: read.get(day)!, paperPages })),
     archive,
     weeks,
     weekArchive,
@@ -212,9 +219,9 @@ export async function publishSite(deps: {
 
   // Paper pages are checked against their day's record, not the manifest (see paperPagesKey).
   const dayOfPage = new Map<string, string>();
-  for (const day of rendered) for (const p of read.get(day)!) if (p.listedOn === day) dayOfPage.set(SITE_PATHS.paper(p.id), day);
+  for (const day of pagesRendered) for (const p of read.get(day)!) if (p.listedOn === day) dayOfPage.set(SITE_PATHS.paper(p.id), day);
   const pageRecords = new Map<string, { before: Record<string, string>; after: Record<string, string> }>();
-  for (const day of rendered) {
+  for (const day of pagesRendered) {
     const before = untrustedDays.has(day) || distrustAll ? {} : parseManifest(await deps.objects.get(paperPagesKey(day)));
     pageRecords.set(day, { before, after: {} });
   }
