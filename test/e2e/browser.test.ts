@@ -28,6 +28,9 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const ARTIFACTS = join(ROOT, 'test-results', 'browser');
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
+/** A common phone's CSS viewport. */
+const PHONE = { width: 360, height: 740 };
+
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const s = createNetServer().listen(0, '127.0.0.1', () => {
@@ -109,7 +112,7 @@ describe('the site in Chromium', () => {
     return page;
   }
 
-  it('shows the latest papers, the topics with counts and the feeds on the home page', async () => {
+  it('shows the latest listing day, the topics with counts and the feeds on the home page', async () => {
     const page = await newPage();
     const res = await page.goto(base);
     expect(res?.status()).toBe(200);
@@ -120,18 +123,20 @@ describe('the site in Chromium', () => {
     expect(await page.title()).toBe('paperboy');
     expect(await page.locator('h1').count()).toBe(1);
 
-    const feed = (await (await fetch(`${base}feeds/all.json`)).json()) as { items: { title: string; url: string; summary?: string }[] };
+    const feed = (await (await fetch(`${base}feeds/all.json`)).json()) as { items: { title: string; url: string; summary?: string; _paperboy: { listed_on: string } }[] };
+    // The home page shows the newest listing day of the feed, whole, in the feed's order.
+    const day = feed.items[0]!._paperboy.listed_on;
     const cards = page.locator('ol.papers > li.card');
-    expect(await cards.count()).toBe(feed.items.length);
-    // The first card is the feed's first item, as the reader sees it (text, not markup).
-    expect(await cards.first().locator('h4').textContent()).toBe(feed.items[0]!.title);
-    // Every card has a title and a date; every paper link is absolute (the bundled snapshot has none,
-    // so this holds vacuously there and is checked on real links in the unit tests).
+    expect(await cards.locator('h3').allTextContents()).toEqual(feed.items.filter((i) => i._paperboy.listed_on === day).map((i) => i.title));
+    expect(await page.locator('#latest a').getAttribute('href')).toBe(`days/${day}/index.html`);
+    // Every card has a title, a date and a link to its own page; the bundled snapshot's papers have no
+    // arXiv id, so each also links arXiv's title search.
     for (const card of await cards.all()) {
-      expect((await card.locator('h4').textContent())?.trim()).toBeTruthy();
+      expect((await card.locator('h3').textContent())?.trim()).toBeTruthy();
       expect(await card.locator('time').count()).toBe(1);
-      const hrefs = await card.locator('ul.links a').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
-      for (const h of hrefs) expect(h).toMatch(/^https?:\/\//);
+      const links = await card.locator('ul.links a').evaluateAll((as) => as.map((a) => [a.textContent, (a as HTMLAnchorElement).href]));
+      expect(links.slice(-2).map(([text]) => text)).toEqual([expect.stringMatching(/^Details: /), 'Search arXiv by title']);
+      for (const [, h] of links) expect(h).toMatch(/^https?:\/\//);
     }
     // The abstract is folded; a click opens it and shows the same text as the feed.
     const abstract = cards.first().locator('details p');
@@ -198,7 +203,7 @@ describe('the site in Chromium', () => {
   it('shows a day page with every paper of that day, reached from the home page, and the archive of days', async () => {
     const page = await newPage();
     await page.goto(base);
-    const dayLink = page.locator('section[aria-labelledby="latest"] h3 a').first();
+    const dayLink = page.locator('#latest a');
     const href = (await dayLink.getAttribute('href'))!;
     expect(href).toMatch(/^days\/\d{4}-\d{2}-\d{2}\/index\.html$/);
     await dayLink.click();
@@ -222,7 +227,7 @@ describe('the site in Chromium', () => {
     const page = await newPage();
     await page.goto(base);
     // The bundled papers have no source page: the card's title links to the paper's own page.
-    const title = page.locator('li.card h4 a').first();
+    const title = page.locator('li.card h3 a').first();
     const href = (await title.getAttribute('href'))!;
     expect(href).toMatch(/^papers\/[^/]+\/index\.html$/);
     const name = (await title.textContent())!;
@@ -249,14 +254,14 @@ describe('the site in Chromium', () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.goto(base);
     expect(await axeViolations(page), 'index.html, dark colour scheme').toEqual([]);
-    await page.goto(`${base}${(await page.locator('section[aria-labelledby="latest"] h3 a').first().getAttribute('href'))!}`);
+    await page.goto(`${base}${(await page.locator('#latest a').getAttribute('href'))!}`);
     expect(await axeViolations(page), 'a day page, dark colour scheme').toEqual([]);
     await page.screenshot({ path: join(ARTIFACTS, 'index-dark.png') });
     await page.close();
   });
 
   it('fits a phone screen: no horizontal scrolling, readable text', async () => {
-    const page = await newPage({ width: 360, height: 740 });
+    const page = await newPage(PHONE);
     for (const path of ['', 'topics/llm/index.html']) {
       await page.goto(`${base}${path}`);
       const { scrollWidth, clientWidth, fontSize } = await page.evaluate(() => ({
@@ -267,8 +272,40 @@ describe('the site in Chromium', () => {
       expect(scrollWidth, path).toBeLessThanOrEqual(clientWidth);
       expect(fontSize).toBeGreaterThanOrEqual(16);
     }
-    await page.goto(base);
-    await page.screenshot({ path: join(ARTIFACTS, 'index-phone.png') });
+    await page.close();
+  });
+
+  it('shows a phone the topics and the subscribe link on the first screen, before the first paper, in both colour schemes', async () => {
+    const page = await newPage(PHONE);
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.goto(base);
+      const box = async (selector: string) => {
+        const b = await page.locator(selector).boundingBox();
+        expect(b, selector).not.toBeNull();
+        return b!;
+      };
+      const bar = await box('section.topic-bar');
+      const subscribe = await box('header.site a[href="index.html#subscribe"]');
+      const firstCard = await box('ol.papers > li.card >> nth=0');
+      // Wholly within the first screen (740 px), and above the first paper: no scrolling past papers.
+      for (const [name, b] of [['topic bar', bar], ['subscribe link', subscribe]] as const) {
+        expect(b.y, name).toBeGreaterThanOrEqual(0);
+        expect(b.y + b.height, name).toBeLessThanOrEqual(PHONE.height);
+        expect(b.y + b.height, name).toBeLessThanOrEqual(firstCard.y);
+      }
+      // Every topic is in the bar, each one tap from its page.
+      expect(await page.locator('section.topic-bar li').count()).toBe(18);
+      expect(await axeViolations(page), `index.html at 360 px, ${scheme}`).toEqual([]);
+      if (scheme === 'light') await page.screenshot({ path: join(ARTIFACTS, 'index-phone.png') });
+    }
+    // One tap: the subscribe link lands on the form.
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.locator('header.site a[href="index.html#subscribe"]').click();
+    await page.waitForURL(`${base}index.html#subscribe`);
+    const form = await page.locator('form.subscribe').boundingBox();
+    expect(form!.y).toBeLessThan(PHONE.height);
+    expect(form!.y + 40).toBeGreaterThan(0);
     await page.close();
   });
 

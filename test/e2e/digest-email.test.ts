@@ -2,14 +2,16 @@
  * The digest email in a real browser (Chromium through playwright-core), at desktop and phone
  * widths. Screenshots are kept as test artifacts under test-results/ (git-ignored) for a human to look at.
  */
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { launchChromium } from '../support/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultTaxonomyParsed, subscriberLinks, type Paper } from '@paperboy/core';
+import { defaultTaxonomyParsed, mergePaper, paperPermalinkPath, subscriberLinks, type Paper } from '@paperboy/core';
 import { renderDigestEmail } from '@paperboy/mail';
+import { parseHfDaily } from '@paperboy/sources';
 import { paper } from '../support/papers.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -38,7 +40,15 @@ const papers: Paper[] = [
     links: { abs: 'https://arxiv.org/abs/2411.05000', project: 'https://example.org/project' },
   }),
   paper({ id: '2411.05001', title: 'Sparse Mixture of Experts at Scale', tags: ['efficiency', 'llm'], upvotes: 1, links: { doi: '10.1000/xyz123' } }),
+  // A paper of a real Hugging Face response, through the real source and merge: its TL;DR (`ai_summary`).
+  hfPaper(),
 ];
+
+function hfPaper(): Paper {
+  const raw = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'upstream', 'hf-daily-papers.json'), 'utf8');
+  const input = parseHfDaily(raw, { source: 'hf', date: '2026-11-26' }).papers.find((p) => p.summary)!;
+  return mergePaper(undefined, input, ['llm'], '2026-11-26T06:00:00.000Z');
+}
 
 const email = renderDigestEmail({
   to: 'reader@example.com',
@@ -81,7 +91,8 @@ async function render(width: number, name: string) {
     const links = Array.from(document.querySelectorAll('a')).map((a) => ({ text: a.textContent?.trim(), href: a.getAttribute('href') }));
     const h1 = document.querySelector('h1 span');
     const heading = h1 && h1.getClientRects().length === 1 ? h1.textContent : '(date broken over lines)';
-    return { heading, scrollWidth: doc.scrollWidth, innerWidth: window.innerWidth, cardWidth: card.width, cardLeft: card.left, titles, smallest, links, scripts: document.querySelectorAll('script').length };
+    const text = (document.body.textContent ?? '').replace(/\s+/g, ' ');
+    return { heading, scrollWidth: doc.scrollWidth, innerWidth: window.innerWidth, cardWidth: card.width, cardLeft: card.left, titles, smallest, links, text, scripts: document.querySelectorAll('script').length };
   });
   await page.close();
   return layout;
@@ -100,6 +111,14 @@ describe('the digest email in chromium', () => {
     const newest = 'And 12 more from 26 Nov 2026 (9 on Large language models, 3 on Computer vision)';
     expect(texts).toEqual(expect.arrayContaining([newest, 'And 3 more from 25 Nov 2026 (3 on Large language models)', 'Change topics or frequency', 'Unsubscribe']));
     expect(l.links.find((x) => x.text === newest)?.href).toBe(`${SITE}days/2026-11-26/index.html`);
+    // Every paper links its own page on the site, whatever its source page; the real one shows its TL;DR.
+    for (const p of papers) {
+      const own = `${SITE}${paperPermalinkPath(p)}`;
+      expect(l.links, p.id).toContainEqual(p.links.abs || p.links.hf ? { text: 'Details', href: own } : { text: p.title, href: own });
+    }
+    const tldr = papers.at(-1)!.summary!;
+    expect(tldr.length).toBeGreaterThan(20);
+    expect(l.text).toContain(`TL;DR ${tldr.replace(/\s+/g, ' ')}`);
   });
 
   it('fits a phone: no sideways scrolling, the long title wraps, the date in the heading stays whole', async () => {

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import Parser from 'rss-parser';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { taxonomySchema, type Paper, type SiteObject } from '@paperboy/core';
+import { paperPermalinkPath, taxonomySchema, type Paper, type SiteObject } from '@paperboy/core';
 import { parseSnapshot } from '@paperboy/sources';
 import { comparePapers, renderSite, type RenderSiteInput } from '@paperboy/feeds';
 import { parseAtomFeed, parseJsonFeed, parseOpml, parseRssFeed } from 'feedsmith';
@@ -351,6 +351,36 @@ describe('RSS 2.0', () => {
     const hfItem = all.items.find((i) => i.guid === guidOf(hfOnly.id))!;
     expect(hfItem.link).toBe(hfOnly.links.hf);
   });
+
+  it('links every item to its own page as well ("Details"), and a paper with no arXiv id to arXiv’s title search', async () => {
+    const objects = render();
+    const detailsOf = (html: string) => {
+      const hrefs = new Map<string, string>();
+      for (const m of html.matchAll(/<a href="([^"]*)">([^<]*)<\/a>/g)) hrefs.set(m[2]!.replace(/&amp;/g, '&'), m[1]!.replace(/&amp;/g, '&'));
+      return hrefs;
+    };
+    const json = JSON.parse(body(objects, 'feeds/all.json')) as { items: { id: string; url: string; content_html: string }[] };
+    const rss = await rssParser.parseString(body(objects, 'feeds/all.xml'));
+    const atom = parseAtomFeed(body(objects, 'feeds/all.atom'));
+    expect(json.items.length).toBeGreaterThan(10);
+    for (const item of json.items) {
+      const paper = ALL_PAPERS.find((p) => guidOf(p.id) === item.id)!;
+      const own = `${ORIGIN}/${paperPermalinkPath(paper)}`;
+      const search = paper.id.startsWith('t-') ? `https://arxiv.org/search/?query=${encodeURIComponent(paper.title.replace(/\s+/g, ' ').trim())}&searchtype=title` : undefined;
+      for (const [where, html] of [['json', item.content_html], ['rss', rss.items.find((i) => i.guid === item.id)!.content!]] as const) {
+        const links = detailsOf(html);
+        expect(links.get('Details'), `${where} ${paper.id}`).toBe(own);
+        expect(links.get('Search arXiv by title'), `${where} ${paper.id}`).toBe(search);
+      }
+      // Atom names them as related links whenever the entry's own link is the source's page.
+      const related = atom.entries!.find((e) => e.id === item.id)!.links!.filter((l) => l.rel === 'related').map((l) => [l.title, l.href]);
+      if (item.url !== own) expect(related, paper.id).toContainEqual(['Details', own]);
+      if (search) expect(related, paper.id).toContainEqual(['Search arXiv by title', search]);
+    }
+    // The bundled snapshot has no arXiv ids: some papers get the search, the hostile one (an arXiv id) does not.
+    expect(json.items.filter((i) => i.content_html.includes('Search arXiv by title')).length).toBeGreaterThan(5);
+    expect(json.items.find((i) => i.id === guidOf('2410.99999'))!.content_html).not.toContain('arxiv.org/search');
+  });
 });
 
 describe('Atom 1.0 (RFC 4287)', () => {
@@ -463,7 +493,7 @@ describe('selection and order', () => {
     }
   });
 
-  it('holds the newest whole days until maxItems, never cutting a day, in every feed and on the home page', async () => {
+  it('holds the newest whole days until maxItems, never cutting a day, in every feed; the home page holds the newest day', async () => {
     const objects = render({ maxItems: 5 });
     const dayOf = new Map(ALL_PAPERS.map((p) => [guidOf(p.id), p.listedOn]));
     for (const key of [...objects.keys()].filter((k) => k.startsWith('feeds/') && !k.endsWith('.opml'))) {
@@ -481,7 +511,8 @@ describe('selection and order', () => {
     const all = await rssParser.parseString(body(objects, 'feeds/all.xml'));
     expect(all.items.length).toBe(ALL_PAPERS.filter((p) => p.listedOn >= '2024-10-08').length);
     expect(all.items.length).toBeGreaterThan(5);
-    expect(body(objects, 'index.html').match(/<li class="card"/g)).toHaveLength(all.items.length);
+    // The home page shows one day, the newest, whole: the days before are on their own pages.
+    expect(body(objects, 'index.html').match(/<li class="card"/g)).toHaveLength(ALL_PAPERS.filter((p) => p.listedOn === '2024-10-09').length);
   });
 
   it('caps a feed at 10 × maxItems: an earlier day that would pass the cap is left out, the newest day never', async () => {
@@ -533,7 +564,7 @@ describe('selection and order', () => {
 // The hostile-text round trip over random input is a fast-check property: feeds.property.test.ts.
 
 describe('OPML 2.0', () => {
-  it('is well-formed and lists every feed with absolute URLs, grouped', () => {
+  it('is well-formed and lists one Atom feed per topic, plus all papers, with absolute URLs, in one folder', () => {
     const objects = render();
     const doc = body(objects, 'feeds/index.opml');
     expectWellFormed(doc, 'opml');
@@ -541,22 +572,21 @@ describe('OPML 2.0', () => {
     expect(opml['@version']).toBe('2.0');
     expect(text(opml.head.title)).toBe('paperboy feeds');
     expect(text(opml.head.dateModified)).toMatch(RFC822);
-    const groups = opml.body.outline as any[];
-    expect(groups.length).toBeGreaterThanOrEqual(1);
+    const groups = [opml.body.outline].flat() as any[];
+    expect(groups).toHaveLength(1);
+    expect(groups[0]['@text']).toBe('paperboy (Atom)');
     const listed: string[] = [];
-    for (const group of groups) {
-      expect(group['@text']).toBeTruthy();
-      for (const o of group.outline) {
-        expect(o['@type']).toBe('rss');
-        expect(o['@text']).toBeTruthy();
-        expectAbsoluteHttp(o['@xmlUrl'], 'xmlUrl');
-        expectAbsoluteHttp(o['@htmlUrl'], 'htmlUrl');
-        expect(objects.has(new URL(o['@htmlUrl']).pathname.slice(1)), o['@htmlUrl']).toBe(true);
-        listed.push(new URL(o['@xmlUrl']).pathname.slice(1));
-      }
+    for (const o of groups[0].outline) {
+      expect(o['@type']).toBe('rss');
+      expect(o['@text']).toBeTruthy();
+      expectAbsoluteHttp(o['@xmlUrl'], 'xmlUrl');
+      expectAbsoluteHttp(o['@htmlUrl'], 'htmlUrl');
+      expect(objects.has(new URL(o['@htmlUrl']).pathname.slice(1)), o['@htmlUrl']).toBe(true);
+      listed.push(new URL(o['@xmlUrl']).pathname.slice(1));
     }
-    const feeds = [...objects.keys()].filter((k) => k.startsWith('feeds/') && k !== 'feeds/index.opml');
-    expect([...listed].sort()).toEqual([...feeds].sort());
+    // Each scope once, in one format: importing it subscribes to each paper once per topic, not three times.
+    expect(listed).toEqual(['feeds/all.atom', ...TOPICS.map((t) => `feeds/topics/${t.slug}.atom`)]);
+    expect(groups[0].outline.map((o: any) => o['@text'])).toEqual(['paperboy — all papers', ...TOPICS.map((t) => `paperboy — ${t.name}`)]);
   });
 });
 
@@ -625,9 +655,9 @@ describe('every feed, read by independent real feed parsers', () => {
     expect((f.items ?? []).map((i) => i.title)).toEqual(parsed.items.map((i: { title: string }) => i.title));
   });
 
-  it('feeds/index.opml: feedsmith reads every feed URL back', () => {
+  it('feeds/index.opml: feedsmith reads every Atom feed URL back', () => {
     const opml = parseOpml(body(objects, 'feeds/index.opml'));
     const urls = (opml.body?.outlines ?? []).flatMap((g) => (g.outlines ?? []).map((o) => o.xmlUrl));
-    expect([...urls].sort()).toEqual(keys.filter((k) => k !== 'feeds/index.opml').map((k) => `${ORIGIN}/${k}`).sort());
+    expect([...urls].sort()).toEqual(keys.filter((k) => k.endsWith('.atom')).map((k) => `${ORIGIN}/${k}`).sort());
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Paper } from '@paperboy/core';
+import { paperPermalinkPath, type Paper } from '@paperboy/core';
 import { renderAlreadySubscribedEmail, renderConfirmationEmail, renderDigestEmail, listId, type DigestInput } from '@paperboy/mail';
 
 const site = { title: 'paperboy', url: 'https://papers.example.org/' };
@@ -116,6 +116,13 @@ describe('renderDigestEmail escaping and URLs', () => {
     expect(m.text).toContain(hostile);
   });
 
+  it('escapes a hostile TL;DR in HTML and keeps it verbatim in text', () => {
+    const m = renderDigestEmail(digest({ papers: [paper('1', { summary: hostile })] }));
+    expect(m.html).not.toContain('<script>');
+    expect(m.html).toContain('<strong>TL;DR</strong> &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;');
+    expect(m.text).toContain(`TL;DR: ${hostile}`);
+  });
+
   it('escapes topic names in chips, footer and "more" lines', () => {
     const m = renderDigestEmail(digest({ papers: [paper('1', { tags: ['speech-audio'] })], moreByDay: { '2026-11-26': { 'speech-audio': 2 } } }));
     expect(m.html).toContain('Speech &amp; audio');
@@ -133,8 +140,28 @@ describe('renderDigestEmail escaping and URLs', () => {
     expect(m.html.toLowerCase()).not.toContain('javascript:');
     expect(m.text.toLowerCase()).not.toContain('javascript:');
     // The title falls back to the paper's own page, which never rolls off; nothing links to an anchor.
-    expect(all).toContain('https://papers.example.org/papers/1/index.html');
+    expect(all[0]).toBe('https://papers.example.org/papers/1/index.html');
     expect(all.some((h) => h.includes('#'))).toBe(false);
+  });
+
+  it('links every paper to its own page too ("Details"), and one with no arXiv id to arXiv’s title search, in HTML and text', () => {
+    const arxiv = paper('2611.00001');
+    const saved = paper('t-0123456789abcdef', { arxivId: undefined, title: 'A <saved> & "found" paper', links: {} });
+    const m = renderDigestEmail(digest({ papers: [arxiv, saved] }));
+    const own = (p: Paper) => `https://papers.example.org/${paperPermalinkPath(p)}`;
+    const search = 'https://arxiv.org/search/?query=A%20%3Csaved%3E%20%26%20%22found%22%20paper&searchtype=title';
+    // HTML: the arXiv paper's title links arXiv and "Details" its own page; the saved one's title links its own page.
+    const links = [...m.html.matchAll(/<a href="([^"]*)"[^>]*>([^<]*)<\/a>/g)].map((x) => [x[2]!.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"'), x[1]!.replace(/&amp;/g, '&')]);
+    expect(links).toContainEqual(['Paper 2611.00001', 'https://arxiv.org/abs/2611.00001']);
+    expect(links).toContainEqual(['Details', own(arxiv)]);
+    expect(links).toContainEqual(['A <saved> & "found" paper', own(saved)]);
+    expect(links).toContainEqual(['Search arXiv by title', search]);
+    expect(links.filter(([text]) => text === 'Search arXiv by title')).toHaveLength(1);
+    // Text: each URL on its own line after its label.
+    const lines = m.text.split('\n');
+    expect(lines[lines.indexOf('Details:') + 1]).toBe(own(arxiv));
+    expect(lines[lines.indexOf('Search arXiv by title:') + 1]).toBe(search);
+    expect(lines).toContain(own(saved));
   });
 
   it('links the title to abs, else to the Hugging Face page', () => {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DomUtils, parseDocument } from 'htmlparser2';
-import { compareByRank, isoWeek, taxonomySchema, type Paper, type SiteObject } from '@paperboy/core';
+import { compareByRank, isoWeek, paperPermalinkPath, taxonomySchema, type Paper, type SiteObject } from '@paperboy/core';
 import { CONTENT_SECURITY_POLICY, escapeHtml, renderPage, renderSite, SECURITY_HEADERS, SITE_CSS, SITE_CSS_HASH } from '@paperboy/feeds';
 import { cspViolations } from '../support/csp.js';
 import { createHash } from 'node:crypto';
@@ -54,6 +54,8 @@ const PAPERS: Paper[] = [
     authors: ['<img src=x onerror=alert(1)>', "O'Brien"],
     links: { abs: 'javascript:alert(1)', pdf: 'https://arxiv.org/pdf/2410.99999?a=1&b="2"', hf: 'https://huggingface.co/papers/2410.99999' },
     tags: ['llm'],
+    // The newest listing day, so the home page shows it too.
+    listedOn: '2024-10-14',
   }),
 ];
 
@@ -125,12 +127,13 @@ describe('site pages', () => {
 
   it('says "Abstract" once per card: the title links to the abstract page, the folded text is the abstract', () => {
     const doc = dom(render().get('index.html')!.body);
-    const card = all(doc, (e) => attr(e, 'id') === '2410.10001')[0]!;
+    const card = all(doc, (e) => attr(e, 'id') === '2410.10009')[0]!;
     const words = (e: Element) => DomUtils.findAll((x) => x.name === 'a' || x.name === 'summary', [e]).filter((x) => /Abstract/.test(textOf(x)));
     expect(words(card).map((e) => e.name)).toEqual(['summary']);
-    expect(attr(DomUtils.findOne((e) => e.name === 'a', [card])!, 'href')).toBe('https://arxiv.org/abs/2410.10001');
+    expect(attr(DomUtils.findOne((e) => e.name === 'a', [card])!, 'href')).toBe('https://arxiv.org/abs/2410.10009');
     const links = DomUtils.findAll((e) => e.name === 'a', [DomUtils.findOne((e) => attr(e, 'class') === 'links', [card])!]);
-    expect(links.map((a) => textOf(a))).toEqual(['PDF', 'Code']);
+    // "Details" names its paper for a screen reader, which reads the links of a page out of context.
+    expect(links.map((a) => textOf(a))).toEqual(['PDF', 'Code', 'Details: Paper 9']);
     for (const c of all(doc, (e) => attr(e, 'class') === 'card')) expect(words(c).length, attr(c, 'id')).toBe(1);
   });
 
@@ -153,8 +156,10 @@ describe('site pages', () => {
         if (target.hash) expect(idsByKey.get(key)?.has(decodeURIComponent(target.hash.slice(1))), `${page.key}: ${href}`).toBe(true);
       }
     }
+    // The home page holds the newest listing day only, every paper of it once.
     const index = dom(objects.get('index.html')!.body);
-    for (const p of PAPERS) expect(all(index, (e) => attr(e, 'id') === p.id)).toHaveLength(1);
+    const newest = PAPERS.map((p) => p.listedOn).sort().at(-1);
+    for (const p of PAPERS) expect(all(index, (e) => attr(e, 'id') === p.id), p.id).toHaveLength(p.listedOn === newest ? 1 : 0);
   });
 
   it('advertises the feeds for autodiscovery: all feeds on the home page, topic feeds first on topic pages', () => {
@@ -284,28 +289,81 @@ describe('day pages and the archive', () => {
     expect(nav(oldest)).toEqual([['next', `../../days/${DAYS[DAYS.length - 2]}/index.html`], week(oldest), ['', '../../days/index.html']]);
   });
 
-  it('lists every day with its count in the archive, newest first, and the home page links each of its days', () => {
+  it('lists every day with its count in the archive, newest first', () => {
     const objects = render({ maxItems: 1 });
     const archive = dom(objects.get('days/index.html')!.body);
     const rows = all(archive, (e) => e.name === 'li' && !!e.parent && (e.parent as Element).attribs?.class === 'days');
     expect(rows.map((li) => attr(DomUtils.findOne((e) => e.name === 'a', [li])!, 'href'))).toEqual(DAYS.map((d) => `../days/${d}/index.html`));
     expect(rows.map((li) => Number(/\((\d+) papers?\)/.exec(textOf(li))![1]))).toEqual(DAYS.map((d) => PAPERS.filter((p) => p.listedOn === d).length));
-    const index = dom(objects.get('index.html')!.body);
-    const dayLinks = all(index, (e) => e.name === 'h3' && /^day-/.test(attr(e, 'id') ?? '')).map((h) => attr(DomUtils.findOne((e) => e.name === 'a', [h])!, 'href'));
-    expect(dayLinks).toEqual([`days/${DAYS[0]}/index.html`]);
-    expect(all(index, (e) => e.name === 'a' && attr(e, 'href') === 'days/index.html').length).toBeGreaterThan(0);
   });
 
-  it('gives every card a permanent link to its day page, and links a title with no source page there', () => {
-    const bare = paper(50, { id: 'hep-th/9901001', links: {}, listedOn: '2024-10-12', tags: ['llm'] });
-    const objects = new Map(renderSite({ site: SITE, topics: TOPICS, papers: [...PAPERS, bare], maxItems: 50, generatedAt: new Date(0) }).map((o) => [o.key, o]));
-    for (const key of ['index.html', 'topics/llm/index.html']) {
+  it('shows the latest listing day on the home page, ranked, linked to its day page, the day before, its week and every day', () => {
+    // maxItems 1 or 50: the home page shows one day whatever the feeds hold.
+    for (const maxItems of [1, 50]) {
+      const index = dom(render({ maxItems }).get('index.html')!.body);
+      const heading = all(index, (e) => e.name === 'h2' && attr(e, 'id') === 'latest')[0]!;
+      expect(textOf(heading)).toBe('Papers of 14 Oct 2024');
+      expect(attr(DomUtils.findOne((e) => e.name === 'a', [heading])!, 'href')).toBe(`days/${DAYS[0]}/index.html`);
+      const cards = all(index, (e) => e.name === 'li' && attr(e, 'class') === 'card').map((e) => attr(e, 'id'));
+      expect(cards, `maxItems ${maxItems}`).toEqual(PAPERS.filter((p) => p.listedOn === DAYS[0]).sort(compareByRank).map((p) => p.id));
+      const navs = all(index, (e) => e.name === 'nav' && /^Days/.test(attr(e, 'aria-label') ?? ''));
+      expect(navs).toHaveLength(2);
+      for (const nav of navs) {
+        expect(DomUtils.findAll((e) => e.name === 'a', [nav]).map((a) => [attr(a, 'rel') ?? '', attr(a, 'href')])).toEqual([
+          ['prev', `days/${DAYS[1]}/index.html`],
+          ['', `weeks/${isoWeek(DAYS[0]!)}/index.html`],
+          ['', 'days/index.html'],
+        ]);
+      }
+    }
+    // An empty site says so, and still links the archive.
+    const empty = renderSite({ site: SITE, topics: TOPICS, papers: [], maxItems: 5, generatedAt: new Date(0) }).find((o) => o.key === 'index.html')!.body;
+    expect(textOf(byTag(dom(empty), 'main')[0]!)).toContain('No papers yet.');
+    expect(empty).toContain('href="days/index.html"');
+  });
+
+  it('puts the topic bar before the papers and, in the header of every page, the days, the topics and a subscribe link', () => {
+    const objects = render();
+    const index = objects.get('index.html')!.body;
+    const bar = index.indexOf('<section class="topic-bar"');
+    expect(bar).toBeGreaterThan(0);
+    expect(bar).toBeLessThan(index.indexOf('<li class="card"'));
+    for (const t of TOPICS) expect(index.slice(bar, index.indexOf('</section>', bar))).toContain(`href="topics/${t.slug}/index.html"`);
+    for (const page of pages(objects)) {
+      const header = byTag(dom(page.body), 'header')[0]!;
+      const root = page.key.split('/').slice(1).map(() => '../').join('');
+      const nav = DomUtils.findAll((e) => e.name === 'a', [header]).map((a) => [textOf(a), attr(a, 'href')]);
+      expect(nav, page.key).toEqual([
+        ['paperboy <dev>', `${root}index.html`],
+        ['Latest', `${root}index.html#latest`],
+        ['Days', `${root}days/index.html`],
+        ['Topics', `${root}index.html#topics`],
+        ['Feeds', `${root}index.html#feeds`],
+        ['Subscribe', `${root}index.html#subscribe`],
+      ]);
+    }
+  });
+
+  it('gives every card a permanent link to its own page, links a title with no source page there, and a paper with no arXiv id to arXiv’s title search', () => {
+    const bare = paper(50, { id: 'hep-th/9901001', links: {}, listedOn: '2024-10-14', tags: ['llm'] });
+    const snapshot = paper(51, { id: 't-0123456789abcdef', title: 'Saved & "found" @ home', links: {}, listedOn: '2024-10-14', tags: ['llm'] });
+    const objects = new Map(renderSite({ site: SITE, topics: TOPICS, papers: [...PAPERS, bare, snapshot], maxItems: 50, generatedAt: new Date(0) }).map((o) => [o.key, o]));
+    for (const key of ['index.html', 'topics/llm/index.html', 'days/2024-10-14/index.html']) {
       const doc = dom(objects.get(key)!.body);
       const root = key === 'index.html' ? '' : '../../';
-      const card = all(doc, (e) => attr(e, 'id') === 'hep-th-9901001')[0]!;
-      const hrefs = DomUtils.findAll((e) => e.name === 'a', [card]).map((a) => attr(a, 'href'));
-      expect(hrefs, key).toContain(`${root}days/2024-10-12/index.html#hep-th-9901001`);
-      expect(hrefs.some((h) => /index\.html#hep-th/.test(h!) && !/days\//.test(h!)), key).toBe(false);
+      const links = (id: string) => {
+        const card = all(doc, (e) => attr(e, 'id') === id)[0]!;
+        return DomUtils.findAll((e) => e.name === 'a', [card]).map((a) => [textOf(a), attr(a, 'href')!] as const);
+      };
+      const bareLinks = links('hep-th-9901001');
+      expect(bareLinks[0], key).toEqual([bare.title, `${root}${paperPermalinkPath(bare)}`]);
+      expect(bareLinks, key).toContainEqual([`Details: ${bare.title}`, `${root}${paperPermalinkPath(bare)}`]);
+      expect(bareLinks.map(([text]) => text), key).not.toContain('Search arXiv by title');
+      // Every card links its own page; nothing links into a page that rolls (the home page, a topic page).
+      for (const p of PAPERS.filter((x) => x.listedOn === '2024-10-14')) expect(links(p.id), key).toContainEqual([`Details: ${DomUtils.textContent(dom(escapeHtml(p.title)))}`, `${root}${paperPermalinkPath(p)}`]);
+      for (const a of byTag(doc, 'a')) expect(attr(a, 'href'), key).not.toMatch(/^(\.\.\/\.\.\/)?(index\.html|topics\/[^#]*)#(?!latest$|topics$|feeds$|subscribe$)/);
+      // A saved page's paper has no arXiv id: arXiv's title search, with the "@" left out of the URL.
+      expect(links('t-0123456789abcdef'), key).toContainEqual(['Search arXiv by title', 'https://arxiv.org/search/?query=Saved%20%26%20%22found%22%20home&searchtype=title']);
     }
   });
 
@@ -414,7 +472,8 @@ describe('paper pages, week pages and topic pages by week', () => {
 
   it('shows a thumbnail, lazy and sized, only from an origin the Content-Security-Policy allows', () => {
     const thumb = 'https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/2410.10001.png';
-    const papers = [paper(1, { thumbnail: thumb }), paper(2, { thumbnail: 'https://tracker.example.net/pixel.png' })];
+    // One listing day, so the home page (the latest day) shows both.
+    const papers = [paper(1, { thumbnail: thumb }), paper(2, { thumbnail: 'https://tracker.example.net/pixel.png', listedOn: paper(1).listedOn })];
     const objects = new Map(renderSite({ site: SITE, topics: TOPICS, papers, maxItems: 5, generatedAt: new Date(0) }).map((o) => [o.key, o]));
     for (const key of ['papers/2410.10001/index.html', 'index.html', `days/${papers[0]!.listedOn}/index.html`]) {
       const img = byTag(dom(objects.get(key)!.body), 'img').find((i) => attr(i, 'src') === thumb);

@@ -23,6 +23,7 @@ export * from './use-cases/retag-papers.js';
 export * from './sending.js';
 export * from './markup.js';
 export * from './site-paths.js';
+export * from './paper-links.js';
 export * from './api-routes.js';
 export * from './use-cases/notify-owner.js';
 export * from './freshness.js';

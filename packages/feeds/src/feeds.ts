@@ -1,4 +1,5 @@
 /** RSS 2.0, Atom 1.0 (RFC 4287) and JSON Feed 1.1 documents from the view model. */
+import { PAPER_LINK_LABELS } from '@paperboy/core';
 import { absolute, feedGuid, FEED_TYPE, linkLabel, paths, plural, rfc3339, rfc822, type FeedFormat, type FeedScope, type PaperView, type SiteInfo } from './model.js';
 import { escapeHtml, listProse } from './text.js';
 import { el, xmlDocument, type XmlElement } from './xml.js';
@@ -17,9 +18,19 @@ export interface FeedSpec {
   updated: Date;
 }
 
-/** The link of an item: the paper's own page, else its card on its listing day's page (which never moves). */
+/** The link of an item: the source's page of the paper (arXiv, else Hugging Face), else its own page here. */
 export function itemUrl(spec: Pick<FeedSpec, 'site'>, item: PaperView): string {
   return item.pageUrl ?? absolute(spec.site, item.permalink);
+}
+
+/**
+ * Links an item carries beyond the source's: its own page here in any case (permanent, unlike any
+ * rolling page) and, for a paper no source gave an arXiv id, arXiv's title search.
+ */
+function siteLinks(site: SiteInfo, item: PaperView): { label: string; url: string }[] {
+  const links: { label: string; url: string }[] = [{ label: PAPER_LINK_LABELS.page, url: absolute(site, item.permalink) }];
+  if (item.searchUrl) links.push({ label: PAPER_LINK_LABELS.search, url: item.searchUrl });
+  return links;
 }
 
 /** The HTML body of an item: abstract, authors, topics and links, every value escaped once. */
@@ -37,7 +48,10 @@ export function itemHtml(site: SiteInfo, item: PaperView): string {
     const topics = item.topics.map((t) => `<a href="${escapeHtml(absolute(site, paths.topic(t.slug)))}">${escapeHtml(t.name)}</a>`);
     parts.push(`<p><strong>Topics:</strong> ${topics.join(', ')}</p>`);
   }
-  const links = item.links.map((l) => `<a href="${escapeHtml(l.url)}">${escapeHtml(linkLabel(l, item))}</a>`);
+  const links = [
+    ...item.links.map((l) => `<a href="${escapeHtml(l.url)}">${escapeHtml(linkLabel(l, item))}</a>`),
+    ...siteLinks(site, item).map((l) => `<a href="${escapeHtml(l.url)}">${escapeHtml(l.label)}</a>`),
+  ];
   if (item.upvotes !== undefined) links.push(`${item.upvotes} ${item.upvotes === 1 ? 'upvote' : 'upvotes'}`);
   if (item.numComments) links.push(plural(item.numComments, 'comment'));
   if (links.length) parts.push(`<p>${links.join(' · ')}</p>`);
@@ -97,6 +111,9 @@ export function renderAtom(spec: FeedSpec): string {
       ...item.links
         .filter((l) => l.url !== item.pageUrl)
         .map((l) => el('link', [['rel', 'related'], ['type', l.kind === 'pdf' ? 'application/pdf' : undefined], ['href', l.url], ['title', l.label]])),
+      ...siteLinks(site, item)
+        .filter((l) => l.url !== itemUrl(spec, item))
+        .map((l) => el('link', [['rel', 'related'], ['type', 'text/html'], ['href', l.url], ['title', l.label]])),
       el('published', rfc3339(item.published)),
       el('updated', rfc3339(item.updated)),
       ...item.authors.map((a) => el('author', [el('name', a)])),

@@ -6,7 +6,7 @@ export { SECURITY_HEADERS, CONTENT_SECURITY_POLICY, HSTS, REFERRER_POLICY, FRAME
 export { escapeHtml, cleanText, safeUrl, anchorId } from './text.js';
 export { escapeXmlText, escapeXmlAttr } from './xml.js';
 export { renderRss, renderAtom, renderJsonFeed, itemHtml, itemUrl, GENERATOR, type FeedSpec } from './feeds.js';
-export { renderOpml, type OpmlSpec } from './opml.js';
+export { renderOpml, OPML_FORMAT, type OpmlSpec } from './opml.js';
 export { subscribeForm, paperCard, type SubscribeFormState } from './site.js';
 export {
   comparePapers,

@@ -3,6 +3,7 @@
  * No `style` attributes anywhere: the Content-Security-Policy allows this one stylesheet by its hash.
  */
 import { createHash } from 'node:crypto';
+import { SITE_PATHS } from '@paperboy/core';
 import { baseUrl, escapeHtml } from './text.js';
 import type { SiteInfo } from './model.js';
 
@@ -19,10 +20,12 @@ a:focus-visible,button:focus-visible,input:focus-visible,summary:focus-visible{o
 .skip{position:absolute;left:-999rem;top:0;background:var(--card);color:var(--link);padding:.5rem 1rem;z-index:1}
 .skip:focus{left:.5rem;top:.5rem}
 .wrap{max-width:46rem;margin:0 auto;padding:0 1rem}
-header.site{padding:1.5rem 0 .5rem}
+header.site{padding:.75rem 0 .25rem;display:flex;flex-wrap:wrap;align-items:center;gap:.25rem 1rem}
 header.site .name{font-weight:700;font-size:1.1rem;text-decoration:none;color:var(--text)}
-header.site nav ul{list-style:none;margin:.25rem 0 0;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1rem;font-size:.95rem}
-h1{font-size:1.7rem;line-height:1.25;margin:.75rem 0 .25rem}
+header.site nav ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;align-items:center;gap:.25rem .6rem;font-size:.95rem}
+header.site a.subscribe{display:inline-block;background:var(--accent);color:var(--card);font-weight:600;border-radius:1rem;padding:.05rem .6rem;text-decoration:none}
+header.site a.subscribe:hover,header.site a.subscribe:focus{text-decoration:underline}
+h1{font-size:1.7rem;line-height:1.25;margin:.5rem 0 .25rem}
 h2{font-size:1.25rem;line-height:1.3;margin:2rem 0 .75rem}
 h3{font-size:1.05rem;line-height:1.35;margin:0 0 .35rem}
 .lede,.muted{color:var(--muted)}
@@ -45,7 +48,10 @@ ol.related{margin:0;padding-left:1.2rem}
 details{margin:.4rem 0 0}
 details summary{cursor:pointer;color:var(--muted);font-size:.95rem}
 details p{margin:.5rem 0 0}
-ul.topics{list-style:none;margin:0;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(13rem,1fr));gap:.4rem 1rem}
+ul.topics{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:.35rem}
+ul.topics li{background:var(--chip);border-radius:1rem;padding:.05rem .6rem;font-size:.9rem}
+ul.topics a{color:var(--text)}
+.topic-bar h2{font-size:1rem;margin:.75rem 0 .35rem}
 .count{color:var(--muted);font-size:.9rem;white-space:nowrap}
 ul.feeds{margin:0;padding-left:1.2rem}
 form.subscribe{background:var(--card);border:1px solid var(--border);border-radius:.6rem;padding:1rem 1.1rem}
@@ -99,6 +105,18 @@ export interface PageInput {
   headHtml?: string;
 }
 
+/**
+ * The header's links, on every page: the latest day, every day, the topics, the feeds, and subscribing,
+ * one tap from anywhere (the form is on the home page). Search joins them once the site has a search page.
+ */
+const NAV: ReadonlyArray<readonly [string, string]> = [
+  ['Latest', `${SITE_PATHS.index}#latest`],
+  ['Days', SITE_PATHS.archive],
+  ['Topics', `${SITE_PATHS.index}#topics`],
+  ['Feeds', `${SITE_PATHS.index}#feeds`],
+  ['Subscribe', `${SITE_PATHS.index}#subscribe`],
+];
+
 /** A complete HTML document in the site's layout. */
 export function renderPage(input: PageInput): string {
   const { site } = input;
@@ -125,11 +143,7 @@ ${alternates ? `${alternates}\n` : ''}${input.headHtml ? `${input.headHtml}\n` :
 <header class="site">
 <a class="name" href="${escapeHtml(home)}">${escapeHtml(site.title)}</a>
 <nav aria-label="Site"><ul>
-<li><a href="${escapeHtml(`${root}index.html#latest`)}">Latest</a></li>
-<li><a href="${escapeHtml(`${root}days/index.html`)}">Every day</a></li>
-<li><a href="${escapeHtml(`${root}index.html#topics`)}">Topics</a></li>
-<li><a href="${escapeHtml(`${root}index.html#feeds`)}">Feeds</a></li>
-<li><a href="${escapeHtml(`${root}index.html#subscribe`)}">Subscribe by email</a></li>
+${NAV.map(([label, path]) => `<li><a href="${escapeHtml(`${root}${path}`)}"${label === 'Subscribe' ? ' class="subscribe"' : ''}>${label}</a></li>`).join('\n')}
 </ul></nav>
 </header>
 <main id="main" tabindex="-1">

@@ -1,5 +1,5 @@
 /** The view model shared by the feed and page renderers: papers sorted, cleaned, with every URL resolved. */
-import { compareByRank, paperCardPath, paperPermalinkPath, SITE_PATHS, type Paper, type Topic } from '@paperboy/core';
+import { arxivTitleSearchUrl, compareByRank, paperCardPath, paperPermalinkPath, SITE_PATHS, type Paper, type Topic } from '@paperboy/core';
 import { anchorId, baseUrl, cleanText, doiUrl, safeUrl } from './text.js';
 
 export interface SiteInfo {
@@ -76,6 +76,8 @@ export interface PaperView {
   permalink: string;
   /** Site-relative link to the paper's card on its listing day's page: `days/<listedOn>/index.html#<anchor>`. */
   cardPath: string;
+  /** arXiv's title search, for a paper no source gave an arXiv id (core's `arxivTitleSearchUrl`). */
+  searchUrl?: string;
   /** The source's preview image, only from an origin the pages' Content-Security-Policy allows. */
   thumbnail?: string;
   links: ItemLink[];
@@ -183,6 +185,7 @@ export function toPaperView(paper: Paper, topicsBySlug: ReadonlyMap<string, Topi
   const upvotes = count(paper.upvotes);
   const summary = cleanText(paper.summary ?? '').trim();
   const organization = cleanText(paper.organization ?? '').trim();
+  const search = arxivTitleSearchUrl(paper);
   return {
     id: paper.id,
     anchor: anchorId(paper.id),
@@ -195,6 +198,7 @@ export function toPaperView(paper: Paper, topicsBySlug: ReadonlyMap<string, Topi
     pageUrl,
     permalink: paperPermalinkPath(paper),
     cardPath: paperCardPath(paper),
+    ...(search ? { searchUrl: search } : {}),
     ...(thumbnailUrl(paper.thumbnail) ? { thumbnail: thumbnailUrl(paper.thumbnail) } : {}),
     links,
     upvotes,

@@ -148,7 +148,6 @@ export function renderSite(input: RenderSiteInput): SiteObject[] {
   }
 
   objects.push({ key: paths.opml, body: renderOpml({ site, topics, updated: fallbackUpdated }), contentType: CONTENT_TYPES.opml, cacheControl: CACHE_CONTROL.feed });
-  objects.push({ key: paths.index, body: renderIndexPage({ site, topics, counts, items: latest }), contentType: CONTENT_TYPES.html, cacheControl: CACHE_CONTROL.html });
 
   // Day pages and the archive: every paper of a day stays reachable at its day page for good.
   const archive = [...(input.archive ?? days.map((d) => ({ day: d.day, count: new Set(d.papers.map((p) => p.id)).size })))]
@@ -208,6 +207,13 @@ export function renderSite(input: RenderSiteInput): SiteObject[] {
     }
   }
   objects.push({ key: paths.archive, body: renderArchivePage({ site, days: archive }), contentType: CONTENT_TYPES.html, cacheControl: CACHE_CONTROL.html });
+
+  // The home page: the latest listing day, ranked, as its day page has it, with a link to the day before.
+  const newest = latest[0]?.listedOn;
+  const day = newest !== undefined && isDay(newest) ? newest : undefined;
+  const home = latest.filter((v) => v.listedOn === newest);
+  const previous = day === undefined ? undefined : nearest(archive, day, 1);
+  objects.push({ key: paths.index, body: renderIndexPage({ site, topics, counts, day, items: home, previous }), contentType: CONTENT_TYPES.html, cacheControl: CACHE_CONTROL.html });
   return objects;
 }
 

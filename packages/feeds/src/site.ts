@@ -1,5 +1,5 @@
 /** The static site: the home page (latest papers) and one page per topic. No JavaScript needed. */
-import { isoWeek, type SubscribeField } from '@paperboy/core';
+import { isoWeek, PAPER_LINK_LABELS, type SubscribeField } from '@paperboy/core';
 import { renderPage, type AlternateLink } from './layout.js';
 import { absolute, FEED_LABEL, FEED_TYPE, linkLabel, paths, plural, type FeedFormat, type FeedScope, type PaperView, type SiteInfo, type TopicView } from './model.js';
 import { escapeHtml } from './text.js';
@@ -25,8 +25,9 @@ export function formatDay(day: string): string {
 }
 
 /**
- * One paper as a card with an id anchor; links relative to `root`. The title links to the paper's own page,
- * else to its card on its day page; the listing day always links to that card (the paper's permanent link).
+ * One paper as a card with an id anchor; links relative to `root`. The title links to the source's page of
+ * the paper (arXiv, else Hugging Face), else to the paper's own page here (`permalink`); a "Details" link
+ * always links its own page, and the listing day its card on its day page.
  */
 export function paperCard(item: PaperView, root: string, headingLevel: 2 | 3 | 4 = 3): string {
   const h = `h${headingLevel}`;
@@ -49,12 +50,12 @@ export function paperCard(item: PaperView, root: string, headingLevel: 2 | 3 | 4
     : '';
   // The title already links to the paper's page (its arXiv abstract): listing it again would show
   // "Abstract" twice on one card, once as the folded text and once as a link.
-  const more = item.links.filter((l) => l.url !== item.pageUrl);
-  const links = more.length
-    ? `\n<ul class="links">${more
-        .map((l) => `<li><a href="${escapeHtml(l.url)}">${escapeHtml(linkLabel(l, item))}</a></li>`)
-        .join('')}</ul>`
-    : '';
+  const more = item.links.filter((l) => l.url !== item.pageUrl).map((l) => `<li><a href="${escapeHtml(l.url)}">${escapeHtml(linkLabel(l, item))}</a></li>`);
+  // The paper's own page in any case (every card says "Details", so the title tells them apart for a
+  // screen reader), and arXiv's title search for a paper no source gave an arXiv id.
+  more.push(`<li><a href="${escapeHtml(permalink)}">${PAPER_LINK_LABELS.page}<span class="visually-hidden">: ${escapeHtml(item.title)}</span></a></li>`);
+  if (item.searchUrl) more.push(`<li><a href="${escapeHtml(item.searchUrl)}">${PAPER_LINK_LABELS.search}</a></li>`);
+  const links = `\n<ul class="links">${more.join('')}</ul>`;
   // The source's own one-line TL;DR, free where it exists (Hugging Face), shown before the folded abstract.
   const tldr = item.summary ? `\n<p class="tldr"><strong>TL;DR</strong> ${escapeHtml(item.summary)}</p>` : '';
   const abstract = item.abstract
@@ -170,7 +171,11 @@ function feedLinks(site: SiteInfo, scope: FeedScope, root: string, label: string
   ).join('\n');
 }
 
-function topicList(topics: readonly TopicView[], counts: ReadonlyMap<string, number>, root: string): string {
+/**
+ * The topic bar: every topic as a compact chip with its paper count, wrapping across the width, so that on
+ * a phone all of them fit above the first paper.
+ */
+function topicBar(topics: readonly TopicView[], counts: ReadonlyMap<string, number>, root: string): string {
   if (!topics.length) return '<p class="muted">No topics yet.</p>';
   return `<ul class="topics">\n${topics
     .map((t) => {
@@ -184,24 +189,45 @@ export interface IndexPageInput {
   site: SiteInfo;
   topics: readonly TopicView[];
   counts: ReadonlyMap<string, number>;
+  /** The latest listing day (YYYY-MM-DD); undefined on a site with no paper yet. */
+  day?: string;
+  /** Every paper of that day, ranked. */
   items: readonly PaperView[];
+  /** The listing day before it, when there is one. */
+  previous?: string;
 }
 
-export function renderIndexPage({ site, topics, counts, items }: IndexPageInput): string {
+/**
+ * The home page: the topic bar first, then the latest listing day, ranked as its day page ranks it (not
+ * several days: the day pages and the archive hold the rest), with links to that day's page and the day
+ * before; then the feeds and the subscribe form, which the header's "Subscribe" reaches from the top.
+ */
+export function renderIndexPage({ site, topics, counts, day, items, previous }: IndexPageInput): string {
   const root = '';
+  const latest = day
+    ? `<h2 id="latest">Papers of <a href="${escapeHtml(`${root}${paths.day(day)}`)}">${escapeHtml(formatDay(day))}</a></h2>
+<p class="muted">${papersCount(items.length)}, most upvoted first.</p>
+<nav aria-label="Days">
+${dayNav(root, previous, undefined, isoWeek(day))}
+</nav>
+${paperList(items, root, 'No papers yet. Check back after the next update.')}
+<nav aria-label="Days, again">
+${dayNav(root, previous, undefined, isoWeek(day))}
+</nav>`
+    : `<h2 id="latest">Latest papers</h2>
+<p class="muted">No papers yet. Check back after the next update.</p>
+<p><a href="${escapeHtml(`${root}${paths.archive}`)}">Every day</a></p>`;
   const body = `<p class="lede">${escapeHtml(site.description)}</p>
-<section aria-labelledby="latest">
-<h2 id="latest">Latest papers</h2>
-${papersByDay(items, root, 'No papers yet. Check back after the next update.')}
-<p><a href="${escapeHtml(`${root}${paths.archive}`)}">Every day in the archive</a></p>
-</section>
-<section aria-labelledby="topics">
+<section class="topic-bar" aria-labelledby="topics">
 <h2 id="topics">Topics</h2>
-${topicList(topics, counts, root)}
+${topicBar(topics, counts, root)}
+</section>
+<section aria-labelledby="latest">
+${latest}
 </section>
 <section aria-labelledby="feeds">
 <h2 id="feeds">Feeds</h2>
-<p>Add a feed to your reader, or import <a href="${escapeHtml(`${root}${paths.opml}`)}">every feed at once (OPML)</a>. Each topic page has its own feeds.</p>
+<p>Add a feed to your reader, or import <a href="${escapeHtml(`${root}${paths.opml}`)}">one feed per topic at once (OPML)</a>. Each topic page has its own feeds.</p>
 <ul class="feeds">
 ${feedLinks(site, 'all', root, 'All papers')}
 </ul>
@@ -379,9 +405,9 @@ export function renderPaperPage({ site, item, related, week }: PaperPageInput): 
   const topics = item.topics.length
     ? `<ul class="chips" aria-label="Topics">${item.topics.map((t) => `<li><a href="${escapeHtml(`${root}${paths.topic(t.slug)}`)}">${escapeHtml(t.name)}</a></li>`).join('')}</ul>\n`
     : '';
-  const links = item.links.length
-    ? `<h2 id="links">Links</h2>\n<ul class="links">${item.links.map((l) => `<li><a href="${escapeHtml(l.url)}">${escapeHtml(linkLabel(l, item))}</a></li>`).join('')}</ul>\n`
-    : '';
+  const linkItems = item.links.map((l) => `<li><a href="${escapeHtml(l.url)}">${escapeHtml(linkLabel(l, item))}</a></li>`);
+  if (item.searchUrl) linkItems.push(`<li><a href="${escapeHtml(item.searchUrl)}">${PAPER_LINK_LABELS.search}</a></li>`);
+  const links = linkItems.length ? `<h2 id="links">Links</h2>\n<ul class="links">${linkItems.join('')}</ul>\n` : '';
   const related_ = related.length
     ? `<section aria-labelledby="related">\n<h2 id="related">Related papers of the same day</h2>\n<ol class="related">\n${related
         .map((r) => `<li><a href="${escapeHtml(`${root}${r.permalink}`)}">${escapeHtml(r.title)}</a>${r.topics.length ? ` <span class="count">(${escapeHtml(r.topics.map((t) => t.name).join(', '))})</span>` : ''}</li>`)

@@ -1,5 +1,5 @@
 /** The digest email: new papers on the subscriber's topics, as HTML and plain text. */
-import { paperPermalinkPath, SITE_PATHS, type EmailMessage, type Frequency, type Paper, type Topic } from '@paperboy/core';
+import { arxivTitleSearchUrl, PAPER_LINK_LABELS, paperPermalinkPath, SITE_PATHS, type EmailMessage, type Frequency, type Paper, type Topic } from '@paperboy/core';
 import { authorLine, escapeHtml, excerpt, link, listProse, oneLine, plural, requireUrl, safeUrl, withSlash } from './html.js';
 import { COLORS, FONT, S, shell } from './layout.js';
 
@@ -31,15 +31,13 @@ export interface DigestInput {
   preferencesUrl: string;
   /** RFC 8058 one-click endpoint, placed in List-Unsubscribe. */
   unsubscribePostUrl: string;
-  /** Where a paper's title links when it has neither an abs nor a Hugging Face link (default: its card on its day page). */
-  paperUrl?: (paper: Paper, siteUrl: string) => string;
 }
 
 const ABSTRACT_CHARS = 300;
 const SUBJECT_TOPIC_CHARS = 48;
 
-/** The paper's card on its listing day's page: the same permanent link the site and the feeds use. */
-export function defaultPaperUrl(paper: Pick<Paper, 'id' | 'listedOn'>, siteUrl: string): string {
+/** The paper's own page on the site: the same permanent link the site and the feeds use. */
+export function paperPageUrl(paper: Pick<Paper, 'id' | 'listedOn'>, siteUrl: string): string {
   return `${withSlash(siteUrl)}${paperPermalinkPath(paper)}`;
 }
 
@@ -71,12 +69,17 @@ function doiUrl(doi: string | undefined): string | undefined {
   return /^10\.\d{4,}\/\S+$/.test(bare) ? safeUrl(`https://doi.org/${encodeURI(bare)}`) : undefined;
 }
 
-function viewPaper(paper: Paper, names: Map<string, string>, siteUrl: string, paperUrl: DigestInput['paperUrl']): PaperView {
-  const fallback = paperUrl ? paperUrl(paper, siteUrl) : defaultPaperUrl(paper, siteUrl);
+/**
+ * The title links to the source's page of the paper (arXiv, else Hugging Face), else to its own page on the
+ * site; the own page is listed in any case ("Details"), and a paper no source gave an arXiv id also gets
+ * arXiv's title search. No link points into a page that rolls (the home page, a topic page).
+ */
+function viewPaper(paper: Paper, names: Map<string, string>, siteUrl: string): PaperView {
+  const own = paperPageUrl(paper, siteUrl);
   const links = paper.links ?? {};
   const abs = safeUrl(links.abs);
   const hf = safeUrl(links.hf);
-  const url = abs ?? hf ?? safeUrl(fallback) ?? siteUrl;
+  const url = abs ?? hf ?? own;
   const extra: { label: string; url: string }[] = [];
   const add = (label: string, href: string | undefined) => {
     if (href && href !== url && !extra.some((e) => e.url === href)) extra.push({ label, url: href });
@@ -86,6 +89,8 @@ function viewPaper(paper: Paper, names: Map<string, string>, siteUrl: string, pa
   add('Hugging Face', hf);
   add('Project page', safeUrl(links.project));
   add('DOI', doiUrl(links.doi));
+  add(PAPER_LINK_LABELS.page, own);
+  add(PAPER_LINK_LABELS.search, arxivTitleSearchUrl(paper));
   const chips = (paper.tags ?? []).filter((t) => names.has(t)).map((t) => names.get(t)!);
   return {
     title: oneLine(paper.title) || 'Untitled paper',
@@ -199,7 +204,7 @@ export function renderDigestEmail(input: DigestInput): EmailMessage {
   const siteTitle = oneLine(input.site.title) || siteUrl;
 
   const names = new Map(input.topics.map((t) => [t.slug, oneLine(t.name)]));
-  const papers = input.papers.map((p) => viewPaper(p, names, siteUrl, input.paperUrl));
+  const papers = input.papers.map((p) => viewPaper(p, names, siteUrl));
   const more = moreLines(input, siteUrl);
   const subject = digestSubject(input);
   const heading = periodLabel(input.frequency, input.period);
