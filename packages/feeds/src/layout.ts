@@ -46,7 +46,7 @@ ul.topics{list-style:none;margin:0;padding:0;display:grid;grid-template-columns:
 ul.feeds{margin:0;padding-left:1.2rem}
 form.subscribe{background:var(--card);border:1px solid var(--border);border-radius:.6rem;padding:1rem 1.1rem}
 form.subscribe label{font-weight:600}
-input[type=email]{display:block;width:100%;max-width:24rem;font:inherit;padding:.5rem .6rem;margin:.3rem 0 .8rem;border:1px solid var(--muted);border-radius:.4rem;background:var(--card);color:var(--text)}
+input[type=email],input[type=search]{display:block;width:100%;max-width:24rem;font:inherit;padding:.5rem .6rem;margin:.3rem 0 .8rem;border:1px solid var(--muted);border-radius:.4rem;background:var(--card);color:var(--text)}
 fieldset{border:1px solid var(--border);border-radius:.4rem;margin:0 0 .9rem;padding:.5rem .8rem .7rem}
 legend{font-weight:600;padding:0 .3rem}
 fieldset ul{list-style:none;margin:0;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(13rem,1fr));gap:.2rem 1rem}
@@ -123,6 +123,7 @@ ${alternates ? `${alternates}\n` : ''}${input.headHtml ? `${input.headHtml}\n` :
 <nav aria-label="Site"><ul>
 <li><a href="${escapeHtml(`${root}index.html#latest`)}">Latest</a></li>
 <li><a href="${escapeHtml(`${root}days/index.html`)}">Every day</a></li>
+<li><a href="${escapeHtml(`${root}search/index.html`)}">Search</a></li>
 <li><a href="${escapeHtml(`${root}index.html#topics`)}">Topics</a></li>
 <li><a href="${escapeHtml(`${root}index.html#feeds`)}">Feeds</a></li>
 <li><a href="${escapeHtml(`${root}index.html#subscribe`)}">Subscribe by email</a></li>

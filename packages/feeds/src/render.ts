@@ -1,5 +1,5 @@
 /** renderSite: every feed and page of the public URL contract, as objects ready to upload. Pure. */
-import { compareByRank, isDay, type Paper, type SiteObject, type Topic } from '@paperboy/core';
+import { compareByRank, isDay, SEARCH_PAGE, type Paper, type SiteObject, type Topic } from '@paperboy/core';
 import { renderAtom, renderJsonFeed, renderRss, type FeedSpec } from './feeds.js';
 import {
   FEED_TYPE,
@@ -16,6 +16,7 @@ import {
   type TopicView,
 } from './model.js';
 import { renderOpml } from './opml.js';
+import { renderSearchPage } from './search.js';
 import { renderArchivePage, renderDayPage, renderIndexPage, renderTopicPage, type ArchiveDay } from './site.js';
 import { baseUrl, cleanText } from './text.js';
 
@@ -147,6 +148,8 @@ export function renderSite(input: RenderSiteInput): SiteObject[] {
     });
   }
   objects.push({ key: paths.archive, body: renderArchivePage({ site, days: archive }), contentType: CONTENT_TYPES.html, cacheControl: CACHE_CONTROL.html });
+  // Search: the page only; its index is written by core's publishSearch.
+  objects.push({ key: SEARCH_PAGE, body: renderSearchPage(site), contentType: CONTENT_TYPES.html, cacheControl: CACHE_CONTROL.html });
   return objects;
 }
 

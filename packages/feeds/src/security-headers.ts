@@ -4,10 +4,12 @@
  * site proves the policy the cloud sends.
  */
 import { SITE_CSS_HASH } from './layout.js';
+import { SEARCH_SCRIPT_HASH } from './search.js';
 
 /**
  * What the pages need, and nothing more:
- * - no script at all (the site works without JavaScript): `default-src 'none'` covers scripts;
+ * - one script, the search page's, by hash (every other page works without JavaScript); it fetches the
+ *   search index from the same origin (`connect-src 'self'`);
  * - the one inline stylesheet, by hash; pages carry no `style` attributes, so no 'unsafe-inline';
  * - the empty `data:,` favicon of the layout (Chromium checks favicons against img-src);
  * - forms post to the same origin only (`/api/subscribe`, and the API pages' relative actions);
@@ -15,6 +17,8 @@ import { SITE_CSS_HASH } from './layout.js';
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
+  `script-src '${SEARCH_SCRIPT_HASH}'`,
+  "connect-src 'self'",
   `style-src '${SITE_CSS_HASH}'`,
   'img-src data:',
   "form-action 'self'",

@@ -4,6 +4,7 @@ import type { Clock, ObjectStore, PaperRepository } from '../ports.js';
 import type { Topic } from '../taxonomy.js';
 import { SITE_PATHS } from '../site-paths.js';
 import { sha256 } from '../text.js';
+import { publishSearch } from './publish-search.js';
 
 /** Keys under this prefix are internal to publish: never served, locally or by CloudFront. */
 export const INTERNAL_PREFIX = '_paperboy/';
@@ -159,6 +160,9 @@ export async function publishSite(deps: {
     days: [...read].map(([day, papers]) => ({ day, papers })),
     archive,
   });
+  // Search: its own module renders the index segments of changed months; they join the objects here.
+  const search = await publishSearch({ objects: deps.objects, revisions, readDay, untrusted });
+  objects.push(...search.objects);
 
   // Day pages not rendered this time are unchanged: their hashes carry over.
   const next: Record<string, string> = { ...previous };
@@ -192,6 +196,7 @@ export async function publishSite(deps: {
   if (counts.uploaded > 0 || Object.keys(previous).length !== Object.keys(next).length) {
     await internal(MANIFEST_KEY, JSON.stringify(next, Object.keys(next).sort(), 1));
   }
+  await search.commit();
   const stateBody = JSON.stringify(nextState, null, 1);
   if (stateBody !== JSON.stringify(stored, null, 1)) await internal(DAYS_STATE_KEY, stateBody);
   return counts;

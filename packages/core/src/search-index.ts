@@ -1,0 +1,139 @@
+/**
+ * The static search index that publish writes and the reader's browser queries (`/search/`): its
+ * format, its tokeniser and the pure functions that build it. The browser's script (packages/feeds,
+ * search.ts) embeds `makeSearchTokenizer` itself, so a query is cut into terms exactly as the index was.
+ *
+ * Layout (site-relative keys, all JSON):
+ *   search/index.json            {"v":1,"months":[{"m":"YYYY-MM","papers":n,"buckets":"abc…"}]} newest first
+ *   search/m/YYYY-MM/t-<c>.json  the month's terms that start with <c> (a-z, 0-9, or "_" for any other
+ *                                character): {"term":[posting,…]}, posting = ((dd × 8192) + idx) × 2 + inTitle
+ *   search/d/YYYY-MM-DD.json     that day's papers, by idx: [[title, authors, permalink], …]
+ *
+ * Why segments by month and buckets by first character: a new listing day rewrites only its own month's
+ * buckets and its own day file, so publish's cost follows a month's size, not the archive's; a query
+ * fetches one small bucket per month and per first character of its words, then only the day files of
+ * the results it shows. The reason for a hand-written index over Pagefind, with figures: docs/feeds.md.
+ */
+import type { Paper } from './model.js';
+import { paperPermalinkPath } from './site-paths.js';
+
+export const SEARCH_INDEX_VERSION = 1;
+export const SEARCH_PREFIX = 'search/';
+export const SEARCH_INDEX_KEY = `${SEARCH_PREFIX}index.json`;
+/** The search page (site-relative), which fetches the index beside it. */
+export const SEARCH_PAGE = `${SEARCH_PREFIX}index.html`;
+/** Papers past this rank in one day are not indexed: their idx would not fit in a posting. */
+export const SEARCH_MAX_PER_DAY = 8192;
+/** Authors indexed per paper (a collaboration paper can list thousands); the first ones are the ones readers type. */
+const MAX_AUTHORS_INDEXED = 50;
+/** Authors shown in a result. */
+const MAX_AUTHORS_SHOWN = 5;
+
+export const searchKeys = {
+  bucket: (month: string, bucket: string) => `${SEARCH_PREFIX}m/${month}/t-${bucket}.json`,
+  day: (day: string) => `${SEARCH_PREFIX}d/${day}.json`,
+  /** Whether `key` is one of `month`'s objects (its buckets or one of its day files). */
+  inMonth: (key: string, month: string) => key.startsWith(`${SEARCH_PREFIX}m/${month}/`) || key.startsWith(`${SEARCH_PREFIX}d/${month}-`),
+};
+
+/**
+ * Returns the tokeniser: text to index terms. Self-contained (no outside names), because the browser's
+ * search script is built from its source text. Case and diacritics are folded (NFKD, then combining marks
+ * dropped, so "Schrödinger" and "schrodinger" meet, and the "ﬁ" ligature becomes "fi"); words are runs of
+ * letters and digits; one-character words and a few English function words are not indexed.
+ */
+export function makeSearchTokenizer(): (text: string) => string[] {
+  const stop = new Set(['an', 'and', 'are', 'as', 'at', 'be', 'by', 'for', 'from', 'in', 'into', 'is', 'it', 'its', 'of', 'on', 'or', 'our', 'the', 'this', 'to', 'via', 'we', 'with']);
+  return (text) => {
+    const out: string[] = [];
+    const words = String(text).normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase().split(/[^\p{L}\p{N}]+/u);
+    for (const w of words) if (w.length > 1 && !stop.has(w)) out.push(w);
+    return out;
+  };
+}
+
+export const searchTerms = makeSearchTokenizer();
+
+/** The bucket of a term: its first character when a-z or 0-9, else "_". */
+export function searchBucket(term: string): string {
+  const c = term[0] ?? '_';
+  return /[a-z0-9]/.test(c) ? c : '_';
+}
+
+/** What the index keeps of one paper: enough to index it and to show it as a result. */
+export interface SearchDoc {
+  id: string;
+  title: string;
+  authors: string[];
+  authorCount: number;
+  summary?: string;
+  permalink: string;
+}
+
+/** A listing day's papers as search docs, in a stable order (by id), so a change of upvotes alone changes no byte. */
+export function searchDocs(papers: readonly Paper[]): SearchDoc[] {
+  const byId = new Map<string, Paper>();
+  for (const p of papers) byId.set(p.id, p);
+  return [...byId.values()]
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .slice(0, SEARCH_MAX_PER_DAY)
+    .map((p) => ({
+      id: p.id,
+      title: oneSpace(p.title),
+      authors: p.authors.slice(0, MAX_AUTHORS_INDEXED).map(oneSpace),
+      authorCount: p.authors.length,
+      ...(p.summary ? { summary: oneSpace(p.summary) } : {}),
+      permalink: paperPermalinkPath(p),
+    }));
+}
+
+function oneSpace(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+/** A day's result file: [title, authors as shown, site-relative permalink] per paper, by idx. */
+export function renderSearchDay(docs: readonly SearchDoc[]): string {
+  return JSON.stringify(
+    docs.map((d) => {
+      const shown = d.authors.slice(0, MAX_AUTHORS_SHOWN).join(', ');
+      const more = d.authorCount - Math.min(d.authors.length, MAX_AUTHORS_SHOWN);
+      return [d.title, more > 0 ? `${shown} and ${more} more` : shown, d.permalink];
+    }),
+  );
+}
+
+/** One month's term buckets, keyed by bucket character (sorted), each a JSON object of term → postings. */
+export function renderSearchMonth(days: ReadonlyMap<string, readonly SearchDoc[]>): Map<string, string> {
+  const postings = new Map<string, number[]>();
+  for (const day of [...days.keys()].sort()) {
+    const dd = Number(day.slice(8, 10));
+    days.get(day)!.forEach((doc, idx) => {
+      const inTitle = new Set(searchTerms(doc.title));
+      const all = new Set([...inTitle, ...searchTerms([...doc.authors, doc.summary ?? ''].join(' \n '))]);
+      for (const term of all) {
+        let list = postings.get(term);
+        if (!list) postings.set(term, (list = []));
+        list.push((dd * SEARCH_MAX_PER_DAY + idx) * 2 + (inTitle.has(term) ? 1 : 0));
+      }
+    });
+  }
+  const buckets = new Map<string, Record<string, number[]>>();
+  for (const term of [...postings.keys()].sort()) {
+    const b = searchBucket(term);
+    let bucket = buckets.get(b);
+    if (!bucket) buckets.set(b, (bucket = {}));
+    bucket[term] = postings.get(term)!;
+  }
+  return new Map([...buckets].sort(([a], [b]) => (a < b ? -1 : 1)).map(([b, terms]) => [b, JSON.stringify(terms)]));
+}
+
+export interface SearchMonthEntry {
+  m: string;
+  papers: number;
+  buckets: string;
+}
+
+export function renderSearchIndex(months: readonly SearchMonthEntry[]): string {
+  const sorted = [...months].filter((m) => m.papers > 0).sort((a, b) => (a.m < b.m ? 1 : a.m > b.m ? -1 : 0));
+  return JSON.stringify({ v: SEARCH_INDEX_VERSION, months: sorted.map(({ m, papers, buckets }) => ({ m, papers, buckets })) });
+}
