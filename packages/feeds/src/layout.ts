@@ -24,14 +24,14 @@ header.site .name{font-weight:700;font-size:1.1rem;text-decoration:none;color:va
 header.site nav ul{list-style:none;margin:.25rem 0 0;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1rem;font-size:.95rem}
 h1{font-size:1.7rem;line-height:1.25;margin:.75rem 0 .25rem}
 h2{font-size:1.25rem;line-height:1.3;margin:2rem 0 .75rem}
-h3{font-size:1.05rem;line-height:1.35;margin:0 0 .35rem}
+h3,.card h2{font-size:1.05rem;line-height:1.35;margin:0 0 .35rem}
 .lede,.muted{color:var(--muted)}
 .lede{margin:.25rem 0 1rem}
 ol.papers{list-style:none;margin:0;padding:0}
 .card{background:var(--card);border:1px solid var(--border);border-radius:.6rem;padding:1rem 1.1rem;margin:0 0 .85rem}
 .card:target{border-color:var(--accent);box-shadow:0 0 0 2px var(--accent)}
-.card h3 a{color:var(--text);text-decoration:none}
-.card h3 a:hover,.card h3 a:focus{text-decoration:underline}
+.card h3 a,.card h2 a{color:var(--text);text-decoration:none}
+.card h3 a:hover,.card h3 a:focus,.card h2 a:hover,.card h2 a:focus{text-decoration:underline}
 .meta{color:var(--muted);font-size:.9rem;margin:0 0 .4rem}
 .tldr{margin:0 0 .5rem}
 .chips{list-style:none;margin:.35rem 0;padding:0;display:flex;flex-wrap:wrap;gap:.35rem}
