@@ -7,6 +7,8 @@
  * For each: wall time, CPU time of this process, S3 writes (PutObject), DynamoDB requests and the
  * items those requests read. The load itself (BatchWriteItem, in parallel) is timed separately.
  * The stand-ins run in this process, so CPU time includes dynalite's and s3rver's work.
+ * Then the search index alone (core's publishSearch, which publish calls): its size, a whole build, the
+ * build after one new day, and what a one-word query fetches. The last line is one JSON object of figures.
  *
  *   npm run bench:publish [-- count]        (default 100000)
  */
@@ -14,13 +16,14 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { membershipItem, paperItem } from '@paperboy/aws';
-import { readOwnerConfigFile, resolveConfig, type AppConfig, type Clock, type Paper } from '@paperboy/core';
+import { publishSearch, readOwnerConfigFile, resolveConfig, searchBucket, type AppConfig, type Clock, type ObjectStore, type Paper, type PaperRepository } from '@paperboy/core';
 import { parseSnapshot } from '@paperboy/sources';
 import { buildRuntime } from '../functions/commons/runtime.js';
 import { makeHandler as makePublish } from '../functions/publish/index.js';
 import { startStandIns } from '../test/support/stand-ins.js';
 
 const COUNT = Number(process.argv[2] ?? 100_000);
+const round = (x: number) => Math.round(x * 1000) / 1000;
 const PER_DAY = 300;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const ROOT = resolve(import.meta.dirname, '..');
@@ -149,6 +152,7 @@ try {
   );
 
   const publish = makePublish(rt);
+  const figures: Record<string, unknown> = { papers: COUNT };
   const measure = async (label: string) => {
     Object.assign(dynamo, { requests: 0, itemsRead: 0, countRequests: 0, itemsCounted: 0 });
     s3Writes = 0;
@@ -163,6 +167,7 @@ try {
         `DynamoDB ${dynamo.requests} requests reading ${dynamo.itemsRead.toLocaleString('en-US')} items, ` +
         `${dynamo.countRequests} COUNT queries over ${dynamo.itemsCounted.toLocaleString('en-US')} membership keys`,
     );
+    figures[label] = { wallSeconds: round(secs), cpuSeconds: round((cpu.user + cpu.system) / 1e6), s3Writes, uploaded: result.uploaded, objects: result.objects };
     return result;
   };
 
@@ -181,8 +186,57 @@ try {
   await measure('publish: after 50 new');
   const unchanged = await measure('publish: unchanged');
   if (unchanged.uploaded !== 0) throw new Error(`an unchanged publish uploaded ${unchanged.uploaded} objects`);
+  figures.search = await searchFigures(rt.papers);
   const mem = process.memoryUsage();
   console.log(`memory   rss ${(mem.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(mem.heapUsed / 2 ** 20).toFixed(0)} MiB (stand-ins included)`);
+  console.log(JSON.stringify(figures));
 } finally {
   await env.stop();
+}
+
+/**
+ * The search index alone, on an in-memory store (so no S3 time is counted, only building it): a whole
+ * build of every listing day but the newest, then the build after that newest day arrives, as publish
+ * does it. The day reads come from dynalite; inside publish they are shared with the day pages.
+ */
+async function searchFigures(papers: PaperRepository) {
+  const memory = new Map<string, string>();
+  const store: ObjectStore = { get: async (key) => memory.get(key), put: async (o) => void memory.set(o.key, o.body) };
+  const revisions = await papers.listDayRevisions();
+  const newest = revisions.map((r) => r.day).sort().at(-1)!;
+  const build = async (label: string, days: typeof revisions) => {
+    const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    const out = await publishSearch({ objects: store, revisions: days, readDay: (day) => papers.listDay(day), untrusted: new Set() });
+    const changed = out.objects.filter((o) => memory.get(o.key) !== o.body);
+    for (const o of changed) memory.set(o.key, o.body);
+    await out.commit();
+    const cpu = process.cpuUsage(cpu0);
+    const result = {
+      wallSeconds: round((performance.now() - t0) / 1000),
+      cpuSeconds: round((cpu.user + cpu.system) / 1e6),
+      monthsRendered: out.monthsRendered.length,
+      objectsWritten: changed.length,
+      bytesWritten: changed.reduce((n, o) => n + Buffer.byteLength(o.body), 0),
+    };
+    console.log(`${label.padEnd(26)} ${result.wallSeconds.toFixed(2).padStart(6)} s wall  ${result.cpuSeconds.toFixed(2).padStart(6)} s CPU   ${result.monthsRendered} months rendered, ${result.objectsWritten} objects (${result.bytesWritten.toLocaleString('en-US')} bytes) changed`);
+    return result;
+  };
+  const whole = await build('search: all but newest day', revisions.filter((r) => r.day !== newest));
+  const newDay = await build('search: after one new day', revisions);
+  const unchanged = await build('search: unchanged', revisions);
+  const index = [...memory].filter(([k]) => k.startsWith('search/'));
+  const indexBytes = index.reduce((n, [, body]) => n + Buffer.byteLength(body), 0);
+  // A one-word query: the month list, the word's bucket in every month that has it, and the day chunks of
+  // the first 50 results (at most 50 chunks; counted as the 50 largest, an upper bound).
+  const word = 'learning';
+  const months = (JSON.parse(memory.get('search/index.json')!) as { months: { m: string; buckets: string }[] }).months;
+  const buckets = months.map((m) => memory.get(`search/m/${m.m}/t-${searchBucket(word)}.json`)).filter((b) => b !== undefined);
+  const dayFiles = index.filter(([k]) => k.startsWith('search/d/')).map(([, b]) => Buffer.byteLength(b)).sort((a, b) => b - a).slice(0, 50);
+  const query = { word, requests: 1 + buckets.length + dayFiles.length, bytes: Buffer.byteLength(memory.get('search/index.json')!) + buckets.reduce((n, b) => n + Buffer.byteLength(b), 0) + dayFiles.reduce((n, b) => n + b, 0) };
+  console.log(
+    `search index             ${index.length.toLocaleString('en-US')} objects, ${indexBytes.toLocaleString('en-US')} bytes (${months.length} months); ` +
+      `a one-word query ("${word}") fetches at most ${query.requests} objects, ${query.bytes.toLocaleString('en-US')} bytes (uncompressed)`,
+  );
+  return { objects: index.length, bytes: indexBytes, months: months.length, whole, newDay, unchanged, query };
 }

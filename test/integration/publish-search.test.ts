@@ -85,38 +85,27 @@ describe('the search index', () => {
     await publish(store);
     const first = await searchObjects(bucket);
     expect(Object.keys(first).sort()).toEqual([
-      'search/d/2026-10-30.json',
-      'search/d/2026-11-02.json',
-      'search/d/2026-11-03.json',
+      'search/d/2026-10-30/0.json',
+      'search/d/2026-11-02/0.json',
+      'search/d/2026-11-03/0.json',
       'search/index.html',
       'search/index.json',
-      'search/m/2026-10/t-a.json',
-      'search/m/2026-10/t-d.json',
-      'search/m/2026-10/t-l.json',
-      'search/m/2026-10/t-s.json',
-      'search/m/2026-11/t-a.json',
-      'search/m/2026-11/t-g.json',
-      'search/m/2026-11/t-h.json',
-      'search/m/2026-11/t-l.json',
-      'search/m/2026-11/t-q.json',
-      'search/m/2026-11/t-r.json',
-      'search/m/2026-11/t-s.json',
-      'search/m/2026-11/t-t.json',
-      'search/m/2026-11/t-z.json',
+      ...['ad', 'at', 'do', 'lo', 'sp'].map((b) => `search/m/2026-10/t-${b}.json`),
+      ...['ad', 'gr', 'ho', 'lo', 'qu', 're', 'sc', 'st', 'tr', 'ze'].map((b) => `search/m/2026-11/t-${b}.json`),
     ]);
     expect(first['search/index.json']).toMatch(/^application\/json; charset=utf-8\npublic, max-age=60\n/);
     expect(JSON.parse(first['search/index.json']!.split('\n')[2]!)).toEqual({
       v: 1,
       months: [
-        { m: '2026-11', papers: 2, buckets: 'aghlqrstz' },
-        { m: '2026-10', papers: 1, buckets: 'adls' },
+        { m: '2026-11', papers: 2, buckets: 'adgrholoqurescsttrze' },
+        { m: '2026-10', papers: 1, buckets: 'adatdolosp' },
       ],
     });
     // The title's terms are marked as such (posting odd), the author's are not; day 2, first paper.
-    const z = JSON.parse(first['search/m/2026-11/t-z.json']!.split('\n')[2]!);
-    expect(z).toEqual({ zebra: [(2 * 8192 + 0) * 2 + 1] });
-    const h = JSON.parse(first['search/m/2026-11/t-h.json']!.split('\n')[2]!);
-    expect(h).toEqual({ hopper: [(2 * 8192 + 0) * 2] });
+    const ze = JSON.parse(first['search/m/2026-11/t-ze.json']!.split('\n')[2]!);
+    expect(ze).toEqual({ zebra: [(2 * 8192 + 0) * 2 + 1] });
+    const ho = JSON.parse(first['search/m/2026-11/t-ho.json']!.split('\n')[2]!);
+    expect(ho).toEqual({ hopper: [(2 * 8192 + 0) * 2] });
 
     // Act: an unchanged publish
     const unchanged = new CountingStore(store);
@@ -130,23 +119,18 @@ describe('the search index', () => {
     const next = new CountingStore(store);
     const counts = await publish(next);
 
-    // Assess: November's buckets the new day's terms reach, its day file and the month list; nothing of
-    // October, nor the other November days' files
+    // Assess: November's buckets the new day's terms reach, its day's chunk and the month list; nothing of
+    // October, nor the other November days' chunks
     const search = counts.uploadedKeys.filter((k) => k.startsWith('search/')).sort();
     expect(search).toEqual([
-      'search/d/2026-11-04.json',
+      'search/d/2026-11-04/0.json',
       'search/index.json',
-      'search/m/2026-11/t-a.json',
-      'search/m/2026-11/t-f.json',
-      'search/m/2026-11/t-l.json',
-      'search/m/2026-11/t-s.json',
-      'search/m/2026-11/t-t.json',
-      'search/m/2026-11/t-z.json',
+      ...['ad', 'fi', 'lo', 'si', 'tr', 'ze'].map((b) => `search/m/2026-11/t-${b}.json`),
     ]);
     expect(next.written.filter((k) => k.startsWith(`${INTERNAL_PREFIX}search/`)).sort()).toEqual(['_paperboy/search/2026-11.json', '_paperboy/search/state.json']);
     const after = await searchObjects(bucket);
-    expect(JSON.parse(after['search/m/2026-11/t-z.json']!.split('\n')[2]!)).toEqual({ zebra: [(2 * 8192) * 2 + 1, (4 * 8192) * 2 + 1] });
-    expect(JSON.parse(after['search/d/2026-11-04.json']!.split('\n')[2]!)).toEqual([['Zebra finches sing transformers', 'Ada Lovelace', 'days/2026-11-04/index.html#2611.00004']]);
+    expect(JSON.parse(after['search/m/2026-11/t-ze.json']!.split('\n')[2]!)).toEqual({ zebra: [(2 * 8192) * 2 + 1, (4 * 8192) * 2 + 1] });
+    expect(JSON.parse(after['search/d/2026-11-04/0.json']!.split('\n')[2]!)).toEqual([['Zebra finches sing transformers', 'Ada Lovelace', 'days/2026-11-04/index.html#2611.00004']]);
     expect((await publish(new CountingStore(store))).uploaded).toBe(0);
   });
 

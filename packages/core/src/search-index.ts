@@ -4,15 +4,18 @@
  * search.ts) embeds `makeSearchTokenizer` itself, so a query is cut into terms exactly as the index was.
  *
  * Layout (site-relative keys, all JSON):
- *   search/index.json            {"v":1,"months":[{"m":"YYYY-MM","papers":n,"buckets":"abc…"}]} newest first
- *   search/m/YYYY-MM/t-<c>.json  the month's terms that start with <c> (a-z, 0-9, or "_" for any other
- *                                character): {"term":[posting,…]}, posting = ((dd × 8192) + idx) × 2 + inTitle
- *   search/d/YYYY-MM-DD.json     that day's papers, by idx: [[title, authors, permalink], …]
+ *   search/index.json              {"v":1,"months":[{"m":"YYYY-MM","papers":n,"buckets":"abacad…"}]}, newest
+ *                                  first; `buckets` is the month's bucket names, two characters each
+ *   search/m/YYYY-MM/t-<bb>.json   the month's terms whose first two characters are <bb> (a-z, 0-9; "__"
+ *                                  for a term with any other character there): {"term":[posting,…]},
+ *                                  posting = ((dd × 8192) + idx) × 2 + (1 if the term is in the title)
+ *   search/d/YYYY-MM-DD/<k>.json   papers idx 25k to 25k+24 of that day: [[title, authors, permalink], …]
  *
- * Why segments by month and buckets by first character: a new listing day rewrites only its own month's
- * buckets and its own day file, so publish's cost follows a month's size, not the archive's; a query
- * fetches one small bucket per month and per first character of its words, then only the day files of
- * the results it shows. The reason for a hand-written index over Pagefind, with figures: docs/feeds.md.
+ * Why month segments, two-character buckets and day chunks: a new listing day rewrites only its own
+ * month's buckets and its own day's chunks, so publish's cost follows a month's size, never the archive's;
+ * a query fetches one bucket per month and per word (prefix match on the last word still works: every
+ * term has two characters or more), then only the chunks of the results it shows. Figures and the reason
+ * for a hand-written index over Pagefind: docs/feeds.md.
  */
 import type { Paper } from './model.js';
 import { paperPermalinkPath } from './site-paths.js';
@@ -24,6 +27,8 @@ export const SEARCH_INDEX_KEY = `${SEARCH_PREFIX}index.json`;
 export const SEARCH_PAGE = `${SEARCH_PREFIX}index.html`;
 /** Papers past this rank in one day are not indexed: their idx would not fit in a posting. */
 export const SEARCH_MAX_PER_DAY = 8192;
+/** Papers per day chunk: a result list of 50 fetches at most 50 chunks of about 4 KB. */
+export const SEARCH_DAY_CHUNK = 25;
 /** Authors indexed per paper (a collaboration paper can list thousands); the first ones are the ones readers type. */
 const MAX_AUTHORS_INDEXED = 50;
 /** Authors shown in a result. */
@@ -31,7 +36,7 @@ const MAX_AUTHORS_SHOWN = 5;
 
 export const searchKeys = {
   bucket: (month: string, bucket: string) => `${SEARCH_PREFIX}m/${month}/t-${bucket}.json`,
-  day: (day: string) => `${SEARCH_PREFIX}d/${day}.json`,
+  dayChunk: (day: string, chunk: number) => `${SEARCH_PREFIX}d/${day}/${chunk}.json`,
   /** Whether `key` is one of `month`'s objects (its buckets or one of its day files). */
   inMonth: (key: string, month: string) => key.startsWith(`${SEARCH_PREFIX}m/${month}/`) || key.startsWith(`${SEARCH_PREFIX}d/${month}-`),
 };
@@ -54,10 +59,13 @@ export function makeSearchTokenizer(): (text: string) => string[] {
 
 export const searchTerms = makeSearchTokenizer();
 
-/** The bucket of a term: its first character when a-z or 0-9, else "_". */
+/**
+ * The bucket of a term: its first two characters when both are a-z or 0-9, else "__". Self-contained,
+ * like the tokeniser: the browser's script is given its source.
+ */
 export function searchBucket(term: string): string {
-  const c = term[0] ?? '_';
-  return /[a-z0-9]/.test(c) ? c : '_';
+  const head = term.slice(0, 2);
+  return /^[a-z0-9]{2}$/.test(head) ? head : '__';
 }
 
 /** What the index keeps of one paper: enough to index it and to show it as a result. */
@@ -91,18 +99,19 @@ function oneSpace(s: string): string {
   return s.replace(/\s+/g, ' ').trim();
 }
 
-/** A day's result file: [title, authors as shown, site-relative permalink] per paper, by idx. */
-export function renderSearchDay(docs: readonly SearchDoc[]): string {
-  return JSON.stringify(
-    docs.map((d) => {
-      const shown = d.authors.slice(0, MAX_AUTHORS_SHOWN).join(', ');
-      const more = d.authorCount - Math.min(d.authors.length, MAX_AUTHORS_SHOWN);
-      return [d.title, more > 0 ? `${shown} and ${more} more` : shown, d.permalink];
-    }),
-  );
+/** A day's result chunks: [title, authors as shown, site-relative permalink] per paper, by idx, SEARCH_DAY_CHUNK a chunk. */
+export function renderSearchDay(docs: readonly SearchDoc[]): string[] {
+  const rows = docs.map((d) => {
+    const shown = d.authors.slice(0, MAX_AUTHORS_SHOWN).join(', ');
+    const more = d.authorCount - Math.min(d.authors.length, MAX_AUTHORS_SHOWN);
+    return [d.title, more > 0 ? `${shown} and ${more} more` : shown, d.permalink];
+  });
+  const chunks: string[] = [];
+  for (let i = 0; i < rows.length; i += SEARCH_DAY_CHUNK) chunks.push(JSON.stringify(rows.slice(i, i + SEARCH_DAY_CHUNK)));
+  return chunks;
 }
 
-/** One month's term buckets, keyed by bucket character (sorted), each a JSON object of term → postings. */
+/** One month's term buckets, keyed by bucket name (sorted), each a JSON object of term → postings. */
 export function renderSearchMonth(days: ReadonlyMap<string, readonly SearchDoc[]>): Map<string, string> {
   const postings = new Map<string, number[]>();
   for (const day of [...days.keys()].sort()) {

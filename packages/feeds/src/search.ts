@@ -1,15 +1,15 @@
 /**
  * The search page (`search/index.html`): a form and an inline script that queries the static index that
  * publish writes beside it (format and tokeniser: packages/core/src/search-index.ts). No server: the
- * script fetches `index.json`, one term bucket per month and first character of the query's words, then
- * the day files of the results it shows. Results are built with DOM calls and `textContent` only, so no
+ * script fetches `index.json`, one term bucket per month and per word of the query, then the day chunks
+ * of the results it shows. Results are built with DOM calls and `textContent` only, so no
  * paper text is ever parsed as HTML. Without JavaScript the page says so and links to the day archive.
  *
  * The script is allowed by its hash in the Content-Security-Policy (`script-src`, like the stylesheet),
  * and its fetches by `connect-src 'self'`.
  */
 import { createHash } from 'node:crypto';
-import { makeSearchTokenizer, SEARCH_MAX_PER_DAY, SITE_PATHS } from '@paperboy/core';
+import { makeSearchTokenizer, searchBucket, SEARCH_DAY_CHUNK, SEARCH_MAX_PER_DAY, SITE_PATHS } from '@paperboy/core';
 import { renderPage } from './layout.js';
 import { alternatesFor } from './site.js';
 import type { SiteInfo } from './model.js';
@@ -20,11 +20,11 @@ const MAX_RESULTS = 50;
 
 /**
  * The browser's half, as source text. Written in plain JavaScript (no template literals, so it can live in
- * one here); the tokeniser is core's own function, passed in by its source, so a query is cut exactly as
+ * one here); the tokeniser and the bucket names are core's own functions, passed in by their source, so a query is cut exactly as
  * the index was. Scoring: every word must match (the last one as a prefix while the reader is still typing
  * it); a word in the title counts 3, in the authors or TL;DR 1; ties go to the newer day.
  */
-const CLIENT = String.raw`(function (tokenize, perDay, limit) {
+const CLIENT = String.raw`(function (tokenize, bucketOf, perDay, chunk, limit) {
   'use strict';
   var form = document.getElementById('search-form');
   var input = document.getElementById('q');
@@ -54,7 +54,10 @@ const CLIENT = String.raw`(function (tokenize, perDay, limit) {
     await Promise.all(workers);
     return out;
   }
-  function bucketOf(term) { return /[a-z0-9]/.test(term[0]) ? term[0] : '_'; }
+  function hasBucket(names, b) {
+    for (var i = 0; i < names.length; i += 2) if (names.slice(i, i + 2) === b) return true;
+    return false;
+  }
   function formatDay(day) {
     return new Date(day + 'T00:00:00Z').toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
   }
@@ -79,7 +82,7 @@ const CLIENT = String.raw`(function (tokenize, perDay, limit) {
     var tasks = [];
     index.months.forEach(function (month) {
       buckets.forEach(function (b) {
-        if (month.buckets.indexOf(b) >= 0) {
+        if (hasBucket(month.buckets, b)) {
           tasks.push(function () { return get('m/' + month.m + '/t-' + b + '.json').then(function (data) { return { m: month.m, b: b, data: data }; }); });
         }
       });
@@ -124,13 +127,12 @@ const CLIENT = String.raw`(function (tokenize, perDay, limit) {
     });
     hits.sort(function (a, b) { return b.score - a.score || (a.day < b.day ? 1 : a.day > b.day ? -1 : 0) || a.idx - b.idx; });
     var shown = hits.slice(0, limit);
-    var days = new Map();
-    await Promise.all(Array.from(new Set(shown.map(function (h) { return h.day; }))).map(function (day) {
-      return get('d/' + day + '.json').then(function (docs) { days.set(day, docs); });
-    }));
+    var chunks = new Map();
+    var paths = Array.from(new Set(shown.map(function (h) { return 'd/' + h.day + '/' + Math.floor(h.idx / chunk) + '.json'; })));
+    await pool(paths.map(function (path) { return function () { return get(path).then(function (docs) { chunks.set(path, docs); }); }; }), 6);
     if (mine !== seq) return;
     shown.forEach(function (h) {
-      var doc = (days.get(h.day) || [])[h.idx];
+      var doc = (chunks.get('d/' + h.day + '/' + Math.floor(h.idx / chunk) + '.json') || [])[h.idx % chunk];
       if (!doc) return;
       var li = document.createElement('li');
       li.className = 'card';
@@ -171,7 +173,7 @@ const CLIENT = String.raw`(function (tokenize, perDay, limit) {
 })`;
 
 /** The inline script of the search page: the client, called with core's tokeniser. */
-export const SEARCH_SCRIPT = `${CLIENT}(${makeSearchTokenizer.toString()}(), ${SEARCH_MAX_PER_DAY}, ${MAX_RESULTS});`;
+export const SEARCH_SCRIPT = `${CLIENT}(${makeSearchTokenizer.toString()}(), ${searchBucket.toString()}, ${SEARCH_MAX_PER_DAY}, ${SEARCH_DAY_CHUNK}, ${MAX_RESULTS});`;
 
 /** For the Content-Security-Policy: `script-src 'sha256-...'` allows exactly this script. */
 export const SEARCH_SCRIPT_HASH = `sha256-${createHash('sha256').update(SEARCH_SCRIPT).digest('base64')}`;

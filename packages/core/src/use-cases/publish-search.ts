@@ -97,7 +97,7 @@ export async function publishSearch(deps: {
     const docs = new Map(Object.entries(record.days).filter(([, d]) => d.docs.length > 0).map(([day, d]) => [day, d.docs]));
     const buckets = renderSearchMonth(docs);
     for (const [b, body] of buckets) objects.push(json(searchKeys.bucket(m, b), body));
-    for (const [day, list] of docs) objects.push(json(searchKeys.day(day), renderSearchDay(list)));
+    for (const [day, list] of docs) renderSearchDay(list).forEach((body, k) => objects.push(json(searchKeys.dayChunk(day, k), body)));
     next.months[m] = { papers: [...docs.values()].reduce((n, d) => n + d.length, 0), buckets: [...buckets.keys()].join(''), days: Object.fromEntries(days) };
     records.push([monthKey(m), JSON.stringify(record)]);
   }
