@@ -67,8 +67,12 @@ describe('ingest, publish and digest handlers', () => {
     expect(first.objects).toBeGreaterThan(18 * 3);
     expect(first.daysRead).toBe(1);
     const second = await publish();
-    // Unchanged: nothing uploaded, and no day read or rendered again (its revision has not moved).
-    expect(second).toMatchObject({ objects: first.objects - 1, uploaded: 0, unchanged: first.objects - 1, daysRead: 0 });
+    // Unchanged: nothing uploaded, and no day read or rendered again (its revision has not moved), nor its
+    // month's search index (only the page and the list of months are rendered each time).
+    const monthIndex = first.uploadedKeys.filter((k) => k.startsWith('search/') && !['search/index.html', 'search/index.json'].includes(k)).length;
+    expect(monthIndex).toBeGreaterThan(3);
+    const rendered = first.objects - 1 - monthIndex;
+    expect(second).toMatchObject({ objects: rendered, uploaded: 0, unchanged: rendered, daysRead: 0 });
     // 53 papers on one day, feeds.maxItems 50: a feed never cuts a day, so it holds all 53 in feed order
     // (upvotes first, then the page's order), and so does the day's page.
     const stored = await rt.papers.listListedSince('0000-00-00');
@@ -91,6 +95,7 @@ describe('ingest, publish and digest handlers', () => {
     expect(keys).toContain('index.html');
     expect(keys).toContain('feeds/index.opml');
     const want: Array<[RegExp, string, string]> = [
+      [/^search\/.*\.json$/, 'application/json; charset=utf-8', 'public, max-age=60'],
       [/\.xml$/, 'application/rss+xml; charset=utf-8', 'public, max-age=300'],
       [/\.atom$/, 'application/atom+xml; charset=utf-8', 'public, max-age=300'],
       [/\.json$/, 'application/feed+json; charset=utf-8', 'public, max-age=300'],
@@ -107,7 +112,13 @@ describe('ingest, publish and digest handlers', () => {
     }
     const topicCount = config.taxonomy.topics.length;
     // All-papers feeds, OPML, home page, one day page and the archive, and four objects per topic.
-    expect(keys).toHaveLength(3 + 1 + 1 + 2 + topicCount * 4);
+    const site = keys.filter((k) => !k.startsWith('search/'));
+    expect(site).toHaveLength(3 + 1 + 1 + 2 + topicCount * 4);
+    // Search: its page, the list of months, the day's 53 papers in chunks of 25, and the month's term buckets.
+    const day = (await rt.papers.listListedSince('0000-00-00'))[0]!.listedOn;
+    const search = keys.filter((k) => k.startsWith('search/')).sort();
+    expect(search.filter((k) => !k.startsWith('search/m/'))).toEqual([0, 1, 2].map((k) => `search/d/${day}/${k}.json`).concat(['search/index.html', 'search/index.json']));
+    for (const k of search.filter((k) => k.startsWith('search/m/'))) expect(k).toMatch(new RegExp(`^search/m/${day.slice(0, 7)}/t-[a-z0-9_]{2}\\.json$`));
   });
 
   it('after one paper changes, uploads only the objects that show it (and those dated by the newest change)', async () => {
@@ -128,8 +139,15 @@ describe('ingest, publish and digest handlers', () => {
     const allowed = (key: string) => {
       const slug = /^(?:topics\/([^/]+)\/index\.html|feeds\/topics\/([^.]+)\.\w+)$/.exec(key);
       if (slug) return tagged.has(slug[1] ?? slug[2]!) || empty.has(slug[1] ?? slug[2]!);
+      // Search: the chunk that holds the paper, the buckets of its words (its new "v2" among them) and
+      // the list of months (which names the month's buckets).
+      if (key.startsWith(`search/m/${paper.listedOn.slice(0, 7)}/t-`) || key.startsWith(`search/d/${paper.listedOn}/`) || key === 'search/index.json') return true;
       return ['index.html', 'feeds/index.opml', 'feeds/all.xml', 'feeds/all.atom', 'feeds/all.json', `days/${paper.listedOn}/index.html`].includes(key);
     };
+    expect(result.uploadedKeys.filter((k) => k.startsWith('search/')).sort()).toEqual(
+      expect.arrayContaining([`search/m/${paper.listedOn.slice(0, 7)}/t-v2.json`, 'search/index.json']),
+    );
+    expect(result.uploadedKeys.filter((k) => k.startsWith('search/d/'))).toHaveLength(1);
     expect(result.uploadedKeys.filter((k) => !allowed(k))).toEqual([]);
     for (const key of ['index.html', 'feeds/all.xml', 'feeds/all.atom', 'feeds/all.json', `days/${paper.listedOn}/index.html`]) expect(result.uploadedKeys).toContain(key);
     expect(result.daysRead).toBe(1);
