@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { membershipItem, paperItem } from '@paperboy/aws';
-import { publishSearch, readOwnerConfigFile, resolveConfig, searchBucket, type AppConfig, type Clock, type ObjectStore, type Paper, type PaperRepository } from '@paperboy/core';
+import { publishSearch, readOwnerConfigFile, resolveConfig, searchBucket, SEARCH_BUCKETS, type AppConfig, type Clock, type ObjectStore, type Paper, type PaperRepository } from '@paperboy/core';
 import { parseSnapshot } from '@paperboy/sources';
 import { buildRuntime } from '../functions/commons/runtime.js';
 import { makeHandler as makePublish } from '../functions/publish/index.js';
@@ -230,8 +230,8 @@ async function searchFigures(papers: PaperRepository) {
   // A one-word query: the month list, the word's bucket in every month that has it, and the day chunks of
   // the first 50 results (at most 50 chunks; counted as the 50 largest, an upper bound).
   const word = 'learning';
-  const months = (JSON.parse(memory.get('search/index.json')!) as { months: { m: string; buckets: string }[] }).months;
-  const buckets = months.map((m) => memory.get(`search/m/${m.m}/t-${searchBucket(word)}.json`)).filter((b) => b !== undefined);
+  const months = (JSON.parse(memory.get('search/index.json')!) as { months: { m: string }[] }).months;
+  const buckets = months.map((m) => memory.get(`search/m/${m.m}/t-${searchBucket(word, SEARCH_BUCKETS)}.json`)!);
   const dayFiles = index.filter(([k]) => k.startsWith('search/d/')).map(([, b]) => Buffer.byteLength(b)).sort((a, b) => b - a).slice(0, 50);
   const query = { word, requests: 1 + buckets.length + dayFiles.length, bytes: Buffer.byteLength(memory.get('search/index.json')!) + buckets.reduce((n, b) => n + Buffer.byteLength(b), 0) + dayFiles.reduce((n, b) => n + b, 0) };
   console.log(

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { DynamoPaperRepository, S3ObjectStore } from '@paperboy/aws';
-import { INTERNAL_PREFIX, publishSite, searchTerms, type ObjectStore, type SiteSettings } from '@paperboy/core';
+import { INTERNAL_PREFIX, publishSite, searchBucket, SEARCH_BUCKETS, searchTerms, type ObjectStore, type SiteSettings } from '@paperboy/core';
 import { renderSite } from '@paperboy/feeds';
 import { paper } from '../support/papers.js';
 import { startStandIns, type StandIns } from '../support/stand-ins.js';
@@ -90,22 +90,24 @@ describe('the search index', () => {
       'search/d/2026-11-03/0.json',
       'search/index.html',
       'search/index.json',
-      ...['ad', 'at', 'do', 'lo', 'sp'].map((b) => `search/m/2026-10/t-${b}.json`),
-      ...['ad', 'gr', 'ho', 'lo', 'qu', 're', 'sc', 'st', 'tr', 'ze'].map((b) => `search/m/2026-11/t-${b}.json`),
-    ]);
+      ...['2026-10', '2026-11'].flatMap((m) => Array.from({ length: SEARCH_BUCKETS }, (_, b) => `search/m/${m}/t-${b}.json`)),
+    ].sort());
     expect(first['search/index.json']).toMatch(/^application\/json; charset=utf-8\npublic, max-age=60\n/);
     expect(JSON.parse(first['search/index.json']!.split('\n')[2]!)).toEqual({
       v: 1,
+      buckets: SEARCH_BUCKETS,
       months: [
-        { m: '2026-11', papers: 2, buckets: 'adgrholoqurescsttrze' },
-        { m: '2026-10', papers: 1, buckets: 'adatdolosp' },
+        { m: '2026-11', papers: 2 },
+        { m: '2026-10', papers: 1 },
       ],
     });
     // The title's terms are marked as such (posting odd), the author's are not; day 2, first paper.
-    const ze = JSON.parse(first['search/m/2026-11/t-ze.json']!.split('\n')[2]!);
-    expect(ze).toEqual({ zebra: [(2 * 8192 + 0) * 2 + 1] });
-    const ho = JSON.parse(first['search/m/2026-11/t-ho.json']!.split('\n')[2]!);
-    expect(ho).toEqual({ hopper: [(2 * 8192 + 0) * 2] });
+    const body = (objects: Record<string, string>, key: string) => JSON.parse(objects[key]!.split('\n')[2]!) as Record<string, number[]>;
+    const bucketOf = (term: string) => `search/m/2026-11/t-${searchBucket(term, SEARCH_BUCKETS)}.json`;
+    expect(body(first, bucketOf('zebra'))['zebra']).toEqual([(2 * 8192 + 0) * 2 + 1]);
+    expect(body(first, bucketOf('hopper'))['hopper']).toEqual([(2 * 8192 + 0) * 2]);
+    // Every term of a bucket has its bucket's hash, and a prefix's terms share one: "zeb…" is where "zebra" is.
+    expect(searchBucket('ze', SEARCH_BUCKETS)).toBe(searchBucket('zebra', SEARCH_BUCKETS));
 
     // Act: an unchanged publish
     const unchanged = new CountingStore(store);
@@ -125,11 +127,11 @@ describe('the search index', () => {
     expect(search).toEqual([
       'search/d/2026-11-04/0.json',
       'search/index.json',
-      ...['ad', 'fi', 'lo', 'si', 'tr', 'ze'].map((b) => `search/m/2026-11/t-${b}.json`),
-    ]);
+      ...new Set(['zebra', 'finches', 'sing', 'transformers', 'ada', 'lovelace'].map(bucketOf)),
+    ].sort());
     expect(next.written.filter((k) => k.startsWith(`${INTERNAL_PREFIX}search/`)).sort()).toEqual(['_paperboy/search/2026-11.json', '_paperboy/search/state.json']);
     const after = await searchObjects(bucket);
-    expect(JSON.parse(after['search/m/2026-11/t-ze.json']!.split('\n')[2]!)).toEqual({ zebra: [(2 * 8192) * 2 + 1, (4 * 8192) * 2 + 1] });
+    expect(body(after, bucketOf('zebra'))['zebra']).toEqual([(2 * 8192) * 2 + 1, (4 * 8192) * 2 + 1]);
     expect(JSON.parse(after['search/d/2026-11-04/0.json']!.split('\n')[2]!)).toEqual([['Zebra finches sing transformers', 'Ada Lovelace', 'days/2026-11-04/index.html#2611.00004']]);
     expect((await publish(new CountingStore(store))).uploaded).toBe(0);
   });

@@ -4,17 +4,17 @@
  * search.ts) embeds `makeSearchTokenizer` itself, so a query is cut into terms exactly as the index was.
  *
  * Layout (site-relative keys, all JSON):
- *   search/index.json              {"v":1,"months":[{"m":"YYYY-MM","papers":n,"buckets":"abacad…"}]}, newest
- *                                  first; `buckets` is the month's bucket names, two characters each
- *   search/m/YYYY-MM/t-<bb>.json   the month's terms whose first two characters are <bb> (a-z, 0-9; "__"
- *                                  for a term with any other character there): {"term":[posting,…]},
- *                                  posting = ((dd × 8192) + idx) × 2 + (1 if the term is in the title)
- *   search/d/YYYY-MM-DD/<k>.json   papers idx 25k to 25k+24 of that day: [[title, authors, permalink], …]
+ *   search/index.json             {"v":1,"buckets":32,"months":[{"m":"YYYY-MM","papers":n}]}, newest first
+ *   search/m/YYYY-MM/t-<b>.json   the month's terms whose first two characters hash to bucket <b> (0-31):
+ *                                 {"term":[posting,…]}, posting = ((dd × 8192) + idx) × 2 + (1 if in the title)
+ *   search/d/YYYY-MM-DD/<k>.json  papers idx 25k to 25k+24 of that day: [[title, authors, permalink], …]
  *
- * Why month segments, two-character buckets and day chunks: a new listing day rewrites only its own
- * month's buckets and its own day's chunks, so publish's cost follows a month's size, never the archive's;
- * a query fetches one bucket per month and per word (prefix match on the last word still works: every
- * term has two characters or more), then only the chunks of the results it shows. Figures and the reason
+ * Why month segments, 32 buckets and day chunks: a new listing day rewrites only its own month's buckets
+ * (at most 32 objects, however large the month) and its own day's chunks, so publish's cost follows a
+ * month's size, never the archive's; a query fetches one bucket per month and per word (a prefix match
+ * on the last word still works: every term has two characters or more, and the bucket depends on those
+ * two only), then only the chunks of the results it shows. Two-character bucket names were tried first:
+ * ~400 objects a month, and 182 objects written after a new day at 100,000 papers (bench:publish). Figures and the reason
  * for a hand-written index over Pagefind: docs/feeds.md.
  */
 import type { Paper } from './model.js';
@@ -29,13 +29,15 @@ export const SEARCH_PAGE = `${SEARCH_PREFIX}index.html`;
 export const SEARCH_MAX_PER_DAY = 8192;
 /** Papers per day chunk: a result list of 50 fetches at most 50 chunks of about 4 KB. */
 export const SEARCH_DAY_CHUNK = 25;
+/** Term buckets per month. */
+export const SEARCH_BUCKETS = 32;
 /** Authors indexed per paper (a collaboration paper can list thousands); the first ones are the ones readers type. */
 const MAX_AUTHORS_INDEXED = 50;
 /** Authors shown in a result. */
 const MAX_AUTHORS_SHOWN = 5;
 
 export const searchKeys = {
-  bucket: (month: string, bucket: string) => `${SEARCH_PREFIX}m/${month}/t-${bucket}.json`,
+  bucket: (month: string, bucket: number) => `${SEARCH_PREFIX}m/${month}/t-${bucket}.json`,
   dayChunk: (day: string, chunk: number) => `${SEARCH_PREFIX}d/${day}/${chunk}.json`,
   /** Whether `key` is one of `month`'s objects (its buckets or one of its day files). */
   inMonth: (key: string, month: string) => key.startsWith(`${SEARCH_PREFIX}m/${month}/`) || key.startsWith(`${SEARCH_PREFIX}d/${month}-`),
@@ -60,12 +62,14 @@ export function makeSearchTokenizer(): (text: string) => string[] {
 export const searchTerms = makeSearchTokenizer();
 
 /**
- * The bucket of a term: its first two characters when both are a-z or 0-9, else "__". Self-contained,
- * like the tokeniser: the browser's script is given its source.
+ * The bucket of a term, 0 to count-1: a hash (FNV-1a) of its first two characters, so every term that
+ * starts with a given prefix of two or more characters is in one bucket. Self-contained, like the
+ * tokeniser: the browser's script is given its source.
  */
-export function searchBucket(term: string): string {
-  const head = term.slice(0, 2);
-  return /^[a-z0-9]{2}$/.test(head) ? head : '__';
+export function searchBucket(term: string, count: number): number {
+  let h = 2166136261;
+  for (let i = 0; i < 2 && i < term.length; i++) h = Math.imul(h ^ term.charCodeAt(i), 16777619);
+  return (h >>> 0) % count;
 }
 
 /** What the index keeps of one paper: enough to index it and to show it as a result. */
@@ -111,8 +115,8 @@ export function renderSearchDay(docs: readonly SearchDoc[]): string[] {
   return chunks;
 }
 
-/** One month's term buckets, keyed by bucket name (sorted), each a JSON object of term → postings. */
-export function renderSearchMonth(days: ReadonlyMap<string, readonly SearchDoc[]>): Map<string, string> {
+/** One month's term buckets, all SEARCH_BUCKETS of them (empty ones too), each a JSON object of term → postings. */
+export function renderSearchMonth(days: ReadonlyMap<string, readonly SearchDoc[]>): string[] {
   const postings = new Map<string, number[]>();
   for (const day of [...days.keys()].sort()) {
     const dd = Number(day.slice(8, 10));
@@ -126,23 +130,17 @@ export function renderSearchMonth(days: ReadonlyMap<string, readonly SearchDoc[]
       }
     });
   }
-  const buckets = new Map<string, Record<string, number[]>>();
-  for (const term of [...postings.keys()].sort()) {
-    const b = searchBucket(term);
-    let bucket = buckets.get(b);
-    if (!bucket) buckets.set(b, (bucket = {}));
-    bucket[term] = postings.get(term)!;
-  }
-  return new Map([...buckets].sort(([a], [b]) => (a < b ? -1 : 1)).map(([b, terms]) => [b, JSON.stringify(terms)]));
+  const buckets: Record<string, number[]>[] = Array.from({ length: SEARCH_BUCKETS }, () => ({}));
+  for (const term of [...postings.keys()].sort()) buckets[searchBucket(term, SEARCH_BUCKETS)]![term] = postings.get(term)!;
+  return buckets.map((terms) => JSON.stringify(terms));
 }
 
 export interface SearchMonthEntry {
   m: string;
   papers: number;
-  buckets: string;
 }
 
 export function renderSearchIndex(months: readonly SearchMonthEntry[]): string {
   const sorted = [...months].filter((m) => m.papers > 0).sort((a, b) => (a.m < b.m ? 1 : a.m > b.m ? -1 : 0));
-  return JSON.stringify({ v: SEARCH_INDEX_VERSION, months: sorted.map(({ m, papers, buckets }) => ({ m, papers, buckets })) });
+  return JSON.stringify({ v: SEARCH_INDEX_VERSION, buckets: SEARCH_BUCKETS, months: sorted.map(({ m, papers }) => ({ m, papers })) });
 }

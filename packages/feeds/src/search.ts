@@ -54,10 +54,6 @@ const CLIENT = String.raw`(function (tokenize, bucketOf, perDay, chunk, limit) {
     await Promise.all(workers);
     return out;
   }
-  function hasBucket(names, b) {
-    for (var i = 0; i < names.length; i += 2) if (names.slice(i, i + 2) === b) return true;
-    return false;
-  }
   function formatDay(day) {
     return new Date(day + 'T00:00:00Z').toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
   }
@@ -78,13 +74,11 @@ const CLIENT = String.raw`(function (tokenize, bucketOf, perDay, chunk, limit) {
     if (!terms.length) { status.textContent = query.trim() ? 'Type a longer word.' : ''; return; }
     status.textContent = 'Searching…';
     var index = await get('index.json');
-    var buckets = Array.from(new Set(terms.map(function (t) { return bucketOf(t.term); })));
+    var buckets = Array.from(new Set(terms.map(function (t) { return bucketOf(t.term, index.buckets); })));
     var tasks = [];
     index.months.forEach(function (month) {
       buckets.forEach(function (b) {
-        if (hasBucket(month.buckets, b)) {
-          tasks.push(function () { return get('m/' + month.m + '/t-' + b + '.json').then(function (data) { return { m: month.m, b: b, data: data }; }); });
-        }
+        tasks.push(function () { return get('m/' + month.m + '/t-' + b + '.json').then(function (data) { return { m: month.m, b: b, data: data }; }); });
       });
     });
     var parts = await pool(tasks, 6);
@@ -100,7 +94,7 @@ const CLIENT = String.raw`(function (tokenize, bucketOf, perDay, chunk, limit) {
       var scores = null;
       for (var i = 0; i < terms.length; i++) {
         var t = terms[i];
-        var bucket = data.get(bucketOf(t.term)) || {};
+        var bucket = data.get(bucketOf(t.term, index.buckets)) || {};
         var keys = t.prefix
           ? Object.keys(bucket).filter(function (k) { return k.startsWith(t.term); })
           : Object.prototype.hasOwnProperty.call(bucket, t.term) ? [t.term] : [];

@@ -39,7 +39,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 
 interface SearchState {
   v: number;
-  months: Record<string, { papers: number; buckets: string; days: Record<string, number> }>;
+  months: Record<string, { papers: number; days: Record<string, number> }>;
 }
 
 interface MonthRecord {
@@ -98,12 +98,12 @@ export async function publishSearch(deps: {
     }
     const docs = new Map(Object.entries(record.days).filter(([, d]) => d.docs.length > 0).map(([day, d]) => [day, d.docs]));
     const buckets = renderSearchMonth(docs);
-    for (const [b, body] of buckets) objects.push(json(searchKeys.bucket(m, b), body));
+    buckets.forEach((body, b) => objects.push(json(searchKeys.bucket(m, b), body)));
     for (const [day, list] of docs) renderSearchDay(list).forEach((body, k) => objects.push(json(searchKeys.dayChunk(day, k), body)));
-    next.months[m] = { papers: [...docs.values()].reduce((n, d) => n + d.length, 0), buckets: [...buckets.keys()].join(''), days: Object.fromEntries(days) };
+    next.months[m] = { papers: [...docs.values()].reduce((n, d) => n + d.length, 0), days: Object.fromEntries(days) };
     records.push([monthKey(m), JSON.stringify(record)]);
   }
-  const entries: SearchMonthEntry[] = Object.entries(next.months).map(([m, e]) => ({ m, papers: e.papers, buckets: e.buckets }));
+  const entries: SearchMonthEntry[] = Object.entries(next.months).map(([m, e]) => ({ m, papers: e.papers }));
   objects.push(json(SEARCH_INDEX_KEY, renderSearchIndex(entries)));
 
   const sortedState = JSON.stringify({ v: next.v, months: Object.fromEntries(Object.entries(next.months).sort(([a], [b]) => (a < b ? -1 : 1))) });
