@@ -271,7 +271,7 @@ describe('the site in Chromium', () => {
   it('shows hostile text from the index as text: no markup, no script, no link off the site', async () => {
     const page = await newPage();
     // The index as publish wrote it, with every title and permalink replaced by an attack.
-    await page.route('**/search/d/*.json', async (route) => {
+    await page.route('**/search/d/**', async (route) => {
       const docs = (await (await route.fetch()).json()) as [string, string, string][];
       const hostile = docs.map(([title]) => [`<img src=x onerror="document.title='pwned'">${title}`, '<b>Mallory</b>', 'javascript:alert(1)']);
       await route.fulfill({ json: hostile });
