@@ -1,7 +1,7 @@
 /**
  * The static search index that publish writes and the reader's browser queries (`/search/`): its
  * format, its tokeniser and the pure functions that build it. The browser's script (packages/feeds,
- * search.ts) embeds `makeSearchTokenizer` itself, so a query is cut into terms exactly as the index was.
+ * search.ts) embeds SEARCH_SHARED_SOURCE, so a query is cut into terms exactly as the index was.
  *
  * Layout (site-relative keys, all JSON):
  *   search/index.json             {"v":1,"buckets":32,"months":[{"m":"YYYY-MM","papers":n}]}, newest first
@@ -44,33 +44,45 @@ export const searchKeys = {
 };
 
 /**
- * Returns the tokeniser: text to index terms. Self-contained (no outside names), because the browser's
- * search script is built from its source text. Case and diacritics are folded (NFKD, then combining marks
- * dropped, so "Schrödinger" and "schrodinger" meet, and the "ﬁ" ligature becomes "fi"); words are runs of
- * letters and digits; one-character words and a few English function words are not indexed.
- */
-export function makeSearchTokenizer(): (text: string) => string[] {
-  const stop = new Set(['an', 'and', 'are', 'as', 'at', 'be', 'by', 'for', 'from', 'in', 'into', 'is', 'it', 'its', 'of', 'on', 'or', 'our', 'the', 'this', 'to', 'via', 'we', 'with']);
-  return (text) => {
-    const out: string[] = [];
-    const words = String(text).normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase().split(/[^\p{L}\p{N}]+/u);
-    for (const w of words) if (w.length > 1 && !stop.has(w)) out.push(w);
-    return out;
-  };
-}
-
-export const searchTerms = makeSearchTokenizer();
-
-/**
+ * The two functions the browser's search script shares with publish, as plain JavaScript source. The page
+ * embeds this text as is, and Node builds its functions from the same text (below), so a query is cut
+ * and bucketed exactly as the index was. It is source text, not `Function#toString` of compiled code,
+ * because the Content-Security-Policy allows the script by the hash of its bytes: the CDK app (run by
+ * tsx) computes that hash, the publish function (minified by esbuild) writes the page, and the bytes of a
+ * function's `toString` differ between the two. A test checks that the hash is the same in the bundle.
+ *
+ * The tokeniser: case and diacritics are folded (NFKD, then combining marks dropped, so "Schrödinger" and
+ * "schrodinger" meet, and the "ﬁ" ligature becomes "fi"); words are runs of letters and digits;
+ * one-character words and a few English function words are not indexed.
+ *
  * The bucket of a term, 0 to count-1: a hash (FNV-1a) of its first two characters, so every term that
- * starts with a given prefix of two or more characters is in one bucket. Self-contained, like the
- * tokeniser: the browser's script is given its source.
+ * starts with a given prefix of two or more characters is in one bucket.
  */
-export function searchBucket(term: string, count: number): number {
-  let h = 2166136261;
-  for (let i = 0; i < 2 && i < term.length; i++) h = Math.imul(h ^ term.charCodeAt(i), 16777619);
-  return (h >>> 0) % count;
-}
+export const SEARCH_SHARED_SOURCE = String.raw`{
+  tokenize: (function () {
+    var stop = new Set(['an', 'and', 'are', 'as', 'at', 'be', 'by', 'for', 'from', 'in', 'into', 'is', 'it', 'its', 'of', 'on', 'or', 'our', 'the', 'this', 'to', 'via', 'we', 'with']);
+    return function (text) {
+      var out = [];
+      var words = String(text).normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase().split(/[^\p{L}\p{N}]+/u);
+      for (var i = 0; i < words.length; i++) if (words[i].length > 1 && !stop.has(words[i])) out.push(words[i]);
+      return out;
+    };
+  })(),
+  bucketOf: function (term, count) {
+    var h = 2166136261;
+    for (var i = 0; i < 2 && i < term.length; i++) h = Math.imul(h ^ term.charCodeAt(i), 16777619);
+    return (h >>> 0) % count;
+  }
+}`;
+
+// Built once from the constant above (never from outside input): one copy of each function for both sides.
+const shared = new Function(`return ${SEARCH_SHARED_SOURCE};`)() as { tokenize: (text: string) => string[]; bucketOf: (term: string, count: number) => number };
+
+/** Text to index terms (see SEARCH_SHARED_SOURCE). */
+export const searchTerms: (text: string) => string[] = shared.tokenize;
+
+/** The bucket of a term, 0 to count-1 (see SEARCH_SHARED_SOURCE). */
+export const searchBucket: (term: string, count: number) => number = shared.bucketOf;
 
 /** What the index keeps of one paper: enough to index it and to show it as a result. */
 export interface SearchDoc {

@@ -9,7 +9,7 @@
  * and its fetches by `connect-src 'self'`.
  */
 import { createHash } from 'node:crypto';
-import { makeSearchTokenizer, searchBucket, SEARCH_DAY_CHUNK, SEARCH_MAX_PER_DAY, SITE_PATHS } from '@paperboy/core';
+import { SEARCH_DAY_CHUNK, SEARCH_MAX_PER_DAY, SEARCH_SHARED_SOURCE, SITE_PATHS } from '@paperboy/core';
 import { renderPage } from './layout.js';
 import { alternatesFor } from './site.js';
 import type { SiteInfo } from './model.js';
@@ -20,12 +20,14 @@ const MAX_RESULTS = 50;
 
 /**
  * The browser's half, as source text. Written in plain JavaScript (no template literals, so it can live in
- * one here); the tokeniser and the bucket names are core's own functions, passed in by their source, so a query is cut exactly as
+ * one here); the tokeniser and the bucket function are core's own source text (SEARCH_SHARED_SOURCE), so a query is cut exactly as
  * the index was. Scoring: every word must match (the last one as a prefix while the reader is still typing
  * it); a word in the title counts 3, in the authors or TL;DR 1; ties go to the newer day.
  */
-const CLIENT = String.raw`(function (tokenize, bucketOf, perDay, chunk, limit) {
+const CLIENT = String.raw`(function (shared, perDay, chunk, limit) {
   'use strict';
+  var tokenize = shared.tokenize;
+  var bucketOf = shared.bucketOf;
   var form = document.getElementById('search-form');
   var input = document.getElementById('q');
   var status = document.getElementById('search-status');
@@ -167,7 +169,7 @@ const CLIENT = String.raw`(function (tokenize, bucketOf, perDay, chunk, limit) {
 })`;
 
 /** The inline script of the search page: the client, called with core's tokeniser. */
-export const SEARCH_SCRIPT = `${CLIENT}(${makeSearchTokenizer.toString()}(), ${searchBucket.toString()}, ${SEARCH_MAX_PER_DAY}, ${SEARCH_DAY_CHUNK}, ${MAX_RESULTS});`;
+export const SEARCH_SCRIPT = `${CLIENT}(${SEARCH_SHARED_SOURCE}, ${SEARCH_MAX_PER_DAY}, ${SEARCH_DAY_CHUNK}, ${MAX_RESULTS});`;
 
 /** For the Content-Security-Policy: `script-src 'sha256-...'` allows exactly this script. */
 export const SEARCH_SCRIPT_HASH = `sha256-${createHash('sha256').update(SEARCH_SCRIPT).digest('base64')}`;
