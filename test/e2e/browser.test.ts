@@ -256,10 +256,11 @@ describe('the site in Chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'search.png'), fullPage: true });
     const href = (await first.getAttribute('href'))!;
     expect(href.startsWith(base), href).toBe(true);
+    // The paper's permanent link (core's paperPermalinkPath): its card on its day page, or its own page.
     const [path, anchor] = href.slice(base.length).split('#');
     const target = await fetch(`${base}${path}`);
     expect(target.status, href).toBe(200);
-    expect(await target.text()).toContain(`id="${anchor}"`);
+    if (anchor !== undefined) expect(await target.text()).toContain(`id="${anchor}"`);
     await first.click();
     await page.waitForURL(href);
     // The query is kept in the address when submitted, so a search can be shared and reloaded.
