@@ -8,7 +8,9 @@
  *   3. an unchanged publish (must write nothing).
  * The figure that matters is the CPU of a new day's publish at 100,000 papers against 1,000: publishing
  * must not grow with the archive (goal: at most 1.2). The stand-ins run in this process, so CPU time
- * includes dynalite's and s3rver's work. The last line is one JSON object of the figures.
+ * includes dynalite's and s3rver's work. Then, for each archive, the search index alone (core's
+ * publishSearch, which publish calls): its size, a whole build, the build after one new day, and what a
+ * one-word query fetches. The last line is one JSON object of the figures.
  *
  *   npm run bench:publish [-- sizes]        (default 1000,100000)
  */
@@ -16,7 +18,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { membershipItem, paperItem } from '@paperboy/aws';
-import { readOwnerConfigFile, resolveConfig, type AppConfig, type Clock, type Paper } from '@paperboy/core';
+import { publishSearch, readOwnerConfigFile, resolveConfig, searchBucket, SEARCH_BUCKETS, type AppConfig, type Clock, type ObjectStore, type Paper, type PaperRepository } from '@paperboy/core';
 import { parseSnapshot } from '@paperboy/sources';
 import { buildRuntime } from '../functions/commons/runtime.js';
 import { makeHandler as makePublish } from '../functions/publish/index.js';
@@ -78,6 +80,8 @@ interface SizeFigures {
   firstPublish: { seconds: number; cpuSeconds: number; objectsWritten: number };
   newDay: { objectsWritten: number[]; cpuSeconds: number[]; medianCpuSeconds: number; daysRead: number[]; dynamoRequests: number[] };
   unchanged: { objectsWritten: number; cpuSeconds: number; dynamoRequests: number };
+  /** The search index alone: its size, a whole build, the build after one new day, a one-word query. */
+  search: Awaited<ReturnType<typeof searchFigures>>;
 }
 
 async function runSize(count: number): Promise<SizeFigures> {
@@ -170,7 +174,9 @@ async function runSize(count: number): Promise<SizeFigures> {
     newDay.medianCpuSeconds = [...newDay.cpuSeconds].sort((a, b) => a - b)[Math.floor(NEW_DAYS / 2)]!;
     const unchanged = await measure('publish: unchanged');
     if (unchanged.result.uploaded !== 0) throw new Error(`an unchanged publish uploaded ${unchanged.result.uploaded} objects`);
+    const search = await searchFigures(rt.papers);
     return {
+      search,
       papers: count,
       days,
       firstPublish: { seconds: round(first.seconds), cpuSeconds: round(first.cpuSeconds), objectsWritten: first.result.uploaded },
@@ -198,3 +204,50 @@ console.log(
     newDayWrites: Object.fromEntries(SIZES.map((n) => [n, figures[n]!.newDay.objectsWritten])),
   }),
 );
+
+/**
+ * The search index alone, on an in-memory store (so no S3 time is counted, only building it): a whole
+ * build of every listing day but the newest, then the build after that newest day arrives, as publish
+ * does it. The day reads come from dynalite; inside publish they are shared with the day pages.
+ */
+async function searchFigures(papers: PaperRepository) {
+  const memory = new Map<string, string>();
+  const store: ObjectStore = { get: async (key) => memory.get(key), put: async (o) => void memory.set(o.key, o.body) };
+  const revisions = await papers.listDayRevisions();
+  const newest = revisions.map((r) => r.day).sort().at(-1)!;
+  const build = async (label: string, days: typeof revisions) => {
+    const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    const out = await publishSearch({ objects: store, revisions: days, readDay: (day) => papers.listDay(day), untrusted: new Set() });
+    const changed = out.objects.filter((o) => memory.get(o.key) !== o.body);
+    for (const o of changed) memory.set(o.key, o.body);
+    await out.commit();
+    const cpu = process.cpuUsage(cpu0);
+    const result = {
+      wallSeconds: round((performance.now() - t0) / 1000),
+      cpuSeconds: round((cpu.user + cpu.system) / 1e6),
+      monthsRendered: out.monthsRendered.length,
+      objectsWritten: changed.length,
+      bytesWritten: changed.reduce((n, o) => n + Buffer.byteLength(o.body), 0),
+    };
+    console.log(`${label.padEnd(26)} ${result.wallSeconds.toFixed(2).padStart(6)} s wall  ${result.cpuSeconds.toFixed(2).padStart(6)} s CPU   ${result.monthsRendered} months rendered, ${result.objectsWritten} objects (${result.bytesWritten.toLocaleString('en-US')} bytes) changed`);
+    return result;
+  };
+  const whole = await build('search: all but newest day', revisions.filter((r) => r.day !== newest));
+  const newDay = await build('search: after one new day', revisions);
+  const unchanged = await build('search: unchanged', revisions);
+  const index = [...memory].filter(([k]) => k.startsWith('search/'));
+  const indexBytes = index.reduce((n, [, body]) => n + Buffer.byteLength(body), 0);
+  // A one-word query: the month list, the word's bucket in every month that has it, and the day chunks of
+  // the first 50 results (at most 50 chunks; counted as the 50 largest, an upper bound).
+  const word = 'learning';
+  const months = (JSON.parse(memory.get('search/index.json')!) as { months: { m: string }[] }).months;
+  const buckets = months.map((m) => memory.get(`search/m/${m.m}/t-${searchBucket(word, SEARCH_BUCKETS)}.json`)!);
+  const dayFiles = index.filter(([k]) => k.startsWith('search/d/')).map(([, b]) => Buffer.byteLength(b)).sort((a, b) => b - a).slice(0, 50);
+  const query = { word, requests: 1 + buckets.length + dayFiles.length, bytes: Buffer.byteLength(memory.get('search/index.json')!) + buckets.reduce((n, b) => n + Buffer.byteLength(b), 0) + dayFiles.reduce((n, b) => n + b, 0) };
+  console.log(
+    `search index             ${index.length.toLocaleString('en-US')} objects, ${indexBytes.toLocaleString('en-US')} bytes (${months.length} months); ` +
+      `a one-word query ("${word}") fetches at most ${query.requests} objects, ${query.bytes.toLocaleString('en-US')} bytes (uncompressed)`,
+  );
+  return { objects: index.length, bytes: indexBytes, months: months.length, whole, newDay, unchanged, query };
+}

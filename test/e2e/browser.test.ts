@@ -23,6 +23,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openLocal, runPipeline, type LocalContext } from '../../packages/local/src/runner.js';
 import { startGateway } from '../../packages/local/src/gateway.js';
 import { CONTENT_SECURITY_POLICY } from '@paperboy/feeds';
+import { searchTerms } from '@paperboy/core';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const ARTIFACTS = join(ROOT, 'test-results', 'browser');
@@ -258,6 +259,78 @@ describe('the site in Chromium', () => {
     expect(await axeViolations(page), 'a day page, dark colour scheme').toEqual([]);
     await page.screenshot({ path: join(ARTIFACTS, 'index-dark.png') });
     await page.close();
+  });
+
+  it('finds a paper by a word from its title on the search page, linked from every page, and the result leads to its card', async () => {
+    // Prepare: a word of one title only, cut the way the index cuts words
+    const feed = (await (await fetch(`${base}feeds/all.json`)).json()) as { items: { title: string }[] };
+    const titles = feed.items.map((i) => i.title);
+    const owners = new Map<string, string[]>();
+    for (const title of titles) for (const w of new Set(searchTerms(title))) owners.set(w, [...(owners.get(w) ?? []), title]);
+    const [word, [title]] = [...owners].find(([w, ts]) => ts.length === 1 && w.length >= 6 && /^[a-z]+$/.test(w))! as [string, string[]];
+    const page = await newPage();
+    await page.goto(base);
+    await page.getByRole('navigation', { name: 'Site' }).getByRole('link', { name: 'Search' }).click();
+    await page.waitForURL(`${base}search/index.html`);
+
+    // Act: type the word, as a reader would
+    await page.getByLabel('Words from a title, an author or a TL;DR').pressSequentially(word, { delay: 20 });
+    const first = page.locator('#search-results li a').first();
+    await first.waitFor();
+
+    // Assess: the paper comes first (a title match outranks the rest), its link is a page that exists
+    expect(await first.textContent()).toBe(title);
+    expect(await page.getByRole('status').textContent()).toMatch(/^\d+ papers? match/);
+    expect(await axeViolations(page), 'search/index.html with results').toEqual([]);
+    await page.screenshot({ path: join(ARTIFACTS, 'search.png'), fullPage: true });
+    const href = (await first.getAttribute('href'))!;
+    expect(href.startsWith(base), href).toBe(true);
+    // The paper's permanent link (core's paperPermalinkPath): its card on its day page, or its own page.
+    const [path, anchor] = href.slice(base.length).split('#');
+    const target = await fetch(`${base}${path}`);
+    expect(target.status, href).toBe(200);
+    if (anchor !== undefined) expect(await target.text()).toContain(`id="${anchor}"`);
+    await first.click();
+    await page.waitForURL(href);
+    // The query is kept in the address when submitted, so a search can be shared and reloaded.
+    await page.goto(`${base}search/index.html?q=${encodeURIComponent(word)}`);
+    expect(await page.locator('#search-results li a').first().textContent()).toBe(title);
+    await page.close();
+  });
+
+  it('shows hostile text from the index as text: no markup, no script, no link off the site', async () => {
+    const page = await newPage();
+    // The index as publish wrote it, with every title and permalink replaced by an attack.
+    await page.route('**/search/d/**', async (route) => {
+      const docs = (await (await route.fetch()).json()) as [string, string, string][];
+      const hostile = docs.map(([title]) => [`<img src=x onerror="document.title='pwned'">${title}`, '<b>Mallory</b>', 'javascript:alert(1)']);
+      await route.fulfill({ json: hostile });
+    });
+    await page.goto(`${base}search/index.html`);
+    await page.locator('#q').fill('the learning');
+    await page.locator('#q').press('Enter');
+    await page.locator('#search-results li').first().waitFor();
+    expect(await page.locator('#search-results img, #search-results b').count()).toBe(0);
+    expect(await page.locator('#search-results li a').first().textContent()).toMatch(/^<img src=x onerror=/);
+    for (const href of await page.locator('#search-results a').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href))) expect(href.startsWith(base), href).toBe(true);
+    expect(await page.title()).not.toBe('pwned');
+    await page.close();
+  });
+
+  it('says on the search page, without JavaScript, that search needs it, and links to every day', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'paperboy-chromium-nojs-'));
+    const noScript = await launchChromium(dir, { javaScriptEnabled: false });
+    try {
+      const page = await noScript.newPage();
+      await page.goto(`${base}search/index.html`);
+      expect(await page.locator('main').textContent()).toContain('JavaScript is off');
+      expect(await page.locator('form#search-form').isVisible()).toBe(false);
+      await page.getByRole('link', { name: 'browse every day' }).click();
+      await page.waitForURL(`${base}days/index.html`);
+    } finally {
+      await noScript.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('fits a phone screen: no horizontal scrolling, readable text', async () => {

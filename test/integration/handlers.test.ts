@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { addDays, anchorId, isoWeek, SITE_PATHS, type AppConfig, type Clock, type EmailMessage, type Mailer } from '@paperboy/core';
+import { addDays, anchorId, isoWeek, searchBucket, SEARCH_BUCKETS, SITE_PATHS, type AppConfig, type Clock, type EmailMessage, type Mailer } from '@paperboy/core';
 import { comparePapers } from '@paperboy/feeds';
 import { buildRuntime, type Runtime } from '../../functions/commons/runtime.js';
 import { makeHandler as makeIngest } from '../../functions/ingest/index.js';
@@ -67,7 +67,10 @@ describe('ingest, publish and digest handlers', () => {
     expect(first.objects).toBeGreaterThan(18 * 3);
     expect(first.daysRead).toBe(1);
     const second = await publish();
-    // Unchanged: nothing uploaded, and no day read or rendered again (its revision has not moved).
+    // Unchanged: nothing uploaded, and no day or week read or rendered again (its revision has not moved), nor its
+    // month's search index (only the page and the list of months are rendered each time).
+    const monthIndex = first.uploadedKeys.filter((k) => k.startsWith('search/') && !['search/index.html', 'search/index.json'].includes(k)).length;
+    expect(monthIndex).toBeGreaterThan(3);
     expect(second).toMatchObject({ uploaded: 0, unchanged: second.objects, daysRead: 0, daysRendered: 0, weeksRendered: 0 });
     expect(first).toMatchObject({ daysRendered: 1, weeksRendered: 1 });
     // 53 papers on one day, feeds.maxItems 50: a feed never cuts a day, so it holds all 53 in feed order
@@ -92,6 +95,7 @@ describe('ingest, publish and digest handlers', () => {
     expect(keys).toContain('index.html');
     expect(keys).toContain('feeds/index.opml');
     const want: Array<[RegExp, string, string]> = [
+      [/^search\/.*\.json$/, 'application/json; charset=utf-8', 'public, max-age=60'],
       [/\.xml$/, 'application/rss+xml; charset=utf-8', 'public, max-age=300'],
       [/\.atom$/, 'application/atom+xml; charset=utf-8', 'public, max-age=300'],
       [/\.json$/, 'application/feed+json; charset=utf-8', 'public, max-age=300'],
@@ -113,7 +117,8 @@ describe('ingest, publish and digest handlers', () => {
     const withPapers = config.taxonomy.topics.filter((t) => stored.some((p) => p.tags.includes(t.slug)));
     // All-papers feeds, OPML, home page, one day page and the archive, four objects per topic, the week's
     // page and the week's page of each topic that has papers.
-    expect(keys).toHaveLength(3 + 1 + 1 + 2 + topicCount * 4 + 1 + withPapers.length);
+    const site = keys.filter((k) => !k.startsWith('search/'));
+    expect(site).toHaveLength(3 + 1 + 1 + 2 + topicCount * 4 + 1 + withPapers.length);
     expect(keys).toContain(`weeks/${week}/index.html`);
     for (const t of withPapers) expect(keys).toContain(`topics/${t.slug}/weeks/${week}/index.html`);
     // Each paper's own page is vouched for by its day's record, not the manifest (which would grow with the archive).
@@ -123,6 +128,10 @@ describe('ingest, publish and digest handlers', () => {
       const head = await rt.clients.s3.send(new HeadObjectCommand({ Bucket: config.bucketName, Key: key }));
       expect([head.ContentType, head.CacheControl, head.Metadata?.['content-sha256']], key).toEqual(['text/html; charset=utf-8', 'public, max-age=60', hash]);
     }
+    // Search: its page, the list of months, the day's 53 papers in chunks of 25, and the month's term buckets.
+    const search = keys.filter((k) => k.startsWith('search/')).sort();
+    expect(search.filter((k) => !k.startsWith('search/m/'))).toEqual([0, 1, 2].map((k) => `search/d/${day}/${k}.json`).concat(['search/index.html', 'search/index.json']));
+    expect(search.filter((k) => k.startsWith('search/m/'))).toEqual(Array.from({ length: SEARCH_BUCKETS }, (_, b) => `search/m/${day.slice(0, 7)}/t-${b}.json`).sort());
   });
 
   it('after one paper changes, uploads only the objects that show it (and those dated by the newest change)', async () => {
@@ -148,8 +157,11 @@ describe('ingest, publish and digest handlers', () => {
       if (slug?.[3]) return tagged.has(slug[3]) && key === SITE_PATHS.topicWeek(slug[3], week);
       if (slug) return tagged.has(slug[1] ?? slug[2]!) || empty.has(slug[1] ?? slug[2]!);
       if (sameDay.has(key)) return true;
+      // Search: the chunk that holds the paper and the bucket of its new word "v2".
+      if (key === `search/m/${paper.listedOn.slice(0, 7)}/t-${searchBucket('v2', SEARCH_BUCKETS)}.json` || key.startsWith(`search/d/${paper.listedOn}/`)) return true;
       return ['index.html', 'feeds/index.opml', 'feeds/all.xml', 'feeds/all.atom', 'feeds/all.json', `days/${paper.listedOn}/index.html`, SITE_PATHS.week(week)].includes(key);
     };
+    expect(result.uploadedKeys.filter((k) => k.startsWith('search/'))).toHaveLength(2);
     expect(result.uploadedKeys.filter((k) => !allowed(k))).toEqual([]);
     for (const key of ['index.html', 'feeds/all.xml', 'feeds/all.atom', 'feeds/all.json', `days/${paper.listedOn}/index.html`, SITE_PATHS.paper(paper.id), SITE_PATHS.week(week)]) {
       expect(result.uploadedKeys).toContain(key);

@@ -44,7 +44,14 @@ export function cspViolations(html: string, policy: string, pageUrl: string): st
     for (const link of ['href', 'action', 'src']) {
       if (/^\s*javascript:/i.test(attrs[link] ?? '')) found.push(`<${el.name} ${link}="javascript:...">: script URL (script-src)`);
     }
-    if (el.name === 'script') found.push('<script>: no script is allowed (script-src)');
+    if (el.name === 'script') {
+      // An inline script runs only when script-src names its hash; a script file only from an allowed origin.
+      const scriptSources = sourcesFor(directives, 'script-src');
+      const hash = `'sha256-${createHash('sha256').update(DomUtils.textContent(el)).digest('base64')}'`;
+      if ('src' in attrs) {
+        if (!allows(scriptSources, new URL(attrs['src'] ?? '', page), page)) found.push(`<script src="${attrs['src']}">: script-src`);
+      } else if (!scriptSources.includes(hash)) found.push(`<script>: its hash ${hash} is not in script-src`);
+    }
     if (el.name === 'base') found.push('<base>: base-uri');
     if (['iframe', 'frame', 'object', 'embed'].includes(el.name)) found.push(`<${el.name}>: embedded content`);
     if (el.name === 'style') {

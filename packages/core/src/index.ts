@@ -28,3 +28,5 @@ export * from './api-routes.js';
 export * from './use-cases/notify-owner.js';
 export * from './freshness.js';
 export * from './reputation.js';
+export * from './search-index.js';
+export * from './use-cases/publish-search.js';

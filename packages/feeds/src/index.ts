@@ -26,3 +26,4 @@ export {
   type PaperView,
   type TopicView,
 } from './model.js';
+export { renderSearchPage, SEARCH_SCRIPT, SEARCH_SCRIPT_HASH } from './search.js';

@@ -3,7 +3,7 @@
  * No `style` attributes anywhere: the Content-Security-Policy allows this one stylesheet by its hash.
  */
 import { createHash } from 'node:crypto';
-import { SITE_PATHS } from '@paperboy/core';
+import { SEARCH_PAGE, SITE_PATHS } from '@paperboy/core';
 import { baseUrl, escapeHtml } from './text.js';
 import type { SiteInfo } from './model.js';
 
@@ -27,14 +27,14 @@ header.site a.subscribe{display:inline-block;background:var(--accent);color:var(
 header.site a.subscribe:hover,header.site a.subscribe:focus{text-decoration:underline}
 h1{font-size:1.7rem;line-height:1.25;margin:.5rem 0 .25rem}
 h2{font-size:1.25rem;line-height:1.3;margin:2rem 0 .75rem}
-h3{font-size:1.05rem;line-height:1.35;margin:0 0 .35rem}
+h3,.card h2{font-size:1.05rem;line-height:1.35;margin:0 0 .35rem}
 .lede,.muted{color:var(--muted)}
 .lede{margin:.25rem 0 1rem}
 ol.papers{list-style:none;margin:0;padding:0}
 .card{background:var(--card);border:1px solid var(--border);border-radius:.6rem;padding:1rem 1.1rem;margin:0 0 .85rem}
 .card:target{border-color:var(--accent);box-shadow:0 0 0 2px var(--accent)}
-.card h3 a{color:var(--text);text-decoration:none}
-.card h3 a:hover,.card h3 a:focus{text-decoration:underline}
+.card h3 a,.card h2 a{color:var(--text);text-decoration:none}
+.card h3 a:hover,.card h3 a:focus,.card h2 a:hover,.card h2 a:focus{text-decoration:underline}
 .meta{color:var(--muted);font-size:.9rem;margin:0 0 .4rem}
 .tldr{margin:0 0 .5rem}
 img.thumb-small{float:right;width:7.5rem;height:auto;aspect-ratio:1200/648;object-fit:cover;margin:0 0 .4rem .75rem;border-radius:.3rem;border:1px solid var(--border)}
@@ -56,7 +56,7 @@ ul.topics a{color:var(--text)}
 ul.feeds{margin:0;padding-left:1.2rem}
 form.subscribe{background:var(--card);border:1px solid var(--border);border-radius:.6rem;padding:1rem 1.1rem}
 form.subscribe label{font-weight:600}
-input[type=email]{display:block;width:100%;max-width:24rem;font:inherit;padding:.5rem .6rem;margin:.3rem 0 .8rem;border:1px solid var(--muted);border-radius:.4rem;background:var(--card);color:var(--text)}
+input[type=email],input[type=search]{display:block;width:100%;max-width:24rem;font:inherit;padding:.5rem .6rem;margin:.3rem 0 .8rem;border:1px solid var(--muted);border-radius:.4rem;background:var(--card);color:var(--text)}
 fieldset{border:1px solid var(--border);border-radius:.4rem;margin:0 0 .9rem;padding:.5rem .8rem .7rem}
 legend{font-weight:600;padding:0 .3rem}
 fieldset ul{list-style:none;margin:0;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(13rem,1fr));gap:.2rem 1rem}
@@ -112,6 +112,7 @@ export interface PageInput {
 const NAV: ReadonlyArray<readonly [string, string]> = [
   ['Latest', `${SITE_PATHS.index}#latest`],
   ['Days', SITE_PATHS.archive],
+  ['Search', SEARCH_PAGE],
   ['Topics', `${SITE_PATHS.index}#topics`],
   ['Feeds', `${SITE_PATHS.index}#feeds`],
   ['Subscribe', `${SITE_PATHS.index}#subscribe`],

@@ -1,5 +1,5 @@
 /** renderSite: every feed and page of the public URL contract, as objects ready to upload. Pure. */
-import { compareByRank, isDay, isoWeek, type Paper, type SiteObject, type Topic } from '@paperboy/core';
+import { compareByRank, isDay, isoWeek, SEARCH_PAGE, type Paper, type SiteObject, type Topic } from '@paperboy/core';
 import { renderAtom, renderJsonFeed, renderRss, type FeedSpec } from './feeds.js';
 import {
   FEED_TYPE,
@@ -16,6 +16,7 @@ import {
   type TopicView,
 } from './model.js';
 import { renderOpml } from './opml.js';
+import { renderSearchPage } from './search.js';
 import {
   renderArchivePage,
   renderDayPage,
@@ -214,6 +215,9 @@ export function renderSite(input: RenderSiteInput): SiteObject[] {
   const home = latest.filter((v) => v.listedOn === newest);
   const previous = day === undefined ? undefined : nearest(archive, day, 1);
   objects.push({ key: paths.index, body: renderIndexPage({ site, topics, counts, day, items: home, previous }), contentType: CONTENT_TYPES.html, cacheControl: CACHE_CONTROL.html });
+
+  // Search: the page only; its index is written by core's publishSearch.
+  objects.push({ key: SEARCH_PAGE, body: renderSearchPage(site), contentType: CONTENT_TYPES.html, cacheControl: CACHE_CONTROL.html });
   return objects;
 }
 

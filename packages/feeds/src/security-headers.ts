@@ -5,10 +5,12 @@
  */
 import { SITE_CSS_HASH } from './layout.js';
 import { THUMBNAIL_ORIGINS } from './model.js';
+import { SEARCH_SCRIPT_HASH } from './search.js';
 
 /**
  * What the pages need, and nothing more:
- * - no script at all (the site works without JavaScript): `default-src 'none'` covers scripts;
+ * - one script, the search page's, by hash (every other page works without JavaScript); it fetches the
+ *   search index from the same origin (`connect-src 'self'`);
  * - the one inline stylesheet, by hash; pages carry no `style` attributes, so no 'unsafe-inline';
  * - the empty `data:,` favicon of the layout (Chromium checks favicons against img-src), and paper
  *   thumbnails from THUMBNAIL_ORIGINS only;
@@ -17,6 +19,8 @@ import { THUMBNAIL_ORIGINS } from './model.js';
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
+  `script-src '${SEARCH_SCRIPT_HASH}'`,
+  "connect-src 'self'",
   `style-src '${SITE_CSS_HASH}'`,
   `img-src data: ${THUMBNAIL_ORIGINS.join(' ')}`,
   "form-action 'self'",

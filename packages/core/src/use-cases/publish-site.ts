@@ -5,6 +5,7 @@ import type { Topic } from '../taxonomy.js';
 import { isoWeek } from '../dates.js';
 import { SITE_PATHS } from '../site-paths.js';
 import { sha256 } from '../text.js';
+import { publishSearch } from './publish-search.js';
 
 /** Keys under this prefix are internal to publish: never served, locally or by CloudFront. */
 export const INTERNAL_PREFIX = '_paperboy/';
@@ -230,6 +231,9 @@ export async function publishSite(deps: {
     weeks,
     weekArchive,
   });
+  // Search: its own module renders the index segments of changed months; they join the objects here.
+  const search = await publishSearch({ objects: deps.objects, revisions, readDay, untrusted });
+  objects.push(...search.objects);
 
   // Paper pages are checked against their day's record, not the manifest (see paperPagesKey).
   const dayOfPage = new Map<string, string>();
@@ -295,6 +299,7 @@ export async function publishSite(deps: {
   if (counts.uploaded > 0 || changedRecords.length > 0 || Object.keys(previous).length !== Object.keys(next).length) {
     await internal(MANIFEST_KEY, JSON.stringify(next, Object.keys(next).sort(), 1));
   }
+  await search.commit();
   const stateBody = JSON.stringify(nextState, null, 1);
   if (stateBody !== JSON.stringify(stored, null, 1)) await internal(DAYS_STATE_KEY, stateBody);
   return counts;
