@@ -95,7 +95,7 @@ describe('the search page', () => {
     // Assess
     expect(titles).toEqual(['Graph transformers', 'Graph networks, revisited', 'Rotary embeddings', 'Scaling laws']);
     expect(status).toBe('4 papers match.');
-    expect(hrefs[0]).toBe('https://papers.example.com/days/2026-11-01/index.html#2611.00003');
+    expect(hrefs[0]).toBe('https://papers.example.com/papers/2611.00003/index.html');
   });
 
   it('needs every word, matches the last one as a prefix while it is typed, and folds case and diacritics', async () => {

@@ -338,6 +338,7 @@ describe('day pages and the archive', () => {
         ['paperboy <dev>', `${root}index.html`],
         ['Latest', `${root}index.html#latest`],
         ['Days', `${root}days/index.html`],
+        ['Search', `${root}search/index.html`],
         ['Topics', `${root}index.html#topics`],
         ['Feeds', `${root}index.html#feeds`],
         ['Subscribe', `${root}index.html#subscribe`],
