@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { DynamoPaperRepository, S3ObjectStore } from '@paperboy/aws';
-import { INTERNAL_PREFIX, publishSite, searchBucket, SEARCH_BUCKETS, searchTerms, type ObjectStore, type SiteSettings } from '@paperboy/core';
+import { INTERNAL_PREFIX, publishSite, searchBucket, SEARCH_BUCKETS, SEARCH_INDEX_VERSION, searchTerms, type ObjectStore, type SiteSettings } from '@paperboy/core';
 import { renderSite } from '@paperboy/feeds';
 import { paper } from '../support/papers.js';
 import { startStandIns, type StandIns } from '../support/stand-ins.js';
@@ -94,7 +94,7 @@ describe('the search index', () => {
     ].sort());
     expect(first['search/index.json']).toMatch(/^application\/json; charset=utf-8\npublic, max-age=60\n/);
     expect(JSON.parse(first['search/index.json']!.split('\n')[2]!)).toEqual({
-      v: 1,
+      v: SEARCH_INDEX_VERSION,
       buckets: SEARCH_BUCKETS,
       months: [
         { m: '2026-11', papers: 2 },
@@ -132,7 +132,7 @@ describe('the search index', () => {
     expect(next.written.filter((k) => k.startsWith(`${INTERNAL_PREFIX}search/`)).sort()).toEqual(['_paperboy/search/2026-11.json', '_paperboy/search/state.json']);
     const after = await searchObjects(bucket);
     expect(body(after, bucketOf('zebra'))['zebra']).toEqual([(2 * 8192) * 2 + 1, (4 * 8192) * 2 + 1]);
-    expect(JSON.parse(after['search/d/2026-11-04/0.json']!.split('\n')[2]!)).toEqual([['Zebra finches sing transformers', 'Ada Lovelace', 'days/2026-11-04/index.html#2611.00004']]);
+    expect(JSON.parse(after['search/d/2026-11-04/0.json']!.split('\n')[2]!)).toEqual([['Zebra finches sing transformers', 'Ada Lovelace', 'papers/2611.00004/index.html']]);
     expect((await publish(new CountingStore(store))).uploaded).toBe(0);
   });
 
