@@ -12,6 +12,7 @@ export * from './tagger.js';
 export * from './text.js';
 export * from './dates.js';
 export * from './random.js';
+export * from './parallel.js';
 export * from './ranking.js';
 export * from './tokens.js';
 export * from './use-cases/ingest-papers.js';

@@ -3,6 +3,7 @@ import type { Paper, SiteObject } from '../model.js';
 import type { Clock, ObjectStore, PaperRepository } from '../ports.js';
 import type { Topic } from '../taxonomy.js';
 import { isoWeek } from '../dates.js';
+import { forEachLimited } from '../parallel.js';
 import { SITE_PATHS } from '../site-paths.js';
 import { sha256 } from '../text.js';
 import { publishSearch } from './publish-search.js';
@@ -18,6 +19,12 @@ export const DAYS_STATE_KEY = `${INTERNAL_PREFIX}days.json`;
  * a publish that stopped part-way, and the next publish uploads each of its keys again.
  */
 export const PENDING_KEY = `${INTERNAL_PREFIX}pending.json`;
+/**
+ * Uploads at once. One at a time, a PUT's round trip bounds a publish: the first publish of a
+ * 100,000-paper archive uploads ~101,000 objects, 18.5 minutes one by one against the local S3 stand-in
+ * (bench:publish) and past the function's 5 minutes against S3. The SDK's HTTP agent allows 50 sockets.
+ */
+export const UPLOADS_IN_FLIGHT = 16;
 /**
  * The hashes of one listing day's paper pages, kept beside the manifest rather than in it: an archive of
  * 100,000 papers would make the manifest ~10 MB, read and written by every publish. A day's record is read
@@ -290,10 +297,10 @@ export async function publishSite(deps: {
     if (day !== undefined) changedByDay.set(day, [...(changedByDay.get(day) ?? []), c]);
   }
   for (const [day, record] of changedRecords) {
-    for (const c of changedByDay.get(day) ?? []) await upload(c);
+    await forEachLimited(changedByDay.get(day) ?? [], UPLOADS_IN_FLIGHT, upload);
     await internal(paperPagesKey(day), JSON.stringify({ run: next[PENDING_KEY], pages: sortKeys(record.after) }, null, 1));
   }
-  for (const c of changed) if (!dayOfPage.has(c.object.key)) await upload(c);
+  await forEachLimited(changed.filter((c) => !dayOfPage.has(c.object.key)), UPLOADS_IN_FLIGHT, upload);
   // The manifest and the day state go last: after a crash, the next run re-uploads what it cannot prove is
   // there, and re-reads the days it cannot prove it rendered.
   if (counts.uploaded > 0 || changedRecords.length > 0 || Object.keys(previous).length !== Object.keys(next).length) {
