@@ -18,8 +18,9 @@ export interface StandIns {
 
 let counter = 0;
 
-export async function startStandIns(): Promise<StandIns> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'paperboy-it-'));
+/** `dataDir`: attach to the stand-ins another process serves there (a benchmark's child), else start them in a new one. */
+export async function startStandIns(dataDir?: string): Promise<StandIns> {
+  dataDir ??= await mkdtemp(join(tmpdir(), 'paperboy-it-'));
   const services = await startOrAttach(dataDir);
   const region = 'us-east-1';
   const clients = makeClients({ region, endpoints: services.endpoints });
