@@ -188,19 +188,16 @@ export async function publishSite(deps: {
     nextState.days[day]!.previous = archive[i + 1]?.day;
     nextState.days[day]!.next = archive[i - 1]?.day;
   });
-  // A paper's page shows nothing of the neighbouring days: a day whose only change is a neighbour renders
-  // its day page alone.
   // A day's record of its paper pages. One the stopped run wrote after uploading that day's pages vouches
   // for them; in any other, the pages the stopped run was about to upload are not vouched for.
-  const records = new Map<string, Record<string, string>>();
-  const readRecord = async (day: string) => {
-    if (!records.has(day)) {
-      const record = distrustAll ? undefined : parsePagesRecord(await deps.objects.get(paperPagesKey(day)));
-      const pages = record?.pages ?? {};
-      records.set(day, record && stoppedRun !== undefined && record.run === stoppedRun ? pages : Object.fromEntries(Object.entries(pages).filter(([key]) => !untrusted.has(key))));
-    }
-    return records.get(day)!;
+  const readRecord = async (day: string): Promise<Record<string, string>> => {
+    const record = distrustAll ? undefined : parsePagesRecord(await deps.objects.get(paperPagesKey(day)));
+    const pages = record?.pages ?? {};
+    if (record && stoppedRun !== undefined && record.run === stoppedRun) return pages;
+    return Object.fromEntries(Object.entries(pages).filter(([key]) => !untrusted.has(key)));
   };
+  // A paper's page shows nothing of the neighbouring days: a day whose only change is a neighbour renders
+  // its day page alone.
   const rendered: { day: string; paperPages: boolean }[] = [];
   for (const { day } of revisions) {
     const was = known[day];
@@ -217,7 +214,9 @@ export async function publishSite(deps: {
 
   // Weeks: from the days' tallies, so only the weeks whose days or neighbours changed are read and rendered.
   const weekArchive = tallyWeeks(archive.map(({ day }) => ({ day, ...nextState.days[day]! })));
-  const weekSignatures = signWeeks(weekArchive, revisions.map(({ day, rev }) => ({ day, rev })));
+  const weekSignatures = signWeeks(weekArchive, revisions);
+  const daysOfWeek = new Map<string, string[]>();
+  for (const { day } of archive) daysOfWeek.set(isoWeek(day), [...(daysOfWeek.get(isoWeek(day)) ?? []), day]);
   const weeks: { week: string; papers: Paper[] }[] = [];
   for (const { week } of weekArchive) {
     const sig = weekSignatures.get(week)!;
@@ -225,7 +224,7 @@ export async function publishSite(deps: {
     const keys = [SITE_PATHS.week(week), ...deps.topics.map((t) => SITE_PATHS.topicWeek(t.slug, week))];
     if (knownWeeks[week] === sig && !keys.some((k) => untrusted.has(k))) continue;
     const papers: Paper[] = [];
-    for (const { day } of archive) if (isoWeek(day) === week) papers.push(...(await readDay(day)));
+    for (const day of daysOfWeek.get(week) ?? []) papers.push(...(await readDay(day)));
     weeks.push({ week, papers });
   }
 
