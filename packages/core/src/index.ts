@@ -9,6 +9,7 @@ export * from './ports.js';
 export * from './errors.js';
 export * from './taxonomy.js';
 export * from './tagger.js';
+export * from './follows.js';
 export * from './text.js';
 export * from './dates.js';
 export * from './random.js';

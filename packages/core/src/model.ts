@@ -81,6 +81,10 @@ export interface Subscriber {
   email: string;
   status: SubscriberStatus;
   topics: string[];
+  /** Keyword phrases followed besides the topics (matched as in follows.ts). */
+  keywords?: string[];
+  /** Author names followed besides the topics (matched by normalised name, follows.ts). */
+  authors?: string[];
   frequency: Frequency;
   createdAt: string;
   confirmedAt?: string;

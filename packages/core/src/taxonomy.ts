@@ -14,13 +14,15 @@ const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a lowercase
  */
 const WORD = String.raw`(?:[A-Za-z0-9]{3,}\*|[A-Za-z0-9]+)`;
 const PHRASE = new RegExp(String.raw`^(?:\*[A-Za-z0-9]{3,}|${WORD})(?:[ -]${WORD})*$`);
-const phrase = z
+/** A phrase of the rule language, as topics and subscribers' keyword follows write it. */
+export const phraseSchema = z
   .string()
   .trim()
   .min(1, 'must not be empty')
   .transform((s) => s.replace(/\s+/g, ' '))
   .refine((s) => PHRASE.test(s), 'must be words of letters and digits separated by spaces or hyphens, each optionally ending in * after a stem of 3+ characters (like "fine-tun*"); the first may start with * before an ending (like "*Bench")');
 
+const phrase = phraseSchema;
 const weight = z.number().positive().max(10);
 
 /**
