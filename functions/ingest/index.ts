@@ -1,6 +1,6 @@
 /** Lambda: ingest every configured source, tag, store; trigger publish when anything changed. */
 import { invokedAs, recordCalls } from '@paperboy/aws';
-import { activeSources, checkFreshness, dayInZone, fetchesPapers, ingestPapers, type IngestCounts, type SourceRunReport } from '@paperboy/core';
+import { activeSources, checkFreshness, dayInZone, fetchesPapers, ingestPapers, nextSourceHealth, type IngestCounts, type SourceRunReport, type SourceState } from '@paperboy/core';
 import { loadSource, userAgent, type SourceHealth, type Sleep } from '@paperboy/sources';
 import type { BaseRuntime } from '../commons/runtime.js';
 import { lambdaRuntime } from '../commons/lambda-runtime.js';
@@ -61,11 +61,15 @@ export function makeHandler(rt: BaseRuntime, extras: IngestExtras = {}) {
     const wanted = activeSources(rt.config.owner, rt.config.runsIn).filter((s) => !event.sources || event.sources.includes(s.id));
     const reports: SourceReport[] = [];
     const http = { userAgent: userAgent(rt.config.siteUrl), sleep: extras.sleep, random: extras.random };
+    const timezone = rt.config.owner.schedule.timezone;
+    /** Whether any source's health (what readers are told about it) moved: the site and feeds then say so. */
+    let healthMoved = false;
     for (const source of wanted) {
+      const fetches = fetchesPapers(source) && !event.file;
+      let state: SourceState | undefined;
       // One failing source never stops the others.
       try {
-        const fetches = fetchesPapers(source) && !event.file;
-        const state = fetches ? await rt.sourceStates.get(source.id) : undefined;
+        state = fetches ? await rt.sourceStates.get(source.id) : undefined;
         const loaded = await loadSource(source, { baseDir: rt.config.baseDir, today, now: startedAt, http, state, file: event.file, from: event.from, to: event.to });
         for (const skip of loaded.skipped) rt.logger.warn(INGEST_LOG.itemSkipped, { source: source.id, ...skip });
         const counts = await ingestPapers(loaded.papers, {
@@ -77,8 +81,16 @@ export function makeHandler(rt: BaseRuntime, extras: IngestExtras = {}) {
         // Validators are kept only once what they describe is stored, so a failed run fetches again.
         const fresh = fetches ? checkFreshness(state?.freshness, startedAt, counts.new, rt.config.owner.deploy.staleAfterHours) : undefined;
         const keep = loaded.state && counts.conflicts === 0 ? loaded.state : state;
-        if (keep && (keep !== state || fresh?.changed)) await rt.sourceStates.put(source.id, { ...keep, ...(fresh ? { freshness: fresh.next } : {}) });
-        else if (!keep && fresh?.changed) await rt.sourceStates.put(source.id, { freshness: fresh.next, updatedAt: startedAt.toISOString() });
+        const health = fetches ? nextSourceHealth(state?.health, { ok: true, fetched: loaded.fetched, notModified: loaded.health.notModified }, startedAt, timezone) : undefined;
+        const moved = fetches && health !== state?.health;
+        healthMoved ||= moved;
+        const healthField = health ? { health } : {};
+        if (keep && (keep !== state || fresh?.changed || moved)) {
+          const { health: _previous, ...rest } = keep;
+          await rt.sourceStates.put(source.id, { ...rest, ...(fresh ? { freshness: fresh.next } : {}), ...healthField });
+        } else if (!keep && (fresh?.changed || moved)) {
+          await rt.sourceStates.put(source.id, { ...(fresh ? { freshness: fresh.next } : {}), ...healthField, updatedAt: startedAt.toISOString() });
+        }
         if (fresh?.stale) rt.logger.error(INGEST_LOG.sourceStale, { source: source.id, ...fresh.stale, staleAfterHours: rt.config.owner.deploy.staleAfterHours });
         if (loaded.health.stale || loaded.health.empty) rt.logger.warn(INGEST_LOG.sourceUnhealthy, { source: source.id, ...loaded.health });
         // One line per source: the stack's metric filters count new papers per source from it (staleness alarm).
@@ -90,6 +102,7 @@ export function makeHandler(rt: BaseRuntime, extras: IngestExtras = {}) {
       } catch (err) {
         rt.logger.error(INGEST_LOG.sourceFailed, { source: source.id, error: (err as Error).message });
         reports.push({ source: source.id, fetched: 0, skipped: [], error: (err as Error).message });
+        if (fetches) healthMoved = (await recordFailure(rt, source.id, state, (err as Error).message, startedAt)) || healthMoved;
       }
     }
     const sum = (f: (c: IngestCounts) => number) => reports.reduce((n, r) => n + (r.counts ? f(r.counts) : 0), 0);
@@ -128,10 +141,27 @@ export function makeHandler(rt: BaseRuntime, extras: IngestExtras = {}) {
       errors: reports.flatMap((r) => (r.error ? [`${r.source}: ${r.error}`] : [])),
       sources: perSource,
     });
-    if (result.totals.new + result.totals.updated > 0) await extras.triggerPublish?.(result);
+    if (result.totals.new + result.totals.updated > 0 || healthMoved) await extras.triggerPublish?.(result);
     rt.logger.info('ingest finished', { totals: result.totals, sources: perSource });
     return result;
   });
+}
+
+/**
+ * Remembers that a source failed (from its first failed run on), keeping its validators. Returns whether its
+ * health moved. A store that cannot be written either is logged and the run goes on.
+ */
+async function recordFailure(rt: BaseRuntime, sourceId: string, state: SourceState | undefined, error: string, now: Date): Promise<boolean> {
+  try {
+    const known = state ?? (await rt.sourceStates.get(sourceId));
+    const health = nextSourceHealth(known?.health, { ok: false, error }, now, rt.config.owner.schedule.timezone);
+    if (health === known?.health) return false;
+    await rt.sourceStates.put(sourceId, { ...(known ?? { updatedAt: now.toISOString() }), health: health! });
+    return true;
+  } catch (err) {
+    rt.logger.error(INGEST_LOG.sourceFailed, { source: sourceId, error: `recording the failure: ${(err as Error).message}` });
+    return false;
+  }
 }
 
 let cached: ReturnType<typeof makeHandler> | undefined;

@@ -1,6 +1,6 @@
 /** Lambda: render every feed and page, upload only what changed. */
 import { invokedAs } from '@paperboy/aws';
-import { publishSite, type PublishCounts, type RenderSite } from '@paperboy/core';
+import { fetchingSources, publishSite, readHealthNotices, type PublishCounts, type RenderSite } from '@paperboy/core';
 import { renderSite } from '@paperboy/feeds';
 import type { BaseRuntime, Runtime } from '../commons/runtime.js';
 import { lambdaObjectStore, lambdaRuntime } from '../commons/lambda-runtime.js';
@@ -8,7 +8,13 @@ import { lambdaObjectStore, lambdaRuntime } from '../commons/lambda-runtime.js';
 export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'objects'>, extras: { render?: RenderSite; onProgress?: (done: number, total: number) => void } = {}) {
   return invokedAs('publish', async (): Promise<PublishCounts> => {
     const startedAt = rt.clock.now();
-    const { site, feeds } = rt.config.owner;
+    const { site, feeds, schedule, deploy } = rt.config.owner;
+    const notices = await readHealthNotices({
+      sources: fetchingSources(rt.config.owner, rt.config.runsIn),
+      sourceStates: rt.sourceStates,
+      now: startedAt,
+      settings: { timezone: schedule.timezone, staleAfterHours: deploy.staleAfterHours },
+    });
     const counts = await publishSite({
       papers: rt.papers,
       objects: rt.objects,
@@ -17,6 +23,7 @@ export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'objects'>, extras: 
       topics: rt.config.taxonomy.topics,
       maxItems: feeds.maxItems,
       clock: rt.clock,
+      notices,
       onProgress: extras.onProgress,
     });
     await rt.runs.record({

@@ -10,6 +10,8 @@ import {
   countMail,
   dayInZone,
   drainDigestJobs,
+  fetchingSources,
+  readHealthNotices,
   realSleep,
   subscriberLinks,
   type DigestJob,
@@ -63,7 +65,16 @@ export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'mailer' | 'secret'>
 
   return invokedAs('send-digests', async (event: SendDigestsEvent = {}, context?: SendContext): Promise<DrainSummary> => {
     const secret = await rt.secret();
-    const { site, digest, schedule } = rt.config.owner;
+    const { site, digest, schedule, deploy } = rt.config.owner;
+    // What readers are told about the sources (one failing, stale or quiet): read once per run, in every digest of it.
+    const notices = (
+      await readHealthNotices({
+        sources: fetchingSources(rt.config.owner, rt.config.runsIn),
+        sourceStates: rt.sourceStates,
+        now: rt.clock.now(),
+        settings: { timezone: schedule.timezone, staleAfterHours: deploy.staleAfterHours },
+      })
+    ).map((n) => n.text);
     const render = ({ subscriber, topics, selection, period }: RenderDigestInput) =>
       renderDigestEmail({
         to: subscriber.email,
@@ -73,6 +84,7 @@ export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'mailer' | 'secret'>
         moreByDay: selection.moreByDay,
         frequency: subscriber.frequency,
         period,
+        notices,
         ...subscriberLinks({ siteUrl: rt.config.siteUrl, secret }, subscriber.id),
       });
     const now = () => rt.clock.now().getTime();

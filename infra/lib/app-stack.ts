@@ -317,7 +317,7 @@ export class AppStack extends Stack {
       reason: 'Invoked synchronously by the HTTP API only; errors return to the caller and are alarmed on as API 5xx. A dead-letter queue only applies to asynchronous invocations.',
     });
     ingest.bindTable(props.table, { items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'] }).bindInvoke(publish).configureAsyncInvoke(asyncFailures);
-    publish.bindTable(props.table, { items: ['BatchGetItem', 'Query', 'PutItem', 'UpdateItem'], indexes: { GSI1: ['Query'] } }).bindBucket(this.siteBucket, 'readWrite').configureAsyncInvoke(asyncFailures);
+    publish.bindTable(props.table, { items: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'], indexes: { GSI1: ['Query'] } }).bindBucket(this.siteBucket, 'readWrite').configureAsyncInvoke(asyncFailures);
     // plan-digests stores the jobs (BatchWriteItem) and starts the sender, which owns the send lease while
     // it drains them (Query, UpdateItem, DeleteItem; PutItem for a job given up and for the ledger claim).
     planDigests

@@ -21,6 +21,10 @@ describe('a simulated week of service', () => {
     expect(Object.values(first.faults).every((n) => n >= 1)).toBe(true);
     expect(first.checks.find((c) => c.name === 'papers listed upstream')!.value).toBeGreaterThan(0);
     expect(first.days.reduce((n, d) => n + d.emails, 0)).toBeGreaterThan(0);
+    // Health sentences were checked on pages, feeds and digests, on Hugging Face's failing day too.
+    const value = (name: string) => first.checks.find((c) => c.name === name)!.value;
+    expect(value('health sentences checked')).toBeGreaterThan(0);
+    expect(value('  of them while HF was failing')).toBeGreaterThan(0);
     const second = await simulate(options);
     expect(formatTable(second)).toBe(formatTable(first));
     expect(second.outbox).toBe(first.outbox);

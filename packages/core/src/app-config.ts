@@ -40,6 +40,11 @@ export function activeSources(owner: Pick<OwnerConfig, 'sources'>, where: RunPla
   return owner.sources.filter((s) => s.enabled && (s.run === 'both' || s.run === where));
 }
 
+/** The active sources that fetch (not saved pages): the ones whose health readers are told about. */
+export function fetchingSources(owner: Pick<OwnerConfig, 'sources'>, where: RunPlace): SourceConfig[] {
+  return activeSources(owner, where).filter(fetchesPapers);
+}
+
 /** Everything the runtime needs, resolved from the config file and the environment. */
 export interface AppConfig {
   owner: OwnerConfig;

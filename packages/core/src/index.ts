@@ -29,6 +29,7 @@ export * from './paper-links.js';
 export * from './api-routes.js';
 export * from './use-cases/notify-owner.js';
 export * from './freshness.js';
+export * from './source-health.js';
 export * from './reputation.js';
 export * from './search-index.js';
 export * from './use-cases/publish-search.js';

@@ -1,4 +1,5 @@
 import type { Freshness } from './freshness.js';
+import type { SourceHealth } from './source-health.js';
 /** Domain types shared by every stage. */
 
 export type Frequency = 'daily' | 'weekly';
@@ -139,6 +140,8 @@ export interface SourceState {
   days?: Record<string, ListingDayState>;
   /** Whether the source still brings new papers (see freshness.ts). */
   freshness?: Freshness;
+  /** Failing or quiet, for the sentences readers see (see source-health.ts). */
+  health?: SourceHealth;
   updatedAt: string;
 }
 

@@ -30,6 +30,8 @@ h2{font-size:1.25rem;line-height:1.3;margin:2rem 0 .75rem}
 h3,.card h2{font-size:1.05rem;line-height:1.35;margin:0 0 .35rem}
 .lede,.muted{color:var(--muted)}
 .lede{margin:.25rem 0 1rem}
+.notice{background:var(--card);border:1px solid var(--border);border-left:4px solid var(--focus);border-radius:.4rem;padding:.4rem .9rem;margin:.5rem 0 1rem}
+.notice p{margin:.25rem 0}
 ol.papers{list-style:none;margin:0;padding:0}
 .card{background:var(--card);border:1px solid var(--border);border-radius:.6rem;padding:1rem 1.1rem;margin:0 0 .85rem}
 .card:target{border-color:var(--accent);box-shadow:0 0 0 2px var(--accent)}

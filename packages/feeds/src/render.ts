@@ -78,6 +78,8 @@ export interface RenderSiteInput {
    * Anything else derives its times from the data, so unchanged data renders to identical bytes.
    */
   generatedAt: Date;
+  /** What readers are told about the sources (core's source-health): one line atop every feed and the home page. */
+  notices?: readonly { text: string }[];
 }
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -112,8 +114,12 @@ export function renderSite(input: RenderSiteInput): SiteObject[] {
   const fallbackUpdated = newestOverall ?? new Date(input.generatedAt.getTime());
 
   const objects: SiteObject[] = [];
+  // The sources' health, one channel-level line in every feed (never an item) and a notice on the home page.
+  const notices = (input.notices ?? []).map((n) => cleanText(n.text).trim()).filter(Boolean);
+  const notice = notices.join(' ');
   const feedObjects = (scope: FeedScope, title: string, description: string, pagePath: string, items: PaperView[]) => {
-    const spec: FeedSpec = { site, scope, title, description, pagePath, items, updated: newestUpdate(items) ?? fallbackUpdated };
+    const described = notice ? (description ? `${notice} ${description}` : notice) : description;
+    const spec: FeedSpec = { site, scope, title, description: described, pagePath, items, updated: newestUpdate(items) ?? fallbackUpdated };
     const render: Record<FeedFormat, (s: FeedSpec) => string> = { rss: renderRss, atom: renderAtom, json: renderJsonFeed };
     for (const format of ['rss', 'atom', 'json'] as const) {
       objects.push({ key: paths.feed(scope, format), body: render[format](spec), contentType: CONTENT_TYPES[format], cacheControl: CACHE_CONTROL.feed });
@@ -214,7 +220,7 @@ export function renderSite(input: RenderSiteInput): SiteObject[] {
   const day = newest !== undefined && isDay(newest) ? newest : undefined;
   const home = latest.filter((v) => v.listedOn === newest);
   const previous = day === undefined ? undefined : nearest(archive, day, 1);
-  objects.push({ key: paths.index, body: renderIndexPage({ site, topics, counts, day, items: home, previous }), contentType: CONTENT_TYPES.html, cacheControl: CACHE_CONTROL.html });
+  objects.push({ key: paths.index, body: renderIndexPage({ site, topics, counts, day, items: home, previous, notices }), contentType: CONTENT_TYPES.html, cacheControl: CACHE_CONTROL.html });
 
   // Search: the page only; its index is written by core's publishSearch.
   objects.push({ key: SEARCH_PAGE, body: renderSearchPage(site), contentType: CONTENT_TYPES.html, cacheControl: CACHE_CONTROL.html });

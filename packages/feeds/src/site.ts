@@ -195,6 +195,8 @@ export interface IndexPageInput {
   items: readonly PaperView[];
   /** The listing day before it, when there is one. */
   previous?: string;
+  /** Sentences about the sources (a source failing, stale or quiet today), shown above the papers. */
+  notices?: readonly string[];
 }
 
 /**
@@ -202,7 +204,7 @@ export interface IndexPageInput {
  * several days: the day pages and the archive hold the rest), with links to that day's page and the day
  * before; then the feeds and the subscribe form, which the header's "Subscribe" reaches from the top.
  */
-export function renderIndexPage({ site, topics, counts, day, items, previous }: IndexPageInput): string {
+export function renderIndexPage({ site, topics, counts, day, items, previous, notices = [] }: IndexPageInput): string {
   const root = '';
   const latest = day
     ? `<h2 id="latest">Papers of <a href="${escapeHtml(`${root}${paths.day(day)}`)}">${escapeHtml(formatDay(day))}</a></h2>
@@ -217,7 +219,11 @@ ${dayNav(root, previous, undefined, isoWeek(day))}
     : `<h2 id="latest">Latest papers</h2>
 <p class="muted">No papers yet. Check back after the next update.</p>
 <p><a href="${escapeHtml(`${root}${paths.archive}`)}">Every day</a></p>`;
-  const body = `<p class="lede">${escapeHtml(site.description)}</p>
+  const status = notices.length ? `<div class="notice" role="status">
+${notices.map((n) => `<p>${escapeHtml(n)}</p>`).join('\n')}
+</div>
+` : '';
+  const body = `${status}<p class="lede">${escapeHtml(site.description)}</p>
 <section class="topic-bar" aria-labelledby="topics">
 <h2 id="topics">Topics</h2>
 ${topicBar(topics, counts, root)}

@@ -31,6 +31,8 @@ export interface DigestInput {
   preferencesUrl: string;
   /** RFC 8058 one-click endpoint, placed in List-Unsubscribe. */
   unsubscribePostUrl: string;
+  /** Sentences about the sources (core's source-health: one failing, stale or quiet today), shown under the intro. */
+  notices?: readonly string[];
 }
 
 const ABSTRACT_CHARS = 300;
@@ -249,9 +251,13 @@ export function renderDigestEmail(input: DigestInput): EmailMessage {
   const headingHtml = period && heading.endsWith(period)
     ? `${escapeHtml(heading.slice(0, -period.length))}<span style="white-space:nowrap;">${escapeHtml(period)}</span>`
     : escapeHtml(heading);
+  const notices = (input.notices ?? []).map(oneLine).filter(Boolean);
+  const noticeHtml = notices
+    .map((n) => `<p style="margin:0 0 12px 0;padding:8px 12px;border-left:4px solid ${COLORS.border};font-family:${FONT};font-size:15px;line-height:22px;color:${COLORS.text};">${escapeHtml(n)}</p>`)
+    .join('\n');
   const body = `<h1 style="${S.h1}">${headingHtml}</h1>
 <p style="${S.p}">${escapeHtml(intro)}</p>
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;">
+${noticeHtml ? `${noticeHtml}\n` : ''}<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;">
 ${paperHtml}
 ${moreHtml}
 </table>`;
@@ -264,6 +270,7 @@ ${moreHtml}
 
   // ---- Plain text ----
   const lines: string[] = [heading, '', intro, ''];
+  for (const n of notices) lines.push(n, '');
   papers.forEach((p, i) => {
     lines.push(`${i + 1}. ${p.title}`);
     if (p.authors) lines.push(p.authors);

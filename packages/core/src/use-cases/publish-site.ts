@@ -7,6 +7,7 @@ import { forEachLimited } from '../parallel.js';
 import { SITE_PATHS } from '../site-paths.js';
 import { sha256 } from '../text.js';
 import { publishSearch } from './publish-search.js';
+import type { HealthNotice } from '../source-health.js';
 
 /** Keys under this prefix are internal to publish: never served, locally or by CloudFront. */
 export const INTERNAL_PREFIX = '_paperboy/';
@@ -58,6 +59,8 @@ export interface RenderSiteInput {
   weeks: { week: string; papers: Paper[] }[];
   /** Every week that has papers, newest first, with its papers per topic. */
   weekArchive: { week: string; count: number; topics: Record<string, number> }[];
+  /** What readers are told about the sources (failing, stale, quiet): on the home page and in every feed. */
+  notices?: readonly HealthNotice[];
 }
 
 export type RenderSite = (input: RenderSiteInput) => SiteObject[];
@@ -122,6 +125,8 @@ export async function publishSite(deps: {
   topics: Topic[];
   maxItems: number;
   clock: Clock;
+  /** The sources' health sentences (source-health.ts), shown on the home page and in the feeds. */
+  notices?: readonly HealthNotice[];
   onProgress?: (done: number, total: number) => void;
 }): Promise<PublishCounts> {
   // The feeds, home and topic pages show the newest whole days of each scope (at least `maxItems` papers).
@@ -236,6 +241,7 @@ export async function publishSite(deps: {
     archive,
     weeks,
     weekArchive,
+    notices: deps.notices ?? [],
   });
   // Search: its own module renders the index segments of changed months; they join the objects here.
   const search = await publishSearch({ objects: deps.objects, revisions, readDay, untrusted });

@@ -29,6 +29,7 @@ import {
   seededBytes,
   seededRandom,
   seededStream,
+  weekdayOf,
   type Clock,
   type DigestJob,
   type EmailMessage,
@@ -243,7 +244,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     let seq = 0;
     const at = (when: number, what: string, run: () => Promise<void>) => events.push({ at: when, seq: seq++, what, run });
     const end = new Date(`${addDays(lastDay, 1)}T00:00:00Z`).getTime() - 1 * 3600_000 + 6.5 * 3600_000; // the morning after the last day
-    const violations: Record<string, string[]> = { failedInvocations: [], givenUp: [] };
+    const violations: Record<string, string[]> = { failedInvocations: [], givenUp: [], health: [] };
     const outcomes: Record<string, number> = {};
     const jobs: { job: DigestJob; at: string }[] = [];
 
@@ -260,11 +261,36 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       }
     }
 
+    // What readers must be told about the sources, from what the last ingest saw: Hugging Face failing (its
+    // fault day's run answers 500), or arXiv with no listing on a weekday. Unknown after a crashed ingest.
+    const health = { known: false, hfFailed: false, arxivQuietDay: '', checked: 0, checkedFailing: 0, checkedQuiet: 0 };
+    const HF_FAILING = 'Hugging Face Daily Papers could not be reached';
+    const ARXIV_FAILING = 'arXiv announcements could not be reached';
+    const ARXIV_QUIET = ['arXiv announcements published no listing today (a holiday).', 'arXiv announcements has brought no new papers'];
+    const occurrences = (text: string, needle: string) => text.split(needle).length - 1;
+    /** Checks one published page, feed or email against what readers must be told now. */
+    const checkHealth = (where: string, body: string, expectQuiet: boolean) => {
+      if (!health.known) return;
+      health.checked++;
+      if (health.hfFailed) health.checkedFailing++;
+      if (expectQuiet) health.checkedQuiet++;
+      const text = body.replace(/&#39;|&#x27;|&apos;/g, "'").replace(/&amp;/g, '&');
+      const failing = occurrences(text, HF_FAILING);
+      if (failing !== (health.hfFailed ? 1 : 0)) violations['health']!.push(`${clock.now().toISOString()} ${where}: the Hugging Face failure sentence ${failing} times, want ${health.hfFailed ? 1 : 0}`);
+      if (text.includes(ARXIV_FAILING)) violations['health']!.push(`${clock.now().toISOString()} ${where}: arXiv called unreachable though it answered`);
+      const quiet = ARXIV_QUIET.some((s) => text.includes(s));
+      if (expectQuiet && !quiet) violations['health']!.push(`${clock.now().toISOString()} ${where}: no sentence for arXiv's empty weekday`);
+    };
     const publish = makePublish(rt);
     let publishPending = false;
     const runPublish = (attempt: number) => async () => {
       publishPending = false;
       const result = await invoke('publish', () => publish());
+      if (result.ok) {
+        const quiet = health.arxivQuietDay === dayInZone(clock.now(), TIME_ZONE);
+        checkHealth('home page', (await rt.objects.get('index.html')) ?? '', quiet);
+        checkHealth('feeds/all.xml', (await rt.objects.get('feeds/all.xml')) ?? '', quiet);
+      }
       if (!result.ok) {
         if (attempt < ASYNC_RETRIES) at(clock.now().getTime() + 60_000 * (attempt + 1), 'publish retry', runPublish(attempt + 1));
         else violations['failedInvocations']!.push(`publish at ${clock.now().toISOString()}: ${result.error.message}`);
@@ -282,6 +308,14 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     const runIngest = (scheduled: Date, attempt: number) => async () => {
       world.setNow(clock.now());
       const result = await invoke('ingest', () => ingest(scheduledInvocation('ingest', scheduled)));
+      health.known = result.ok;
+      if (result.ok) {
+        const hf = result.value.sources.find((r) => r.source === 'hf');
+        const arxiv = result.value.sources.find((r) => r.source === 'arxiv-rss');
+        if (hf) health.hfFailed = Boolean(hf.error);
+        const today = dayInZone(clock.now(), TIME_ZONE);
+        if (arxiv && !arxiv.error && !arxiv.health?.notModified) health.arxivQuietDay = arxiv.fetched === 0 && !['SAT', 'SUN'].includes(weekdayOf(today)) ? today : '';
+      }
       if (!result.ok) {
         if (attempt < ASYNC_RETRIES) at(clock.now().getTime() + 60_000 * (attempt + 1), 'ingest retry', runIngest(scheduled, attempt + 1));
         else violations['failedInvocations']!.push(`ingest at ${scheduled.toISOString()}: ${result.error.message}`);
@@ -309,7 +343,10 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       sendScheduled = true;
       at(when, attempt ? 'send-digests retry' : 'send-digests', async () => {
         sendScheduled = false;
+        const before = sent.length;
         const result = await invoke('send-digests', () => send({ reason: 'planned' }));
+        const quiet = health.arxivQuietDay === dayInZone(clock.now(), TIME_ZONE);
+        for (const m of sent.slice(before)) if (m.digest) checkHealth(`digest to ${m.to}`, m.message.text, quiet);
         if (!result.ok) {
           // Lambda retries a failed (or killed) asynchronous invocation twice, a minute and two minutes later.
           if (attempt < ASYNC_RETRIES) startSender(clock.now().getTime() + 60_000 * (attempt + 1), attempt + 1);
@@ -476,7 +513,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
 
     return {
       options: { days: options.days, subscribers: options.subscribers, seed: options.seed, faults: options.faults, firstDay },
-      ...(await judge({ rt, world, firstDay, days: options.days, stored, objects, sent, crashedSends, people, jobs, calls, violations, errors, outcomes, configFile, owner })),
+      ...(await judge({ rt, world, firstDay, days: options.days, stored, objects, sent, crashedSends, people, jobs, calls, violations, healthChecked: health, errors, outcomes, configFile, owner })),
       faults: { ...faults, ...world.faultsServed() },
       outbox: createHash('sha256').update(JSON.stringify(sent.map((m) => [m.at, m.message]))).digest('hex'),
     };
@@ -501,6 +538,8 @@ interface Evidence {
   jobs: { job: DigestJob; at: string }[];
   calls: (AwsCall & { day: string })[];
   violations: Record<string, string[]>;
+  /** Pages, feeds and digests whose health sentences were checked: all, while Hugging Face failed, on arXiv's empty weekdays. */
+  healthChecked: { checked: number; checkedFailing: number; checkedQuiet: number };
   errors: string[];
   outcomes: Record<string, number>;
   configFile: string;
@@ -557,6 +596,10 @@ async function judge(e: Evidence): Promise<{ days: DayFigures[]; checks: Check[]
   check('papers mailed twice to one subscriber', mailedTwice);
   check('missed digests (jobs given up)', e.violations['givenUp']!);
   check('failed invocations after retries', e.violations['failedInvocations']!);
+  check('health sentences checked', [], 'any', e.healthChecked.checked);
+  check('  of them while HF was failing', [], 'any', e.healthChecked.checkedFailing);
+  check('  of them on an arXiv holiday', [], 'any', e.healthChecked.checkedQuiet);
+  check('health sentences wrong or missing', e.violations['health']!);
   check('digests found already sent on a retry', [], 'any', crashedSends);
 
   // 3. Every paper on a subscriber's topics, first stored after they confirmed and before their last
