@@ -32,23 +32,78 @@ export interface Token {
   /** One-slot memo for the phrase index that last looked this token up (see PhraseIndex). */
   memoOwner?: object;
   memo?: unknown;
-}
-
-const formCache = new Map<string, Token>();
-
-/** Cached: the vocabulary of abstracts is small compared with the number of tokens. */
-export function tokenForm(word: string): Token {
-  let t = formCache.get(word);
-  if (!t) {
-    const raw = word.toLowerCase();
-    t = { raw, lower: singular(raw), cased: singularCased(word), memoOwner: undefined, memo: undefined };
-    if (formCache.size > 200_000) formCache.clear();
-    formCache.set(word, t);
-  }
-  return t;
+  /** One-slot memo for the tf-idf model that last looked this token up (see CentroidScorer). */
+  termOwner?: object;
+  term?: number;
+  /** The word as written, and its hash (see tokenize). */
+  word: string;
+  hash: number;
 }
 
 const isWordChar = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+
+/** FNV-1a over the word's UTF-16 code units, one step per character. */
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+/** Hashes are kept to 30 bits, small integers for V8 (no boxed numbers on tokens). */
+const SMALL = 0x3fffffff;
+
+/**
+ * The forms of every word seen, cached: the vocabulary of abstracts is small compared with the number of
+ * tokens. An open-addressing hash table rather than a Map<string, Token>, so a word found in it is looked up
+ * straight from the text: its hash is computed while the word is scanned and it is compared in place,
+ * without slicing a new string and hashing it again. Tokenising every title and abstract of data/corpus three
+ * times (1.8 million tokens) took 230-340 ms with the Map, 60-70 ms with this table.
+ */
+const MAX_WORDS = 200_000;
+let slots: (Token | undefined)[] = new Array<Token | undefined>(1 << 14).fill(undefined);
+let used = 0;
+
+function insert(table: (Token | undefined)[], t: Token): void {
+  const mask = table.length - 1;
+  let j = t.hash & mask;
+  while (table[j] !== undefined) j = (j + 1) & mask;
+  table[j] = t;
+}
+
+function makeToken(word: string, hash: number): Token {
+  const raw = word.toLowerCase();
+  const t: Token = { raw, lower: singular(raw), cased: singularCased(word), memoOwner: undefined, memo: undefined, termOwner: undefined, term: 0, word, hash };
+  if (used >= MAX_WORDS) {
+    slots = new Array<Token | undefined>(slots.length).fill(undefined);
+    used = 0;
+  } else if (2 * (used + 1) > slots.length) {
+    const bigger = new Array<Token | undefined>(2 * slots.length).fill(undefined);
+    for (const old of slots) if (old !== undefined) insert(bigger, old);
+    slots = bigger;
+  }
+  insert(slots, t);
+  used++;
+  return t;
+}
+
+/** The cached forms of `text.slice(start, end)`, whose hash is `hash`. */
+function formAt(text: string, start: number, end: number, hash: number): Token {
+  const len = end - start;
+  const mask = slots.length - 1;
+  for (let j = hash & mask; ; j = (j + 1) & mask) {
+    const t = slots[j];
+    if (t === undefined) break;
+    if (t.hash !== hash || t.word.length !== len) continue;
+    const w = t.word;
+    let k = 0;
+    while (k < len && w.charCodeAt(k) === text.charCodeAt(start + k)) k++;
+    if (k === len) return t;
+  }
+  return makeToken(text.slice(start, end), hash);
+}
+
+/** The forms of one word (cached). */
+export function tokenForm(word: string): Token {
+  let hash = FNV_OFFSET;
+  for (let k = 0; k < word.length; k++) hash = Math.imul(hash ^ word.charCodeAt(k), FNV_PRIME);
+  return formAt(word, 0, word.length, hash & SMALL);
+}
 
 /** The word tokens of a text: maximal runs of ASCII letters and digits. */
 export function tokenize(text: string): Token[] {
@@ -56,10 +111,18 @@ export function tokenize(text: string): Token[] {
   const n = text.length;
   let i = 0;
   while (i < n) {
-    while (i < n && !isWordChar(text.charCodeAt(i))) i++;
+    let c = text.charCodeAt(i);
+    if (!isWordChar(c)) {
+      i++;
+      continue;
+    }
     const start = i;
-    while (i < n && isWordChar(text.charCodeAt(i))) i++;
-    if (i > start) out.push(tokenForm(text.slice(start, i)));
+    let hash = FNV_OFFSET;
+    do {
+      hash = Math.imul(hash ^ c, FNV_PRIME);
+      i++;
+    } while (i < n && isWordChar((c = text.charCodeAt(i))));
+    out.push(formAt(text, start, i, hash & SMALL));
   }
   return out;
 }
