@@ -22,6 +22,8 @@ export interface PhraseRule<T> {
 
 interface Entry<T> {
   rule: PhraseRule<T>;
+  /** The rule's number: 0 for the first added, and so on. */
+  id: number;
   words: WordSpec[];
   order: number;
 }
@@ -65,10 +67,23 @@ export class PhraseIndex<T> {
   private readonly suffixes = new Map<string, Entry<T>[]>();
   private suffixLengths: number[] = [];
   private count = 0;
+  private readonly rules: PhraseRule<T>[] = [];
+
+  /** Number of rules added; rule ids are 0 to size - 1. */
+  get size(): number {
+    return this.rules.length;
+  }
+
+  /** The rule with this id. */
+  rule(id: number): PhraseRule<T> {
+    return this.rules[id]!;
+  }
 
   add(rule: PhraseRule<T>): void {
+    const id = this.rules.length;
+    this.rules.push(rule);
     for (const words of phraseVariants(rule.phrase)) {
-      const entry: Entry<T> = { rule, words, order: this.count++ };
+      const entry: Entry<T> = { rule, id, words, order: this.count++ };
       const first = words[0]!;
       const mapKey = `${first.form === 'cased' ? 'C' : 'l'}:${first.key}`;
       const map = first.suffix ? this.suffixes : first.prefix ? this.prefixes : this.exact;
@@ -109,8 +124,8 @@ export class PhraseIndex<T> {
     return found;
   }
 
-  /** Calls back for every phrase occurrence, in text order, longest first at each position. */
-  scan(tokens: readonly Token[], onMatch: (rule: PhraseRule<T>, start: number, length: number) => void): void {
+  /** Calls back for every phrase occurrence, in text order, longest first at each position; `id` is the rule's id. */
+  scan(tokens: readonly Token[], onMatch: (rule: PhraseRule<T>, start: number, length: number, id: number) => void): void {
     for (let i = 0; i < tokens.length; i++) {
       const entries = this.startingAt(tokens[i]!);
       if (entries.length === 0) continue;
@@ -119,7 +134,7 @@ export class PhraseIndex<T> {
         if (i + n > tokens.length) continue;
         let ok = true;
         for (let k = 1; k < n && ok; k++) ok = wordMatches(e.words[k]!, tokens[i + k]!);
-        if (ok) onMatch(e.rule, i, n);
+        if (ok) onMatch(e.rule, i, n, e.id);
       }
     }
   }
