@@ -38,6 +38,19 @@ describe('tokenize', () => {
     expect(tokenForm(words[123]!)).toBe(first[123]);
     expect(new Set(first).size).toBe(words.length);
   });
+
+  it('keeps giving the right forms once the cache has been emptied (past 200,000 distinct words)', () => {
+    const words = Array.from({ length: 250_000 }, (_, i) => `Zq${i.toString(36)}s`);
+    const tokens = tokenize(words.join(' '));
+    expect(tokens.length).toBe(words.length);
+    expect(tokens.every((t, i) => t.word === words[i])).toBe(true);
+    const sample = [0, 1, 199_999, 200_000, 200_001, 249_999];
+    for (const i of sample) {
+      const t = tokenize(`(${words[i]!})`)[0]!;
+      expect([t.word, t.raw, t.lower, t.cased]).toEqual([words[i], words[i]!.toLowerCase(), singular(words[i]!.toLowerCase()), singularCased(words[i]!)]);
+    }
+    expect(tokenize(`${words[249_999]} ${words[249_999]}`)[1]).toBe(tokens[249_999]);
+  });
 });
 
 describe('CentroidScorer', () => {
