@@ -95,6 +95,8 @@ const categoryOf = (c: CategoryHint): { category: string; weight: number } => (t
 const round = (x: number) => Math.round(x * 1000) / 1000;
 /** Repeated mentions count sublinearly, at most double: 1, 1.5, 1.79, 2, 2, ... */
 const repeats = (n: number) => Math.min(2, 1 + 0.5 * Math.log2(n));
+/** Evidence order: largest contribution first, then by rule. */
+const byContribution = (a: Evidence, b: Evidence) => b.contribution - a.contribution || a.rule.localeCompare(b.rule);
 const isAcronym = (phrase: string) => /^[A-Za-z0-9]+$/.test(phrase) && /[A-Z]/.test(phrase);
 
 /**
@@ -208,14 +210,16 @@ export function buildTagger(taxonomy: Taxonomy, corpus: readonly TagInput[] = []
       }
     }
 
-    const scored = topics
-      .map((topic, t) => {
-        const ev = evidence[t]!.sort((a, b) => b.contribution - a.contribution || a.rule.localeCompare(b.rule));
-        const score = round(ev.reduce((s, e) => s + e.contribution, 0));
-        return { t, slug: topic.slug, score: vetoed[t] ? 0 : score, evidence: ev, vetoed: vetoed[t]! };
-      })
-      .filter((s) => s.evidence.length > 0)
-      .sort((a, b) => b.score - a.score || a.t - b.t);
+    // Only topics with evidence are scored (most have none), and one piece of evidence needs no sorting.
+    const scored: { t: number; slug: string; score: number; evidence: Evidence[]; vetoed: boolean }[] = [];
+    topics.forEach((topic, t) => {
+      const ev = evidence[t]!;
+      if (ev.length === 0) return;
+      if (ev.length > 1) ev.sort(byContribution);
+      const score = round(ev.reduce((s, e) => s + e.contribution, 0));
+      scored.push({ t, slug: topic.slug, score: vetoed[t] ? 0 : score, evidence: ev, vetoed: vetoed[t]! });
+    });
+    scored.sort((a, b) => b.score - a.score || a.t - b.t);
 
     const best = scored.find((s) => !s.vetoed)?.score ?? 0;
     const tags: string[] = [];

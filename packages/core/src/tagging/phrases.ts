@@ -60,6 +60,8 @@ function wordMatches(w: WordSpec, t: Token): boolean {
   return w.form === 'lower' ? t.lower === w.key : t.cased === w.key;
 }
 
+const NONE: readonly never[] = Object.freeze([]);
+
 export class PhraseIndex<T> {
   private readonly exact = new Map<string, Entry<T>[]>();
   private readonly prefixes = new Map<string, Entry<T>[]>();
@@ -120,8 +122,9 @@ export class PhraseIndex<T> {
     }
     found.sort((a, b) => b.words.length - a.words.length || a.order - b.order);
     t.memoOwner = this.generation;
-    t.memo = found;
-    return found;
+    // Most words start no phrase: they all share one empty list, so the scan reads no list of theirs.
+    t.memo = found.length === 0 ? NONE : found;
+    return t.memo as Entry<T>[];
   }
 
   /** Calls back for every phrase occurrence, in text order, longest first at each position; `id` is the rule's id. */
