@@ -35,9 +35,8 @@ export interface Token {
   /** One-slot memo for the tf-idf model that last looked this token up (see CentroidScorer). */
   termOwner?: object;
   term?: number;
-  /** The word as written, and its hash (see tokenize). */
+  /** The word as written. */
   word: string;
-  hash: number;
 }
 
 const isWordChar = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
@@ -45,21 +44,21 @@ const isWordChar = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) 
 /** FNV-1a over the word's UTF-16 code units, one step per character. */
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
-/** Hashes are kept to 30 bits, small integers for V8 (no boxed numbers on tokens). */
+/** Hashes are kept to 30 bits: small integers for V8, and never negative, so -1 marks an empty slot. */
 const SMALL = 0x3fffffff;
 
 /**
  * The forms of every word seen, cached: the vocabulary of abstracts is small compared with the number of
- * tokens. An open-addressing hash table rather than a Map<string, Token>, so a word found in it is looked up
- * straight from the text: its hash is computed while the word is scanned and it is compared in place,
- * without slicing a new string and hashing it again. Tokenising the titles and abstracts of the 10,000 papers
- * of bench/tag.bench.ts took 201 ms with the Map and 130 ms with this table; those of data/corpus (twice),
- * 147 ms and 93 ms (medians of 9 runs alternating the two in one process).
+ * tokens. An open-addressing hash table rather than a Map<string, Token>, so a word is looked up straight
+ * from the text: its hash is computed while the word is scanned and it is compared in place, with no new
+ * string sliced and hashed per token; the hashes and characters sit in typed arrays, so a probe reads no
+ * token object and no string. Tokenising the titles and abstracts of the 10,000 papers of bench/tag.bench.ts:
+ * 431 ms with the Map, 161 ms with this table; those of data/corpus twice: 289 ms and 90 ms (medians of 9 runs
+ * alternating the two in one process, on a shared 2-core machine; a second such run: 555/305 and 558/236 ms).
  */
 const MAX_WORDS = 200_000;
 const EMPTY = -1;
 // Slot j holds a word's hash, where its characters start in `chars` and how many there are, and its token.
-// The hashes and characters sit in typed arrays, so a probe reads no token object and no string.
 let hashes = new Int32Array(1 << 14).fill(EMPTY);
 let starts = new Int32Array(1 << 14);
 let lengths = new Int32Array(1 << 14);
@@ -93,7 +92,7 @@ function resize(size: number, keep: boolean): void {
 
 function makeToken(word: string, hash: number): Token {
   const raw = word.toLowerCase();
-  const t: Token = { raw, lower: singular(raw), cased: singularCased(word), memoOwner: undefined, memo: undefined, termOwner: undefined, term: 0, word, hash };
+  const t: Token = { raw, lower: singular(raw), cased: singularCased(word), memoOwner: undefined, memo: undefined, termOwner: undefined, term: 0, word };
   if (used >= MAX_WORDS) resize(hashes.length, false);
   else if (2 * (used + 1) > hashes.length) resize(2 * hashes.length, true);
   if (charsUsed + word.length > chars.length) {
