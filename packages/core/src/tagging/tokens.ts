@@ -52,9 +52,9 @@ const SMALL = 0x3fffffff;
  * tokens. An open-addressing hash table rather than a Map<string, Token>, so a word is looked up straight
  * from the text: its hash is computed while the word is scanned and it is compared in place, with no new
  * string sliced and hashed per token; the hashes and characters sit in typed arrays, so a probe reads no
- * token object and no string. Tokenising the titles and abstracts of the 10,000 papers of bench/tag.bench.ts:
- * 431 ms with the Map, 161 ms with this table; those of data/corpus twice: 289 ms and 90 ms (medians of 9 runs
- * alternating the two in one process, on a shared 2-core machine; a second such run: 555/305 and 558/236 ms).
+ * token object and no string. Tokenising the titles and abstracts of the 10,000 papers of bench/tag.bench.ts
+ * took 221-239 ms of CPU with the Map and 109 ms with this table; those of data/corpus twice, 212-229 ms and
+ * 70-80 ms (medians of 9 runs alternating the two in one process, two such runs, on a busy 2-core machine).
  */
 const MAX_WORDS = 200_000;
 const EMPTY = -1;
