@@ -31,7 +31,7 @@
  */
 import type { CategoryHint, NegativePhrase, Taxonomy, Topic, WeightedPhrase } from './taxonomy.js';
 import { PhraseIndex } from './tagging/phrases.js';
-import { cosine, TfIdf, topSharedTerms, type SparseVector } from './tagging/tfidf.js';
+import { CentroidScorer, TfIdf, type SparseVector } from './tagging/tfidf.js';
 import { tokenize, type Token } from './tagging/tokens.js';
 
 export interface TagInput {
@@ -95,6 +95,8 @@ const categoryOf = (c: CategoryHint): { category: string; weight: number } => (t
 const round = (x: number) => Math.round(x * 1000) / 1000;
 /** Repeated mentions count sublinearly, at most double: 1, 1.5, 1.79, 2, 2, ... */
 const repeats = (n: number) => Math.min(2, 1 + 0.5 * Math.log2(n));
+/** Evidence order: largest contribution first, then by rule. */
+const byContribution = (a: Evidence, b: Evidence) => b.contribution - a.contribution || a.rule.localeCompare(b.rule);
 const isAcronym = (phrase: string) => /^[A-Za-z0-9]+$/.test(phrase) && /[A-Z]/.test(phrase);
 
 /**
@@ -119,6 +121,10 @@ export function buildTagger(taxonomy: Taxonomy, corpus: readonly TagInput[] = []
     tfidf = new TfIdf([...exampleTopics.flatMap((x) => x.examples), ...corpus]);
     for (const { t, examples } of exampleTopics) centroids.set(t, tfidf.centroid(examples));
   }
+  const scorer = tfidf && new CentroidScorer(tfidf, [...centroids.values()]);
+  // Occurrences per rule id in the place being scanned, and the ids found, in order (reused, all 0 between places).
+  const ruleCounts = new Int32Array(index.size);
+  const ruleHits: number[] = [];
 
   function tag(paper: TagInput): TagResult {
     const evidence: Evidence[][] = topics.map(() => []);
@@ -129,17 +135,22 @@ export function buildTagger(taxonomy: Taxonomy, corpus: readonly TagInput[] = []
     const scanPlace = (tokens: Token[], where: EvidenceWhere, placeWeight: number, once: boolean) => {
       if (tokens.length === 0 || placeWeight === 0) return;
       covered.fill(0);
-      const counts = new Map<{ phrase: string; data: RuleData }, number>();
-      index.scan(tokens, (rule, start, length) => {
+      index.scan(tokens, (rule, start, length, id) => {
         const t = rule.data.topic;
         if (start < covered[t]!) return;
         // "Low-Rank Adaptation (LoRA)": an acronym directly after a match of the same topic is its definition, not more evidence.
         const definition = rule.data.acronym && start > 0 && start === covered[t];
         covered[t] = start + length;
         if (definition) return;
-        counts.set(rule, once ? 1 : (counts.get(rule) ?? 0) + 1);
+        if (ruleCounts[id] === 0) ruleHits.push(id);
+        ruleCounts[id] = once ? 1 : ruleCounts[id]! + 1;
       });
-      for (const [rule, n] of counts) addPhrase(rule, where, placeWeight, n);
+      // In the order the rules were first found, as before with a Map.
+      for (const id of ruleHits) {
+        addPhrase(index.rule(id), where, placeWeight, ruleCounts[id]!);
+        ruleCounts[id] = 0;
+      }
+      ruleHits.length = 0;
     };
     const keywordCounts = new Map<{ phrase: string; data: RuleData }, number>();
     const addPhrase = (rule: { phrase: string; data: RuleData }, where: EvidenceWhere, placeWeight: number, n: number) => {
@@ -180,12 +191,14 @@ export function buildTagger(taxonomy: Taxonomy, corpus: readonly TagInput[] = []
       });
     }
 
-    if (tfidf && taxonomy.exampleWeight > 0) {
-      const v = tfidf.vector({ titleTokens, abstractTokens });
-      for (const [t, c] of centroids) {
-        const sim = cosine(v, c);
+    if (scorer && taxonomy.exampleWeight > 0) {
+      // The same as cosine(tfidf.vector(paper), centroid) and topSharedTerms, computed without Maps.
+      scorer.load({ titleTokens, abstractTokens });
+      let k = -1;
+      for (const t of centroids.keys()) {
+        const sim = scorer.similarity(++k);
         if (sim <= 0) continue;
-        const shared = topSharedTerms(v, c, 4).join(', ');
+        const shared = scorer.sharedTerms(k, 4).join(', ');
         const n = topics[t]!.examples.length;
         evidence[t]!.push({
           kind: 'examples',
@@ -197,14 +210,16 @@ export function buildTagger(taxonomy: Taxonomy, corpus: readonly TagInput[] = []
       }
     }
 
-    const scored = topics
-      .map((topic, t) => {
-        const ev = evidence[t]!.sort((a, b) => b.contribution - a.contribution || a.rule.localeCompare(b.rule));
-        const score = round(ev.reduce((s, e) => s + e.contribution, 0));
-        return { t, slug: topic.slug, score: vetoed[t] ? 0 : score, evidence: ev, vetoed: vetoed[t]! };
-      })
-      .filter((s) => s.evidence.length > 0)
-      .sort((a, b) => b.score - a.score || a.t - b.t);
+    // Only topics with evidence are scored (most have none), and one piece of evidence needs no sorting.
+    const scored: { t: number; slug: string; score: number; evidence: Evidence[]; vetoed: boolean }[] = [];
+    topics.forEach((topic, t) => {
+      const ev = evidence[t]!;
+      if (ev.length === 0) return;
+      if (ev.length > 1) ev.sort(byContribution);
+      const score = round(ev.reduce((s, e) => s + e.contribution, 0));
+      scored.push({ t, slug: topic.slug, score: vetoed[t] ? 0 : score, evidence: ev, vetoed: vetoed[t]! });
+    });
+    scored.sort((a, b) => b.score - a.score || a.t - b.t);
 
     const best = scored.find((s) => !s.vetoed)?.score ?? 0;
     const tags: string[] = [];
