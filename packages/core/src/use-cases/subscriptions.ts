@@ -141,8 +141,8 @@ export function preferencesRequestSchema(topicSlugs: string[]) {
   return z
     .object({
       topics: z._default(topicsSchema(topicSlugs, false), []),
-      keywords: keywordsSchema,
-      authors: authorsSchema,
+      keywords: z._default(keywordsSchema, []),
+      authors: z._default(authorsSchema, []),
       frequency: z.enum(['daily', 'weekly'], { error: 'frequency must be "daily" or "weekly"' }),
     })
     .check(
