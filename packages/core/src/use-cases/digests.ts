@@ -127,7 +127,9 @@ export function selectDigestPapers(input: {
   for (const p of papers) reasons[p.id] = matcher.reasons(p);
   const moreByDay: Record<string, Record<string, number>> = {};
   for (const p of more) {
-    const bucket = subscriber.topics.find((t) => p.tags.includes(t)) ?? (matcher.reasons(p)[0]?.kind === 'keyword' ? MORE_BY_KEYWORD : MORE_BY_AUTHOR);
+    // Reasons come topics first (in the subscriber's order), then keywords, then authors.
+    const first = matcher.reasons(p)[0]!;
+    const bucket = first.kind === 'topic' ? first.slug : first.kind === 'keyword' ? MORE_BY_KEYWORD : MORE_BY_AUTHOR;
     const day = (moreByDay[p.listedOn] ??= {});
     day[bucket] = (day[bucket] ?? 0) + 1;
   }
