@@ -118,7 +118,7 @@ try {
   for (const s of subscribers) {
     const selection = selectDigestPapers({ subscriber: s, candidates, alreadySent: new Set(), maxPapers: config.owner.digest.maxPapers });
     const email = renderDigestEmail({
-      to: s.email, site: { title: 'paperboy', url: config.siteUrl }, topics: s.topics.map((x) => topicsBySlug.get(x)!), papers: selection.papers,
+      to: s.email, site: { title: 'paperboy', url: config.siteUrl }, topics: s.topics.map((x) => topicsBySlug.get(x)!), papers: selection.papers, reasons: selection.reasons,
       moreByDay: selection.moreByDay, frequency: 'daily', period: '2026-11-26', ...links,
     });
     shown += selection.papers.length + email.html.length * 0;
@@ -133,7 +133,7 @@ try {
     const selection = selectDigestPapers({ subscriber: everyTopic, candidates, alreadySent: new Set(), maxPapers });
     if (selection.papers.length !== maxPapers) throw new Error(`expected ${maxPapers} papers, selected ${selection.papers.length}`);
     return renderDigestEmail({
-      to: everyTopic.email, site: { title: 'paperboy', url: config.siteUrl }, topics: slugs.map((x) => topicsBySlug.get(x)!), papers: selection.papers,
+      to: everyTopic.email, site: { title: 'paperboy', url: config.siteUrl }, topics: slugs.map((x) => topicsBySlug.get(x)!), papers: selection.papers, reasons: selection.reasons,
       moreByDay: selection.moreByDay, frequency: 'daily', period: '2026-11-26', ...links,
     }).html.length;
   };

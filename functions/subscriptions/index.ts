@@ -11,6 +11,8 @@ import {
   checkUnsubscribeToken,
   clientAddress,
   confirmSubscription,
+  FOLLOW_LIMITS,
+  preferencesProblems,
   preferencesRequestSchema,
   readPreferences,
   requestSignup,
@@ -19,6 +21,7 @@ import {
   unsubscribe,
   updatePreferences,
   type Frequency,
+  type PreferencesField,
   type SignupQueue,
   type Subscriber,
 } from '@paperboy/core';
@@ -29,6 +32,15 @@ import { lambdaRuntime, lambdaSecret } from '../commons/lambda-runtime.js';
 type Result = APIGatewayProxyStructuredResultV2;
 
 const MAX_BODY = 16_384;
+
+/** The preferences form's fields as shown: checked topics, the textareas' text, the frequency, and any problems. */
+interface PreferencesFormState {
+  topics: string[];
+  keywords: string;
+  authors: string;
+  frequency?: Frequency;
+  errors?: Partial<Record<PreferencesField, string>>;
+}
 
 function minutes(seconds: number): string {
   const m = Math.max(1, Math.ceil(seconds / 60));
@@ -86,8 +98,19 @@ export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'secret'>, signups: 
   const invalidConfirmPage = () =>
     page(404, 'Link not valid', `<p>This confirmation link is not valid: it may have been replaced by a newer one, or the address has left since. To get digests, ${subscribeAgain()}.</p>`);
 
-  function preferencesForm(token: string, topics: string[], frequency: Frequency, note = ''): string {
-    const chosen = new Set(topics);
+  /**
+   * The preferences form: topics (checkboxes), keyword phrases and authors (textareas, one a line) and frequency.
+   * A rejected form comes back as it was sent, each problem beside its field.
+   */
+  function preferencesForm(token: string, state: PreferencesFormState, note = ''): string {
+    const errors = state.errors ?? {};
+    const chosen = new Set(state.topics);
+    const problem = (field: PreferencesField) => (errors[field] ? `\n<p class="error" id="${field}-error">${escapeHtml(errors[field]!)}</p>` : '');
+    const describedBy = (field: PreferencesField, ...more: string[]) => {
+      const ids = [...(errors[field] ? [`${field}-error`] : []), ...more];
+      return ids.length ? ` aria-describedby="${ids.join(' ')}"` : '';
+    };
+    const invalid = (field: PreferencesField) => (errors[field] ? ' aria-invalid="true"' : '');
     const boxes = allTopics
       .map(
         (t) =>
@@ -95,17 +118,36 @@ export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'secret'>, signups: 
       )
       .join('\n');
     const radio = (f: Frequency, label: string) =>
-      `<label class="choice-inline"><input type="radio" name="frequency" value="${f}"${frequency === f ? ' checked' : ''}> ${label}</label>`;
-    return `${note}<form method="post" action="preferences?token=${escapeHtml(encodeURIComponent(token))}">
-<fieldset><legend>Topics</legend>
+      `<label class="choice-inline"><input type="radio" name="frequency" value="${f}"${state.frequency === f ? ' checked' : ''}> ${label}</label>`;
+    const fields = Object.keys(errors) as PreferencesField[];
+    const target: Record<PreferencesField, string> = { topics: 'topics-legend', keywords: 'keywords', authors: 'authors', frequency: 'frequency-legend' };
+    const summary = fields.length
+      ? `<div class="problems" role="alert">\n<p>What to fix:</p>\n<ul>\n${fields.map((f) => `<li><a href="#${target[f]}">${escapeHtml(errors[f]!)}</a></li>`).join('\n')}\n</ul>\n</div>\n`
+      : '';
+    const { keywords: maxKeywords, keywordChars, keywordWords, authors: maxAuthors, authorChars } = FOLLOW_LIMITS;
+    return `${summary}${note}<form method="post" action="preferences?token=${escapeHtml(encodeURIComponent(token))}">
+<fieldset${describedBy('topics')}><legend id="topics-legend">Topics</legend>${problem('topics')}
 ${boxes}
 </fieldset>
-<fieldset><legend>How often</legend>
+<label for="keywords">Keyword phrases, one a line</label>${problem('keywords')}
+<textarea id="keywords" name="keywords" rows="4" spellcheck="false"${describedBy('keywords', 'keywords-hint')}${invalid('keywords')}>${escapeHtml(state.keywords)}</textarea>
+<p class="hint" id="keywords-hint">Papers whose title or abstract has the phrase, such as <code>speculative decoding</code> or <code>fine-tun*</code> (a word ending in * matches every word it starts). Lower case matches any case; a capital letter (<code>MoE</code>) matches that spelling only. At most ${maxKeywords} phrases of ${keywordWords} words and ${keywordChars} characters.</p>
+<label for="authors">Authors, one a line</label>${problem('authors')}
+<textarea id="authors" name="authors" rows="3"${describedBy('authors', 'authors-hint')}${invalid('authors')}>${escapeHtml(state.authors)}</textarea>
+<p class="hint" id="authors-hint">Papers by these people: accents, case and initials do not matter (<code>Y. LeCun</code> finds Yann LeCun). At most ${maxAuthors} names of ${authorChars} characters.</p>
+<fieldset${describedBy('frequency')}><legend id="frequency-legend">How often</legend>${problem('frequency')}
 ${radio('daily', 'Daily')}${radio('weekly', `Weekly (on ${escapeHtml(rt.config.owner.digest.weeklyDay)})`)}
 </fieldset>
 <p><button type="submit">Save preferences</button></p>
 </form>`;
   }
+  /** The form filled from what is stored. */
+  const storedState = (s: Pick<Subscriber, 'topics' | 'keywords' | 'authors' | 'frequency'>): PreferencesFormState => ({
+    topics: s.topics,
+    keywords: (s.keywords ?? []).join('\n'),
+    authors: (s.authors ?? []).join('\n'),
+    frequency: s.frequency,
+  });
 
   return invokedAs('subscriptions', async (event: APIGatewayProxyEventV2): Promise<Result> => {
     const method = event.requestContext.http.method.toUpperCase();
@@ -169,22 +211,29 @@ ${radio('daily', 'Daily')}${radio('weekly', `Weekly (on ${escapeHtml(rt.config.o
       if (subscriber.status !== 'active') {
         return page(410, 'Not subscribed', '<p>This address is not subscribed any more. To get digests again, subscribe on the site.</p>');
       }
-      if (method === 'GET') return page(200, 'Your preferences', preferencesForm(token, subscriber.topics, subscriber.frequency));
-      const raw = form ? { topics: form.getAll('topics'), frequency: form.get('frequency') || undefined } : safeJson(rawBody);
+      if (method === 'GET') return page(200, 'Your preferences', preferencesForm(token, storedState(subscriber)));
+      const raw = form
+        ? { topics: form.getAll('topics'), keywords: form.get('keywords') ?? '', authors: form.get('authors') ?? '', frequency: form.get('frequency') || undefined }
+        : safeJson(rawBody);
       const parsed = prefsSchema.safeParse(raw);
       if (!parsed.success) {
-        const message = parsed.error.issues[0]!.message;
-        return page(400, 'Please check the form', preferencesForm(token, subscriber.topics, subscriber.frequency, `<p role="alert">${escapeHtml(message)}.</p>`));
+        // A form comes back as it was sent; a JSON post gets the stored choices.
+        const frequency = form?.get('frequency');
+        const sent: PreferencesFormState = form
+          ? { topics: form.getAll('topics'), keywords: form.get('keywords') ?? '', authors: form.get('authors') ?? '', frequency: frequency === 'weekly' || frequency === 'daily' ? frequency : undefined }
+          : storedState(subscriber);
+        return page(400, 'Please check the form', preferencesForm(token, { ...sent, errors: preferencesProblems(parsed.error) }));
       }
       const outcome = await updatePreferences(token, parsed.data, { subscribers: rt.subscribers, secret });
       if (outcome === 'invalid') return invalidLink('preferences');
       if (outcome === 'inactive') return page(410, 'Not subscribed', '<p>This address is not subscribed any more.</p>');
-      const names = parsed.data.topics.map((slug) => allTopics.find((t) => t.slug === slug)!.name);
-      return page(
-        200,
-        'Preferences saved',
-        preferencesForm(token, parsed.data.topics, parsed.data.frequency, `<p role="status">Saved: ${escapeHtml(parsed.data.frequency)} digests on ${escapeHtml(names.join(', '))}.</p>`),
-      );
+      const { topics, keywords, authors, frequency } = parsed.data;
+      const what = [
+        topicNames(topics).join(', '),
+        keywords.length ? `${keywords.length} keyword ${keywords.length === 1 ? 'phrase' : 'phrases'}` : '',
+        authors.length ? `${authors.length} ${authors.length === 1 ? 'author' : 'authors'}` : '',
+      ].filter(Boolean);
+      return page(200, 'Preferences saved', preferencesForm(token, storedState(parsed.data), `<p role="status">Saved: ${escapeHtml(frequency)} digests on ${escapeHtml(what.join('; '))}.</p>`));
     }
 
     if (path === '/api/unsubscribe') {

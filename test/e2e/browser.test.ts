@@ -23,7 +23,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openLocal, runPipeline, type LocalContext } from '../../packages/local/src/runner.js';
 import { startGateway } from '../../packages/local/src/gateway.js';
 import { CONTENT_SECURITY_POLICY } from '@paperboy/feeds';
-import { searchTerms } from '@paperboy/core';
+import { searchTerms, subscriberLinks } from '@paperboy/core';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const ARTIFACTS = join(ROOT, 'test-results', 'browser');
@@ -107,7 +107,7 @@ describe('the site in Chromium', () => {
     });
     page.on('console', (msg) => {
       // Chromium logs a 4xx answer as a console error: expected only for the rejected form post.
-      const expected400 = page.url().endsWith('/api/subscribe') && /status of 400/.test(msg.text());
+      const expected400 = /\/api\/(subscribe|preferences)(\?|$)/.test(page.url()) && /status of 400/.test(msg.text());
       if (msg.type() === 'error' && !expected400) pageErrors.push(`${page.url()}: console: ${msg.text()}`);
     });
     return page;
@@ -457,6 +457,37 @@ describe('the site in Chromium', () => {
     await page.goto(link);
     expect(await page.locator('h1').textContent()).toBe('Already confirmed');
     expect(await axeViolations(page), 'the already-confirmed page').toEqual([]);
+    await page.close();
+  });
+  it('sets keyword phrases and authors on the preferences page: a bad line is named beside its field, the form comes back as sent, all without script', async () => {
+    const email = 'browser.follows@example.org';
+    await ctx.rt.subscribers.create({ id: 'browser-follows-1', email, status: 'active', topics: ['llm'], frequency: 'daily', createdAt: new Date().toISOString(), confirmedAt: new Date().toISOString() });
+    const link = subscriberLinks({ siteUrl: base, secret: await ctx.rt.secret() }, 'browser-follows-1').preferencesUrl;
+    const page = await newPage();
+    expect((await page.goto(link))?.status()).toBe(200);
+    expect(await axeViolations(page), 'the preferences page').toEqual([]);
+    // A bad keyword line: the message says which line and why, next to the field, and what was typed stays.
+    await page.getByLabel('Keyword phrases, one a line').fill('speculative decod*\nC++');
+    await page.getByLabel('Authors, one a line').fill('Y. LeCun');
+    await page.getByRole('button', { name: 'Save preferences' }).click();
+    await page.waitForURL(/\/api\/preferences\?token=/);
+    expect(await page.locator('#keywords-error').textContent()).toMatch(/^keywords: line 2 "C\+\+": must be words of letters and digits/);
+    expect(await page.getByLabel('Keyword phrases, one a line').inputValue()).toBe('speculative decod*\nC++');
+    expect(await page.getByLabel('Authors, one a line').inputValue()).toBe('Y. LeCun');
+    expect(await page.getByRole('alert').textContent()).toContain('keywords: line 2');
+    expect(await axeViolations(page), 'the rejected preferences form').toEqual([]);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await axeViolations(page), 'the rejected preferences form, dark colour scheme').toEqual([]);
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.screenshot({ path: join(ARTIFACTS, 'preferences-rejected.png'), fullPage: true });
+    // Fixed and saved: no topic, a keyword and an author are enough.
+    await page.getByLabel('Keyword phrases, one a line').fill('speculative decod*');
+    await page.getByRole('checkbox', { name: 'Large language models' }).uncheck();
+    await page.getByRole('button', { name: 'Save preferences' }).click();
+    await page.waitForURL(/\/api\/preferences\?token=/);
+    expect(await page.getByRole('status').textContent()).toBe('Saved: daily digests on 1 keyword phrase; 1 author.');
+    expect(await ctx.rt.subscribers.get('browser-follows-1')).toMatchObject({ topics: [], keywords: ['speculative decod*'], authors: ['Y. LeCun'] });
+    expect(await axeViolations(page), 'the saved preferences page').toEqual([]);
     await page.close();
   });
 });

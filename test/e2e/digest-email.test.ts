@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { launchChromium } from '../support/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultTaxonomyParsed, mergePaper, paperPermalinkPath, subscriberLinks, type Paper } from '@paperboy/core';
+import { defaultTaxonomyParsed, followMatcher, mergePaper, paperPermalinkPath, subscriberLinks, type Paper } from '@paperboy/core';
 import { renderDigestEmail } from '@paperboy/mail';
 import { parseHfDaily } from '@paperboy/sources';
 import { paper } from '../support/papers.js';
@@ -50,12 +50,18 @@ function hfPaper(): Paper {
   return mergePaper(undefined, input, ['llm'], '2026-11-26T06:00:00.000Z');
 }
 
+// The subscriber follows three topics, a keyword phrase and an author: each entry says which matched.
+const follows = { topics: topics.map((t) => t.slug), keywords: ['mixture of experts'], authors: ['A. Lovelace'] };
+const matcher = followMatcher(follows);
 const email = renderDigestEmail({
   to: 'reader@example.com',
   site: { title: 'paperboy', url: SITE },
   topics,
+  keywords: follows.keywords,
+  authors: follows.authors,
   papers,
-  moreByDay: { '2026-11-26': { llm: 9, vision: 3 }, '2026-11-25': { llm: 3 } },
+  reasons: Object.fromEntries(papers.map((p) => [p.id, matcher.reasons(p)])),
+  moreByDay: { '2026-11-26': { llm: 9, vision: 3, ':authors': 2 }, '2026-11-25': { llm: 3 } },
   frequency: 'daily',
   period: '2026-11-26',
   ...subscriberLinks({ siteUrl: SITE, secret: 'e'.repeat(40) }, 'subscriber-e2e-1'),
@@ -108,8 +114,13 @@ describe('the digest email in chromium', () => {
     expect(l.titles.map((t) => t.text)).toEqual(papers.map((p) => p.title));
     expect(l.smallest).toBeGreaterThanOrEqual(12);
     const texts = l.links.map((x) => x.text);
-    const newest = 'And 12 more from 26 Nov 2026 (9 on Large language models, 3 on Computer vision)';
-    expect(texts).toEqual(expect.arrayContaining([newest, 'And 3 more from 25 Nov 2026 (3 on Large language models)', 'Change topics or frequency', 'Unsubscribe']));
+    const newest = 'And 14 more from 26 Nov 2026 (9 on Large language models, 3 on Computer vision, 2 by your authors)';
+    expect(texts).toEqual(expect.arrayContaining([newest, 'And 3 more from 25 Nov 2026 (3 on Large language models)', 'Change topics, keywords, authors or frequency', 'Unsubscribe']));
+    // Why each paper is there, as the matcher found it: topics, the keyword phrase, the author.
+    const name = (slug: string) => topics.find((t) => t.slug === slug)!.name;
+    expect(l.text.match(/Why: /g)).toHaveLength(papers.length);
+    expect(l.text).toContain(`Why: topic ${name('llm')} · topic ${name('efficiency')} · keyword “mixture of experts”`);
+    expect(l.text).toContain(`Why: topic ${name('vision')} · author A. Lovelace`);
     expect(l.links.find((x) => x.text === newest)?.href).toBe(`${SITE}days/2026-11-26/index.html`);
     // Every paper links its own page on the site, whatever its source page; the real one shows its TL;DR.
     for (const p of papers) {

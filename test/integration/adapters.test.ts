@@ -189,18 +189,24 @@ describe('DynamoSubscriberRepository', () => {
     expect(await repo.listActiveIds('daily')).toEqual([]);
   });
 
-  it('changes topics and frequency of an active subscriber, moving it between the due lists, but never revives one who left', async () => {
+  it('changes the follows and frequency of an active subscriber, moving it between the due lists, but never revives one who left', async () => {
     const repo = new DynamoSubscriberRepository(env.clients.dynamo, env.table);
     const s = sub('subscriber-p1', 'p1@example.com', 'active');
     await repo.create(s);
-    expect(await repo.updatePreferences('subscriber-p1', ['vision', 'robotics'], 'weekly')).toBe(true);
-    expect(await repo.get('subscriber-p1')).toMatchObject({ topics: ['vision', 'robotics'], frequency: 'weekly', status: 'active' });
+    const follows = { topics: ['vision', 'robotics'], keywords: ['speculative decod*'], authors: ['Yann LeCun'] };
+    expect(await repo.updatePreferences('subscriber-p1', { ...follows, frequency: 'weekly' })).toBe(true);
+    expect(await repo.get('subscriber-p1')).toMatchObject({ ...follows, frequency: 'weekly', status: 'active' });
+    // Keywords and authors alone, no topic.
+    expect(await repo.updatePreferences('subscriber-p1', { topics: [], keywords: [], authors: ['Ada Lovelace'], frequency: 'weekly' })).toBe(true);
+    expect(await repo.get('subscriber-p1')).toMatchObject({ topics: [], keywords: [], authors: ['Ada Lovelace'] });
+    expect(await repo.updatePreferences('subscriber-p1', { ...follows, frequency: 'weekly' })).toBe(true);
     expect(await repo.listActiveIds('weekly')).toContain('subscriber-p1');
     expect(await repo.listActiveIds('daily')).not.toContain('subscriber-p1');
     await repo.update({ ...(await repo.get('subscriber-p1'))!, status: 'unsubscribed' });
-    expect(await repo.updatePreferences('subscriber-p1', ['llm'], 'daily')).toBe(false);
-    expect(await repo.get('subscriber-p1')).toMatchObject({ status: 'unsubscribed', topics: ['vision', 'robotics'] });
-    expect(await repo.updatePreferences('no-such-subscriber', ['llm'], 'daily')).toBe(false);
+    const other = { topics: ['llm'], keywords: ['MoE'], authors: [], frequency: 'daily' as const };
+    expect(await repo.updatePreferences('subscriber-p1', other)).toBe(false);
+    expect(await repo.get('subscriber-p1')).toMatchObject({ status: 'unsubscribed', ...follows });
+    expect(await repo.updatePreferences('no-such-subscriber', other)).toBe(false);
   });
 
   it('finds a pending subscriber by the hash of its confirm token, and only while that token is current', async () => {

@@ -1,7 +1,7 @@
 /**
- * The short simulation: a week of service across the end of summer time, with every fault kind,
- * run twice with one seed. Nothing may be missed, repeated, broken or forbidden, and the two runs
- * must print the same table and send the same emails.
+ * The short simulation: a week of service across the end of summer time, with every fault kind and
+ * readers who follow keyword phrases and authors, run twice with one seed. Nothing may be missed,
+ * repeated, broken or forbidden, and the two runs must print the same table and send the same emails.
  */
 import { describe, expect, it } from 'vitest';
 import { simulate, type SimulationResult } from '../../packages/local/src/simulate/simulation.js';
@@ -25,6 +25,8 @@ describe('a simulated week of service', () => {
     const value = (name: string) => first.checks.find((c) => c.name === name)!.value;
     expect(value('health sentences checked')).toBeGreaterThan(0);
     expect(value('  of them while HF was failing')).toBeGreaterThan(0);
+    // The readers who follow keyword phrases and authors got digests, each paper checked against their follows.
+    expect(first.checks.find((c) => c.name === 'digests of keyword and author followers')!.value).toBeGreaterThan(0);
     const second = await simulate(options);
     expect(formatTable(second)).toBe(formatTable(first));
     expect(second.outbox).toBe(first.outbox);

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoPaperRepository } from '@paperboy/aws';
-import { seededBytes, type AppConfig, type Clock } from '@paperboy/core';
+import { seededBytes, type AppConfig, type Clock, type Paper } from '@paperboy/core';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureTable } from '@paperboy/aws';
 import { buildRuntime, type Runtime } from '../../functions/commons/runtime.js';
@@ -503,6 +503,84 @@ describe('preferences', () => {
     const url = local(subscriberLinks({ siteUrl: SITE, secret: 'k'.repeat(40) }, id).preferencesUrl);
     expect((await api(apiEvent('POST', url, form([['topics', 'llm'], ['frequency', 'daily']])))).statusCode).toBe(410);
     expect((await rt.subscribers.get(id))?.status).toBe('unsubscribed');
+  });
+});
+
+describe('following keyword phrases and authors', () => {
+  const byId = (html: string, id: string) => DomUtils.findOne((e) => e.attribs.id === id, parseDocument(html, { decodeEntities: true }).children);
+  // A textarea's text is escaped character data: the parser leaves its references, the browser decodes them.
+  const text = (html: string, id: string) => {
+    const el = byId(html, id);
+    if (!el) return undefined;
+    const raw = DomUtils.textContent(el);
+    return el.name === 'textarea' ? raw.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&') : raw;
+  };
+
+  it('saves them on the preferences page, refuses bad lines beside their field with the form as sent, and the digest says why each paper is there', async () => {
+    now = new Date('2026-11-28T05:00:00.000Z');
+    const id = 'follows-subscriber-1';
+    await rt.subscribers.create({ id, email: 'follows@example.org', status: 'active', topics: ['vision'], frequency: 'daily', createdAt: now.toISOString(), confirmedAt: now.toISOString() });
+    const { subscriberLinks } = await import('@paperboy/core');
+    const url = local(subscriberLinks({ siteUrl: SITE, secret: 'k'.repeat(40) }, id).preferencesUrl);
+
+    const page = await api(apiEvent('GET', url));
+    expect(page.statusCode).toBe(200);
+    expect(text(page.body!, 'keywords')).toBe('');
+    expect(text(page.body!, 'authors')).toBe('');
+
+    // A bad keyword line: the message names the line and what is wrong, beside the field; the form comes back as sent, escaped.
+    const sent = 'speculative decod*\n\nx<y </textarea><script>alert(1)</script>';
+    const bad = await api(apiEvent('POST', url, form([['topics', 'vision'], ['keywords', sent], ['authors', 'Y. LeCun'], ['frequency', 'weekly']])));
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).not.toContain('<script>alert(1)</script>');
+    expect(text(bad.body!, 'keywords-error')).toBe('keywords: line 3 "x<y </textarea><script>alert(1)</script>": must be words of letters and digits separated by spaces or hyphens, each optionally ending in * after a stem of 3+ characters (like "fine-tun*"); the first may start with * before an ending (like "*Bench")');
+    expect(byId(bad.body!, 'keywords')!.attribs['aria-describedby']).toBe('keywords-error keywords-hint');
+    expect(text(bad.body!, 'keywords')).toBe(sent);
+    expect(text(bad.body!, 'authors')).toBe('Y. LeCun');
+    expect(bad.body).toMatch(/value="vision" checked/);
+    expect(bad.body).toMatch(/name="frequency" value="weekly" checked/);
+    expect(text(bad.body!, 'authors-error')).toBeUndefined();
+    expect(await rt.subscribers.get(id)).toMatchObject({ topics: ['vision'], frequency: 'daily' });
+    expect((await rt.subscribers.get(id))?.keywords).toBeUndefined();
+
+    // A bad author line, and too many phrases, each beside its own field.
+    const many = Array.from({ length: 21 }, (_, i) => `phrase${i}`).join('\n');
+    const bad2 = await api(apiEvent('POST', url, form([['keywords', many], ['authors', 'Ada Lovelace\n& 42 ?'], ['frequency', 'daily']])));
+    expect(bad2.statusCode).toBe(400);
+    expect(text(bad2.body!, 'keywords-error')).toBe('keywords: at most 20 phrases (21 given)');
+    expect(text(bad2.body!, 'authors-error')).toBe('authors: line 2 "& 42 ?": must be a name with at least one letter');
+    expect(bad2.body).toContain('&amp; 42 ?');
+
+    // Nothing at all is refused; keywords and authors without a topic are fine (duplicates dropped).
+    const none = await api(apiEvent('POST', url, form([['keywords', '\n'], ['frequency', 'daily']])));
+    expect(none.statusCode).toBe(400);
+    expect(text(none.body!, 'topics-error')).toBe('topics: choose at least one topic, keyword or author');
+    const saved = await api(apiEvent('POST', url, form([['keywords', 'speculative decod*\nspeculative   decod*'], ['authors', 'Y. LeCun\ny lecun'], ['frequency', 'daily']])));
+    expect(saved.statusCode).toBe(200);
+    expect(saved.body).toContain('Saved: daily digests on 1 keyword phrase; 1 author.');
+    expect(await rt.subscribers.get(id)).toMatchObject({ topics: [], keywords: ['speculative decod*'], authors: ['Y. LeCun'], frequency: 'daily', status: 'active' });
+    expect(text((await api(apiEvent('GET', url))).body!, 'keywords')).toBe('speculative decod*');
+
+    // The digest, through the real sender and the local SES: keyword and author papers, each saying why.
+    const papers = new DynamoPaperRepository(rt.clients.dynamo, rt.config.tableName);
+    const p = (pid: string, over: Partial<Paper>) => papers.put(paper({ id: pid, listedOn: '2026-11-28', firstSeenAt: '2026-11-28T06:00:00.000Z', ...over }), undefined);
+    await p('f-both', { title: 'Speculative Decoding at Scale', authors: ['Yann LeCun'], tags: ['llm'], upvotes: 40 });
+    await p('f-keyword', { title: 'Faster LLMs', abstract: 'We make speculative decoding cheaper.', authors: ['Jane Roe'], tags: ['efficiency'], upvotes: 30 });
+    await p('f-author', { title: 'World models', authors: ['Ada Lovelace', 'Yann Le Cun', 'Yann LeCun'], tags: ['theory'], upvotes: 20 });
+    await p('f-vision', { title: 'Seeing', tags: ['vision'], upvotes: 99 }); // a topic the subscriber no longer follows
+    now = new Date('2026-11-28T07:00:00.000Z');
+    await digestRun();
+    const [digest, ...others] = await mailTo('follows@example.org');
+    expect(others).toEqual([]);
+    expect(digest!.subject).toBe('3 new papers on your keywords and 1 more topic — paperboy');
+    expect([...digest!.text.matchAll(/^\d+\. (.+)\n.*\nWhy: (.+)$/gm)].map((m) => [m[1], m[2]])).toEqual([
+      ['Speculative Decoding at Scale', 'keyword “speculative decod*” · author Y. LeCun'],
+      ['Faster LLMs', 'keyword “speculative decod*”'],
+      ['World models', 'author Y. LeCun'],
+    ]);
+    const why = [...digest!.html.matchAll(/<strong>Why:<\/strong> ([^<]*)</g)].map((m) => m[1]);
+    expect(why).toEqual(['keyword &#8220;speculative decod*&#8221; &middot; author Y. LeCun', 'keyword &#8220;speculative decod*&#8221;', 'author Y. LeCun']);
+    expect(digest!.text).toContain('You get this because you subscribed to daily papers on 1 keyword phrase and 1 author from paperboy.');
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cachedCandidates, isoWeek, mergePaper, periodFor, selectDigestPapers, type PaperInput, type Subscriber } from '@paperboy/core';
+import { cachedCandidates, followMatcher, isoWeek, mergePaper, MORE_BY_AUTHOR, MORE_BY_KEYWORD, periodFor, selectDigestPapers, type PaperInput, type Subscriber } from '@paperboy/core';
 import { paper } from '../support/papers.js';
 
 const subscriber: Subscriber = {
@@ -55,6 +55,51 @@ describe('selectDigestPapers', () => {
     // Retagged before the last digest: it was due then, not now.
     const early = paper({ ...retagged, retaggedAt: '2026-11-25T06:00:00.000Z' });
     expect(selectDigestPapers({ subscriber: after, candidates: [early], alreadySent: new Set(), maxPapers: 10 }).papers).toEqual([]);
+  });
+
+  describe('by keyword phrases and authors', () => {
+    const follows = [
+      paper({ id: 'k', title: 'Faster Speculative Decoding', abstract: 'A draft model.', authors: ['Jane Roe'], tags: ['efficiency'], upvotes: 30, firstSeenAt: '2026-11-26T06:00:00.000Z' }),
+      paper({ id: 'w', title: 'Self-supervised learning', abstract: 'We learn.', authors: ['Yann LeCun'], tags: ['theory'], upvotes: 20, firstSeenAt: '2026-11-26T06:00:00.000Z' }),
+      paper({ id: 'v', title: 'Seeing clearly', abstract: 'Images, with speculative decoding.', authors: ['Y. LeCun'], tags: ['vision'], upvotes: 10, firstSeenAt: '2026-11-26T06:00:00.000Z' }),
+      paper({ id: 'n', title: 'Unrelated', abstract: 'Nothing here decodes.', authors: ['Ann Other'], tags: ['graphs'], upvotes: 99, firstSeenAt: '2026-11-26T06:00:00.000Z' }),
+    ];
+    const only = (over: Partial<Subscriber>): Subscriber => ({ ...subscriber, topics: [], ...over });
+
+    it('selects for a subscriber who follows a keyword only, and says which phrase matched', () => {
+      const s = selectDigestPapers({ subscriber: only({ keywords: ['speculative decod*'] }), candidates: follows, alreadySent: new Set(), maxPapers: 10 });
+      expect(s.papers.map((p) => p.id)).toEqual(['k', 'v']);
+      expect(s.reasons).toEqual({ k: [{ kind: 'keyword', phrase: 'speculative decod*' }], v: [{ kind: 'keyword', phrase: 'speculative decod*' }] });
+    });
+
+    it('selects for a subscriber who follows an author only, by normalised name', () => {
+      const s = selectDigestPapers({ subscriber: only({ authors: ['yann lecun'] }), candidates: follows, alreadySent: new Set(), maxPapers: 10 });
+      expect(s.papers.map((p) => p.id)).toEqual(['w', 'v']);
+      expect(s.reasons['v']).toEqual([{ kind: 'author', name: 'yann lecun' }]);
+    });
+
+    it('gives every reason of a subscriber with topics, keywords and authors, and selects exactly what followMatcher matches', () => {
+      const sub = only({ topics: ['vision'], keywords: ['speculative decoding'], authors: ['Yann LeCun'] });
+      const s = selectDigestPapers({ subscriber: sub, candidates: follows, alreadySent: new Set(), maxPapers: 10 });
+      expect(s.papers.map((p) => p.id)).toEqual(['k', 'w', 'v']);
+      expect(s.reasons['v']).toEqual([
+        { kind: 'topic', slug: 'vision' },
+        { kind: 'keyword', phrase: 'speculative decoding' },
+        { kind: 'author', name: 'Yann LeCun' },
+      ]);
+      const matcher = followMatcher(sub);
+      expect(s.papers).toEqual(follows.filter((p) => matcher.matches(p)).sort((a, b) => (b.upvotes ?? 0) - (a.upvotes ?? 0)));
+      for (const p of s.papers) expect(s.reasons[p.id]!.length).toBeGreaterThan(0);
+    });
+
+    it('counts papers past the cap under their first topic, else under the keywords or authors bucket', () => {
+      const sub = only({ topics: ['vision'], keywords: ['speculative decoding'], authors: ['Yann LeCun'] });
+      const s = selectDigestPapers({ subscriber: sub, candidates: follows, alreadySent: new Set(), maxPapers: 0 });
+      expect(s.papers).toEqual([]);
+      expect(s.reasons).toEqual({});
+      expect(s.moreByDay).toEqual({ [follows[0]!.listedOn]: { [MORE_BY_KEYWORD]: 1, [MORE_BY_AUTHOR]: 1, vision: 1 } });
+      expect(s.moreIds).toEqual(['k', 'w', 'v']);
+    });
   });
 
   it('keeps the order the source listed papers in when they have no upvotes (a saved page), never the alphabet', () => {

@@ -96,7 +96,7 @@ describe('Hugging Face rich fields', () => {
 
   it('puts the TL;DR in the digest, in HTML and in text', () => {
     const mail = renderDigestEmail({
-      to: 'reader@example.org', site: SITE, topics: [{ slug: 'llm', name: 'Language models' }], papers: [paper], moreByDay: {}, frequency: 'daily', period: '2026-09-05',
+      to: 'reader@example.org', site: SITE, topics: [{ slug: 'llm', name: 'Language models' }], papers: [paper], reasons: { [paper.id]: [{ kind: 'topic', slug: 'llm' }] }, moreByDay: {}, frequency: 'daily', period: '2026-09-05',
       unsubscribeUrl: 'https://papers.example.org/api/unsubscribe?t=x', preferencesUrl: 'https://papers.example.org/api/preferences?t=x', unsubscribePostUrl: 'https://papers.example.org/api/unsubscribe?t=x',
     });
     expect(DomUtils.textContent(parseDocument(mail.html)).replace(/\s+/g, ' ')).toContain(`TL;DR ${paper.summary}`);

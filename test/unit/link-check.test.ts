@@ -92,6 +92,7 @@ describe('checkLinks', () => {
       site: { title: 't', url: SITE },
       topics,
       papers: papers.slice(0, 3),
+      reasons: {},
       moreByDay: { '2026-10-01': { llm: 2 } },
       frequency: 'daily',
       period: '2026-10-03',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { paperPermalinkPath, type Paper } from '@paperboy/core';
+import { followMatcher, paperPermalinkPath, type Paper } from '@paperboy/core';
 import { renderAlreadySubscribedEmail, renderConfirmationEmail, renderDigestEmail, listId, type DigestInput } from '@paperboy/mail';
 
 const site = { title: 'paperboy', url: 'https://papers.example.org/' };
@@ -33,12 +33,16 @@ const unsubscribeUrl = 'https://papers.example.org/unsubscribe?s=abc123&sig=ZZZ'
 const unsubscribePostUrl = 'https://api.example.org/unsubscribe/one-click?s=abc123&sig=ZZZ';
 const preferencesUrl = 'https://papers.example.org/preferences?s=abc123&sig=YYY';
 
+/** A digest input; unless given, each paper's reasons are the subscriber's topics it carries, as core computes them. */
 function digest(over: Partial<DigestInput> = {}): DigestInput {
+  const papers = over.papers ?? [paper('2611.00001')];
+  const matcher = followMatcher({ topics: (over.topics ?? topics).map((t) => t.slug) });
   return {
     to: 'reader@example.com',
     site,
     topics,
-    papers: [paper('2611.00001')],
+    papers,
+    reasons: Object.fromEntries(papers.map((p) => [p.id, matcher.reasons(p)])),
     moreByDay: {},
     frequency: 'daily',
     period: '2026-11-26',
@@ -264,11 +268,56 @@ describe('renderDigestEmail content', () => {
     expect(short.text).not.toContain('Short and sweet.…');
   });
 
-  it('shows topic chips for the subscriber topics a paper has', () => {
-    const m = renderDigestEmail(digest({ papers: [paper('1', { tags: ['vision', 'llm', 'unrelated'] })] }));
-    expect(m.text).toContain('Topics: Computer vision, Large language models');
-    expect(m.html).toMatch(/<span[^>]*>Computer vision<\/span>/);
+  it('says why each paper is there, in both parts, from the reasons core gives: topics by name, keywords quoted, authors', () => {
+    const m = renderDigestEmail(
+      digest({
+        keywords: ['speculative decod*'],
+        authors: ['Y. LeCun'],
+        papers: [paper('1', { tags: ['vision', 'llm', 'unrelated'] }), paper('2', { tags: [] })],
+        reasons: {
+          '1': [{ kind: 'topic', slug: 'llm' }, { kind: 'topic', slug: 'vision' }, { kind: 'keyword', phrase: 'speculative decod*' }],
+          '2': [{ kind: 'author', name: 'Y. LeCun' }],
+        },
+      }),
+    );
+    expect(m.text).toContain('1. Paper 1\nAda Lovelace, Alan Turing\nWhy: topic Large language models · topic Computer vision · keyword “speculative decod*”\n');
+    expect(m.text).toContain('2. Paper 2\nAda Lovelace, Alan Turing\nWhy: author Y. LeCun\n');
+    const why = [...m.html.matchAll(/<strong>Why:<\/strong> ([^<]*)<\/p>/g)].map((x) => x[1]);
+    expect(why).toEqual(['topic Large language models &middot; topic Computer vision &middot; keyword &#8220;speculative decod*&#8221;', 'author Y. LeCun']);
     expect(m.html).not.toContain('unrelated');
+    // The footer names what the subscriber follows; the intro and subject count the author-only paper under "your authors".
+    expect(m.text).toContain('subscribed to daily papers on Large language models, Computer vision, Speech & audio, 1 keyword phrase and 1 author from paperboy.');
+    expect(m.subject).toBe('2 new papers on Large language models and 2 more topics — paperboy');
+    expect(m.text).toContain('2 new papers on Large language models, Computer vision and your authors.');
+  });
+
+  it('escapes keyword phrases and author names in the "Why" line', () => {
+    const hostile = '<img src=x onerror=alert(1)> & "Bobby"';
+    const m = renderDigestEmail(digest({ papers: [paper('1')], reasons: { '1': [{ kind: 'author', name: hostile }, { kind: 'keyword', phrase: '</p><script>x</script>' }] } }));
+    expect(m.html).not.toContain('<img');
+    expect(m.html).not.toContain('<script>');
+    expect(m.html).toContain('author &lt;img src=x onerror=alert(1)&gt; &amp; &quot;Bobby&quot; &middot; keyword &#8220;&lt;/p&gt;&lt;script&gt;x&lt;/script&gt;&#8221;');
+    expect(m.text).toContain(`Why: author ${hostile} · keyword “</p><script>x</script>”`);
+  });
+
+  it('names a digest of keyword and author follows only by them, and counts their "more" under them', () => {
+    const m = renderDigestEmail(
+      digest({
+        topics: [],
+        keywords: ['MoE'],
+        authors: ['Ada Lovelace'],
+        papers: [paper('1', { tags: ['llm'] })],
+        reasons: { '1': [{ kind: 'keyword', phrase: 'MoE' }] },
+        moreByDay: { '2026-11-26': { ':authors': 2, ':keywords': 3 } },
+      }),
+    );
+    expect(m.subject).toBe('1 new paper on your keywords and 1 more topic — paperboy');
+    expect(m.text).toContain('1 new paper on your keywords and your authors.');
+    expect(m.text).toContain('Why: keyword “MoE”');
+    expect(m.text).toContain('And 5 more from 26 Nov 2026 (3 matching your keywords, 2 by your authors):');
+    expect(m.text).toContain('subscribed to daily papers on 1 keyword phrase and 1 author from paperboy.');
+    const empty = renderDigestEmail(digest({ topics: [], keywords: ['MoE'], papers: [], reasons: {} }));
+    expect(empty.subject).toBe('No new papers on your keywords — paperboy');
   });
 
   it('has a hidden preheader and an inline-styled 600px layout without <style>', () => {

@@ -41,6 +41,7 @@ import {
   isoWeek,
   type RateLimiter,
   type Frequency,
+  type Preferences,
   type Paper,
   type PaperRepository,
   type PaperWrite,
@@ -543,17 +544,18 @@ export class DynamoSubscriberRepository implements SubscriberRepository {
     return sub && (sub.confirmTokenHash === hash || sub.confirmedTokenHash === hash) ? sub : undefined;
   }
 
-  async updatePreferences(id: string, topics: string[], frequency: Frequency): Promise<boolean> {
+  async updatePreferences(id: string, preferences: Preferences): Promise<boolean> {
+    const { topics, keywords, authors, frequency } = preferences;
     try {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { PK: `SUB#${id}`, SK: 'SUB' },
           // The index key moves with the frequency; the condition keeps a racing unsubscribe in force.
-          UpdateExpression: 'SET topics = :t, frequency = :f, GSI2PK = :g',
+          UpdateExpression: 'SET topics = :t, keywords = :k, authors = :a, frequency = :f, GSI2PK = :g',
           ConditionExpression: 'attribute_exists(PK) AND #s = :active',
           ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':t': topics, ':f': frequency, ':g': `ACTIVE#${frequency}`, ':active': 'active' },
+          ExpressionAttributeValues: { ':t': topics, ':k': keywords, ':a': authors, ':f': frequency, ':g': `ACTIVE#${frequency}`, ':active': 'active' },
         }),
       );
       return true;

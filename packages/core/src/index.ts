@@ -10,6 +10,7 @@ export * from './errors.js';
 export * from './taxonomy.js';
 export * from './tagger.js';
 export * from './follows.js';
+export { PHRASE_SYNTAX_MESSAGE } from './tagging/phrase-syntax.js';
 export * from './text.js';
 export * from './dates.js';
 export * from './random.js';

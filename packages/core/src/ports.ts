@@ -61,6 +61,9 @@ export interface DayRevision {
   rev: number;
 }
 
+/** What a subscriber chooses on the preferences page. */
+export type Preferences = Pick<Subscriber, 'topics' | 'frequency'> & Required<Pick<Subscriber, 'keywords' | 'authors'>>;
+
 export interface SubscriberRepository {
   get(id: string): Promise<Subscriber | undefined>;
   findByEmail(email: string): Promise<Subscriber | undefined>;
@@ -82,8 +85,8 @@ export interface SubscriberRepository {
   activate(subscriber: Subscriber, hash: string, at: string): Promise<boolean>;
   /** Ids of the active subscribers of a frequency. */
   listActiveIds(frequency: Frequency): Promise<string[]>;
-  /** Changes topics and frequency of an active subscriber only; false when it is not (or no longer) active. */
-  updatePreferences(id: string, topics: string[], frequency: Frequency): Promise<boolean>;
+  /** Changes the follows and frequency of an active subscriber only; false when it is not (or no longer) active. */
+  updatePreferences(id: string, preferences: Preferences): Promise<boolean>;
 }
 
 export type LedgerStatus = 'sending' | 'sent' | 'rejected';

@@ -5,22 +5,17 @@
  * The rule language itself (phrases, wildcards, acronyms, scoring) is described at the top of tagger.ts.
  */
 import { z } from 'zod';
+import { isPhrase, normalisePhrase, PHRASE_SYNTAX_MESSAGE } from './tagging/phrase-syntax.js';
 
 const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a lowercase slug like "llm" or "speech-audio"');
 
-/**
- * Words of letters and digits separated by spaces or hyphens; any word may end in `*` (a stem of 3+ characters),
- * and the first may start with `*` (an ending of 3+ characters, like "*Bench").
- */
-const WORD = String.raw`(?:[A-Za-z0-9]{3,}\*|[A-Za-z0-9]+)`;
-const PHRASE = new RegExp(String.raw`^(?:\*[A-Za-z0-9]{3,}|${WORD})(?:[ -]${WORD})*$`);
-/** A phrase of the rule language, as topics and subscribers' keyword follows write it. */
+/** A phrase of the rule language, as topics and subscribers' keyword follows write it (tagging/phrase-syntax.ts). */
 export const phraseSchema = z
   .string()
   .trim()
   .min(1, 'must not be empty')
-  .transform((s) => s.replace(/\s+/g, ' '))
-  .refine((s) => PHRASE.test(s), 'must be words of letters and digits separated by spaces or hyphens, each optionally ending in * after a stem of 3+ characters (like "fine-tun*"); the first may start with * before an ending (like "*Bench")');
+  .transform(normalisePhrase)
+  .refine(isPhrase, PHRASE_SYNTAX_MESSAGE);
 
 const phrase = phraseSchema;
 const weight = z.number().positive().max(10);

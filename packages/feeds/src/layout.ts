@@ -59,6 +59,7 @@ ul.feeds{margin:0;padding-left:1.2rem}
 form.subscribe{background:var(--card);border:1px solid var(--border);border-radius:.6rem;padding:1rem 1.1rem}
 form.subscribe label{font-weight:600}
 input[type=email],input[type=search]{display:block;width:100%;max-width:24rem;font:inherit;padding:.5rem .6rem;margin:.3rem 0 .8rem;border:1px solid var(--muted);border-radius:.4rem;background:var(--card);color:var(--text)}
+textarea{display:block;width:100%;max-width:32rem;font:inherit;padding:.5rem .6rem;margin:.3rem 0 .3rem;border:1px solid var(--muted);border-radius:.4rem;background:var(--card);color:var(--text)}
 fieldset{border:1px solid var(--border);border-radius:.4rem;margin:0 0 .9rem;padding:.5rem .8rem .7rem}
 legend{font-weight:600;padding:0 .3rem}
 fieldset ul{list-style:none;margin:0;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(13rem,1fr));gap:.2rem 1rem}

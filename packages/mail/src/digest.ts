@@ -1,5 +1,17 @@
-/** The digest email: new papers on the subscriber's topics, as HTML and plain text. */
-import { arxivTitleSearchUrl, PAPER_LINK_LABELS, paperPermalinkPath, SITE_PATHS, type EmailMessage, type Frequency, type Paper, type Topic } from '@paperboy/core';
+/** The digest email: new papers on the subscriber's topics, keyword phrases and authors, each saying why, as HTML and plain text. */
+import {
+  arxivTitleSearchUrl,
+  MORE_BY_AUTHOR,
+  MORE_BY_KEYWORD,
+  PAPER_LINK_LABELS,
+  paperPermalinkPath,
+  SITE_PATHS,
+  type EmailMessage,
+  type Frequency,
+  type MatchReason,
+  type Paper,
+  type Topic,
+} from '@paperboy/core';
 import { authorLine, escapeHtml, excerpt, link, listProse, oneLine, plural, requireUrl, safeUrl, withSlash } from './html.js';
 import { COLORS, FONT, S, shell } from './layout.js';
 
@@ -17,11 +29,16 @@ export interface DigestInput {
   site: SiteInfo;
   /** The subscriber's topics, resolved, in the subscriber's order. */
   topics: TopicRef[];
+  /** The keyword phrases and authors the subscriber follows besides topics (named in the footer). */
+  keywords?: readonly string[];
+  authors?: readonly string[];
   /** Papers to show, already selected, ordered and capped. */
   papers: Paper[];
+  /** Why each paper is there, by paper id (core's DigestSelection.reasons): each entry's "Why:" line. */
+  reasons: Record<string, readonly MatchReason[]>;
   /**
-   * Papers not shown, by listing day and then by topic slug: each day gets one "more" link to its day page,
-   * which shows every paper of that day (core's DigestSelection.moreByDay).
+   * Papers not shown, by listing day and then by topic slug (or MORE_BY_KEYWORD, MORE_BY_AUTHOR): each day
+   * gets one "more" link to its day page, which shows every paper of that day (core's DigestSelection.moreByDay).
    */
   moreByDay: Record<string, Record<string, number>>;
   frequency: Frequency;
@@ -55,7 +72,8 @@ interface PaperView {
   title: string;
   url: string;
   authors: string;
-  chips: string[];
+  /** Why it is there, one piece a reason: "topic Large language models", "keyword “speculative decoding”", "author Yann LeCun". */
+  why: string[];
   abstract: string;
   /** The source's one-line TL;DR (Hugging Face's `ai_summary`), when it gives one. */
   summary?: string;
@@ -76,7 +94,7 @@ function doiUrl(doi: string | undefined): string | undefined {
  * site; the own page is listed in any case ("Details"), and a paper no source gave an arXiv id also gets
  * arXiv's title search. No link points into a page that rolls (the home page, a topic page).
  */
-function viewPaper(paper: Paper, names: Map<string, string>, siteUrl: string): PaperView {
+function viewPaper(paper: Paper, reasons: readonly MatchReason[], names: Map<string, string>, siteUrl: string): PaperView {
   const own = paperPageUrl(paper, siteUrl);
   const links = paper.links ?? {};
   const abs = safeUrl(links.abs);
@@ -93,17 +111,42 @@ function viewPaper(paper: Paper, names: Map<string, string>, siteUrl: string): P
   add('DOI', doiUrl(links.doi));
   add(PAPER_LINK_LABELS.page, own);
   add(PAPER_LINK_LABELS.search, arxivTitleSearchUrl(paper));
-  const chips = (paper.tags ?? []).filter((t) => names.has(t)).map((t) => names.get(t)!);
   return {
     title: oneLine(paper.title) || 'Untitled paper',
     url,
     authors: authorLine(paper.authors ?? []),
-    chips,
+    why: reasons.map((r) => whyPiece(r, names)).filter(Boolean),
     abstract: excerpt(paper.abstract ?? '', ABSTRACT_CHARS),
     ...(paper.summary ? { summary: excerpt(paper.summary, ABSTRACT_CHARS) } : {}),
     extra,
     upvotes: typeof paper.upvotes === 'number' && Number.isFinite(paper.upvotes) && paper.upvotes > 0 ? Math.floor(paper.upvotes) : undefined,
   };
+}
+
+/** One reason, as the "Why:" line says it. */
+function whyPiece(reason: MatchReason, names: Map<string, string>): string {
+  switch (reason.kind) {
+    case 'topic':
+      return `topic ${names.get(reason.slug) ?? oneLine(reason.slug)}`;
+    case 'keyword':
+      return `keyword \u201c${oneLine(reason.phrase)}\u201d`;
+    case 'author':
+      return `author ${oneLine(reason.name)}`;
+  }
+}
+
+/** The "more" buckets of papers that came for a keyword or an author, not a topic, as pseudo-topics. */
+const FOLLOW_BUCKETS: TopicRef[] = [
+  { slug: MORE_BY_KEYWORD, name: 'your keywords' },
+  { slug: MORE_BY_AUTHOR, name: 'your authors' },
+];
+
+/** The group a paper shown counts under: the first of the subscriber's topics it carries, else what matched it. */
+function groupOf(paper: Paper, input: DigestInput): string | undefined {
+  const reasons = input.reasons[paper.id] ?? [];
+  const topic = reasons.find((r) => r.kind === 'topic');
+  if (topic) return topic.slug;
+  return reasons[0]?.kind === 'keyword' ? MORE_BY_KEYWORD : reasons[0]?.kind === 'author' ? MORE_BY_AUTHOR : undefined;
 }
 
 function shorten(text: string, max: number): string {
@@ -125,18 +168,30 @@ function moreByTopic(input: DigestInput): Record<string, number> {
 }
 
 function digestTopics(input: DigestInput): TopicRef[] {
+  // The subscriber's topics, then the papers that came for their keywords or authors.
+  const groups = [...input.topics, ...FOLLOW_BUCKETS];
   const counts = new Map<string, number>();
-  for (const paper of input.papers) for (const tag of paper.tags ?? []) counts.set(tag, (counts.get(tag) ?? 0) + 1);
+  for (const paper of input.papers) {
+    const group = groupOf(paper, input);
+    // Tags count for every topic they carry (a paper on two topics is news on both).
+    for (const tag of paper.tags ?? []) if (tag !== group) counts.set(tag, (counts.get(tag) ?? 0) + 1);
+    if (group) counts.set(group, (counts.get(group) ?? 0) + 1);
+  }
   let lead: TopicRef | undefined;
   let best = 0;
-  for (const topic of input.topics) {
+  for (const topic of groups) {
     const n = counts.get(topic.slug) ?? 0;
     if (n > best) [lead, best] = [topic, n];
   }
-  if (!lead) return [...input.topics];
+  if (!lead) return input.topics.length > 0 ? [...input.topics] : FOLLOW_BUCKETS.filter((b) => followed(input, b.slug));
   const more = moreByTopic(input);
-  const others = input.topics.filter((t) => t !== lead && ((counts.get(t.slug) ?? 0) > 0 || (more[t.slug] ?? 0) > 0));
+  const others = groups.filter((t) => t !== lead && ((counts.get(t.slug) ?? 0) > 0 || (more[t.slug] ?? 0) > 0));
   return [lead, ...others];
+}
+
+/** True when the subscriber follows keywords (MORE_BY_KEYWORD) or authors (MORE_BY_AUTHOR). */
+function followed(input: DigestInput, bucket: string): boolean {
+  return ((bucket === MORE_BY_KEYWORD ? input.keywords : input.authors) ?? []).length > 0;
 }
 
 export function digestSubject(input: DigestInput): string {
@@ -171,6 +226,9 @@ function formatDay(day: string): string {
 function moreLines(input: DigestInput, siteUrl: string): MoreLine[] {
   const lines: MoreLine[] = [];
   const names = new Map(input.topics.map((t) => [t.slug, oneLine(t.name)]));
+  const label = (slug: string, n: number) =>
+    slug === MORE_BY_KEYWORD ? `${n} matching your keywords` : slug === MORE_BY_AUTHOR ? `${n} by your authors` : `${n} on ${names.get(slug) ?? slug}`;
+  const groups = [...input.topics, ...FOLLOW_BUCKETS];
   for (const day of Object.keys(input.moreByDay).sort().reverse()) {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) continue;
     const bySlug = Object.entries(input.moreByDay[day]!)
@@ -178,12 +236,12 @@ function moreLines(input: DigestInput, siteUrl: string): MoreLine[] {
       .filter(([, n]) => n > 0);
     const count = bySlug.reduce((sum, [, n]) => sum + n, 0);
     if (count === 0) continue;
-    // The subscriber's topic order; counts for slugs outside it are labelled by slug.
+    // The subscriber's topic order, then keywords and authors; counts for slugs outside it are labelled by slug.
     const order = (slug: string) => {
-      const i = input.topics.findIndex((t) => t.slug === slug);
-      return i < 0 ? input.topics.length : i;
+      const i = groups.findIndex((t) => t.slug === slug);
+      return i < 0 ? groups.length : i;
     };
-    const parts = [...bySlug].sort((a, b) => order(a[0]) - order(b[0])).map(([slug, n]) => `${n} on ${names.get(slug) ?? slug}`);
+    const parts = [...bySlug].sort((a, b) => order(a[0]) - order(b[0])).map(([slug, n]) => label(slug, n));
     lines.push({ label: `And ${count} more from ${formatDay(day)} (${parts.join(', ')})`, url: dayPageUrl(siteUrl, day) });
   }
   return lines;
@@ -206,11 +264,17 @@ export function renderDigestEmail(input: DigestInput): EmailMessage {
   const siteTitle = oneLine(input.site.title) || siteUrl;
 
   const names = new Map(input.topics.map((t) => [t.slug, oneLine(t.name)]));
-  const papers = input.papers.map((p) => viewPaper(p, names, siteUrl));
+  const papers = input.papers.map((p) => viewPaper(p, input.reasons[p.id] ?? [], names, siteUrl));
   const more = moreLines(input, siteUrl);
   const subject = digestSubject(input);
   const heading = periodLabel(input.frequency, input.period);
-  const subscribed = listProse(input.topics.map((t) => oneLine(t.name)));
+  const keywordCount = input.keywords?.length ?? 0;
+  const authorCount = input.authors?.length ?? 0;
+  const subscribed = listProse([
+    ...input.topics.map((t) => oneLine(t.name)),
+    ...(keywordCount ? [plural(keywordCount, 'keyword phrase', 'keyword phrases')] : []),
+    ...(authorCount ? [plural(authorCount, 'author', 'authors')] : []),
+  ]);
   // The same topics, in the same order and with the same names, as the subject.
   const about = listProse(digestTopics(input).map((t) => oneLine(t.name))) || 'your topics';
   const why = `You get this because you subscribed to ${input.frequency} papers on ${subscribed || 'your chosen topics'} from ${siteTitle}.`;
@@ -223,7 +287,7 @@ export function renderDigestEmail(input: DigestInput): EmailMessage {
       const parts: string[] = [];
       parts.push(`<h2 style="${S.h2}"><a href="${escapeHtml(p.url)}" style="${S.titleLink}">${escapeHtml(p.title)}</a></h2>`);
       if (p.authors) parts.push(`<p style="${S.small}">${escapeHtml(p.authors)}</p>`);
-      if (p.chips.length) parts.push(`<div style="margin:0 0 4px 0;">${p.chips.map((c) => `<span style="${S.chip}">${escapeHtml(c)}</span>`).join('')}</div>`);
+      if (p.why.length) parts.push(`<p style="${S.small}"><strong>Why:</strong> ${p.why.map(escapeHtml).join(' &middot; ')}</p>`);
       if (p.summary) parts.push(`<p style="margin:0 0 8px 0;font-family:${FONT};font-size:16px;line-height:24px;color:${COLORS.text};overflow-wrap:anywhere;word-break:break-word;"><strong>TL;DR</strong> ${escapeHtml(p.summary)}</p>`);
       if (p.abstract) parts.push(`<p style="margin:0 0 8px 0;font-family:${FONT};font-size:16px;line-height:24px;color:${COLORS.text};overflow-wrap:anywhere;word-break:break-word;">${escapeHtml(p.abstract)}</p>`);
       const meta = [
@@ -263,7 +327,7 @@ ${moreHtml}
 </table>`;
 
   const footer = `<p style="margin:0 0 8px 0;">${escapeHtml(why)}</p>
-<p style="margin:0 0 8px 0;">${link(preferencesUrl, 'Change topics or frequency', `color:${COLORS.muted};text-decoration:underline;`)} &nbsp;·&nbsp; ${link(unsubscribeUrl, 'Unsubscribe', `color:${COLORS.muted};text-decoration:underline;`)}</p>
+<p style="margin:0 0 8px 0;">${link(preferencesUrl, 'Change topics, keywords, authors or frequency', `color:${COLORS.muted};text-decoration:underline;`)} &nbsp;·&nbsp; ${link(unsubscribeUrl, 'Unsubscribe', `color:${COLORS.muted};text-decoration:underline;`)}</p>
 <p style="margin:0;">${link(siteUrl, siteTitle, `color:${COLORS.muted};text-decoration:underline;`)}</p>`;
 
   const html = shell({ title: subject, preheader, body, footer });
@@ -274,7 +338,7 @@ ${moreHtml}
   papers.forEach((p, i) => {
     lines.push(`${i + 1}. ${p.title}`);
     if (p.authors) lines.push(p.authors);
-    if (p.chips.length) lines.push(`Topics: ${p.chips.join(', ')}`);
+    if (p.why.length) lines.push(`Why: ${p.why.join(' · ')}`);
     if (p.upvotes !== undefined) lines.push(plural(p.upvotes, 'upvote', 'upvotes'));
     if (p.summary) lines.push('', `TL;DR: ${p.summary}`);
     if (p.abstract) lines.push('', p.abstract);
@@ -283,7 +347,7 @@ ${moreHtml}
     lines.push('');
   });
   for (const m of more) lines.push(`${m.label}:`, m.url, '');
-  lines.push('-- ', why, '', 'Change topics or frequency:', preferencesUrl, '', 'Unsubscribe:', unsubscribeUrl, '', siteTitle, siteUrl, '');
+  lines.push('-- ', why, '', 'Change topics, keywords, authors or frequency:', preferencesUrl, '', 'Unsubscribe:', unsubscribeUrl, '', siteTitle, siteUrl, '');
   const text = lines.join('\n');
 
   return {

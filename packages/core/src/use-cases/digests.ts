@@ -1,6 +1,7 @@
 /** Use cases: plan who is due a digest, then select, render and send one digest exactly once. */
 import { addDays, dayInZone, isoWeek, weekdayOf, type Weekday } from '../dates.js';
 import type { EmailMessage, Frequency, Paper, Subscriber } from '../model.js';
+import { followMatcher, type MatchReason } from '../follows.js';
 import { compareByRank } from '../ranking.js';
 import type { Clock, DigestJob, DigestJobStore, DigestLedger, LedgerWindow, Mailer, PaperRepository, SubscriberRepository } from '../ports.js';
 import { isPermanentRejection } from '../sending.js';
@@ -39,26 +40,41 @@ export async function planDigests(deps: {
   return counts;
 }
 
+/**
+ * The "more" bucket of a paper a subscriber gets for a keyword or an author only, not for any of their topics
+ * (a topic slug never has a colon). Mail names it ("matching your keywords", "by your authors").
+ */
+export const MORE_BY_KEYWORD = ':keywords';
+export const MORE_BY_AUTHOR = ':authors';
+
 export interface DigestSelection {
   papers: Paper[];
   /**
+   * Why each paper shown is in the digest, by paper id: the subscriber's topics it carries, the keyword
+   * phrases it contains, the authors it is by (`followMatcher(subscriber).reasons`), never empty.
+   */
+  reasons: Record<string, MatchReason[]>;
+  /**
    * The eligible papers past `maxPapers`, not shown but counted by the digest's "more" links: listing day ->
-   * the subscriber's topic each counts under -> how many. Each day's link goes to that day's page, which
-   * shows every paper of the day.
+   * the subscriber's topic each counts under (its first one the paper carries; else MORE_BY_KEYWORD or
+   * MORE_BY_AUTHOR, by what matched) -> how many. Each day's link goes to that day's page, which shows every
+   * paper of the day.
    */
   moreByDay: Record<string, Record<string, number>>;
   /** Ids of the papers counted by "more", recorded in the ledger beside the ids shown. */
   moreIds: string[];
 }
 
-/** Rules 1 and 3 of the selection: first seen (or given one of their topics) since their previous digest, on their topics. */
-function newToSubscriber(subscriber: Subscriber, candidates: Paper[]): Paper[] {
+/**
+ * Rules 1 and 3 of the selection: first seen (or retagged) since their previous digest, and followed by them
+ * (a topic, a keyword phrase or an author: `followMatcher`, the one test the private feed uses too).
+ */
+function newToSubscriber(subscriber: Subscriber, candidates: Paper[], matcher = followMatcher(subscriber)): Paper[] {
   const periodMs = (subscriber.frequency === 'weekly' ? 7 : 1) * 86_400_000;
   const since =
     subscriber.lastDigestAt ??
     new Date(Date.parse(subscriber.confirmedAt ?? subscriber.createdAt) - periodMs).toISOString();
-  const topics = new Set(subscriber.topics);
-  return candidates.filter((p) => (p.firstSeenAt > since || (p.retaggedAt ?? '') > since) && p.tags.some((t) => topics.has(t)));
+  return candidates.filter((p) => (p.firstSeenAt > since || (p.retaggedAt ?? '') > since) && matcher.matches(p));
 }
 
 /**
@@ -90,8 +106,8 @@ export function ledgerWindow(subscriber: Subscriber, candidates: Paper[], timezo
 
 /**
  * The papers a subscriber has not had: first seen (or given new topics) since their previous digest (or,
- * for a first digest, since one period before they confirmed), listed within the window, on their topics,
- * never sent or counted under "more" before.
+ * for a first digest, since one period before they confirmed), listed within the window, on their topics or
+ * matching their keyword phrases or authors, never sent or counted under "more" before.
  * Ordered by `compareByRank` (upvotes, then listing day, then the source's order); capped, with the rest counted per topic.
  */
 export function selectDigestPapers(input: {
@@ -101,18 +117,23 @@ export function selectDigestPapers(input: {
   maxPapers: number;
 }): DigestSelection {
   const { subscriber } = input;
-  const eligible = newToSubscriber(subscriber, input.candidates)
+  const matcher = followMatcher(subscriber);
+  const eligible = newToSubscriber(subscriber, input.candidates, matcher)
     .filter((p) => !input.alreadySent.has(p.id))
     .sort(compareByRank);
   const papers = eligible.slice(0, input.maxPapers);
   const more = eligible.slice(input.maxPapers);
+  const reasons: Record<string, MatchReason[]> = {};
+  for (const p of papers) reasons[p.id] = matcher.reasons(p);
   const moreByDay: Record<string, Record<string, number>> = {};
   for (const p of more) {
-    const slug = subscriber.topics.find((t) => p.tags.includes(t))!;
+    // Reasons come topics first (in the subscriber's order), then keywords, then authors.
+    const first = matcher.reasons(p)[0]!;
+    const bucket = first.kind === 'topic' ? first.slug : first.kind === 'keyword' ? MORE_BY_KEYWORD : MORE_BY_AUTHOR;
     const day = (moreByDay[p.listedOn] ??= {});
-    day[slug] = (day[slug] ?? 0) + 1;
+    day[bucket] = (day[bucket] ?? 0) + 1;
   }
-  return { papers, moreByDay, moreIds: more.map((p) => p.id) };
+  return { papers, reasons, moreByDay, moreIds: more.map((p) => p.id) };
 }
 
 /** `expired`: the job's day is more than MAX_JOB_AGE_DAYS ago; nothing is sent and its papers go to the next digest. */

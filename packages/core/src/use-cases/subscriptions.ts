@@ -6,11 +6,31 @@
 import * as z from '../zod-mini.js';
 import type { EmailMessage, Frequency, Subscriber } from '../model.js';
 import type { Clock, Mailer, RandomBytes, RateLimiter, SignupQueue, SubscriberRepository } from '../ports.js';
-import { sha256 } from '../text.js';
+import { authorKey } from '../follows.js';
+import { isPhrase, normalisePhrase, PHRASE_SYNTAX_MESSAGE } from '../tagging/phrase-syntax.js';
+import { oneLine, sha256 } from '../text.js';
 import { hashToken, isConfirmToken, newConfirmToken, newSubscriberId, signLinkToken, verifyLinkToken } from '../tokens.js';
 
 export class InputError extends Error {
   override name = 'InputError';
+}
+
+/** Topic slugs, each known, sorted and without repeats; `required`: at least one. */
+function topicsSchema(topicSlugs: string[], required: boolean) {
+  return z.pipe(
+    z.array(z.string(), { error: 'topics must be a list of topic slugs' }).check(
+      ...(required ? [z.minLength(1, 'topics: choose at least one topic')] : []),
+      z.maxLength(topicSlugs.length, 'topics: too many topics'),
+      z.superRefine((ts: string[], ctx) => {
+        const unknown = ts.filter((t) => !topicSlugs.includes(t));
+        if (unknown.length) {
+          const shown = unknown.slice(0, 3).map((t) => JSON.stringify(t.slice(0, 40))).join(', ');
+          ctx.addIssue({ code: 'custom', message: `topics: unknown topic ${shown}; known topics are ${topicSlugs.join(', ')}`, input: ts });
+        }
+      }),
+    ),
+    z.transform((ts: string[]) => [...new Set(ts)].sort()),
+  );
 }
 
 export function subscribeRequestSchema(topicSlugs: string[]) {
@@ -21,20 +41,7 @@ export function subscribeRequestSchema(topicSlugs: string[]) {
         .check(z.trim(), z.maxLength(254, 'email is too long'), z.email('email must be an address like name@example.com')),
       z.transform((e) => e.toLowerCase()),
     ),
-    topics: z.pipe(
-      z.array(z.string(), { error: 'topics must be a list of topic slugs' }).check(
-        z.minLength(1, 'topics: choose at least one topic'),
-        z.maxLength(topicSlugs.length, 'topics: too many topics'),
-        z.superRefine((ts, ctx) => {
-          const unknown = ts.filter((t) => !topicSlugs.includes(t));
-          if (unknown.length) {
-            const shown = unknown.slice(0, 3).map((t) => JSON.stringify(t.slice(0, 40))).join(', ');
-            ctx.addIssue({ code: 'custom', message: `topics: unknown topic ${shown}; known topics are ${topicSlugs.join(', ')}`, input: ts });
-          }
-        }),
-      ),
-      z.transform((ts) => [...new Set(ts)].sort()),
-    ),
+    topics: topicsSchema(topicSlugs, true),
     frequency: z._default(z.enum(['daily', 'weekly'], { error: 'frequency must be "daily" or "weekly"' }), 'daily'),
   });
 }
@@ -57,15 +64,109 @@ export function subscribeProblems(error: z.core.$ZodError): Partial<Record<Subsc
   return problems;
 }
 
-/** Topics and frequency, as the preferences form posts them (both required). */
+/** How much a subscriber may follow besides topics. */
+export const FOLLOW_LIMITS = { keywords: 20, keywordChars: 60, keywordWords: 6, authors: 20, authorChars: 100 } as const;
+
+/**
+ * The entries of a follow list: the lines of a textarea (a string), or the items of a JSON list, each with its
+ * number from 1 as the subscriber sees it; blank ones left out. Undefined when the value is neither.
+ */
+function entriesOf(value: unknown): { line: number; text: string }[] | undefined {
+  const items = value === undefined || value === null ? [] : typeof value === 'string' ? value.split(/\r\n|\r|\n/) : value;
+  if (!Array.isArray(items) || !items.every((i) => typeof i === 'string')) return undefined;
+  return items.map((text, i) => ({ line: i + 1, text })).filter((e) => e.text.trim() !== '');
+}
+
+/** `line 3 "a<b"`: where a bad entry is, quoted as sent (cut short), for the message beside its field. */
+function where(entry: { line: number; text: string }): string {
+  const text = oneLine(entry.text);
+  return `line ${entry.line} ${JSON.stringify(text.length > 60 ? `${text.slice(0, 59)}…` : text)}`;
+}
+
+/**
+ * A follow list: one entry a line (or a JSON list of strings), each checked by `check` (a problem, or the
+ * entry as kept and its key), duplicates by key dropped silently, at most `max` after that. The first bad line
+ * is the error, as `<field>: line 3 "a<b": <problem>`.
+ */
+function followList(field: 'keywords' | 'authors', max: number, noun: string, check: (text: string) => { problem: string } | { value: string; key: string }) {
+  return z.pipe(
+    z.unknown(),
+    z.transform((value, ctx): string[] => {
+      const entries = entriesOf(value);
+      if (!entries) {
+        ctx.issues.push({ code: 'custom', message: `${field}: must be text, one ${noun} a line`, input: value });
+        return [];
+      }
+      const kept = new Map<string, string>();
+      for (const entry of entries) {
+        const r = check(entry.text);
+        if ('problem' in r) {
+          ctx.issues.push({ code: 'custom', message: `${field}: ${where(entry)}: ${r.problem}`, input: value });
+          return [];
+        }
+        if (!kept.has(r.key)) kept.set(r.key, r.value);
+      }
+      if (kept.size > max) {
+        ctx.issues.push({ code: 'custom', message: `${field}: at most ${max} ${noun}s (${kept.size} given)`, input: value });
+        return [];
+      }
+      return [...kept.values()];
+    }),
+  );
+}
+
+/** Keyword phrases in the rule language (tagger.ts), as followMatcher matches them. */
+export const keywordsSchema = followList('keywords', FOLLOW_LIMITS.keywords, 'phrase', (text) => {
+  const phrase = normalisePhrase(text);
+  if (phrase.length > FOLLOW_LIMITS.keywordChars) return { problem: `must be at most ${FOLLOW_LIMITS.keywordChars} characters` };
+  if (phrase.split(/[ -]+/).length > FOLLOW_LIMITS.keywordWords) return { problem: `must be at most ${FOLLOW_LIMITS.keywordWords} words` };
+  if (!isPhrase(phrase)) return { problem: PHRASE_SYNTAX_MESSAGE };
+  return { value: phrase, key: phrase };
+});
+
+/** Author names, kept as written (on one line) and told apart by their normalised form (follows.ts). */
+export const authorsSchema = followList('authors', FOLLOW_LIMITS.authors, 'author', (text) => {
+  const name = oneLine(text);
+  if (name.length > FOLLOW_LIMITS.authorChars) return { problem: `must be at most ${FOLLOW_LIMITS.authorChars} characters` };
+  const key = /\p{L}/u.test(name) ? authorKey(name) : undefined;
+  if (!key) return { problem: 'must be a name with at least one letter' };
+  return { value: name, key: `${key.given.join(' ')}|${key.family}` };
+});
+
+/**
+ * What the preferences form posts: topics (checkboxes; none is fine when there are keywords or authors),
+ * keyword phrases and authors (textareas, one a line; or JSON lists) and frequency (required).
+ */
 export function preferencesRequestSchema(topicSlugs: string[]) {
-  const base = subscribeRequestSchema(topicSlugs).shape;
-  return z.object({
-    topics: base.topics,
-    frequency: z.enum(['daily', 'weekly'], { error: 'frequency must be "daily" or "weekly"' }),
-  });
+  return z
+    .object({
+      topics: z._default(topicsSchema(topicSlugs, false), []),
+      keywords: z._default(keywordsSchema, []),
+      authors: z._default(authorsSchema, []),
+      frequency: z.enum(['daily', 'weekly'], { error: 'frequency must be "daily" or "weekly"' }),
+    })
+    .check(
+      z.superRefine((p, ctx) => {
+        if (p.topics.length + p.keywords.length + p.authors.length === 0) {
+          ctx.addIssue({ code: 'custom', message: 'topics: choose at least one topic, keyword or author', path: ['topics'], input: p });
+        }
+      }),
+    );
 }
 export type PreferencesRequest = z.infer<ReturnType<typeof preferencesRequestSchema>>;
+
+export type PreferencesField = 'topics' | 'keywords' | 'authors' | 'frequency';
+const PREFERENCES_FIELDS: readonly string[] = ['topics', 'keywords', 'authors', 'frequency'] satisfies PreferencesField[];
+
+/** The first problem of each field of a rejected preferences form, as the schema words it, to show beside the field. */
+export function preferencesProblems(error: z.core.$ZodError): Partial<Record<PreferencesField, string>> {
+  const problems: Partial<Record<PreferencesField, string>> = {};
+  for (const issue of error.issues) {
+    const field = (PREFERENCES_FIELDS.includes(String(issue.path[0])) ? issue.path[0] : 'topics') as PreferencesField;
+    problems[field] ??= issue.message;
+  }
+  return problems;
+}
 
 export interface SubscribeLimits {
   perAddressPerHour: number;
@@ -177,8 +278,10 @@ export async function subscribe(request: SubscribeRequest, deps: SubscriptionDep
     return 'already-active';
   }
   const { token, hash } = newConfirmToken(deps.randomBytes);
+  // A sign-up chooses topics afresh: keywords and authors followed before an unsubscribe do not come back unasked.
+  const { keywords: _keywords, authors: _authors, ...before } = existing ?? { id: newSubscriberId(deps.randomBytes), email: request.email, createdAt: now.toISOString() };
   const pending: Subscriber = {
-    ...(existing ?? { id: newSubscriberId(deps.randomBytes), email: request.email, createdAt: now.toISOString() }),
+    ...before,
     status: 'pending',
     topics: request.topics,
     frequency: request.frequency,
@@ -279,7 +382,7 @@ export async function readPreferences(
   return id ? deps.subscribers.get(id) : undefined;
 }
 
-/** Changes topics and frequency through a signed preferences link; only an active subscription changes. */
+/** Changes follows (topics, keywords, authors) and frequency through a signed preferences link; only an active subscription changes. */
 export async function updatePreferences(
   token: string,
   request: PreferencesRequest,
@@ -290,5 +393,5 @@ export async function updatePreferences(
   const subscriber = await deps.subscribers.get(id);
   if (!subscriber) return 'invalid';
   if (subscriber.status !== 'active') return 'inactive';
-  return (await deps.subscribers.updatePreferences(id, request.topics, request.frequency)) ? 'updated' : 'inactive';
+  return (await deps.subscribers.updatePreferences(id, request)) ? 'updated' : 'inactive';
 }

@@ -23,6 +23,7 @@ import {
   addDays,
   dayInZone,
   fireTimes,
+  followMatcher,
   normaliseTitle,
   parseOwnerConfig,
   resolveConfig,
@@ -149,7 +150,24 @@ interface Person {
   /** When mail to them must stop: one-click unsubscribe, hard bounce or complaint. */
   stoppedAt?: string;
   changedAt?: string;
+  /** Keyword phrases and authors they follow (set on the preferences page, reached from "already subscribed"). */
+  keywords?: string[];
+  authors?: string[];
+  /** What they follow from when on: a digest is checked against the follows in force when it was sent. */
+  follows?: { at: string; topics: string[]; keywords: string[]; authors: string[] }[];
+  /** What they will follow once confirmed, besides or instead of the topics they signed up with. */
+  wants?: { topics: string[]; keywords: string[]; authors: string[] };
 }
+
+/**
+ * People who follow keyword phrases and authors, added to every run: one a keyword only, one authors only,
+ * one topics, a keyword and an author. The corpus has these phrases and names on several days.
+ */
+const FOLLOWERS: { topics: string[]; keywords: string[]; authors: string[] }[] = [
+  { topics: [], keywords: ['world model*', 'reinforcement learning'], authors: [] },
+  { topics: [], keywords: [], authors: ['Ziwei Liu', 'N. Duan', 'Cihang Xie'] },
+  { topics: ['vision'], keywords: ['diffusion'], authors: ['Yang Liu'] },
+];
 
 export async function simulate(options: SimulationOptions): Promise<SimulationResult> {
   const log = options.log ?? (() => {});
@@ -412,6 +430,20 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       const joinAt = start + Math.floor((random() < 0.6 ? random() * 0.1 : random() * 0.6) * span);
       at(joinAt, `subscribe ${person.email}`, () => signUp(person));
     }
+    FOLLOWERS.forEach((wants, i) => {
+      const person: Person = {
+        email: `follower-${i}@readers.example.net`,
+        sourceIp: `198.51.100.${251 + i}`,
+        // The sign-up form asks for a topic; the preferences page then sets what they follow.
+        topics: [wants.topics[0] ?? 'llm'],
+        frequency: 'daily',
+        confirms: true,
+        fate: 'stays',
+        wants,
+      };
+      people.push(person);
+      at(start + (i + 1) * 3_600_000, `subscribe ${person.email}`, () => signUp(person));
+    });
     // Behind CloudFront: API Gateway sees the edge's address, the visitor's comes in CloudFront-Viewer-Address.
     const api = (method: string, url: string, person: Person, body?: string, contentType = 'application/json') =>
       apiEvent(method, url, { body, contentType, base: SITE_URL, sourceIp: '130.176.0.1', viewerAddress: `${person.sourceIp}:443`, at: clock.now() });
@@ -434,8 +466,33 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
         const answer = await subscriptions(api('POST', 'api/confirm', person, new URLSearchParams({ token }).toString(), 'application/x-www-form-urlencoded'));
         if (answer.statusCode !== 200) throw new Error(`confirming ${person.email} answered ${answer.statusCode}`);
         person.confirmedAt = clock.now().toISOString();
+        person.follows = [{ at: person.confirmedAt, topics: person.topics, keywords: [], authors: [] }];
+        if (person.wants) at(clock.now().getTime() + 10 * 60_000, `follow ${person.email}`, () => follow(person));
         if (person.fate !== 'stays') at(clock.now().getTime() + Math.floor((1 + random() * 8) * 86_400_000), `${person.fate} ${person.email}`, () => later(person));
       });
+    }
+
+    /**
+     * Signs up again, which mails the "already subscribed" note with the preferences link, and there sets the
+     * keyword phrases and authors (textareas, one a line) with the topics they want.
+     */
+    async function follow(person: Person): Promise<void> {
+      const again = await subscriptions(api('POST', 'api/subscribe', person, JSON.stringify({ email: person.email, topics: person.topics, frequency: person.frequency })));
+      if (again.statusCode !== 202) throw new Error(`the second sign-up of ${person.email} answered ${again.statusCode}`);
+      const note = mailTo(person, false).at(-1);
+      const link = note && linkIn(note.message, 'preferences');
+      if (!link) throw new Error(`no preferences link reached ${person.email}`);
+      const wants = person.wants!;
+      const form = new URLSearchParams([
+        ...wants.topics.map((t) => ['topics', t]),
+        ['keywords', wants.keywords.join('\n')],
+        ['authors', wants.authors.join('\n')],
+        ['frequency', person.frequency],
+      ]).toString();
+      const answer = await subscriptions(api('POST', link, person, form, 'application/x-www-form-urlencoded'));
+      if (answer.statusCode !== 200) throw new Error(`setting the follows of ${person.email} answered ${answer.statusCode}`);
+      Object.assign(person, { topics: wants.topics, keywords: wants.keywords, authors: wants.authors });
+      person.follows!.push({ at: clock.now().toISOString(), ...wants });
     }
 
     async function later(person: Person): Promise<void> {
@@ -454,6 +511,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
         const answer = await subscriptions(api('POST', link, person, form, 'application/x-www-form-urlencoded'));
         if (answer.statusCode !== 200) throw new Error(`changing preferences of ${person.email} answered ${answer.statusCode}`);
         Object.assign(person, { topics: next, frequency, changedAt: clock.now().toISOString() });
+        person.follows?.push({ at: clock.now().toISOString(), topics: next, keywords: [], authors: [] });
       } else if (person.fate === 'unsubscribes') {
         const target = /<([^>]+)>/.exec(digest.message.headers?.['List-Unsubscribe'] ?? '')?.[1];
         if (!target) throw new Error(`no List-Unsubscribe in the digest to ${person.email}`);
@@ -602,6 +660,44 @@ async function judge(e: Evidence): Promise<{ days: DayFigures[]; checks: Check[]
   check('health sentences wrong or missing', e.violations['health']!);
   check('digests found already sent on a retry', [], 'any', crashedSends);
 
+  // 2b. Every paper in every digest is followed by its reader (followMatcher, on the follows in force when it
+  // was sent) and says why it is there; the digests of the people who follow keywords and authors are counted.
+  const unfollowed: string[] = [];
+  let followerDigests = 0;
+  const papersById = new Map(e.stored.map((p) => [p.id, p]));
+  for (const person of e.people) {
+    for (const m of e.sent.filter((x) => x.to === person.email && x.digest)) {
+      const follows = person.follows?.filter((f) => f.at <= m.at).at(-1);
+      if (!follows) {
+        unfollowed.push(`${person.email}: a digest at ${m.at} before they confirmed`);
+        continue;
+      }
+      if (follows.keywords.length + follows.authors.length > 0) followerDigests++;
+      const period = /— (\S+)$/.exec(m.message.text.split('\n')[0] ?? '')?.[1];
+      const entry = (ledger.get(person.email) ?? []).find((x) => x.period === period);
+      const entries = [...m.message.text.matchAll(/^\d+\. .*$/gm)].length;
+      const whys = [...m.message.text.matchAll(/^Why: (.+)$/gm)].map((x) => x[1]!.split(' · '));
+      if (!entry || entry.paperIds.length !== entries || whys.length !== entries) {
+        unfollowed.push(`${person.email}: digest ${period} at ${m.at} shows ${entries} papers with ${whys.length} "Why:" lines; the ledger has ${entry?.paperIds.length ?? 'no entry'}`);
+        continue;
+      }
+      const matcher = followMatcher(follows);
+      entry.paperIds.forEach((id, i) => {
+        const paper = papersById.get(id);
+        // A paper changed since the digest (a later record, a retag) is judged by its reasons only.
+        if (paper && paper.updatedAt <= m.at && (paper.retaggedAt ?? '') <= m.at && !matcher.matches(paper)) unfollowed.push(`${person.email}: ${id} in ${period} matches none of their follows`);
+        const said = whys[i]!;
+        const known = (piece: string) =>
+          (piece.startsWith('keyword “') && follows.keywords.includes(piece.slice(9, -1))) ||
+          (piece.startsWith('author ') && follows.authors.includes(piece.slice(7))) ||
+          (piece.startsWith('topic ') && follows.topics.some((slug) => e.rt.config.taxonomy.topics.find((t) => t.slug === slug)?.name === piece.slice(6)));
+        if (said.length === 0 || !said.every(known)) unfollowed.push(`${person.email}: ${id} in ${period} says "Why: ${said.join(' · ')}"`);
+      });
+    }
+  }
+  check('digests of keyword and author followers', [], 'any', followerDigests);
+  check('digest papers not followed, or without a reason', unfollowed);
+
   // 3. Every paper on a subscriber's topics, first stored after they confirmed and before their last
   // digest was planned, is in one of their digests or counted by its "more" link. Checked for the people
   // who kept their topics and stayed; the others' due papers change with their choices.
@@ -619,11 +715,14 @@ async function judge(e: Evidence): Promise<{ days: DayFigures[]; checks: Check[]
     const lastPlan = mine.map((j) => j.at).sort().at(-1);
     if (!lastPlan) continue;
     const covered = new Set(entries.flatMap((p) => [...p.paperIds, ...p.moreIds]));
+    // What they follow now, and since when (a follower set keywords and authors after confirming).
+    const since = person.follows?.at(-1)?.at ?? person.confirmedAt!;
+    const matcher = followMatcher(person);
     for (const paper of e.stored) {
       // When the paper became due: first stored, or given the topic later (retaggedAt).
       const due = paper.retaggedAt && paper.retaggedAt > paper.firstSeenAt ? paper.retaggedAt : paper.firstSeenAt;
-      if (due <= person.confirmedAt! || due >= lastPlan) continue;
-      if (!paper.tags.some((t) => person.topics.includes(t)) || covered.has(paper.id)) continue;
+      if (due <= since || due >= lastPlan) continue;
+      if (!matcher.matches(paper) || covered.has(paper.id)) continue;
       // Listed before the digest window: too old to be news (digest.windowDays).
       if (paper.listedOn < addDays(dayOf(lastPlan), -e.owner.digest.windowDays)) continue;
       uncovered.push(`${person.email} (${person.frequency}, confirmed ${person.confirmedAt}; digests ${entries.map((x) => `${x.period}:${x.status}:${x.paperIds.length}+${x.moreIds.length}`).join(' ')}): ${paper.id} (${paper.listedOn}, first seen ${paper.firstSeenAt}, tags ${paper.tags.join('/')})`);
