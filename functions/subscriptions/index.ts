@@ -131,7 +131,7 @@ ${boxes}
 </fieldset>
 <label for="keywords">Keyword phrases, one a line</label>${problem('keywords')}
 <textarea id="keywords" name="keywords" rows="4" spellcheck="false"${describedBy('keywords', 'keywords-hint')}${invalid('keywords')}>${escapeHtml(state.keywords)}</textarea>
-<p class="hint" id="keywords-hint">Papers whose title or abstract has the phrase, such as <code>speculative decoding</code> or <code>fine-tun*</code> (a word ending in * matches every word it starts). Lower case matches any case; a capital letter (<code>MoE</code>) matches that spelling only. At most ${maxKeywords} phrases of ${keywordWords} words and ${keywordChars} characters.</p>
+<p class="hint" id="keywords-hint">Papers whose title or abstract has the phrase, such as <code>speculative decoding</code> or <code>fine-tun*</code> (a word ending in * matches every word it starts). Case does not matter, except in acronyms: a word with a capital after its first letter (<code>MoE</code>, <code>GPT</code>) matches that spelling only. At most ${maxKeywords} phrases of ${keywordWords} words and ${keywordChars} characters.</p>
 <label for="authors">Authors, one a line</label>${problem('authors')}
 <textarea id="authors" name="authors" rows="3"${describedBy('authors', 'authors-hint')}${invalid('authors')}>${escapeHtml(state.authors)}</textarea>
 <p class="hint" id="authors-hint">Papers by these people: accents, case and initials do not matter (<code>Y. LeCun</code> finds Yann LeCun). At most ${maxAuthors} names of ${authorChars} characters.</p>

@@ -28,6 +28,12 @@ describe('followMatcher', () => {
     expect(followMatcher({ topics: [], keywords: ['RL'] }).matches(paper({ title: 'A URL shortener', abstract: '' }))).toBe(false);
   });
 
+  it('matches a phrase typed in title case in any case, and keeps acronyms exact', () => {
+    expect(followMatcher({ topics: [], keywords: ['Speculative Decoding'] }).matches(paper())).toBe(true);
+    expect(followMatcher({ topics: [], keywords: ['MoE'] }).matches(paper({ title: 'moe is not an acronym here', abstract: '' }))).toBe(false);
+    expect(followMatcher({ topics: [], keywords: ['MoE'] }).matches(paper({ title: 'Sparse MoE layers', abstract: '' }))).toBe(true);
+  });
+
   it('matches authors by normalised name: accents, case, punctuation and initials', () => {
     const m = followMatcher({ topics: [], authors: ['Y. LeCun', 'zoe muller ludenscheidt'] });
     expect(m.reasons(paper())).toEqual([

@@ -64,6 +64,15 @@ export function sameAuthor(a: AuthorKey, b: AuthorKey): boolean {
   return true;
 }
 
+/**
+ * A subscriber's phrase as a rule: a word written with only its first letter capital ("Speculative Decoding",
+ * typed as a title) matches in any case; a word with capitals inside or all capitals ("MoE", "LoRA", "GPT")
+ * stays an acronym and matches as written, as in the taxonomy.
+ */
+export function followedPhrase(phrase: string): string {
+  return phrase.replace(/[A-Za-z0-9*]+/g, (word) => (/^[A-Z][a-z0-9]*\*?$/.test(word) && /[a-z]/.test(word) ? word.toLowerCase() : word));
+}
+
 /** Compiled follows: the keyword index and the author keys, built once per subscriber and reused for every paper. */
 export interface FollowMatcher {
   reasons(paper: MatchablePaper): MatchReason[];
@@ -74,7 +83,7 @@ export function followMatcher(follows: Follows): FollowMatcher {
   const topics = new Set(follows.topics);
   const keywords = follows.keywords ?? [];
   const index = new PhraseIndex<number>();
-  keywords.forEach((phrase, i) => index.add({ phrase, data: i }));
+  keywords.forEach((phrase, i) => index.add({ phrase: followedPhrase(phrase), data: i }));
   const authors = (follows.authors ?? []).map((name) => ({ name, key: authorKey(name) })).filter((a) => a.key);
 
   const reasons = (paper: MatchablePaper): MatchReason[] => {
