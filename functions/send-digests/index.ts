@@ -75,13 +75,14 @@ export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'mailer' | 'secret'>
         settings: { timezone: schedule.timezone, staleAfterHours: deploy.staleAfterHours },
       })
     ).map((n) => n.text);
-    const render = ({ subscriber, topics, selection, period }: RenderDigestInput) =>
+    const render = ({ subscriber, topics, selection, followUps, period }: RenderDigestInput) =>
       renderDigestEmail({
         to: subscriber.email,
         site: { title: site.title, url: rt.config.siteUrl },
         topics,
         papers: selection.papers,
         moreByDay: selection.moreByDay,
+        updates: followUps,
         frequency: subscriber.frequency,
         period,
         notices,
