@@ -76,6 +76,7 @@ export function makeHandler(rt: BaseRuntime, extras: IngestExtras = {}) {
           papers: rt.papers,
           tagger: await rt.tagger(),
           clock: rt.clock,
+          merge: { trendingUpvotes: rt.config.owner.digest.trendingUpvotes },
           onProgress: (done, total) => extras.onProgress?.(source.id, done, total),
         });
         // Validators are kept only once what they describe is stored, so a failed run fetches again.

@@ -75,7 +75,7 @@ export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'mailer' | 'secret'>
         settings: { timezone: schedule.timezone, staleAfterHours: deploy.staleAfterHours },
       })
     ).map((n) => n.text);
-    const render = ({ subscriber, topics, selection, period }: RenderDigestInput) =>
+    const render = ({ subscriber, topics, selection, followUps, period }: RenderDigestInput) =>
       renderDigestEmail({
         to: subscriber.email,
         site: { title: site.title, url: rt.config.siteUrl },
@@ -85,6 +85,7 @@ export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'mailer' | 'secret'>
         papers: selection.papers,
         reasons: selection.reasons,
         moreByDay: selection.moreByDay,
+        updates: followUps,
         frequency: subscriber.frequency,
         period,
         notices,

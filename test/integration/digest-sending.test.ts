@@ -130,6 +130,7 @@ describe('exactly once', () => {
       markRejected: (...a) => rt.ledger.markRejected(...a),
       release: (...a) => rt.ledger.release(...a),
       sentPaperIds: (...a) => rt.ledger.sentPaperIds(...a),
+      history: (...a) => rt.ledger.history(...a),
     };
     const outcomes: string[] = [];
     const result = await sendJobs(jobsFor([id!]), { ...rt, ledger: racing as Runtime['ledger'] }, { ...FAST, onOutcome: (o) => outcomes.push(o) });

@@ -37,6 +37,7 @@ import {
   titleFingerprint,
   type ClaimResult,
   type DigestLedger,
+  type LedgerHistory,
   type LedgerWindow,
   isoWeek,
   type RateLimiter,
@@ -587,10 +588,10 @@ export class DynamoSubscriberRepository implements SubscriberRepository {
  */
 export const LEDGER_KEEP_DAYS = 120;
 
-export function digestItem(subscriberId: string, period: string, paperIds: string[], moreIds: string[], claimedAt: string): Item {
+export function digestItem(subscriberId: string, period: string, paperIds: string[], moreIds: string[], claimedAt: string, followUps: string[] = []): Item {
   const claimed = Date.parse(claimedAt);
   const expiresAt = Number.isFinite(claimed) ? Math.floor(claimed / 1000) + LEDGER_KEEP_DAYS * 86_400 : undefined;
-  return { PK: `SUB#${subscriberId}`, SK: `DIGEST#${period}`, type: 'digest', status: 'sending', paperIds, moreIds, claimedAt, expiresAt };
+  return { PK: `SUB#${subscriberId}`, SK: `DIGEST#${period}`, type: 'digest', status: 'sending', paperIds, moreIds, ...(followUps.length ? { followUps } : {}), claimedAt, expiresAt };
 }
 
 /**
@@ -620,13 +621,13 @@ export class DynamoDigestLedger implements DigestLedger {
     private readonly claimLeaseMs = 15 * 60_000,
   ) {}
 
-  async claim(subscriberId: string, period: string, paperIds: string[], now: string, moreIds: string[] = []): Promise<ClaimResult> {
+  async claim(subscriberId: string, period: string, paperIds: string[], now: string, moreIds: string[] = [], followUps: string[] = []): Promise<ClaimResult> {
     const staleBefore = new Date(Date.parse(now) - this.claimLeaseMs).toISOString();
     try {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: digestItem(subscriberId, period, paperIds, moreIds, now),
+          Item: digestItem(subscriberId, period, paperIds, moreIds, now, followUps),
           ConditionExpression: 'attribute_not_exists(PK) OR (#s = :sending AND claimedAt < :stale)',
           ExpressionAttributeNames: { '#s': 'status' },
           ExpressionAttributeValues: { ':sending': 'sending', ':stale': staleBefore },
@@ -681,6 +682,10 @@ export class DynamoDigestLedger implements DigestLedger {
   }
 
   async sentPaperIds(subscriberId: string, exceptPeriod?: string, window?: LedgerWindow): Promise<Set<string>> {
+    return (await this.history(subscriberId, exceptPeriod, window)).offered;
+  }
+
+  async history(subscriberId: string, exceptPeriod?: string, window?: LedgerWindow): Promise<LedgerHistory> {
     const pk = `SUB#${subscriberId}`;
     const items = window
       ? (await Promise.all(ledgerRanges(window).map(([from, to]) => queryAll(this.doc, {
@@ -697,9 +702,19 @@ export class DynamoDigestLedger implements DigestLedger {
     // Papers of a rejected digest never reached the reader; papers of one in flight are counted, to be safe.
     // Papers a digest counted under "more" were shown to the reader too (on their day pages): not again.
     const skip = exceptPeriod === undefined ? undefined : `DIGEST#${exceptPeriod}`;
-    return new Set(
-      items.flatMap((i) => (i.status === 'rejected' || i.SK === skip ? [] : [...((i.paperIds as string[] | undefined) ?? []), ...((i.moreIds as string[] | undefined) ?? [])])),
-    );
+    const history: LedgerHistory = { offered: new Set(), shown: new Map(), followUps: new Set() };
+    for (const i of items) {
+      if (i.status === 'rejected' || i.SK === skip) continue;
+      const claimedAt = String(i.claimedAt ?? '');
+      for (const id of (i.paperIds as string[] | undefined) ?? []) {
+        history.offered.add(id);
+        const at = history.shown.get(id);
+        if (at === undefined || claimedAt < at) history.shown.set(id, claimedAt);
+      }
+      for (const id of (i.moreIds as string[] | undefined) ?? []) history.offered.add(id);
+      for (const key of (i.followUps as string[] | undefined) ?? []) history.followUps.add(key);
+    }
+    return history;
   }
 }
 

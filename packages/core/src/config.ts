@@ -135,9 +135,14 @@ export const ownerConfigSchema = z
         weeklyDay: weekday.default('MON'),
         sendWhenEmpty: z.boolean().default(false),
         sendRatePerSecond: z.number().int().min(1).max(1000).default(1),
+        /**
+         * Follow-ups: a paper a subscriber was sent that later reaches this many upvotes comes back once, under
+         * "Updates" ("now trending"), for subscribers who opted in. Code released later comes back the same way.
+         */
+        trendingUpvotes: z.number().int().min(1).max(100_000).default(100),
       })
       .strict()
-      .default({ maxPapers: 10, windowDays: 7, weeklyDay: 'MON', sendWhenEmpty: false, sendRatePerSecond: 1 }),
+      .default({ maxPapers: 10, windowDays: 7, weeklyDay: 'MON', sendWhenEmpty: false, sendRatePerSecond: 1, trendingUpvotes: 100 }),
     subscriptions: z
       .object({
         /** How long a confirmation link works. */

@@ -75,6 +75,10 @@ export interface Paper extends Omit<PaperInput, 'source' | 'updateOnly'> {
   retaggedAt?: string;
   /** Hash of the fields that readers see; a changed hash means a changed paper. */
   contentHash: string;
+  /** When a code link first appeared on a paper stored without one (follow-ups: "code released"). */
+  codeAddedAt?: string;
+  /** When its upvotes first reached `digest.trendingUpvotes` after it was stored below it (follow-ups: "now trending"). */
+  trendingAt?: string;
 }
 
 export interface Subscriber {
@@ -99,7 +103,14 @@ export interface Subscriber {
   confirmedTokenHash?: string;
   /** ISO time of the previous digest sent; papers first seen after it are new to this subscriber. */
   lastDigestAt?: string;
+  /**
+   * Follow-ups on papers already sent (code released, now trending), once each, under "Updates":
+   * `digest` in a digest sent anyway, `always` also as a reason to send one. Absent: none.
+   */
+  followUps?: FollowUpChoice;
 }
+
+export type FollowUpChoice = 'digest' | 'always';
 
 export interface RunRecord {
   kind: string;

@@ -103,7 +103,7 @@ export interface DigestLedger {
    * `paperIds` are the papers the digest shows; `moreIds` those it only counts by its "more" links, which
    * lead to the pages that show them (kept so that an audit can tell every paper of the period was offered).
    */
-  claim(subscriberId: string, period: string, paperIds: string[], now: string, moreIds?: string[]): Promise<ClaimResult>;
+  claim(subscriberId: string, period: string, paperIds: string[], now: string, moreIds?: string[], followUps?: string[]): Promise<ClaimResult>;
   markSent(subscriberId: string, period: string, messageId: string, now: string): Promise<void>;
   /** Records that SES refused this digest for good, so it is neither retried nor sent again. */
   markRejected(subscriberId: string, period: string, reason: string, now: string): Promise<void>;
@@ -114,6 +114,17 @@ export interface DigestLedger {
    * the period being sent must not count its own crashed claim as sent, or the retry would find nothing new.
    */
   sentPaperIds(subscriberId: string, exceptPeriod?: string, window?: LedgerWindow): Promise<Set<string>>;
+  /** The same read, in detail: what was offered, what was shown and when, and the follow-ups sent. */
+  history(subscriberId: string, exceptPeriod?: string, window?: LedgerWindow): Promise<LedgerHistory>;
+}
+
+export interface LedgerHistory {
+  /** Papers shown or counted under "more" (never to be offered again). */
+  offered: Set<string>;
+  /** Papers shown, with the earliest claim time of a digest that showed each. */
+  shown: Map<string, string>;
+  /** Follow-ups already sent, as `followUpKey` writes them ("code:<paper id>", "trending:<paper id>"). */
+  followUps: Set<string>;
 }
 
 /**

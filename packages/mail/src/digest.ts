@@ -50,6 +50,8 @@ export interface DigestInput {
   unsubscribePostUrl: string;
   /** Sentences about the sources (core's source-health: one failing, stale or quiet today), shown under the intro. */
   notices?: readonly string[];
+  /** Follow-ups on papers sent before (core's FollowUp): shown once each under "Updates". */
+  updates?: readonly { kind: 'code' | 'trending'; paper: Paper }[];
 }
 
 const ABSTRACT_CHARS = 300;
@@ -200,7 +202,11 @@ export function digestSubject(input: DigestInput): string {
   const siteTitle = oneLine(input.site.title);
   const on = lead ? ` on ${shorten(oneLine(lead.name), SUBJECT_TOPIC_CHARS)}` : '';
   const more = others.length > 0 ? ` and ${plural(others.length, 'more topic', 'more topics')}` : '';
-  const head = `${n === 0 ? 'No new papers' : plural(n, 'new paper', 'new papers')}${on}${more}`;
+  const updates = input.updates?.length ?? 0;
+  const head =
+    n === 0 && updates > 0
+      ? `${plural(updates, 'update', 'updates')} on papers you were sent`
+      : `${n === 0 ? 'No new papers' : plural(n, 'new paper', 'new papers')}${on}${more}${updates > 0 ? `, and ${plural(updates, 'update', 'updates')}` : ''}`;
   return siteTitle ? `${head} — ${siteTitle}` : head;
 }
 
@@ -300,6 +306,22 @@ export function renderDigestEmail(input: DigestInput): EmailMessage {
     })
     .join('\n');
 
+  // Follow-ups: "Code released" links the code; "Now trending" says how many upvotes. Each links the paper.
+  const updates = (input.updates ?? []).map((u) => {
+    const view = viewPaper(u.paper, [], names, siteUrl);
+    const code = safeUrl(u.paper.links?.code);
+    const what = u.kind === 'code' ? 'Code released' : `Now trending: ${plural(view.upvotes ?? 0, 'upvote', 'upvotes')}`;
+    return { what, title: view.title, url: view.url, code: u.kind === 'code' ? code : undefined };
+  });
+  const updatesHtml = updates.length
+    ? `<tr><td style="padding:16px 0 0 0;${sep}">\n<h2 style="${S.h2}">Updates</h2>\n${updates
+        .map(
+          (u) =>
+            `<p style="margin:0 0 8px 0;font-family:${FONT};font-size:16px;line-height:24px;"><strong>${escapeHtml(u.what)}</strong>: ${link(u.url, u.title, S.a)}${u.code ? ` &nbsp;·&nbsp; ${link(u.code, 'Code', S.a)}` : ''}</p>`,
+        )
+        .join('\n')}\n</td></tr>`
+    : '';
+
   const moreHtml = more.length
     ? `<tr><td style="padding:16px 0 0 0;${sep}">\n${more
         .map((m) => `<p style="margin:0 0 6px 0;font-family:${FONT};font-size:16px;line-height:24px;">${link(m.url, m.label, S.a)}</p>`)
@@ -323,6 +345,7 @@ export function renderDigestEmail(input: DigestInput): EmailMessage {
 <p style="${S.p}">${escapeHtml(intro)}</p>
 ${noticeHtml ? `${noticeHtml}\n` : ''}<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;">
 ${paperHtml}
+${updatesHtml}
 ${moreHtml}
 </table>`;
 
@@ -346,6 +369,10 @@ ${moreHtml}
     for (const e of p.extra) lines.push(`${e.label}:`, e.url);
     lines.push('');
   });
+  if (updates.length) {
+    lines.push('Updates', '');
+    for (const u of updates) lines.push(`${u.what}: ${u.title}`, u.url, ...(u.code ? [`Code: ${u.code}`] : []), '');
+  }
   for (const m of more) lines.push(`${m.label}:`, m.url, '');
   lines.push('-- ', why, '', 'Change topics, keywords, authors or frequency:', preferencesUrl, '', 'Unsubscribe:', unsubscribeUrl, '', siteTitle, siteUrl, '');
   const text = lines.join('\n');

@@ -3,7 +3,7 @@ import { addDays, dayInZone, isoWeek, weekdayOf, type Weekday } from '../dates.j
 import type { EmailMessage, Frequency, Paper, Subscriber } from '../model.js';
 import { followMatcher, type MatchReason } from '../follows.js';
 import { compareByRank } from '../ranking.js';
-import type { Clock, DigestJob, DigestJobStore, DigestLedger, LedgerWindow, Mailer, PaperRepository, SubscriberRepository } from '../ports.js';
+import type { Clock, DigestJob, DigestJobStore, DigestLedger, LedgerHistory, LedgerWindow, Mailer, PaperRepository, SubscriberRepository } from '../ports.js';
 import { isPermanentRejection } from '../sending.js';
 import type { Topic } from '../taxonomy.js';
 
@@ -65,15 +65,18 @@ export interface DigestSelection {
   moreIds: string[];
 }
 
+/** Since when papers are new to a subscriber: their previous digest, or one period before they confirmed. */
+function newSince(subscriber: Subscriber): string {
+  const periodMs = (subscriber.frequency === 'weekly' ? 7 : 1) * 86_400_000;
+  return subscriber.lastDigestAt ?? new Date(Date.parse(subscriber.confirmedAt ?? subscriber.createdAt) - periodMs).toISOString();
+}
+
 /**
  * Rules 1 and 3 of the selection: first seen (or retagged) since their previous digest, and followed by them
  * (a topic, a keyword phrase or an author: `followMatcher`, the one test the private feed uses too).
  */
 function newToSubscriber(subscriber: Subscriber, candidates: Paper[], matcher = followMatcher(subscriber)): Paper[] {
-  const periodMs = (subscriber.frequency === 'weekly' ? 7 : 1) * 86_400_000;
-  const since =
-    subscriber.lastDigestAt ??
-    new Date(Date.parse(subscriber.confirmedAt ?? subscriber.createdAt) - periodMs).toISOString();
+  const since = newSince(subscriber);
   return candidates.filter((p) => (p.firstSeenAt > since || (p.retaggedAt ?? '') > since) && matcher.matches(p));
 }
 
@@ -98,7 +101,9 @@ export const MAX_JOB_AGE_DAYS = 14;
  */
 export function ledgerWindow(subscriber: Subscriber, candidates: Paper[], timezone: string): LedgerWindow | undefined {
   let oldest: string | undefined;
-  for (const p of newToSubscriber(subscriber, candidates)) if (oldest === undefined || p.firstSeenAt < oldest) oldest = p.firstSeenAt;
+  // Follow-ups look for the digest that showed a paper, sent after it was first seen: the same bound holds.
+  const relevant = [...newToSubscriber(subscriber, candidates), ...followUpCandidates(subscriber, candidates)];
+  for (const p of relevant) if (oldest === undefined || p.firstSeenAt < oldest) oldest = p.firstSeenAt;
   if (oldest === undefined) return undefined;
   const firstDay = dayInZone(new Date(oldest), timezone);
   return { fromDay: addDays(firstDay, -(MAX_JOB_AGE_DAYS + 1)), weekly: subscriber.frequency === 'weekly' };
@@ -136,6 +141,44 @@ export function selectDigestPapers(input: {
   return { papers, reasons, moreByDay, moreIds: more.map((p) => p.id) };
 }
 
+export type FollowUpKind = 'code' | 'trending';
+
+/** A paper the subscriber was sent that has news since: its code came out, or it passed the trending line. */
+export interface FollowUp {
+  kind: FollowUpKind;
+  paper: Paper;
+}
+
+/** The ledger's record of a follow-up, so it is sent once. */
+export const followUpKey = (kind: FollowUpKind, paperId: string) => `${kind}:${paperId}`;
+
+const EVENT_AT: Record<FollowUpKind, (p: Paper) => string | undefined> = { code: (p) => p.codeAddedAt, trending: (p) => p.trendingAt };
+
+/** Candidates with news since the subscriber's previous digest, for one who opted in (before the ledger says which they had). */
+function followUpCandidates(subscriber: Subscriber, candidates: Paper[]): Paper[] {
+  if (!subscriber.followUps) return [];
+  const since = newSince(subscriber);
+  return candidates.filter((p) => (p.codeAddedAt ?? '') > since || (p.trendingAt ?? '') > since);
+}
+
+/**
+ * Follow-ups for one digest: each paper the subscriber was shown in an earlier digest whose code came out, or
+ * which passed `digest.trendingUpvotes`, after that digest, and whose follow-up of that kind they have not had.
+ * Ordered like papers (`compareByRank`), at most `maxPapers`.
+ */
+export function selectFollowUps(input: { subscriber: Subscriber; candidates: Paper[]; history: LedgerHistory; maxPapers: number }): FollowUp[] {
+  const out: FollowUp[] = [];
+  for (const paper of followUpCandidates(input.subscriber, input.candidates).sort(compareByRank)) {
+    const shownAt = input.history.shown.get(paper.id);
+    if (shownAt === undefined) continue;
+    for (const kind of ['code', 'trending'] as const) {
+      const at = EVENT_AT[kind](paper);
+      if (at !== undefined && at > shownAt && !input.history.followUps.has(followUpKey(kind, paper.id))) out.push({ kind, paper });
+    }
+  }
+  return out.slice(0, input.maxPapers);
+}
+
 /** `expired`: the job's day is more than MAX_JOB_AGE_DAYS ago; nothing is sent and its papers go to the next digest. */
 export type DigestOutcome = 'sent' | 'empty' | 'duplicate' | 'inactive' | 'rejected' | 'expired';
 
@@ -148,6 +191,8 @@ export interface RenderDigestInput {
   subscriber: Subscriber;
   topics: Topic[];
   selection: DigestSelection;
+  /** Follow-ups on papers sent before ("Updates"), for a subscriber who opted in. */
+  followUps: FollowUp[];
   period: string;
 }
 
@@ -207,17 +252,18 @@ export async function sendDigest(job: DigestJob, deps: SendDigestDeps): Promise<
     ? await deps.candidates(since)
     : { papers: await deps.papers.listListedSince(since), readAt: now.toISOString() };
   const window = ledgerWindow(subscriber, candidates, deps.settings.timezone);
-  const selection = selectDigestPapers({
-    subscriber,
-    candidates,
-    alreadySent: window ? await deps.ledger.sentPaperIds(subscriber.id, job.period, window) : new Set(),
-    maxPapers: deps.settings.maxPapers,
-  });
-  if (selection.papers.length === 0 && !deps.settings.sendWhenEmpty) return 'empty';
+  const history = window ? await deps.ledger.history(subscriber.id, job.period, window) : { offered: new Set<string>(), shown: new Map<string, string>(), followUps: new Set<string>() };
+  const selection = selectDigestPapers({ subscriber, candidates, alreadySent: history.offered, maxPapers: deps.settings.maxPapers });
+  const followUps = selectFollowUps({ subscriber, candidates, history, maxPapers: deps.settings.maxPapers });
+  // A follow-up alone sends a digest only to a subscriber who asked for that.
+  const worthSending = selection.papers.length > 0 || (followUps.length > 0 && subscriber.followUps === 'always');
+  if (!worthSending && !deps.settings.sendWhenEmpty) return 'empty';
 
   const ids = selection.papers.map((p) => p.id);
-  // The claim is the exactly-once guard: a second delivery of the same job finds it taken.
-  const claim = await deps.ledger.claim(subscriber.id, job.period, ids, now.toISOString(), selection.moreIds);
+  // The claim is the exactly-once guard: a second delivery of the same job finds it taken. It records the
+  // follow-ups too, so none is sent twice.
+  const keys = followUps.map((f) => followUpKey(f.kind, f.paper.id));
+  const claim = await deps.ledger.claim(subscriber.id, job.period, ids, now.toISOString(), selection.moreIds, keys);
   if (claim === 'done') return 'duplicate';
   if (claim === 'in-flight') throw new DigestInFlightError(`digest ${job.period} for ${subscriber.id} is being sent by another attempt`);
 
@@ -229,7 +275,7 @@ export async function sendDigest(job: DigestJob, deps: SendDigestDeps): Promise<
   }
 
   const topics = current.topics.map((slug) => deps.topics.find((t) => t.slug === slug)).filter((t): t is Topic => !!t);
-  const message = deps.render({ subscriber: current, topics, selection, period: job.period });
+  const message = deps.render({ subscriber: current, topics, selection, followUps: current.followUps ? followUps : [], period: job.period });
   let messageId: string;
   try {
     ({ messageId } = await deps.mailer.send(message));

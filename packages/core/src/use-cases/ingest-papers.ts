@@ -37,7 +37,12 @@ const richer = (a: string | undefined, b: string | undefined) => ((b?.length ?? 
  * Merges a source's record into the stored one. A thinner record never blanks a richer field;
  * the earliest listing day is kept, so a re-listing (an arXiv replacement, a snapshot ingested again) is not new.
  */
-export function mergePaper(previous: Paper | undefined, input: PaperInput, tags: string[], now: string): Paper {
+export interface MergeOptions {
+  /** Upvotes that make a stored paper "trending" (digest.trendingUpvotes): crossing them sets `trendingAt`. */
+  trendingUpvotes?: number;
+}
+
+export function mergePaper(previous: Paper | undefined, input: PaperInput, tags: string[], now: string, options: MergeOptions = {}): Paper {
   const { source, updateOnly, ...fields } = input;
   void updateOnly;
   // Merge rules that converge: re-running the same inputs, in any order, changes nothing the second time.
@@ -87,7 +92,13 @@ export function mergePaper(previous: Paper | undefined, input: PaperInput, tags:
       }
     : { ...fields, links: definedOnly(fields.links), tags, sources: [source], firstSeenAt: now, updatedAt: now };
   const contentHash = contentHashOf(base);
-  if (previous && contentHash !== previous.contentHash) base.updatedAt = now;
+  if (previous && contentHash !== previous.contentHash) {
+    base.updatedAt = now;
+    // Follow-ups: the moment a stored paper got its code, or passed the trending line, each noted once.
+    if (!previous.links.code && base.links.code && !previous.codeAddedAt) base.codeAddedAt = now;
+    const line = options.trendingUpvotes;
+    if (line !== undefined && (previous.upvotes ?? 0) < line && (base.upvotes ?? 0) >= line && !previous.trendingAt) base.trendingAt = now;
+  }
   return { ...base, contentHash };
 }
 
@@ -111,7 +122,7 @@ const CHUNK = 100;
  */
 export async function ingestPapers(
   inputs: PaperInput[],
-  deps: { papers: PaperRepository; tagger: PaperTagger; clock: Clock; onProgress?: (done: number, total: number) => void },
+  deps: { papers: PaperRepository; tagger: PaperTagger; clock: Clock; merge?: MergeOptions; onProgress?: (done: number, total: number) => void },
 ): Promise<IngestCounts> {
   const counts: IngestCounts = { received: inputs.length, new: 0, updated: 0, unchanged: 0, conflicts: 0, ignored: 0, newIds: [], tagged: {}, rejected: [] };
   /** Stored records seen in this run, by stored id, kept current as we write. */
@@ -186,9 +197,9 @@ export async function ingestPapers(
         counts.ignored++;
       } else {
         const now = deps.clock.now().toISOString();
-        const draft = mergePaper(previous, input, previous?.tags ?? [], now);
+        const draft = mergePaper(previous, input, previous?.tags ?? [], now, deps.merge);
         const { tags } = deps.tagger.tag({ title: draft.title, abstract: draft.abstract, categories: draft.categories, keywords: draft.keywords });
-        const paper = mergePaper(previous, input, tags, now);
+        const paper = mergePaper(previous, input, tags, now, deps.merge);
         if (previous && paper.contentHash === previous.contentHash) {
           counts.unchanged++;
         } else {

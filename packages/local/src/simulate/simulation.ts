@@ -652,6 +652,29 @@ async function judge(e: Evidence): Promise<{ days: DayFigures[]; checks: Check[]
   check('duplicate digest emails', duplicates);
   check('resent after a crash between SES and the ledger', [], 'any', residual);
   check('papers mailed twice to one subscriber', mailedTwice);
+
+  // 2b. Follow-ups: each at most once per subscriber, and only on a paper an earlier digest showed them.
+  const followUpsTwice: string[] = [];
+  const followUpsUnfounded: string[] = [];
+  let followUpsSent = 0;
+  for (const person of e.people) {
+    const periods = (ledger.get(person.email) ?? []).filter((p) => p.status === 'sent').sort((a, b) => (a.period < b.period ? -1 : 1));
+    const had = new Set<string>();
+    const shown = new Set<string>();
+    for (const period of periods) {
+      for (const key of period.followUps) {
+        followUpsSent++;
+        if (had.has(key)) followUpsTwice.push(`${person.email}: ${key} again in ${period.period}`);
+        had.add(key);
+        const id = key.slice(key.indexOf(':') + 1);
+        if (!shown.has(id)) followUpsUnfounded.push(`${person.email}: ${key} in ${period.period}, never shown before`);
+      }
+      for (const id of period.paperIds) shown.add(id);
+    }
+  }
+  check('follow-ups sent', [], 'any', followUpsSent);
+  check('follow-ups sent twice', followUpsTwice);
+  check('follow-ups on papers never sent', followUpsUnfounded);
   check('missed digests (jobs given up)', e.violations['givenUp']!);
   check('failed invocations after retries', e.violations['failedInvocations']!);
   check('health sentences checked', [], 'any', e.healthChecked.checked);
@@ -820,6 +843,8 @@ interface LedgerEntry {
   paperIds: string[];
   /** Papers the digest counted under its "more" links (to their day pages). */
   moreIds: string[];
+  /** Follow-ups the digest carried ("code:<id>", "trending:<id>"). */
+  followUps: string[];
   /** Subscriber id. */
   subscriberId: string;
 }
@@ -840,6 +865,7 @@ async function digestLedger(e: Evidence): Promise<Map<string, LedgerEntry[]>> {
         status: String(i['status'] ?? ''),
         paperIds: (i['paperIds'] as string[]) ?? [],
         moreIds: (i['moreIds'] as string[]) ?? [],
+        followUps: (i['followUps'] as string[]) ?? [],
         subscriberId: sub.id,
       })),
     );
