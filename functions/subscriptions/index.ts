@@ -39,6 +39,7 @@ interface PreferencesFormState {
   keywords: string;
   authors: string;
   frequency?: Frequency;
+  followUps?: string;
   errors?: Partial<Record<PreferencesField, string>>;
 }
 
@@ -120,7 +121,9 @@ export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'secret'>, signups: 
     const radio = (f: Frequency, label: string) =>
       `<label class="choice-inline"><input type="radio" name="frequency" value="${f}"${state.frequency === f ? ' checked' : ''}> ${label}</label>`;
     const fields = Object.keys(errors) as PreferencesField[];
-    const target: Record<PreferencesField, string> = { topics: 'topics-legend', keywords: 'keywords', authors: 'authors', frequency: 'frequency-legend' };
+    const target: Record<PreferencesField, string> = { topics: 'topics-legend', keywords: 'keywords', authors: 'authors', frequency: 'frequency-legend', followUps: 'follow-ups-legend' };
+    const followUp = (value: string, label: string) =>
+      `<label class="choice"><input type="radio" name="followUps" value="${value}"${(state.followUps ?? 'off') === value ? ' checked' : ''}> ${label}</label>`;
     const summary = fields.length
       ? `<div class="problems" role="alert">\n<p>What to fix:</p>\n<ul>\n${fields.map((f) => `<li><a href="#${target[f]}">${escapeHtml(errors[f]!)}</a></li>`).join('\n')}\n</ul>\n</div>\n`
       : '';
@@ -138,15 +141,22 @@ ${boxes}
 <fieldset${describedBy('frequency')}><legend id="frequency-legend">How often</legend>${problem('frequency')}
 ${radio('daily', 'Daily')}${radio('weekly', `Weekly (on ${escapeHtml(rt.config.owner.digest.weeklyDay)})`)}
 </fieldset>
+<fieldset${describedBy('followUps', 'follow-ups-hint')}><legend id="follow-ups-legend">Updates on papers you were sent</legend>${problem('followUps')}
+<p class="hint" id="follow-ups-hint">Once for each paper: when its code is released, or when it passes ${escapeHtml(String(rt.config.owner.digest.trendingUpvotes))} upvotes.</p>
+${followUp('off', 'No updates')}
+${followUp('digest', 'In my digests')}
+${followUp('always', 'In my digests, and on their own when there are no new papers')}
+</fieldset>
 <p><button type="submit">Save preferences</button></p>
 </form>`;
   }
   /** The form filled from what is stored. */
-  const storedState = (s: Pick<Subscriber, 'topics' | 'keywords' | 'authors' | 'frequency'>): PreferencesFormState => ({
+  const storedState = (s: Pick<Subscriber, 'topics' | 'keywords' | 'authors' | 'frequency'> & { followUps?: string }): PreferencesFormState => ({
     topics: s.topics,
     keywords: (s.keywords ?? []).join('\n'),
     authors: (s.authors ?? []).join('\n'),
     frequency: s.frequency,
+    followUps: s.followUps ?? 'off',
   });
 
   return invokedAs('subscriptions', async (event: APIGatewayProxyEventV2): Promise<Result> => {
@@ -213,14 +223,20 @@ ${radio('daily', 'Daily')}${radio('weekly', `Weekly (on ${escapeHtml(rt.config.o
       }
       if (method === 'GET') return page(200, 'Your preferences', preferencesForm(token, storedState(subscriber)));
       const raw = form
-        ? { topics: form.getAll('topics'), keywords: form.get('keywords') ?? '', authors: form.get('authors') ?? '', frequency: form.get('frequency') || undefined }
+        ? { topics: form.getAll('topics'), keywords: form.get('keywords') ?? '', authors: form.get('authors') ?? '', frequency: form.get('frequency') || undefined, followUps: form.get('followUps') || undefined }
         : safeJson(rawBody);
       const parsed = prefsSchema.safeParse(raw);
       if (!parsed.success) {
         // A form comes back as it was sent; a JSON post gets the stored choices.
         const frequency = form?.get('frequency');
         const sent: PreferencesFormState = form
-          ? { topics: form.getAll('topics'), keywords: form.get('keywords') ?? '', authors: form.get('authors') ?? '', frequency: frequency === 'weekly' || frequency === 'daily' ? frequency : undefined }
+          ? {
+              topics: form.getAll('topics'),
+              keywords: form.get('keywords') ?? '',
+              authors: form.get('authors') ?? '',
+              frequency: frequency === 'weekly' || frequency === 'daily' ? frequency : undefined,
+              followUps: form.get('followUps') ?? undefined,
+            }
           : storedState(subscriber);
         return page(400, 'Please check the form', preferencesForm(token, { ...sent, errors: preferencesProblems(parsed.error) }));
       }

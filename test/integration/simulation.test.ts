@@ -25,6 +25,8 @@ describe('a simulated week of service', () => {
     const value = (name: string) => first.checks.find((c) => c.name === name)!.value;
     expect(value('health sentences checked')).toBeGreaterThan(0);
     expect(value('  of them while HF was failing')).toBeGreaterThan(0);
+    // Follow-ups went out (each at most once, on a paper shown before: checked by the invariants above).
+    expect(value('follow-ups sent')).toBeGreaterThan(0);
     // The readers who follow keyword phrases and authors got digests, each paper checked against their follows.
     expect(first.checks.find((c) => c.name === 'digests of keyword and author followers')!.value).toBeGreaterThan(0);
     const second = await simulate(options);

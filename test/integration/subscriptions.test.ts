@@ -561,6 +561,19 @@ describe('following keyword phrases and authors', () => {
     expect(await rt.subscribers.get(id)).toMatchObject({ topics: [], keywords: ['speculative decod*'], authors: ['Y. LeCun'], frequency: 'daily', status: 'active' });
     expect(text((await api(apiEvent('GET', url))).body!, 'keywords')).toBe('speculative decod*');
 
+    // Follow-ups: chosen on the same page; an unknown choice is refused beside its field; "off" removes it.
+    const keep = [['keywords', 'speculative decod*'], ['authors', 'Y. LeCun'], ['frequency', 'daily']] as [string, string][];
+    const optIn = await api(apiEvent('POST', url, form([...keep, ['followUps', 'digest']])));
+    expect(optIn.statusCode).toBe(200);
+    expect((await rt.subscribers.get(id))?.followUps).toBe('digest');
+    expect((await api(apiEvent('GET', url))).body).toMatch(/name="followUps" value="digest" checked/);
+    const wrong = await api(apiEvent('POST', url, form([...keep, ['followUps', 'sometimes']])));
+    expect(wrong.statusCode).toBe(400);
+    expect(text(wrong.body!, 'followUps-error')).toBe('followUps must be "off", "digest" or "always"');
+    expect((await rt.subscribers.get(id))?.followUps).toBe('digest');
+    expect((await api(apiEvent('POST', url, form([...keep, ['followUps', 'off']])))).statusCode).toBe(200);
+    expect((await rt.subscribers.get(id))?.followUps).toBeUndefined();
+
     // The digest, through the real sender and the local SES: keyword and author papers, each saying why.
     const papers = new DynamoPaperRepository(rt.clients.dynamo, rt.config.tableName);
     const p = (pid: string, over: Partial<Paper>) => papers.put(paper({ id: pid, listedOn: '2026-11-28', firstSeenAt: '2026-11-28T06:00:00.000Z', ...over }), undefined);

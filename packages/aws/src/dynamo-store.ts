@@ -547,16 +547,17 @@ export class DynamoSubscriberRepository implements SubscriberRepository {
 
   async updatePreferences(id: string, preferences: Preferences): Promise<boolean> {
     const { topics, keywords, authors, frequency } = preferences;
+    const followUps = preferences.followUps === 'digest' || preferences.followUps === 'always' ? preferences.followUps : undefined;
     try {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { PK: `SUB#${id}`, SK: 'SUB' },
           // The index key moves with the frequency; the condition keeps a racing unsubscribe in force.
-          UpdateExpression: 'SET topics = :t, keywords = :k, authors = :a, frequency = :f, GSI2PK = :g',
+          UpdateExpression: `SET topics = :t, keywords = :k, authors = :a, frequency = :f, GSI2PK = :g${followUps ? ', followUps = :u' : ' REMOVE followUps'}`,
           ConditionExpression: 'attribute_exists(PK) AND #s = :active',
           ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':t': topics, ':k': keywords, ':a': authors, ':f': frequency, ':g': `ACTIVE#${frequency}`, ':active': 'active' },
+          ExpressionAttributeValues: { ':t': topics, ':k': keywords, ':a': authors, ':f': frequency, ':g': `ACTIVE#${frequency}`, ':active': 'active', ...(followUps ? { ':u': followUps } : {}) },
         }),
       );
       return true;

@@ -1,6 +1,6 @@
 /** Ports: what the use cases need from the outside world. Adapters live in @paperboy/aws. */
 import { randomBytes } from 'node:crypto';
-import type { EmailMessage, Frequency, Paper, RunRecord, SiteObject, SourceState, Subscriber } from './model.js';
+import type { EmailMessage, FollowUpChoice, Frequency, Paper, RunRecord, SiteObject, SourceState, Subscriber } from './model.js';
 
 export interface PaperRepository {
   get(id: string): Promise<Paper | undefined>;
@@ -62,7 +62,11 @@ export interface DayRevision {
 }
 
 /** What a subscriber chooses on the preferences page. */
-export type Preferences = Pick<Subscriber, 'topics' | 'frequency'> & Required<Pick<Subscriber, 'keywords' | 'authors'>>;
+export type Preferences = Pick<Subscriber, 'topics' | 'frequency'> &
+  Required<Pick<Subscriber, 'keywords' | 'authors'>> & {
+    /** Follow-ups (model.ts `FollowUpChoice`); `off` or absent: none. */
+    followUps?: FollowUpChoice | 'off';
+  };
 
 export interface SubscriberRepository {
   get(id: string): Promise<Subscriber | undefined>;

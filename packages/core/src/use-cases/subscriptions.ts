@@ -144,6 +144,8 @@ export function preferencesRequestSchema(topicSlugs: string[]) {
       keywords: z._default(keywordsSchema, []),
       authors: z._default(authorsSchema, []),
       frequency: z.enum(['daily', 'weekly'], { error: 'frequency must be "daily" or "weekly"' }),
+      /** Follow-ups on papers already sent: none, in digests sent anyway, or also as a digest of their own. */
+      followUps: z._default(z.enum(['off', 'digest', 'always'], { error: 'followUps must be "off", "digest" or "always"' }), 'off'),
     })
     .check(
       z.superRefine((p, ctx) => {
@@ -155,8 +157,8 @@ export function preferencesRequestSchema(topicSlugs: string[]) {
 }
 export type PreferencesRequest = z.infer<ReturnType<typeof preferencesRequestSchema>>;
 
-export type PreferencesField = 'topics' | 'keywords' | 'authors' | 'frequency';
-const PREFERENCES_FIELDS: readonly string[] = ['topics', 'keywords', 'authors', 'frequency'] satisfies PreferencesField[];
+export type PreferencesField = 'topics' | 'keywords' | 'authors' | 'frequency' | 'followUps';
+const PREFERENCES_FIELDS: readonly string[] = ['topics', 'keywords', 'authors', 'frequency', 'followUps'] satisfies PreferencesField[];
 
 /** The first problem of each field of a rejected preferences form, as the schema words it, to show beside the field. */
 export function preferencesProblems(error: z.core.$ZodError): Partial<Record<PreferencesField, string>> {

@@ -155,18 +155,18 @@ interface Person {
   authors?: string[];
   /** What they follow from when on: a digest is checked against the follows in force when it was sent. */
   follows?: { at: string; topics: string[]; keywords: string[]; authors: string[] }[];
-  /** What they will follow once confirmed, besides or instead of the topics they signed up with. */
-  wants?: { topics: string[]; keywords: string[]; authors: string[] };
+  /** What they will follow once confirmed, besides or instead of the topics they signed up with, and their follow-ups. */
+  wants?: { topics: string[]; keywords: string[]; authors: string[]; followUps: 'off' | 'digest' | 'always' };
 }
 
 /**
  * People who follow keyword phrases and authors, added to every run: one a keyword only, one authors only,
  * one topics, a keyword and an author. The corpus has these phrases and names on several days.
  */
-const FOLLOWERS: { topics: string[]; keywords: string[]; authors: string[] }[] = [
-  { topics: [], keywords: ['world model*', 'reinforcement learning'], authors: [] },
-  { topics: [], keywords: [], authors: ['Ziwei Liu', 'N. Duan', 'Cihang Xie'] },
-  { topics: ['vision'], keywords: ['diffusion'], authors: ['Yang Liu'] },
+const FOLLOWERS: { topics: string[]; keywords: string[]; authors: string[]; followUps: 'off' | 'digest' | 'always' }[] = [
+  { topics: [], keywords: ['world model*', 'reinforcement learning'], authors: [], followUps: 'always' },
+  { topics: [], keywords: [], authors: ['Ziwei Liu', 'N. Duan', 'Cihang Xie'], followUps: 'off' },
+  { topics: ['vision'], keywords: ['diffusion'], authors: ['Yang Liu'], followUps: 'digest' },
 ];
 
 export async function simulate(options: SimulationOptions): Promise<SimulationResult> {
@@ -190,7 +190,8 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
         ],
         schedule: { timezone: TIME_ZONE, ingest: 'cron(0 6 * * ? *)', digest: 'cron(0 7 * * ? *)' },
         mail: { from: SENDER },
-        digest: { maxPapers: 10, windowDays: 7, weeklyDay: 'MON', sendWhenEmpty: false, sendRatePerSecond: 14 },
+        // A low trending line, so follow-ups ("now trending") happen within a week of the corpus's upvotes.
+        digest: { maxPapers: 10, windowDays: 7, weeklyDay: 'MON', sendWhenEmpty: false, sendRatePerSecond: 14, trendingUpvotes: 25 },
         feeds: { maxItems: 50 },
       },
       'simulation config',
@@ -488,11 +489,12 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
         ['keywords', wants.keywords.join('\n')],
         ['authors', wants.authors.join('\n')],
         ['frequency', person.frequency],
+        ['followUps', wants.followUps],
       ]).toString();
       const answer = await subscriptions(api('POST', link, person, form, 'application/x-www-form-urlencoded'));
       if (answer.statusCode !== 200) throw new Error(`setting the follows of ${person.email} answered ${answer.statusCode}`);
       Object.assign(person, { topics: wants.topics, keywords: wants.keywords, authors: wants.authors });
-      person.follows!.push({ at: clock.now().toISOString(), ...wants });
+      person.follows!.push({ at: clock.now().toISOString(), topics: wants.topics, keywords: wants.keywords, authors: wants.authors });
     }
 
     async function later(person: Person): Promise<void> {
@@ -507,7 +509,8 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
         if (!link) throw new Error(`no preferences link in the digest to ${person.email}`);
         const next = [...new Set([...person.topics.slice(1), pick(topics)])];
         const frequency = person.frequency === 'daily' && random() < 0.3 ? 'weekly' : person.frequency;
-        const form = new URLSearchParams([...next.map((t) => ['topics', t]), ['frequency', frequency]]).toString();
+        // They also ask for follow-ups (code released, now trending) in their digests.
+        const form = new URLSearchParams([...next.map((t) => ['topics', t]), ['frequency', frequency], ['followUps', 'digest']]).toString();
         const answer = await subscriptions(api('POST', link, person, form, 'application/x-www-form-urlencoded'));
         if (answer.statusCode !== 200) throw new Error(`changing preferences of ${person.email} answered ${answer.statusCode}`);
         Object.assign(person, { topics: next, frequency, changedAt: clock.now().toISOString() });
