@@ -10,6 +10,8 @@ import {
   countMail,
   dayInZone,
   drainDigestJobs,
+  ensureFeedToken,
+  privateFeedUrls,
   realSleep,
   subscriberLinks,
   type DigestJob,
@@ -64,7 +66,7 @@ export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'mailer' | 'secret'>
   return invokedAs('send-digests', async (event: SendDigestsEvent = {}, context?: SendContext): Promise<DrainSummary> => {
     const secret = await rt.secret();
     const { site, digest, schedule } = rt.config.owner;
-    const render = ({ subscriber, topics, selection, period }: RenderDigestInput) =>
+    const render = ({ subscriber, topics, selection, period, feedToken }: RenderDigestInput) =>
       renderDigestEmail({
         to: subscriber.email,
         site: { title: site.title, url: rt.config.siteUrl },
@@ -74,6 +76,7 @@ export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'mailer' | 'secret'>
         frequency: subscriber.frequency,
         period,
         ...subscriberLinks({ siteUrl: rt.config.siteUrl, secret }, subscriber.id),
+        ...(feedToken ? { feedUrls: privateFeedUrls(rt.config.siteUrl, feedToken) } : {}),
       });
     const now = () => rt.clock.now().getTime();
     const self = context ? asyncInvoker(rt.config.region, context.functionName) : undefined;
@@ -90,6 +93,7 @@ export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'mailer' | 'secret'>
         topics: rt.config.taxonomy.topics,
         settings: { ...digest, timezone: schedule.timezone },
         render,
+        feedToken: (subscriber) => ensureFeedToken(subscriber, { subscribers: rt.subscribers, feedTokens: rt.feedTokens, secret, randomBytes: rt.randomBytes }),
         onRejected: (j, err) => rt.logger.warn('digest rejected by SES', { subscriberId: j.subscriberId, period: j.period, error: String(err) }),
       },
       ratePerSecond: extras.ratePerSecond ?? digest.sendRatePerSecond,

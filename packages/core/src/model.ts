@@ -98,6 +98,10 @@ export interface Subscriber {
   confirmedTokenHash?: string;
   /** ISO time of the previous digest sent; papers first seen after it are new to this subscriber. */
   lastDigestAt?: string;
+  /** Random key of the private feed (tokens.ts: the feed token is derived from it and the link secret, never stored). */
+  feedKey?: string;
+  /** `hashFeedToken` of the current private feed token: the only token that reads the feed. */
+  feedTokenHash?: string;
 }
 
 export interface RunRecord {

@@ -125,6 +125,8 @@ export class DigestInFlightError extends Error {
 
 export interface RenderDigestInput {
   subscriber: Subscriber;
+  /** The subscriber's private feed token, for the email's feed links (issued on first use). */
+  feedToken?: string;
   topics: Topic[];
   selection: DigestSelection;
   period: string;
@@ -164,6 +166,8 @@ export interface SendDigestDeps {
   render: (input: RenderDigestInput) => EmailMessage;
   /** Called for each permanent rejection, which is recorded and does not fail the job. */
   onRejected?: (job: DigestJob, error: unknown) => void;
+  /** The subscriber's private feed token, issued on first use and the same on every retry (ensureFeedToken). */
+  feedToken?: (subscriber: Subscriber) => Promise<string | undefined>;
 }
 
 /**
@@ -208,7 +212,8 @@ export async function sendDigest(job: DigestJob, deps: SendDigestDeps): Promise<
   }
 
   const topics = current.topics.map((slug) => deps.topics.find((t) => t.slug === slug)).filter((t): t is Topic => !!t);
-  const message = deps.render({ subscriber: current, topics, selection, period: job.period });
+  const feedToken = deps.feedToken ? await deps.feedToken(current) : undefined;
+  const message = deps.render({ subscriber: current, topics, selection, period: job.period, feedToken });
   let messageId: string;
   try {
     ({ messageId } = await deps.mailer.send(message));
