@@ -21,6 +21,10 @@ describe('a simulated week of service', () => {
     expect(Object.values(first.faults).every((n) => n >= 1)).toBe(true);
     expect(first.checks.find((c) => c.name === 'papers listed upstream')!.value).toBeGreaterThan(0);
     expect(first.days.reduce((n, d) => n + d.emails, 0)).toBeGreaterThan(0);
+    // Readers read their private feeds, replaced some, and read replaced or ended ones (each answered 404 or 410).
+    for (const name of ['private feed reads', 'private feed addresses replaced', 'reads of replaced or ended private feeds']) {
+      expect(first.checks.find((c) => c.name === name)!.value, name).toBeGreaterThan(0);
+    }
     const second = await simulate(options);
     expect(formatTable(second)).toBe(formatTable(first));
     expect(second.outbox).toBe(first.outbox);
