@@ -10,6 +10,7 @@ import {
   checkConfirmToken,
   checkUnsubscribeToken,
   clientAddress,
+  cachedFeedWindow,
   confirmSubscription,
   ensureFeedToken,
   PRIVATE_FEED_FORMATS,
@@ -36,9 +37,9 @@ type Result = APIGatewayProxyStructuredResultV2;
 
 const MAX_BODY = 16_384;
 /**
- * How long a private feed may be kept by the reader's own cache, seconds. CloudFront keeps nothing of
- * /api/* (caching disabled), so an unsubscribed or revoked feed answers 404 at the edge at once; a reader
- * that honours max-age may show its last copy for at most this long.
+ * How long a private feed may be kept by the reader's own cache, seconds, and how long a warm container
+ * reuses the papers it read. CloudFront keeps nothing of /api/* (caching disabled), so an unsubscribed or
+ * revoked feed answers 404 at once; a reader that honours max-age may show its last copy for this long.
  */
 export const PRIVATE_FEED_MAX_AGE = 300;
 const FEED_LABELS: Record<PrivateFeedFormat, string> = { rss: 'RSS', atom: 'Atom', json: 'JSON Feed' };
@@ -57,6 +58,8 @@ export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'secret'>, signups: 
   const prefsSchema = preferencesRequestSchema(topicSlugs);
   const settings = rt.config.owner.subscriptions;
   const signupDeps = { limiter: rt.limiter, clock: rt.clock, limits: settings, schema, queue: signups };
+  // The papers every private feed selects from, read at most once per max-age by a warm container.
+  const feedDeps = { subscribers: rt.subscribers, feedTokens: rt.feedTokens, window: cachedFeedWindow(rt.papers, rt.clock, rt.config.owner.feeds.maxItems, PRIVATE_FEED_MAX_AGE * 1000) };
 
   const page = (status: number, title: string, bodyHtml: string, extraHeaders: Record<string, string> = {}): Result => ({
     statusCode: status,
@@ -140,7 +143,7 @@ ${links}
 <p><button type="submit">Get a new feed address</button> (the current one stops working at once)</p>
 </form>`;
   }
-  const feedDeps = async () => ({ subscribers: rt.subscribers, feedTokens: rt.feedTokens, secret: await rt.secret(), randomBytes: rt.randomBytes });
+  const tokenDeps = async () => ({ subscribers: rt.subscribers, feedTokens: rt.feedTokens, secret: await rt.secret(), randomBytes: rt.randomBytes });
 
   return invokedAs('subscriptions', async (event: APIGatewayProxyEventV2): Promise<Result> => {
     const method = event.requestContext.http.method.toUpperCase();
@@ -206,11 +209,11 @@ ${links}
       }
       if (method === 'GET') {
         // Issued on first view (safe to repeat: the same token each time).
-        const feed = await ensureFeedToken(subscriber, await feedDeps());
+        const feed = await ensureFeedToken(subscriber, await tokenDeps());
         return page(200, 'Your preferences', preferencesForm(token, subscriber.topics, subscriber.frequency) + feedSection(token, feed));
       }
       if (form?.get('action') === 'new-feed-url') {
-        const feed = await revokeFeedToken(subscriber.id, await feedDeps());
+        const feed = await revokeFeedToken(subscriber.id, await tokenDeps());
         if (!feed) return page(410, 'Not subscribed', '<p>This address is not subscribed any more.</p>');
         return page(
           200,
@@ -229,7 +232,7 @@ ${links}
       if (outcome === 'invalid') return invalidLink('preferences');
       if (outcome === 'inactive') return page(410, 'Not subscribed', '<p>This address is not subscribed any more.</p>');
       const names = parsed.data.topics.map((slug) => allTopics.find((t) => t.slug === slug)!.name);
-      const feed = await ensureFeedToken({ ...subscriber, ...parsed.data }, await feedDeps());
+      const feed = await ensureFeedToken({ ...subscriber, ...parsed.data }, await tokenDeps());
       return page(
         200,
         'Preferences saved',
@@ -243,7 +246,7 @@ ${links}
       const format = (query.get('format') ?? 'rss') as PrivateFeedFormat;
       if (!PRIVATE_FEED_FORMATS.includes(format)) return text(400, `format must be one of ${PRIVATE_FEED_FORMATS.join(', ')}`);
       const token = query.get('token') ?? '';
-      const answer = await readPrivateFeed(token, { subscribers: rt.subscribers, feedTokens: rt.feedTokens, papers: rt.papers, maxItems: rt.config.owner.feeds.maxItems });
+      const answer = await readPrivateFeed(token, feedDeps);
       if (answer.status === 'not-found') return text(404, 'This feed address is not valid: it was replaced by a new one, or the subscription ended.');
       if (answer.status === 'gone') return text(410, 'This subscription has ended, and its feed with it.');
       const feed = renderPrivateFeed(

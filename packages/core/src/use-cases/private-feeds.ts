@@ -6,7 +6,7 @@
  */
 import { followMatcher, type Follows, type MatchReason } from '../follows.js';
 import type { Paper, Subscriber } from '../model.js';
-import type { FeedTokenRepository, PaperRepository, RandomBytes, SubscriberRepository } from '../ports.js';
+import type { Clock, FeedTokenRepository, PaperRepository, RandomBytes, SubscriberRepository } from '../ports.js';
 import { compareNewestDayFirst, wholeDays } from '../ranking.js';
 import { feedToken, hashFeedToken, isFeedToken, newFeedKey } from '../tokens.js';
 
@@ -36,6 +36,23 @@ export async function privateFeedWindow(papers: Pick<PaperRepository, 'listLates
   const byId = new Map<string, Paper>();
   for (const p of latest) byId.set(p.id, p);
   return wholeDays([...byId.values()].sort(compareNewestDayFirst), maxItems);
+}
+
+/**
+ * The window, read at most once per `ttlMs` by a warm container: every feed it serves meanwhile selects from
+ * the same papers, so a publish shows in the private feeds within `ttlMs`, as in the public feeds' max-age.
+ */
+export function cachedFeedWindow(papers: Pick<PaperRepository, 'listLatest'>, clock: Clock, maxItems: number, ttlMs: number): () => Promise<Paper[]> {
+  let cached: { at: number; value: Promise<Paper[]> } | undefined;
+  return () => {
+    const now = clock.now().getTime();
+    if (cached && now - cached.at < ttlMs && now >= cached.at) return cached.value;
+    const value = privateFeedWindow(papers, maxItems);
+    const entry = { at: now, value };
+    value.catch(() => cached === entry && (cached = undefined));
+    cached = entry;
+    return value;
+  };
 }
 
 /** The URL of a private feed in each format. The token is the only thing that names the subscriber. */
@@ -101,8 +118,8 @@ export type PrivateFeedAnswer =
 export interface PrivateFeedDeps {
   subscribers: Pick<SubscriberRepository, 'get'>;
   feedTokens: Pick<FeedTokenRepository, 'find'>;
-  papers: Pick<PaperRepository, 'listLatest'>;
-  maxItems: number;
+  /** The public feeds' window (privateFeedWindow, or cachedFeedWindow). */
+  window: () => Promise<Paper[]>;
 }
 
 /** What the private feed of `token` holds now. */
@@ -113,6 +130,5 @@ export async function readPrivateFeed(token: string, deps: PrivateFeedDeps): Pro
   const subscriber = id ? await deps.subscribers.get(id) : undefined;
   if (!subscriber || subscriber.feedTokenHash !== hash) return { status: 'not-found' };
   if (subscriber.status !== 'active') return { status: 'gone' };
-  const window = await privateFeedWindow(deps.papers, deps.maxItems);
-  return { status: 'ok', subscriber, items: selectPrivateFeed(subscriber, window), tokenHash: hash };
+  return { status: 'ok', subscriber, items: selectPrivateFeed(subscriber, await deps.window()), tokenHash: hash };
 }
