@@ -71,6 +71,11 @@ const ASSUMPTIONS = {
    * short TTL (5 minutes, as the public feeds) is shorter than the poll interval, so each poll reads S3.
    */
   publishTimeFeedObjects: 3,
+  /**
+   * Edge-cached serving (not built, modelled): unsubscribes, suppressions, new feed addresses and preference
+   * changes a month, as a share of subscribers; each would be one CloudFront invalidation path.
+   */
+  feedLifecycleEventsPerSubscriberMonth: 0.1,
 };
 
 type Prices = {
@@ -83,7 +88,7 @@ type Prices = {
   cloudwatch: { perAlarmMonth: number; logsIngestPerGb: number; logsStoragePerGbMonth: number; perCustomMetricMonth: number };
   eventBridgeScheduler: { perMillionInvocations: number };
   apiGatewayHttp: { perMillionRequests: number };
-  cloudfront: { perGbToInternetNorthAmericaEurope: number; perTenThousandHttpsRequests: number };
+  cloudfront: { perGbToInternetNorthAmericaEurope: number; perTenThousandHttpsRequests: number; freeInvalidationPathsMonth: number; perInvalidationPath: number };
 };
 const prices = JSON.parse(await readFile(join(ROOT, 'bench', 'prices.json'), 'utf8')) as Prices;
 
@@ -354,8 +359,21 @@ function privateFeeds(subscribers: number) {
     lambda: ((subscribers * publishRuns * feedRender.ms) / measuredSubscribers / 1000) * (FUNCTION_MEMORY_MB.publish / 1024) * prices.lambda.perGbSecondArm64,
     cloudFront,
   };
+  // Not built: the same function behind a CloudFront cache kept until the next publish, each lifecycle event
+  // invalidating its feed's path: one origin request per subscriber per publish.
+  const originPolls = subscribers * publishRuns;
+  const paths = subscribers * ASSUMPTIONS.feedLifecycleEventsPerSubscriberMonth;
+  const edgeCached = {
+    origin:
+      (originPolls / 1e6) * (prices.apiGatewayHttp.perMillionRequests + prices.lambda.perMillionRequests) +
+      (originPolls * perPoll.ms / 1000) * (POLL_MEMORY / 1024) * prices.lambda.perGbSecondArm64 +
+      ((originPolls * perPoll.rru + containers * windowReadsPerMonth * feedWindow.counts.rru) / 1e6) * prices.dynamodb.perMillionReadRequestUnits +
+      ((originPolls * (ASSUMPTIONS.logBytes.perInvocation + ASSUMPTIONS.apiAccessLogBytes)) / 1e9) * (prices.cloudwatch.logsIngestPerGb + prices.cloudwatch.logsStoragePerGbMonth),
+    invalidations: Math.max(0, paths - prices.cloudfront.freeInvalidationPathsMonth) * prices.cloudfront.perInvalidationPath,
+    cloudFront,
+  };
   const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
-  return { polls, containers, puts, perRequest, publishTime, perRequestTotal: sum(perRequest), publishTimeTotal: sum(publishTime) };
+  return { polls, containers, puts, paths, perRequest, publishTime, edgeCached, perRequestTotal: sum(perRequest), publishTimeTotal: sum(publishTime), edgeCachedTotal: sum(edgeCached) };
 }
 
 function month(subscribers: number): [string, number, string][] {
@@ -417,7 +435,7 @@ function month(subscribers: number): [string, number, string][] {
 
 console.log(`\nassumed (bench/cost.ts ASSUMPTIONS): ${JSON.stringify(ASSUMPTIONS)}`);
 const totals: Record<string, number> = {};
-const feedTotals: Record<string, { perRequest: number; publishTime: number; cloudFront: number }> = {};
+const feedTotals: Record<string, { perRequest: number; publishTime: number; edgeCached: number; cloudFront: number }> = {};
 const nonSes: Record<string, number> = {};
 for (const subscribers of SCALES) {
   const lines = month(subscribers);
@@ -429,10 +447,18 @@ for (const subscribers of SCALES) {
   console.log(`  ${'total'.padEnd(22)} $${f(total).padStart(8)}   per month (CloudFront and S3 storage for readers: see docs/deploy.md)`);
   console.log(`  ${'all but SES'.padEnd(22)} $${f(nonSes[String(subscribers)]!).padStart(8)}`);
   const feeds = privateFeeds(subscribers);
-  feedTotals[String(subscribers)] = { perRequest: Number(feeds.perRequestTotal.toFixed(2)), publishTime: Number(feeds.publishTimeTotal.toFixed(2)), cloudFront: Number(feeds.perRequest.cloudFront.toFixed(2)) };
+  feedTotals[String(subscribers)] = {
+    perRequest: Number(feeds.perRequestTotal.toFixed(2)),
+    publishTime: Number(feeds.publishTimeTotal.toFixed(2)),
+    edgeCached: Number(feeds.edgeCachedTotal.toFixed(2)),
+    cloudFront: Number(feeds.perRequest.cloudFront.toFixed(2)),
+  };
   console.log(`  private feeds, served per request (built): $${f(feeds.perRequestTotal)} of the total, of which CloudFront $${f(feeds.perRequest.cloudFront)}`);
   console.log(
     `  private feeds, generated at publish (not built): $${f(feeds.publishTimeTotal)}: ${feeds.puts.toLocaleString('en')} S3 puts and ${feeds.polls.toLocaleString('en')} S3 gets $${f(feeds.publishTime.s3)}, rendering $${f(feeds.publishTime.lambda)}, CloudFront $${f(feeds.publishTime.cloudFront)}`,
+  );
+  console.log(
+    `  private feeds, per request behind a cache kept until the next publish, invalidated per lifecycle event (not built): $${f(feeds.edgeCachedTotal)}: origin $${f(feeds.edgeCached.origin)}, ${Math.round(feeds.paths).toLocaleString('en')} invalidation paths $${f(feeds.edgeCached.invalidations)}, CloudFront $${f(feeds.edgeCached.cloudFront)}`,
   );
 }
 // The figures as one JSON line, for scripts and comparisons.
