@@ -198,6 +198,9 @@ export async function sendDigest(job: DigestJob, deps: SendDigestDeps): Promise<
   });
   if (selection.papers.length === 0 && !deps.settings.sendWhenEmpty) return 'empty';
 
+  // Issued (once) before the claim: a failure here claims nothing, and the job's retry issues the same token.
+  const issued = deps.feedToken ? await deps.feedToken(subscriber) : undefined;
+
   const ids = selection.papers.map((p) => p.id);
   // The claim is the exactly-once guard: a second delivery of the same job finds it taken.
   const claim = await deps.ledger.claim(subscriber.id, job.period, ids, now.toISOString(), selection.moreIds);
@@ -212,7 +215,8 @@ export async function sendDigest(job: DigestJob, deps: SendDigestDeps): Promise<
   }
 
   const topics = current.topics.map((slug) => deps.topics.find((t) => t.slug === slug)).filter((t): t is Topic => !!t);
-  const feedToken = deps.feedToken ? await deps.feedToken(current) : undefined;
+  // From the subscriber as read now (a new address asked for meanwhile is the one to link): derived from its stored key, no write.
+  const feedToken = deps.feedToken && current.feedKey !== subscriber.feedKey ? await deps.feedToken(current) : issued;
   const message = deps.render({ subscriber: current, topics, selection, period: job.period, feedToken });
   let messageId: string;
   try {
