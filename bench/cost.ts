@@ -18,12 +18,16 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { MetadataBearer } from '@smithy/types';
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { dayInZone, fireTimes, newSubscriberId, processEnv, type Frequency } from '@paperboy/core';
+import { dayInZone, ensureFeedToken, fireTimes, newSubscriberId, privateFeedUrls, privateFeedWindow, processEnv, readPrivateFeed, type Frequency } from '@paperboy/core';
+import { renderPrivateFeed } from '@paperboy/feeds';
 import { LEDGER_KEEP_DAYS, makeDocumentClient } from '@paperboy/aws';
 import { makeHandler as makeIngest } from '../functions/ingest/index.js';
 import { makeHandler as makePublish } from '../functions/publish/index.js';
 import { makeHandler as makePlan } from '../functions/plan-digests/index.js';
 import { makeHandler as makeSend } from '../functions/send-digests/index.js';
+import { makeHandler as makeSubscriptions, PRIVATE_FEED_MAX_AGE } from '../functions/subscriptions/index.js';
+import { apiEvent } from '../packages/local/src/api-event.js';
+import { LocalSignupQueue } from '../packages/local/src/signup-queue.js';
 import { scheduledInvocation } from '../functions/commons/events.js';
 import { openLocal } from '../packages/local/src/runner.js';
 import { FUNCTION_MEMORY_MB } from '../infra/lib/settings.js';
@@ -57,6 +61,21 @@ const ASSUMPTIONS = {
   logBytes: { perDigest: 250, perRun: 20 * 250, perInvocation: 350 },
   /** Hours a month the Problems metric carries data (a custom metric is billed by the hour it has data); a healthy month has none. */
   problemHours: 0,
+  /** Every subscriber's reader polls their private feed once an hour (one format). */
+  feedPollsPerSubscriberHour: 1,
+  /** Bytes of the HTTP API's access log line per request (JSON, seven fields). */
+  apiAccessLogBytes: 250,
+  /**
+   * Publish-time generation (the option not taken, modelled for comparison): every feed changes at each
+   * publish (a reader of three topics of eighteen has new papers most days), 3 objects each; CloudFront's
+   * short TTL (5 minutes, as the public feeds) is shorter than the poll interval, so each poll reads S3.
+   */
+  publishTimeFeedObjects: 3,
+  /**
+   * Edge-cached serving (not built, modelled): unsubscribes, suppressions, new feed addresses and preference
+   * changes a month, as a share of subscribers; each would be one CloudFront invalidation path.
+   */
+  feedLifecycleEventsPerSubscriberMonth: 0.1,
 };
 
 type Prices = {
@@ -68,6 +87,8 @@ type Prices = {
   ses: { perThousandEmails: number };
   cloudwatch: { perAlarmMonth: number; logsIngestPerGb: number; logsStoragePerGbMonth: number; perCustomMetricMonth: number };
   eventBridgeScheduler: { perMillionInvocations: number };
+  apiGatewayHttp: { perMillionRequests: number };
+  cloudfront: { perGbToInternetNorthAmericaEurope: number; perTenThousandHttpsRequests: number; freeInvalidationPathsMonth: number; perInvalidationPath: number };
 };
 const prices = JSON.parse(await readFile(join(ROOT, 'bench', 'prices.json'), 'utf8')) as Prices;
 
@@ -214,6 +235,14 @@ for (let i = 0; i < measuredSubscribers; i++) {
     confirmedAt: now,
   });
 }
+// Each subscriber's private feed token, as their first digest (or preferences page) issues it once: a
+// one-time write, kept out of the send phase, which then measures a digest of a subscriber who has one.
+const secret = await rt.secret();
+const issue = await phase(async () => {
+  for (const id of await rt.subscribers.listActiveIds('daily')) {
+    await ensureFeedToken((await rt.subscribers.get(id))!, { subscribers: rt.subscribers, feedTokens: rt.feedTokens, secret, randomBytes: rt.randomBytes });
+  }
+});
 // The plan stores the jobs; the send phase then runs the sender the plan would start.
 const plan = await phase(() => makePlan(rt, { startSender: async () => {} })(scheduledInvocation('digest', rt.clock.now())));
 const scheduledDay = dayInZone(rt.clock.now(), ctx.config.owner.schedule.timezone);
@@ -226,6 +255,34 @@ const send = await phase(async () => {
     ratePerSecond: Infinity,
   })({});
   if (result.deferred + result.gaveUp) throw new Error(`${result.deferred + result.gaveUp} digests failed`);
+});
+// Private feeds, served per request (as deployed): one poll per subscriber through the API handler. A warm
+// container reads the window once per PRIVATE_FEED_MAX_AGE, so the polls share one read (measured apart).
+const feedUrls: string[] = [];
+for (const id of await rt.subscribers.listActiveIds('daily')) {
+  const s = (await rt.subscribers.get(id))!;
+  const token = (await ensureFeedToken(s, { subscribers: rt.subscribers, feedTokens: rt.feedTokens, secret, randomBytes: rt.randomBytes }))!;
+  feedUrls.push(privateFeedUrls(rt.config.siteUrl, token).rss);
+}
+const feedWindow = await phase(() => privateFeedWindow(rt.papers, ctx.config.owner.feeds.maxItems));
+const api = makeSubscriptions(rt, new LocalSignupQueue(rt));
+let feedItems = 0;
+const feedPolls = await phase(async () => {
+  for (const url of feedUrls) {
+    const res = await api(apiEvent('GET', url, { base: rt.config.siteUrl }));
+    if (res.statusCode !== 200) throw new Error(`private feed answered ${res.statusCode}`);
+    feedItems += (res.body!.match(/<item>/g) ?? []).length;
+  }
+});
+// The option not taken, publish-time generation: render every subscriber's three objects (the same code).
+const windowPapers = await privateFeedWindow(rt.papers, ctx.config.owner.feeds.maxItems);
+const feedRender = await phase(async () => {
+  for (const url of feedUrls) {
+    const answer = await readPrivateFeed(new URL(url).searchParams.get('token')!, { subscribers: rt.subscribers, feedTokens: rt.feedTokens, window: async () => windowPapers });
+    if (answer.status !== 'ok') throw new Error('no private feed');
+    const spec = { site: { ...ctx.config.owner.site, url: rt.config.siteUrl }, topics: ctx.config.taxonomy.topics, items: answer.items, urls: privateFeedUrls(rt.config.siteUrl, 'x'), feedId: 'x', emptyUpdated: new Date(0) };
+    for (const format of ['rss', 'atom', 'json'] as const) renderPrivateFeed(spec, format);
+  }
 });
 // Sizes of what stays stored: a paper, a subscriber, a digest's ledger entry (measured, not assumed).
 const raw = makeDocumentClient(rt.config.region, rt.config.endpoints.dynamodb);
@@ -256,6 +313,10 @@ show('ingest', ingest, `${received} new papers`);
 show('publish', publish, 'one run, cold bucket');
 show('plan-digests', plan, `${measuredSubscribers} subscribers`);
 show('send-digests', send, `${measuredSubscribers} digests`);
+show('feed tokens', issue, `${measuredSubscribers} issued, once each`);
+show('feed window', feedWindow, 'one read of the window');
+show('feed polls', feedPolls, `${measuredSubscribers} polls, ${feedItems} items`);
+show('feed render', feedRender, `${measuredSubscribers} x 3 formats`);
 
 const gbSeconds = (ms: number, fn: keyof typeof FUNCTION_MEMORY_MB) => (ms / 1000) * (FUNCTION_MEMORY_MB[fn] / 1024);
 const { owner } = ctx.config;
@@ -270,6 +331,50 @@ const publishRuns = ingestRuns;
 const sendWorkMs = send.ms / measuredSubscribers;
 const sendBilledMs = Math.max(sendWorkMs, 1000 / ASSUMPTIONS.sesRatePerSecond);
 const SENDER_RUN_MS = 14 * 60_000; // a sender hands over to a fresh invocation before its 15-minute timeout
+
+const POLL_MEMORY = FUNCTION_MEMORY_MB.subscriptions;
+const perPoll = {
+  // The polls' own reads (token item, subscriber); the window's read is priced per container refresh below.
+  rru: (feedPolls.counts.rru - feedWindow.counts.rru) / measuredSubscribers,
+  ms: feedPolls.ms / measuredSubscribers,
+};
+const windowReadsPerMonth = Math.ceil((DAYS * 86_400) / PRIVATE_FEED_MAX_AGE);
+
+/** The private feeds' lines: served per request (as built), and publish-time generation (not built) for comparison. */
+function privateFeeds(subscribers: number) {
+  const polls = subscribers * ASSUMPTIONS.feedPollsPerSubscriberHour * 24 * DAYS;
+  // Containers serving at once, each with its own window cache (Little's law on the measured duration, at least one).
+  const containers = Math.max(1, Math.ceil((polls / (DAYS * 86_400)) * (perPoll.ms / 1000)));
+  const cloudFront = (polls / 10_000) * prices.cloudfront.perTenThousandHttpsRequests;
+  const perRequest = {
+    api: (polls / 1e6) * prices.apiGatewayHttp.perMillionRequests,
+    lambda: (polls / 1e6) * prices.lambda.perMillionRequests + (polls * perPoll.ms / 1000) * (POLL_MEMORY / 1024) * prices.lambda.perGbSecondArm64,
+    dynamo: ((polls * perPoll.rru + containers * windowReadsPerMonth * feedWindow.counts.rru) / 1e6) * prices.dynamodb.perMillionReadRequestUnits,
+    logs: ((polls * (ASSUMPTIONS.logBytes.perInvocation + ASSUMPTIONS.apiAccessLogBytes)) / 1e9) * (prices.cloudwatch.logsIngestPerGb + prices.cloudwatch.logsStoragePerGbMonth),
+    cloudFront,
+  };
+  const puts = subscribers * ASSUMPTIONS.publishTimeFeedObjects * publishRuns;
+  const publishTime = {
+    s3: (puts / 1000) * prices.s3.perThousandPutRequests + (polls / 1000) * prices.s3.perThousandGetRequests,
+    lambda: ((subscribers * publishRuns * feedRender.ms) / measuredSubscribers / 1000) * (FUNCTION_MEMORY_MB.publish / 1024) * prices.lambda.perGbSecondArm64,
+    cloudFront,
+  };
+  // Not built: the same function behind a CloudFront cache kept until the next publish, each lifecycle event
+  // invalidating its feed's path: one origin request per subscriber per publish.
+  const originPolls = subscribers * publishRuns;
+  const paths = subscribers * ASSUMPTIONS.feedLifecycleEventsPerSubscriberMonth;
+  const edgeCached = {
+    origin:
+      (originPolls / 1e6) * (prices.apiGatewayHttp.perMillionRequests + prices.lambda.perMillionRequests) +
+      (originPolls * perPoll.ms / 1000) * (POLL_MEMORY / 1024) * prices.lambda.perGbSecondArm64 +
+      ((originPolls * perPoll.rru + containers * windowReadsPerMonth * feedWindow.counts.rru) / 1e6) * prices.dynamodb.perMillionReadRequestUnits +
+      ((originPolls * (ASSUMPTIONS.logBytes.perInvocation + ASSUMPTIONS.apiAccessLogBytes)) / 1e9) * (prices.cloudwatch.logsIngestPerGb + prices.cloudwatch.logsStoragePerGbMonth),
+    invalidations: Math.max(0, paths - prices.cloudfront.freeInvalidationPathsMonth) * prices.cloudfront.perInvalidationPath,
+    cloudFront,
+  };
+  const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
+  return { polls, containers, puts, paths, perRequest, publishTime, edgeCached, perRequestTotal: sum(perRequest), publishTimeTotal: sum(publishTime), edgeCachedTotal: sum(edgeCached) };
+}
 
 function month(subscribers: number): [string, number, string][] {
   const scale = PAPERS_PER_DAY * DAYS;
@@ -298,6 +403,8 @@ function month(subscribers: number): [string, number, string][] {
   // (GSI2 holds a copy of each active one), and the ledger, whose entries expire after LEDGER_KEEP_DAYS.
   // PITR is billed on the table's own size; indexes are storage only.
   const ledgerEntries = subscribers * Math.min(365, LEDGER_KEEP_DAYS);
+  const feeds = privateFeeds(subscribers);
+  const pollsText = `${feeds.polls.toLocaleString('en')} polls (hourly)`;
   const tableGb = (PAPERS_PER_DAY * 365 * bytes.paper + subscribers * bytes.subscriber + ledgerEntries * bytes.digest) / 1e9;
   const indexGb = (PAPERS_PER_DAY * 365 * bytes.paper + subscribers * bytes.subscriber) / 1e9;
   return [
@@ -316,6 +423,11 @@ function month(subscribers: number): [string, number, string][] {
     ['CloudWatch logs', (logGb * (prices.cloudwatch.logsIngestPerGb + prices.cloudwatch.logsStoragePerGbMonth)), `${f(logGb, 3)} GB ingested, kept 30 days`],
     ['CloudWatch alarms', (ALARM_METRICS * prices.cloudwatch.perAlarmMonth), `${ALARM_METRICS} alarm metrics (infra/lib/alarms.ts)`],
     ['CloudWatch metrics', ((ASSUMPTIONS.problemHours / (DAYS * 24)) * prices.cloudwatch.perCustomMetricMonth), `Problems, billed only for hours with an error (${ASSUMPTIONS.problemHours} assumed)`],
+    ['Feeds: API requests', feeds.perRequest.api, `${pollsText} of /api/feed on the HTTP API`],
+    ['Feeds: Lambda', feeds.perRequest.lambda, `${pollsText}: ${f(perPoll.ms, 1)} ms each at ${POLL_MEMORY} MB`],
+    ['Feeds: DynamoDB reads', feeds.perRequest.dynamo, `${f(perPoll.rru, 1)} RRU a poll (token, subscriber); the window (${f(feedWindow.counts.rru, 1)} RRU) once per ${PRIVATE_FEED_MAX_AGE} s per container (${feeds.containers})`],
+    ['Feeds: logs', feeds.perRequest.logs, `START/END/REPORT and the API access log line per poll`],
+    ['Feeds: CloudFront', feeds.perRequest.cloudFront, `${pollsText} at the list price (CloudFront's always-free 10M requests a month would cover ${feeds.polls <= 1e7 ? 'them' : 'the first 10M'})`],
     ['SSM parameter', 0, 'the HMAC key: a standard SecureString under aws/ssm, standard throughput'],
     ['KMS', 0, 'AWS managed keys only (no customer managed key)'],
   ];
@@ -323,6 +435,7 @@ function month(subscribers: number): [string, number, string][] {
 
 console.log(`\nassumed (bench/cost.ts ASSUMPTIONS): ${JSON.stringify(ASSUMPTIONS)}`);
 const totals: Record<string, number> = {};
+const feedTotals: Record<string, { perRequest: number; publishTime: number; edgeCached: number; cloudFront: number }> = {};
 const nonSes: Record<string, number> = {};
 for (const subscribers of SCALES) {
   const lines = month(subscribers);
@@ -333,6 +446,20 @@ for (const subscribers of SCALES) {
   for (const [item, usd, what] of lines) console.log(`  ${item.padEnd(22)} $${f(usd).padStart(8)}   ${what}`);
   console.log(`  ${'total'.padEnd(22)} $${f(total).padStart(8)}   per month (CloudFront and S3 storage for readers: see docs/deploy.md)`);
   console.log(`  ${'all but SES'.padEnd(22)} $${f(nonSes[String(subscribers)]!).padStart(8)}`);
+  const feeds = privateFeeds(subscribers);
+  feedTotals[String(subscribers)] = {
+    perRequest: Number(feeds.perRequestTotal.toFixed(2)),
+    publishTime: Number(feeds.publishTimeTotal.toFixed(2)),
+    edgeCached: Number(feeds.edgeCachedTotal.toFixed(2)),
+    cloudFront: Number(feeds.perRequest.cloudFront.toFixed(2)),
+  };
+  console.log(`  private feeds, served per request (built): $${f(feeds.perRequestTotal)} of the total, of which CloudFront $${f(feeds.perRequest.cloudFront)}`);
+  console.log(
+    `  private feeds, generated at publish (not built): $${f(feeds.publishTimeTotal)}: ${feeds.puts.toLocaleString('en')} S3 puts and ${feeds.polls.toLocaleString('en')} S3 gets $${f(feeds.publishTime.s3)}, rendering $${f(feeds.publishTime.lambda)}, CloudFront $${f(feeds.publishTime.cloudFront)}`,
+  );
+  console.log(
+    `  private feeds, per request behind a cache kept until the next publish, invalidated per lifecycle event (not built): $${f(feeds.edgeCachedTotal)}: origin $${f(feeds.edgeCached.origin)}, ${Math.round(feeds.paths).toLocaleString('en')} invalidation paths $${f(feeds.edgeCached.invalidations)}, CloudFront $${f(feeds.edgeCached.cloudFront)}`,
+  );
 }
 // The figures as one JSON line, for scripts and comparisons.
-console.log(JSON.stringify({ bench: 'cost', nonSesPerMonth1k: nonSes['1000'], papersPerDay: PAPERS_PER_DAY, pricesAsOf: prices.asOf, monthlyUsdBySubscribers: totals, nonSesBySubscribers: nonSes }));
+console.log(JSON.stringify({ bench: 'cost', nonSesPerMonth1k: nonSes['1000'], papersPerDay: PAPERS_PER_DAY, pricesAsOf: prices.asOf, monthlyUsdBySubscribers: totals, nonSesBySubscribers: nonSes, privateFeedsBySubscribers: feedTotals }));

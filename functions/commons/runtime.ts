@@ -7,6 +7,7 @@
 import {
   DynamoDigestJobStore,
   DynamoDigestLedger,
+  DynamoFeedTokenRepository,
   DynamoMailStats,
   DynamoPaperRepository,
   DynamoRateLimiter,
@@ -38,6 +39,8 @@ export interface BaseRuntime {
   config: AppConfig;
   papers: DynamoPaperRepository;
   subscribers: DynamoSubscriberRepository;
+  /** Private feed tokens by hash (`FEED#<hash>`). */
+  feedTokens: DynamoFeedTokenRepository;
   ledger: DynamoDigestLedger;
   /** Digest jobs the plan stores and the sender drains, and the lease that keeps one sender at a time. */
   jobs: DynamoDigestJobStore;
@@ -81,6 +84,7 @@ export function baseRuntime(config: AppConfig, dynamo: DynamoDBDocumentClient, o
     config,
     papers,
     subscribers: new DynamoSubscriberRepository(dynamo, table),
+    feedTokens: new DynamoFeedTokenRepository(dynamo, table),
     ledger: new DynamoDigestLedger(dynamo, table),
     jobs: new DynamoDigestJobStore(dynamo, table),
     sendLease: new DynamoSendLease(dynamo, table),

@@ -12,6 +12,8 @@ import {
   drainDigestJobs,
   fetchingSources,
   readHealthNotices,
+  ensureFeedToken,
+  privateFeedUrls,
   realSleep,
   subscriberLinks,
   type DigestJob,
@@ -75,7 +77,7 @@ export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'mailer' | 'secret'>
         settings: { timezone: schedule.timezone, staleAfterHours: deploy.staleAfterHours },
       })
     ).map((n) => n.text);
-    const render = ({ subscriber, topics, selection, followUps, period }: RenderDigestInput) =>
+    const render = ({ subscriber, topics, selection, followUps, period, feedToken }: RenderDigestInput) =>
       renderDigestEmail({
         to: subscriber.email,
         site: { title: site.title, url: rt.config.siteUrl },
@@ -90,6 +92,7 @@ export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'mailer' | 'secret'>
         period,
         notices,
         ...subscriberLinks({ siteUrl: rt.config.siteUrl, secret }, subscriber.id),
+        ...(feedToken ? { feedUrls: privateFeedUrls(rt.config.siteUrl, feedToken) } : {}),
       });
     const now = () => rt.clock.now().getTime();
     const self = context ? asyncInvoker(rt.config.region, context.functionName) : undefined;
@@ -106,6 +109,7 @@ export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'mailer' | 'secret'>
         topics: rt.config.taxonomy.topics,
         settings: { ...digest, timezone: schedule.timezone },
         render,
+        feedToken: (subscriber) => ensureFeedToken(subscriber, { subscribers: rt.subscribers, feedTokens: rt.feedTokens, secret, randomBytes: rt.randomBytes }),
         onRejected: (j, err) => rt.logger.warn('digest rejected by SES', { subscriberId: j.subscriberId, period: j.period, error: String(err) }),
       },
       ratePerSecond: extras.ratePerSecond ?? digest.sendRatePerSecond,

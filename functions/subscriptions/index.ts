@@ -1,5 +1,5 @@
 /**
- * Lambda (HTTP API at /api/*): sign-up, confirm, preferences, unsubscribe. Every page escapes what it echoes.
+ * Lambda (HTTP API at /api/*): sign-up, confirm, preferences, unsubscribe, private feeds. Every page escapes what it echoes.
  * Answers never reveal whether an address is known: a sign-up is counted, checked and handed over, and the
  * work that depends on the address runs in process-signups. Links from emails act only on POST (link scanners
  * open every link of an email): their GET shows a page with one button.
@@ -10,9 +10,16 @@ import {
   checkConfirmToken,
   checkUnsubscribeToken,
   clientAddress,
+  cachedFeedWindow,
   confirmSubscription,
   FOLLOW_LIMITS,
   preferencesProblems,
+  ensureFeedToken,
+  PRIVATE_FEED_FORMATS,
+  privateFeedUrls,
+  readPrivateFeed,
+  revokeFeedToken,
+  type PrivateFeedFormat,
   preferencesRequestSchema,
   readPreferences,
   requestSignup,
@@ -25,13 +32,20 @@ import {
   type SignupQueue,
   type Subscriber,
 } from '@paperboy/core';
-import { escapeHtml, renderPage, SECURITY_HEADERS, subscribeForm, topicView } from '@paperboy/feeds';
+import { escapeHtml, renderPage, renderPrivateFeed, SECURITY_HEADERS, subscribeForm, topicView } from '@paperboy/feeds';
 import type { BaseRuntime, Runtime } from '../commons/runtime.js';
 import { lambdaRuntime, lambdaSecret } from '../commons/lambda-runtime.js';
 
 type Result = APIGatewayProxyStructuredResultV2;
 
 const MAX_BODY = 16_384;
+/**
+ * How long a private feed may be kept by the reader's own cache, seconds, and how long a warm container
+ * reuses the papers it read. CloudFront keeps nothing of /api/* (caching disabled), so an unsubscribed or
+ * revoked feed answers 404 at once; a reader that honours max-age may show its last copy for this long.
+ */
+export const PRIVATE_FEED_MAX_AGE = 300;
+const FEED_LABELS: Record<PrivateFeedFormat, string> = { rss: 'RSS', atom: 'Atom', json: 'JSON Feed' };
 
 /** The preferences form's fields as shown: checked topics, the textareas' text, the frequency, and any problems. */
 interface PreferencesFormState {
@@ -57,6 +71,8 @@ export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'secret'>, signups: 
   const prefsSchema = preferencesRequestSchema(topicSlugs);
   const settings = rt.config.owner.subscriptions;
   const signupDeps = { limiter: rt.limiter, clock: rt.clock, limits: settings, schema, queue: signups };
+  // The papers every private feed selects from, read at most once per max-age by a warm container.
+  const feedDeps = { subscribers: rt.subscribers, feedTokens: rt.feedTokens, window: cachedFeedWindow(rt.papers, rt.clock, rt.config.owner.feeds.maxItems, PRIVATE_FEED_MAX_AGE * 1000) };
 
   const page = (status: number, title: string, bodyHtml: string, extraHeaders: Record<string, string> = {}): Result => ({
     statusCode: status,
@@ -73,6 +89,11 @@ export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'secret'>, signups: 
     statusCode: status,
     headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...extraHeaders },
     body: JSON.stringify(body),
+  });
+  const text = (status: number, body: string): Result => ({
+    statusCode: status,
+    headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', ...SECURITY_HEADERS },
+    body,
   });
   const invalidLink = (what: string) => page(404, 'Link not valid', `<p>This ${escapeHtml(what)} link is not valid.</p>`);
 
@@ -159,6 +180,23 @@ ${followUp('always', 'In my digests, and on their own when there are no new pape
     followUps: s.followUps ?? 'off',
   });
 
+  /** The private feed's links, and a button that replaces its URL (the old one stops working at once). */
+  function feedSection(prefsToken: string, feedToken: string | undefined, note = ''): string {
+    if (!feedToken) return '';
+    const urls = privateFeedUrls(rt.config.siteUrl, feedToken);
+    const links = PRIVATE_FEED_FORMATS.map((f) => `<li><a href="${escapeHtml(urls[f])}">${escapeHtml(FEED_LABELS[f])}</a></li>`).join('\n');
+    return `<h2>Your private feed</h2>
+${note}<p>The papers your digest would carry, as a feed for your reader. Keep its address to yourself: anyone who has it can read the feed.</p>
+<ul>
+${links}
+</ul>
+<form method="post" action="preferences?token=${escapeHtml(encodeURIComponent(prefsToken))}">
+<input type="hidden" name="action" value="new-feed-url">
+<p><button type="submit">Get a new feed address</button> (the current one stops working at once)</p>
+</form>`;
+  }
+  const tokenDeps = async () => ({ subscribers: rt.subscribers, feedTokens: rt.feedTokens, secret: await rt.secret(), randomBytes: rt.randomBytes });
+
   return invokedAs('subscriptions', async (event: APIGatewayProxyEventV2): Promise<Result> => {
     const method = event.requestContext.http.method.toUpperCase();
     const path = event.rawPath.replace(/\/+$/, '');
@@ -221,7 +259,21 @@ ${followUp('always', 'In my digests, and on their own when there are no new pape
       if (subscriber.status !== 'active') {
         return page(410, 'Not subscribed', '<p>This address is not subscribed any more. To get digests again, subscribe on the site.</p>');
       }
-      if (method === 'GET') return page(200, 'Your preferences', preferencesForm(token, storedState(subscriber)));
+      if (method === 'GET') {
+        // Issued on first view (safe to repeat: the same token each time).
+        const feed = await ensureFeedToken(subscriber, await tokenDeps());
+        return page(200, 'Your preferences', preferencesForm(token, storedState(subscriber)) + feedSection(token, feed));
+      }
+      if (form?.get('action') === 'new-feed-url') {
+        const feed = await revokeFeedToken(subscriber.id, await tokenDeps());
+        if (!feed) return page(410, 'Not subscribed', '<p>This address is not subscribed any more.</p>');
+        return page(
+          200,
+          'New feed address',
+          preferencesForm(token, storedState(subscriber)) +
+            feedSection(token, feed, '<p role="status">Your feed has a new address; the old one no longer works. Update it in your reader.</p>'),
+        );
+      }
       const raw = form
         ? { topics: form.getAll('topics'), keywords: form.get('keywords') ?? '', authors: form.get('authors') ?? '', frequency: form.get('frequency') || undefined, followUps: form.get('followUps') || undefined }
         : safeJson(rawBody);
@@ -249,7 +301,34 @@ ${followUp('always', 'In my digests, and on their own when there are no new pape
         keywords.length ? `${keywords.length} keyword ${keywords.length === 1 ? 'phrase' : 'phrases'}` : '',
         authors.length ? `${authors.length} ${authors.length === 1 ? 'author' : 'authors'}` : '',
       ].filter(Boolean);
-      return page(200, 'Preferences saved', preferencesForm(token, storedState(parsed.data), `<p role="status">Saved: ${escapeHtml(frequency)} digests on ${escapeHtml(what.join('; '))}.</p>`));
+      const feed = await ensureFeedToken({ ...subscriber, topics, keywords, authors, frequency }, await tokenDeps());
+      return page(
+        200,
+        'Preferences saved',
+        preferencesForm(token, storedState(parsed.data), `<p role="status">Saved: ${escapeHtml(frequency)} digests on ${escapeHtml(what.join('; '))}.</p>`) + feedSection(token, feed),
+      );
+    }
+
+    // A subscriber's private feed: the token is the only thing in the URL that names them.
+    if (path === '/api/feed' && method === 'GET') {
+      const format = (query.get('format') ?? 'rss') as PrivateFeedFormat;
+      if (!PRIVATE_FEED_FORMATS.includes(format)) return text(400, `format must be one of ${PRIVATE_FEED_FORMATS.join(', ')}`);
+      const token = query.get('token') ?? '';
+      const answer = await readPrivateFeed(token, feedDeps);
+      if (answer.status === 'not-found') return text(404, 'This feed address is not valid: it was replaced by a new one, or the subscription ended.');
+      if (answer.status === 'gone') return text(410, 'This subscription has ended, and its feed with it.');
+      const feed = renderPrivateFeed(
+        {
+          site: site(),
+          topics: allTopics,
+          items: answer.items,
+          urls: privateFeedUrls(rt.config.siteUrl, token),
+          feedId: answer.tokenHash.slice(0, 32),
+          emptyUpdated: new Date(answer.subscriber.confirmedAt ?? answer.subscriber.createdAt),
+        },
+        format,
+      );
+      return { statusCode: 200, headers: { 'content-type': feed.contentType, 'cache-control': `private, max-age=${PRIVATE_FEED_MAX_AGE}`, ...SECURITY_HEADERS }, body: feed.body };
     }
 
     if (path === '/api/unsubscribe') {

@@ -60,10 +60,10 @@ describe('PaperboyApp', () => {
     expect(sender!.Properties.ReservedConcurrentExecutions).toBeUndefined();
   });
 
-  it('routes the eight subscription endpoints (GET /api/subscribe redirects to the form; GET /api/confirm shows the button that POSTs) to one Lambda integration, throttled', () => {
+  it('routes the nine subscription endpoints (GET /api/subscribe redirects to the form; GET /api/confirm shows the button that POSTs; GET /api/feed is a private feed) to one Lambda integration, throttled', () => {
     const routes = Object.values(s.stateless.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties.RouteKey as string);
     expect(routes.sort()).toEqual(
-      ['GET /api/confirm', 'POST /api/confirm', 'GET /api/preferences', 'GET /api/subscribe', 'GET /api/unsubscribe', 'POST /api/preferences', 'POST /api/subscribe', 'POST /api/unsubscribe'].sort(),
+      ['GET /api/confirm', 'POST /api/confirm', 'GET /api/feed', 'GET /api/preferences', 'GET /api/subscribe', 'GET /api/unsubscribe', 'POST /api/preferences', 'POST /api/subscribe', 'POST /api/unsubscribe'].sort(),
     );
     s.stateless.resourceCountIs('AWS::ApiGatewayV2::Integration', 1);
     s.stateless.hasResourceProperties('AWS::ApiGatewayV2::Stage', {

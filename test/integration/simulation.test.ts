@@ -29,6 +29,10 @@ describe('a simulated week of service', () => {
     expect(value('follow-ups sent')).toBeGreaterThan(0);
     // The readers who follow keyword phrases and authors got digests, each paper checked against their follows.
     expect(first.checks.find((c) => c.name === 'digests of keyword and author followers')!.value).toBeGreaterThan(0);
+    // Readers read their private feeds, replaced some, and read replaced or ended ones (each answered 404 or 410).
+    for (const name of ['private feed reads', 'private feed addresses replaced', 'reads of replaced or ended private feeds']) {
+      expect(first.checks.find((c) => c.name === name)!.value, name).toBeGreaterThan(0);
+    }
     const second = await simulate(options);
     expect(formatTable(second)).toBe(formatTable(first));
     expect(second.outbox).toBe(first.outbox);

@@ -567,6 +567,26 @@ export class DynamoSubscriberRepository implements SubscriberRepository {
     }
   }
 
+  async setFeedKey(id: string, feedKey: string, tokenHash: string, expectedHash: string | undefined): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { PK: `SUB#${id}`, SK: 'SUB' },
+          UpdateExpression: 'SET feedKey = :k, feedTokenHash = :h',
+          // Exactly once: only the first of two racing issues (or revocations) wins; an unsubscribe stays in force.
+          ConditionExpression: `attribute_exists(PK) AND #s = :active AND ${expectedHash === undefined ? 'attribute_not_exists(feedTokenHash)' : 'feedTokenHash = :old'}`,
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':k': feedKey, ':h': tokenHash, ':active': 'active', ...(expectedHash === undefined ? {} : { ':old': expectedHash }) },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
   /** Ids of the active subscribers of a frequency: one query of the keys-only GSI2 partition, never a scan. */
   async listActiveIds(frequency: Frequency): Promise<string[]> {
     const items = await queryAll(this.doc, {

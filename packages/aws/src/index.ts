@@ -10,3 +10,4 @@ export * from './dynamo-digest-jobs.js';
 export * from './lambda-invoke.js';
 export * from './ssm-hmac-key.js';
 export * from './dynamo-mail-stats.js';
+export * from './dynamo-feed-tokens.js';

@@ -21,5 +21,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
   // RFC 8058 one-click: the same URL as the GET link, POSTed.
   { method: 'POST', path: '/api/unsubscribe', query: [] },
   { method: 'GET', path: '/api/preferences', query: ['token'] },
+  // Also carries the private feed's "new address" button (form field action=new-feed-url).
   { method: 'POST', path: '/api/preferences', query: [] },
+  // A subscriber's private feed (format rss, atom or json; rss when absent).
+  { method: 'GET', path: '/api/feed', query: ['token'] },
 ];

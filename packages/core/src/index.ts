@@ -22,6 +22,7 @@ export * from './use-cases/publish-site.js';
 export * from './use-cases/digests.js';
 export * from './use-cases/send-digests.js';
 export * from './use-cases/subscriptions.js';
+export * from './use-cases/private-feeds.js';
 export * from './use-cases/retag-papers.js';
 export * from './sending.js';
 export * from './markup.js';

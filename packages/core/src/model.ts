@@ -108,6 +108,10 @@ export interface Subscriber {
    * `digest` in a digest sent anyway, `always` also as a reason to send one. Absent: none.
    */
   followUps?: FollowUpChoice;
+  /** Random key of the private feed (tokens.ts: the feed token is derived from it and the link secret, never stored). */
+  feedKey?: string;
+  /** `hashFeedToken` of the current private feed token: the only token that reads the feed. */
+  feedTokenHash?: string;
 }
 
 export type FollowUpChoice = 'digest' | 'always';

@@ -91,6 +91,18 @@ export interface SubscriberRepository {
   listActiveIds(frequency: Frequency): Promise<string[]>;
   /** Changes the follows and frequency of an active subscriber only; false when it is not (or no longer) active. */
   updatePreferences(id: string, preferences: Preferences): Promise<boolean>;
+  /**
+   * Sets the private feed's key and token hash of an active subscriber, only while its current hash is
+   * `expectedHash` (none when undefined): false when another write came first or it is no longer active.
+   */
+  setFeedKey(id: string, feedKey: string, tokenHash: string, expectedHash: string | undefined): Promise<boolean>;
+}
+
+/** Finds the subscriber of a private feed token by the token's hash (`FEED#<hash>`). */
+export interface FeedTokenRepository {
+  put(tokenHash: string, subscriberId: string): Promise<void>;
+  find(tokenHash: string): Promise<string | undefined>;
+  delete(tokenHash: string): Promise<void>;
 }
 
 export type LedgerStatus = 'sending' | 'sent' | 'rejected';

@@ -37,3 +37,31 @@ export function compareByRank(a: Ranked, b: Ranked): number {
   }
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
+
+/** Newest listing day first; within a day, `compareByRank`: the order of every feed, public or private. */
+export function compareNewestDayFirst(a: Ranked, b: Ranked): number {
+  if (a.listedOn !== b.listedOn) return a.listedOn < b.listedOn ? 1 : -1;
+  return compareByRank(a, b);
+}
+
+/** Multiplies `feeds.maxItems` into the most items a feed or the home page may hold when whole days push it over. */
+export const WHOLE_DAYS_CAP_FACTOR = 10;
+
+/**
+ * The newest whole listing days of `sorted` (sorted with compareNewestDayFirst) until they hold at least
+ * `minItems` papers. A day is never cut: the newest day is always whole, whatever its size, and an earlier
+ * day is added whole only while the total stays within `minItems * WHOLE_DAYS_CAP_FACTOR`.
+ */
+export function wholeDays<T extends Pick<Paper, 'listedOn'>>(sorted: readonly T[], minItems: number): T[] {
+  const cap = minItems * WHOLE_DAYS_CAP_FACTOR;
+  const out: T[] = [];
+  let i = 0;
+  while (i < sorted.length && out.length < minItems) {
+    let j = i;
+    while (j < sorted.length && sorted[j]!.listedOn === sorted[i]!.listedOn) j++;
+    if (out.length > 0 && out.length + (j - i) > cap) break;
+    out.push(...sorted.slice(i, j));
+    i = j;
+  }
+  return out;
+}

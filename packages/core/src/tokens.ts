@@ -62,6 +62,32 @@ export function verifyLinkToken(secret: string, purpose: LinkPurpose, token: str
   return timingSafeEqual(given, mac(secret, purpose, id)) ? id : undefined;
 }
 
+/**
+ * Private feed tokens. The URL of a subscriber's feed carries a token of 256 bits: an HMAC, under the link
+ * secret, of the subscriber id and a random 128-bit feed key stored on the subscriber. The token itself is
+ * never stored: the table keeps the key and `hashFeedToken(token)`, which finds the subscriber. The same
+ * key always gives the same token, so a digest sent again links the same feed; a new key (revocation) gives
+ * a new token, and the old one stops working.
+ */
+const FEED_KEY_BYTES = 16;
+
+export function newFeedKey(random: RandomBytes = systemRandomBytes): string {
+  return random(FEED_KEY_BYTES).toString('base64url');
+}
+
+export function feedToken(secret: string, subscriberId: string, feedKey: string): string {
+  return createHmac('sha256', secret).update(`feed:${subscriberId}:${feedKey}`).digest().toString('base64url');
+}
+
+/** True when `token` has the one canonical spelling of a feed token (43 base64url characters, 32 bytes). */
+export function isFeedToken(token: string): boolean {
+  return canonicalBase64url(token, MAC_BYTES) !== undefined;
+}
+
+export function hashFeedToken(token: string): string {
+  return sha256(`feed:${token}`);
+}
+
 export function newSubscriberId(random: RandomBytes = systemRandomBytes): string {
   return random(12).toString('base64url');
 }

@@ -16,6 +16,10 @@ export interface FeedSpec {
   items: readonly PaperView[];
   /** The newest item's update time; for an empty feed, a time that only changes when the data does. */
   updated: Date;
+  /** The feed's own id and self links, when it is not one of the public feeds (a subscriber's private feed). */
+  own?: { id: string; urls: Record<FeedFormat, string> };
+  /** Why an item is in this feed, said first in its summary and body (a private feed's match reasons). */
+  why?: (item: PaperView) => string | undefined;
 }
 
 /** The link of an item: the source's page of the paper (arXiv, else Hugging Face), else its own page here. */
@@ -34,8 +38,9 @@ function siteLinks(site: SiteInfo, item: PaperView): { label: string; url: strin
 }
 
 /** The HTML body of an item: abstract, authors, topics and links, every value escaped once. */
-export function itemHtml(site: SiteInfo, item: PaperView): string {
+export function itemHtml(site: SiteInfo, item: PaperView, why?: string): string {
   const parts: string[] = [];
+  if (why) parts.push(`<p><strong>Why:</strong> ${escapeHtml(why)}</p>`);
   if (item.summary) parts.push(`<p><strong>TL;DR:</strong> ${escapeHtml(item.summary)}</p>`);
   for (const para of item.abstract.split(/\n\s*\n?/).filter((p) => p.trim())) parts.push(`<p>${escapeHtml(para.trim())}</p>`);
   if (item.authors.length) {
@@ -59,7 +64,17 @@ export function itemHtml(site: SiteInfo, item: PaperView): string {
 }
 
 function feedUrl(spec: FeedSpec, format: FeedFormat): string {
-  return absolute(spec.site, paths.feed(spec.scope, format));
+  return spec.own ? spec.own.urls[format] : absolute(spec.site, paths.feed(spec.scope, format));
+}
+
+function bodyOf(spec: FeedSpec, item: PaperView): string {
+  return itemHtml(spec.site, item, spec.why?.(item));
+}
+
+/** The plain-text summary: the reason first (private feeds), then `text`. */
+function withWhy(spec: FeedSpec, item: PaperView, text: string | undefined): string | undefined {
+  const why = spec.why?.(item);
+  return why ? (text ? `Why: ${why}\n\n${text}` : `Why: ${why}`) : text;
 }
 
 export function renderRss(spec: FeedSpec): string {
@@ -73,7 +88,7 @@ export function renderRss(spec: FeedSpec): string {
       el('atom:updated', rfc3339(item.updated)),
       ...item.authors.map((a) => el('dc:creator', a)),
       ...item.topics.map((t) => el('category', [['domain', absolute(site, paths.topic(t.slug))]], t.name)),
-      el('description', itemHtml(site, item)),
+      el('description', bodyOf(spec, item)),
     ]),
   );
   const channel = el('channel', [
@@ -118,12 +133,12 @@ export function renderAtom(spec: FeedSpec): string {
       el('updated', rfc3339(item.updated)),
       ...item.authors.map((a) => el('author', [el('name', a)])),
       ...item.topics.map((t) => el('category', [['term', t.slug], ['scheme', absolute(site, 'topics/')], ['label', t.name]])),
-      item.abstract ? el('summary', [['type', 'text']], item.abstract) : undefined,
-      el('content', [['type', 'html']], itemHtml(site, item)),
+      withWhy(spec, item, item.abstract) ? el('summary', [['type', 'text']], withWhy(spec, item, item.abstract)!) : undefined,
+      el('content', [['type', 'html']], bodyOf(spec, item)),
     ]),
   );
   const feed = el('feed', [['xmlns', 'http://www.w3.org/2005/Atom'], ['xml:lang', site.language]], [
-    el('id', feedGuid(spec.scope)),
+    el('id', spec.own?.id ?? feedGuid(spec.scope)),
     el('title', [['type', 'text']], spec.title),
     spec.description ? el('subtitle', [['type', 'text']], spec.description) : undefined,
     el('link', [['rel', 'self'], ['type', FEED_TYPE.atom], ['href', feedUrl(spec, 'atom')]]),
@@ -156,8 +171,8 @@ export function renderJsonFeed(spec: FeedSpec): string {
         url: itemUrl(spec, item),
         external_url: external?.url,
         title: item.title,
-        content_html: itemHtml(site, item),
-        summary: item.summary || item.abstract || undefined,
+        content_html: bodyOf(spec, item),
+        summary: withWhy(spec, item, item.summary || item.abstract || undefined),
         date_published: rfc3339(item.published),
         date_modified: rfc3339(item.updated),
         authors: item.authors.length ? item.authors.map((name) => ({ name })) : undefined,

@@ -27,3 +27,4 @@ export {
   type TopicView,
 } from './model.js';
 export { renderSearchPage, SEARCH_SCRIPT, SEARCH_SCRIPT_HASH } from './search.js';
+export { renderPrivateFeed, reasonText, type PrivateFeedSpec } from './private.js';

@@ -1,5 +1,5 @@
 /** The view model shared by the feed and page renderers: papers sorted, cleaned, with every URL resolved. */
-import { arxivTitleSearchUrl, compareByRank, paperCardPath, paperPermalinkPath, SITE_PATHS, type Paper, type Topic } from '@paperboy/core';
+import { arxivTitleSearchUrl, compareByRank, compareNewestDayFirst, wholeDays, WHOLE_DAYS_CAP_FACTOR, paperCardPath, paperPermalinkPath, SITE_PATHS, type Paper, type Topic } from '@paperboy/core';
 import { anchorId, baseUrl, cleanText, doiUrl, safeUrl } from './text.js';
 
 export interface SiteInfo {
@@ -113,11 +113,8 @@ function dayTime(day: string): number {
   return /^\d{4}-\d{2}-\d{2}$/.test(day) ? Date.parse(`${day}T00:00:00Z`) : Number.NaN;
 }
 
-/** Newest listing day first; within a day, core's `compareByRank` (upvotes, then the source's order). */
-export function comparePapers(a: Paper, b: Paper): number {
-  if (a.listedOn !== b.listedOn) return a.listedOn < b.listedOn ? 1 : -1;
-  return compareByRank(a, b);
-}
+/** Newest listing day first; within a day, core's `compareByRank` (one copy in core, shared with private feeds). */
+export const comparePapers = compareNewestDayFirst;
 
 /** One copy per id (the most recently updated), sorted with comparePapers. */
 export function sortPapers(papers: readonly Paper[]): Paper[] {
@@ -242,24 +239,4 @@ export function newestUpdate(views: readonly PaperView[]): Date | undefined {
   return max === undefined ? undefined : new Date(max);
 }
 
-/** Multiplies `feeds.maxItems` into the most items a feed or the home page may hold when whole days push it over. */
-export const WHOLE_DAYS_CAP_FACTOR = 10;
-
-/**
- * The newest whole listing days of `sorted` (sorted with comparePapers) until they hold at least `minItems`
- * papers. A day is never cut: the newest day is always whole, whatever its size, and an earlier day is added
- * whole only while the total stays within `minItems * WHOLE_DAYS_CAP_FACTOR`.
- */
-export function wholeDays<T extends Pick<Paper, 'listedOn'>>(sorted: readonly T[], minItems: number): T[] {
-  const cap = minItems * WHOLE_DAYS_CAP_FACTOR;
-  const out: T[] = [];
-  let i = 0;
-  while (i < sorted.length && out.length < minItems) {
-    let j = i;
-    while (j < sorted.length && sorted[j]!.listedOn === sorted[i]!.listedOn) j++;
-    if (out.length > 0 && out.length + (j - i) > cap) break;
-    out.push(...sorted.slice(i, j));
-    i = j;
-  }
-  return out;
-}
+export { wholeDays, WHOLE_DAYS_CAP_FACTOR };

@@ -84,21 +84,32 @@ export interface RenderSiteInput {
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
-export function renderSite(input: RenderSiteInput): SiteObject[] {
-  const { maxItems } = input;
-  if (!Number.isInteger(maxItems) || maxItems < 1) throw new RangeError(`maxItems must be a positive integer, got ${maxItems}`);
-  const site: SiteInfo = {
-    title: cleanText(input.site.title).trim() || 'paperboy',
-    description: cleanText(input.site.description ?? '').trim(),
-    url: baseUrl(input.site.url),
-    language: /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(input.site.language ?? '') ? input.site.language : 'en',
+/** The site's settings as the renderers use them: text cleaned, the URL with its slash, a valid language tag. */
+export function siteInfo(input: SiteInfo): SiteInfo {
+  return {
+    title: cleanText(input.title).trim() || 'paperboy',
+    description: cleanText(input.description ?? '').trim(),
+    url: baseUrl(input.url),
+    language: /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(input.language ?? '') ? input.language : 'en',
   };
+}
+
+/** The taxonomy's topics as the renderers use them; a slug that is not a lowercase slug, or repeats, throws. */
+export function topicViews(input: readonly Topic[]): TopicView[] {
   const topics: TopicView[] = [];
-  for (const t of input.topics) {
+  for (const t of input) {
     if (!SLUG.test(t.slug)) throw new Error(`topic slug ${JSON.stringify(t.slug)} is not a lowercase slug`);
     if (topics.some((seen) => seen.slug === t.slug)) throw new Error(`duplicate topic slug "${t.slug}"`);
     topics.push(topicView(t));
   }
+  return topics;
+}
+
+export function renderSite(input: RenderSiteInput): SiteObject[] {
+  const { maxItems } = input;
+  if (!Number.isInteger(maxItems) || maxItems < 1) throw new RangeError(`maxItems must be a positive integer, got ${maxItems}`);
+  const site = siteInfo(input.site);
+  const topics = topicViews(input.topics);
   const topicsBySlug = new Map(topics.map((t) => [t.slug, t]));
 
   const sorted = sortPapers(input.papers);

@@ -52,6 +52,8 @@ export interface DigestInput {
   notices?: readonly string[];
   /** Follow-ups on papers sent before (core's FollowUp): shown once each under "Updates". */
   updates?: readonly { kind: 'code' | 'trending'; paper: Paper }[];
+  /** The subscriber's private feed, in each format (core's privateFeedUrls). */
+  feedUrls?: { rss: string; atom: string; json: string };
 }
 
 const ABSTRACT_CHARS = 300;
@@ -268,6 +270,9 @@ export function renderDigestEmail(input: DigestInput): EmailMessage {
   const preferencesUrl = requireUrl(input.preferencesUrl, 'preferencesUrl');
   const unsubscribePostUrl = requireUrl(input.unsubscribePostUrl, 'unsubscribePostUrl');
   const siteTitle = oneLine(input.site.title) || siteUrl;
+  const feeds = input.feedUrls
+    ? ([['RSS', input.feedUrls.rss], ['Atom', input.feedUrls.atom], ['JSON Feed', input.feedUrls.json]] as const).map(([label, url]) => ({ label, url: requireUrl(url, 'feedUrls') }))
+    : [];
 
   const names = new Map(input.topics.map((t) => [t.slug, oneLine(t.name)]));
   const papers = input.papers.map((p) => viewPaper(p, input.reasons[p.id] ?? [], names, siteUrl));
@@ -351,6 +356,7 @@ ${moreHtml}
 
   const footer = `<p style="margin:0 0 8px 0;">${escapeHtml(why)}</p>
 <p style="margin:0 0 8px 0;">${link(preferencesUrl, 'Change topics, keywords, authors or frequency', `color:${COLORS.muted};text-decoration:underline;`)} &nbsp;·&nbsp; ${link(unsubscribeUrl, 'Unsubscribe', `color:${COLORS.muted};text-decoration:underline;`)}</p>
+${feeds.length ? `<p style="margin:0 0 8px 0;">The same papers as your own feed: ${feeds.map((f) => link(f.url, f.label, `color:${COLORS.muted};text-decoration:underline;`)).join(' &nbsp;·&nbsp; ')}</p>\n` : ''}
 <p style="margin:0;">${link(siteUrl, siteTitle, `color:${COLORS.muted};text-decoration:underline;`)}</p>`;
 
   const html = shell({ title: subject, preheader, body, footer });
@@ -374,7 +380,9 @@ ${moreHtml}
     for (const u of updates) lines.push(`${u.what}: ${u.title}`, u.url, ...(u.code ? [`Code: ${u.code}`] : []), '');
   }
   for (const m of more) lines.push(`${m.label}:`, m.url, '');
-  lines.push('-- ', why, '', 'Change topics, keywords, authors or frequency:', preferencesUrl, '', 'Unsubscribe:', unsubscribeUrl, '', siteTitle, siteUrl, '');
+  lines.push('-- ', why, '', 'Change topics, keywords, authors or frequency:', preferencesUrl, '', 'Unsubscribe:', unsubscribeUrl, '');
+  if (feeds.length) lines.push('The same papers as your own feed:', ...feeds.map((f) => `${f.label}: ${f.url}`), '');
+  lines.push(siteTitle, siteUrl, '');
   const text = lines.join('\n');
 
   return {

@@ -189,6 +189,8 @@ export class DigestInFlightError extends Error {
 
 export interface RenderDigestInput {
   subscriber: Subscriber;
+  /** The subscriber's private feed token, for the email's feed links (issued on first use). */
+  feedToken?: string;
   topics: Topic[];
   selection: DigestSelection;
   /** Follow-ups on papers sent before ("Updates"), for a subscriber who opted in. */
@@ -230,6 +232,8 @@ export interface SendDigestDeps {
   render: (input: RenderDigestInput) => EmailMessage;
   /** Called for each permanent rejection, which is recorded and does not fail the job. */
   onRejected?: (job: DigestJob, error: unknown) => void;
+  /** The subscriber's private feed token, issued on first use and the same on every retry (ensureFeedToken). */
+  feedToken?: (subscriber: Subscriber) => Promise<string | undefined>;
 }
 
 /**
@@ -259,6 +263,9 @@ export async function sendDigest(job: DigestJob, deps: SendDigestDeps): Promise<
   const worthSending = selection.papers.length > 0 || (followUps.length > 0 && subscriber.followUps === 'always');
   if (!worthSending && !deps.settings.sendWhenEmpty) return 'empty';
 
+  // Issued (once) before the claim: a failure here claims nothing, and the job's retry issues the same token.
+  const issued = deps.feedToken ? await deps.feedToken(subscriber) : undefined;
+
   const ids = selection.papers.map((p) => p.id);
   // The claim is the exactly-once guard: a second delivery of the same job finds it taken. It records the
   // follow-ups too, so none is sent twice.
@@ -275,7 +282,9 @@ export async function sendDigest(job: DigestJob, deps: SendDigestDeps): Promise<
   }
 
   const topics = current.topics.map((slug) => deps.topics.find((t) => t.slug === slug)).filter((t): t is Topic => !!t);
-  const message = deps.render({ subscriber: current, topics, selection, followUps: current.followUps ? followUps : [], period: job.period });
+  // From the subscriber as read now (a new address asked for meanwhile is the one to link): derived from its stored key, no write.
+  const feedToken = deps.feedToken && current.feedKey !== subscriber.feedKey ? await deps.feedToken(current) : issued;
+  const message = deps.render({ subscriber: current, topics, selection, followUps: current.followUps ? followUps : [], period: job.period, feedToken });
   let messageId: string;
   try {
     ({ messageId } = await deps.mailer.send(message));

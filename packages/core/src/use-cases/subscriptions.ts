@@ -359,7 +359,8 @@ export async function unsubscribe(
   const subscriber = await deps.subscribers.get(id);
   if (!subscriber) return 'invalid';
   if (subscriber.status === 'unsubscribed' || subscriber.status === 'suppressed') return 'unsubscribed';
-  await deps.subscribers.update({ ...subscriber, status: 'unsubscribed', unsubscribedAt: deps.clock.now().toISOString() });
+  // The private feed goes with the subscription: its token reads nothing from now on, and a later sign-up gets a new one.
+  await deps.subscribers.update({ ...subscriber, status: 'unsubscribed', unsubscribedAt: deps.clock.now().toISOString(), feedKey: undefined, feedTokenHash: undefined });
   return 'unsubscribed';
 }
 
@@ -371,7 +372,7 @@ export async function suppressAddress(
 ): Promise<boolean> {
   const subscriber = await deps.subscribers.findByEmail(email);
   if (!subscriber || subscriber.status === 'suppressed') return false;
-  await deps.subscribers.update({ ...subscriber, status: 'suppressed', unsubscribedAt: deps.clock.now().toISOString(), suppressedReason: reason });
+  await deps.subscribers.update({ ...subscriber, status: 'suppressed', unsubscribedAt: deps.clock.now().toISOString(), suppressedReason: reason, feedKey: undefined, feedTokenHash: undefined });
   return true;
 }
 

@@ -21,9 +21,11 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDigestJobStore, currentFunction, ensureTable, onAwsCall, type AwsCall } from '@paperboy/aws';
 import {
   addDays,
+  compareNewestDayFirst,
   dayInZone,
   fireTimes,
   followMatcher,
+  privateFeedWindow,
   normaliseTitle,
   parseOwnerConfig,
   resolveConfig,
@@ -37,7 +39,7 @@ import {
   type Mailer,
   type Paper,
 } from '@paperboy/core';
-import { anchorId } from '@paperboy/feeds';
+import { anchorId, paperGuid } from '@paperboy/feeds';
 import { buildRuntime, type Runtime } from '../../../../functions/commons/runtime.js';
 import { makeHandler as makeIngest } from '../../../../functions/ingest/index.js';
 import { makeHandler as makePublish } from '../../../../functions/publish/index.js';
@@ -157,6 +159,11 @@ interface Person {
   follows?: { at: string; topics: string[]; keywords: string[]; authors: string[] }[];
   /** What they will follow once confirmed, besides or instead of the topics they signed up with, and their follow-ups. */
   wants?: { topics: string[]; keywords: string[]; authors: string[]; followUps: 'off' | 'digest' | 'always' };
+  /** Their private feed (JSON Feed URL) as the last digest or the preferences page gave it, and since when. */
+  feedUrl?: string;
+  feedFrom?: string;
+  /** Feed URLs they replaced with a new one: each must answer 404 or 410 from then on. */
+  revokedFeeds: string[];
 }
 
 /**
@@ -425,6 +432,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
         frequency: random() < 0.8 ? 'daily' : 'weekly',
         confirms: random() < 0.9,
         fate: roll < 0.7 ? 'stays' : roll < 0.82 ? 'changes' : roll < 0.92 ? 'unsubscribes' : roll < 0.96 ? 'bounces' : 'complains',
+        revokedFeeds: [],
       };
       people.push(person);
       // Most join early; some join along the way.
@@ -440,6 +448,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
         frequency: 'daily',
         confirms: true,
         fate: 'stays',
+        revokedFeeds: [],
         wants,
       };
       people.push(person);
@@ -533,6 +542,64 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       }
     }
 
+    // --- Private feeds: half the readers poll theirs once a day; every sixth asks for a new address once ---
+    const feedReaders = people.filter((_, i) => i % 2 === 0);
+    const feedLink = (text: string) => /^JSON Feed: (\S+)$/m.exec(text)?.[1];
+    const feedState = { reads: 0, revoked: 0, endedReads: 0 };
+    async function readFeeds(): Promise<void> {
+      const window = await privateFeedWindow(rt.papers, rt.config.owner.feeds.maxItems);
+      for (const [i, person] of feedReaders.entries()) {
+        const digest = mailTo(person, true).filter((m) => m.at > (person.feedFrom ?? '')).at(-1);
+        const linked = digest && feedLink(digest.message.text);
+        if (linked) {
+          if (person.feedUrl && linked !== person.feedUrl) violations['privateFeeds']!.push(`${person.email}: the digest of ${digest.at} links a new feed URL though none was revoked`);
+          person.feedUrl = linked;
+          person.feedFrom = digest.at;
+        }
+        for (const old of person.revokedFeeds) {
+          feedState.endedReads++;
+          const answer = await subscriptions(api('GET', old, person));
+          if (answer.statusCode !== 404 && answer.statusCode !== 410) violations['endedFeeds']!.push(`${person.email}: a revoked feed answered ${answer.statusCode} at ${clock.now().toISOString()}`);
+        }
+        if (!person.feedUrl) continue;
+        const answer = await subscriptions(api('GET', person.feedUrl, person));
+        feedState.reads++;
+        if (person.stoppedAt) {
+          feedState.endedReads++;
+          if (answer.statusCode !== 404 && answer.statusCode !== 410) violations['endedFeeds']!.push(`${person.email}: the feed answered ${answer.statusCode} after ${person.fate} at ${person.stoppedAt}`);
+          continue;
+        }
+        const subscriber = await rt.subscribers.findByEmail(person.email);
+        if (answer.statusCode !== 200 || !subscriber) {
+          violations['privateFeeds']!.push(`${person.email}: the feed answered ${answer.statusCode} at ${clock.now().toISOString()}`);
+          continue;
+        }
+        // What the digest logic selects from the same papers: followMatcher over the public feeds' window.
+        const matcher = followMatcher(subscriber);
+        const want = window.filter((p) => matcher.matches(p)).sort(compareNewestDayFirst).map((p) => paperGuid(p.id));
+        const got = (JSON.parse(answer.body ?? '{}') as { items?: { id: string }[] }).items?.map((item) => item.id) ?? [];
+        if (JSON.stringify(got) !== JSON.stringify(want)) violations['privateFeeds']!.push(`${person.email} at ${clock.now().toISOString()}: feed [${got.join(' ')}] but the selection is [${want.join(' ')}]`);
+        // Every sixth reader replaces the address once, from the preferences page of their last digest.
+        if (i % 3 === 0 && person.revokedFeeds.length === 0 && digest) {
+          const prefs = linkIn(digest.message, 'preferences');
+          if (!prefs) continue;
+          const page = await subscriptions(api('POST', prefs, person, 'action=new-feed-url', 'application/x-www-form-urlencoded'));
+          const fresh = /href="([^"]+format=json)"/.exec(page.body ?? '')?.[1]?.replace(/&amp;/g, '&');
+          if (page.statusCode !== 200 || !fresh) {
+            violations['privateFeeds']!.push(`${person.email}: asking for a new feed address answered ${page.statusCode}`);
+            continue;
+          }
+          person.revokedFeeds.push(person.feedUrl);
+          feedState.revoked++;
+          person.feedUrl = fresh;
+          person.feedFrom = clock.now().toISOString();
+        }
+      }
+    }
+    violations['privateFeeds'] = [];
+    violations['endedFeeds'] = [];
+    for (let d = 0; d <= options.days; d++) at(new Date(`${addDays(firstDay, d)}T11:00:00Z`).getTime(), 'read private feeds', readFeeds);
+
     // --- Run -----------------------------------------------------------------------------------------
     let lastDayLogged = '';
     const errors: string[] = [];
@@ -574,7 +641,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
 
     return {
       options: { days: options.days, subscribers: options.subscribers, seed: options.seed, faults: options.faults, firstDay },
-      ...(await judge({ rt, world, firstDay, days: options.days, stored, objects, sent, crashedSends, people, jobs, calls, violations, healthChecked: health, errors, outcomes, configFile, owner })),
+      ...(await judge({ rt, world, firstDay, days: options.days, stored, objects, sent, crashedSends, people, jobs, calls, violations, healthChecked: health, errors, outcomes, configFile, owner, feedReads: feedState.reads, feedsRevoked: feedState.revoked, endedFeedReads: feedState.endedReads })),
       faults: { ...faults, ...world.faultsServed() },
       outbox: createHash('sha256').update(JSON.stringify(sent.map((m) => [m.at, m.message]))).digest('hex'),
     };
@@ -605,6 +672,10 @@ interface Evidence {
   outcomes: Record<string, number>;
   configFile: string;
   owner: ReturnType<typeof parseOwnerConfig>;
+  /** Private feed reads by the simulated readers, feeds they replaced, and reads of replaced or ended feeds. */
+  feedReads: number;
+  feedsRevoked: number;
+  endedFeedReads: number;
 }
 
 /** The invariants, checked on what the run left behind. */
@@ -760,6 +831,13 @@ async function judge(e: Evidence): Promise<{ days: DayFigures[]; checks: Check[]
   // 4. Nothing after one-click unsubscribe, hard bounce or complaint.
   const afterStop = e.people.flatMap((p) => (p.stoppedAt ? e.sent.filter((m) => m.to === p.email && m.at > p.stoppedAt!).map((m) => `${p.email} (${p.fate} at ${p.stoppedAt}): "${m.subject}" at ${m.at}`) : []));
   check('emails after unsubscribe or suppression', afterStop);
+
+  // 4b. Private feeds: each read equals the selection (followMatcher over the same papers); a revoked or ended one is gone.
+  check('private feed reads', [], 'any', e.feedReads);
+  check('private feed addresses replaced', [], 'any', e.feedsRevoked);
+  check('reads of replaced or ended private feeds', [], 'any', e.endedFeedReads);
+  check('private feeds that differ from the selection', e.violations['privateFeeds']!);
+  check('revoked or ended private feeds still served', e.violations['endedFeeds']!);
 
   // 5. Every link in every published object and every email resolves.
   const links = checkLinks({ siteUrl: SITE_URL, objects: e.objects, emails: e.sent.map((m, i) => ({ name: `${i} ${m.to} ${m.subject}`, html: m.message.html, text: m.message.text })) });
