@@ -24,7 +24,16 @@ describe('preferencesRequestSchema', () => {
       keywords: ['speculative decoding', 'fine-tun*', 'MoE'],
       authors: ['Yann LeCun', 'Zoë Müller'],
       frequency: 'weekly',
+      // Follow-ups are off unless chosen.
+      followUps: 'off',
     });
+  });
+
+  it('takes a follow-up choice, and names the field when it is not one', () => {
+    expect(parse({ topics: ['llm'], frequency: 'daily', followUps: 'always' }).data).toMatchObject({ followUps: 'always' });
+    const bad = parse({ topics: ['llm'], frequency: 'daily', followUps: 'sometimes' });
+    expect(bad.success).toBe(false);
+    expect(bad.error!.issues[0]!.message).toBe('followUps must be "off", "digest" or "always"');
   });
 
   it('takes JSON lists too, and no topic at all when there is a keyword or an author', () => {
