@@ -9,27 +9,13 @@
  *   cmp /tmp/before.json /tmp/after.json
  */
 import { buildTagger, defaultTaxonomyParsed, formatExplanation, type TagInput, type Taxonomy } from '@paperboy/core';
-import { corpusPapers, seedSet } from './tagging-sets.js';
+import { corpusPapers, seedSet, withExampleTopic } from './tagging-sets.js';
 
 const corpus: TagInput[] = [...corpusPapers().values()];
 const seed: TagInput[] = seedSet().map(({ title, abstract, categories, keywords }) => ({ title, abstract, categories, keywords }));
 const papers = [...seed, ...corpus];
 const taxonomy = defaultTaxonomyParsed();
-const withExamples: Taxonomy = {
-  ...taxonomy,
-  topics: [
-    ...taxonomy.topics,
-    {
-      slug: 'linear-sequence-models',
-      name: 'Linear sequence models',
-      description: 'defined by example',
-      phrases: [],
-      negative: [],
-      categories: [],
-      examples: papers.filter((p) => /linear (attention|rnn|transformer|sequence)|state[- ]space/i.test(p.title)).map((p) => ({ title: p.title, abstract: p.abstract })),
-    },
-  ],
-};
+const withExamples: Taxonomy = withExampleTopic(taxonomy, papers, /linear (attention|rnn|transformer|sequence)|state[- ]space/i);
 
 for (const [label, tax] of [['rules', taxonomy], ['examples', withExamples]] as const) {
   const tagger = buildTagger(tax, corpus);

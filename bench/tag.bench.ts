@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { buildTagger, defaultTaxonomyParsed, type TagInput, type Tagger, type Taxonomy } from '@paperboy/core';
 import { parseSnapshot } from '@paperboy/sources';
+import { withExampleTopic } from './tagging-sets.js';
 
 const count = Number(process.argv[2] ?? 10_000);
 const reps = Number(process.argv[3] ?? 7);
@@ -69,21 +70,7 @@ function build(taxonomy: Taxonomy, idfCorpus: TagInput[] = []) {
 }
 
 const taxonomy = defaultTaxonomyParsed();
-const withExamples: Taxonomy = {
-  ...taxonomy,
-  topics: [
-    ...taxonomy.topics,
-    {
-      slug: 'linear-sequence-models',
-      name: 'Linear sequence models',
-      description: 'defined by example',
-      phrases: [],
-      negative: [],
-      categories: [],
-      examples: papers.filter((p) => /linear (attention|rnn|transformer|sequence)/i.test(p.title)).map((p) => ({ title: p.title, abstract: p.abstract })),
-    },
-  ],
-};
+const withExamples: Taxonomy = withExampleTopic(taxonomy, papers, /linear (attention|rnn|transformer|sequence)/i);
 const variants = [
   { label: `default taxonomy (${taxonomy.topics.length} topics)`, ...build(taxonomy) },
   { label: '+1 example-defined topic (tf-idf)', ...build(withExamples, papers) },

@@ -11,7 +11,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { cleanText, normaliseTitle, sha256, type TagInput } from '@paperboy/core';
+import { cleanText, normaliseTitle, sha256, type TagInput, type Taxonomy } from '@paperboy/core';
 import { parseHfDaily, parseSnapshot } from '@paperboy/sources';
 
 export const ROOT = resolve(import.meta.dirname, '..');
@@ -88,3 +88,22 @@ export function extendedSet(labelsPath = join(FIXTURES, 'dev-labels-extended.jso
 
 /** The fixed half of the extended set whose per-paper errors are never used to write rules. */
 export const isTuneFree = (arxivId: string): boolean => parseInt(sha256(`tagging-split:${arxivId}`).slice(0, 2), 16) % 2 === 1;
+
+/** The taxonomy plus one topic defined by example: the papers whose titles match `titles` (bench:tag, tag-snapshot). */
+export function withExampleTopic(taxonomy: Taxonomy, papers: readonly TagInput[], titles: RegExp): Taxonomy {
+  return {
+    ...taxonomy,
+    topics: [
+      ...taxonomy.topics,
+      {
+        slug: 'linear-sequence-models',
+        name: 'Linear sequence models',
+        description: 'defined by example',
+        phrases: [],
+        negative: [],
+        categories: [],
+        examples: papers.filter((p) => titles.test(p.title)).map((p) => ({ title: p.title, abstract: p.abstract })),
+      },
+    ],
+  };
+}

@@ -5,33 +5,26 @@
  * unsubscribe, the feed answers 404 or 410.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { subscriberLinks, type AppConfig, type Clock } from '@paperboy/core';
-import { buildRuntime, type Runtime } from '../../functions/commons/runtime.js';
-import { makeHandler as makeApi } from '../../functions/subscriptions/index.js';
+import { subscriberLinks, type Clock } from '@paperboy/core';
+import { type Runtime } from '../../functions/commons/runtime.js';
 import { makeHandler as makePlan } from '../../functions/plan-digests/index.js';
 import { makeHandler as makeSend } from '../../functions/send-digests/index.js';
 import { makeHandler as makePublish } from '../../functions/publish/index.js';
-import { LocalSignupQueue } from '../../packages/local/src/signup-queue.js';
 import { apiEvent, capturedMail, form } from '../support/api.js';
 import { paper } from '../support/papers.js';
-import { startStandIns, type StandIns } from '../support/stand-ins.js';
-import { projectConfig } from '../support/config.js';
+import { type StandIns } from '../support/stand-ins.js';
+import { SITE, startApiRuntime } from '../support/api-runtime.js';
 
 const SECRET = 'w'.repeat(40);
-const SITE = 'https://papers.example.com/';
-const silent = { info() {}, warn() {}, error() {} };
 let env: StandIns;
 let rt: Runtime;
-let api: ReturnType<typeof makeApi>;
+let api: Awaited<ReturnType<typeof startApiRuntime>>['api'];
 let now = new Date('2026-11-26T05:00:00.000Z');
 const clock: Clock = { now: () => now };
 const local = (url: string) => url.replace(SITE, '/');
 
 beforeAll(async () => {
-  env = await startStandIns();
-  const config: AppConfig = { ...projectConfig(SECRET), tableName: env.table, bucketName: env.bucket, endpoints: env.services.endpoints, siteUrl: SITE };
-  rt = buildRuntime(config, { clock, logger: silent });
-  api = makeApi(rt, new LocalSignupQueue(rt));
+  ({ env, rt, api } = await startApiRuntime(clock, SECRET));
 });
 afterAll(async () => {
   await env?.stop();
