@@ -5,6 +5,7 @@
  * sentence, never the failure one; a healthy day says nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeHTML } from 'entities';
 import { DynamoDigestJobStore } from '@paperboy/aws';
 import { resolveConfig, readOwnerConfigFile, type Clock, type Subscriber } from '@paperboy/core';
 import { join } from 'node:path';
@@ -63,7 +64,7 @@ afterAll(async () => {
 const objects = () => makePublish(rt)();
 const text = async (key: string) => (await rt.objects.get(key)) ?? '';
 const count = (haystack: string, needle: string) => haystack.split(needle).length - 1;
-const decode = (html: string) => html.replace(/&#39;|&#x27;|&apos;/g, "'").replace(/&amp;/g, '&');
+const decode = (html: string) => decodeHTML(html);
 
 async function sendToday(day: string) {
   const planned = new PlannedJobs();

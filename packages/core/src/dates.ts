@@ -88,6 +88,12 @@ export function weekdayOf(day: string): Weekday {
   return WEEKDAYS[new Date(`${day}T00:00:00Z`).getUTCDay()]!;
 }
 
+/** Saturday or Sunday: the days the sources list nothing. */
+export function isWeekend(day: string): boolean {
+  const w = weekdayOf(day);
+  return w === 'SAT' || w === 'SUN';
+}
+
 /** ISO 8601 week of a day, such as 2026-W48. */
 export function isoWeek(day: string): string {
   const d = new Date(`${day}T00:00:00Z`);

@@ -13,7 +13,7 @@
  * - quiet: on a weekday it answered, without error, with nothing at all. For arXiv that is a holiday:
  *   "arXiv published no listing today (a holiday)." A weekend is normal and says nothing.
  */
-import { dayInZone, weekdayOf } from './dates.js';
+import { dayInZone, isWeekend } from './dates.js';
 import type { SourceConfig } from './config.js';
 import type { SourceState } from './model.js';
 import type { SourceStateRepository } from './ports.js';
@@ -42,8 +42,6 @@ export type SourceOutcome =
   | { ok: true; fetched: number; notModified?: boolean }
   | { ok: false; error: string };
 
-const WEEKEND = new Set(['SAT', 'SUN']);
-
 /** The health to store after a run; `previous` is what the state held. Unchanged health returns `previous` itself. */
 export function nextSourceHealth(previous: SourceHealth | undefined, outcome: SourceOutcome, now: Date, timezone: string): SourceHealth | undefined {
   let next: SourceHealth | undefined;
@@ -55,7 +53,7 @@ export function nextSourceHealth(previous: SourceHealth | undefined, outcome: So
       // Nothing changed upstream since the last run: what that run found still holds (a quiet day stays quiet).
       next = previous?.quietDay ? { quietDay: previous.quietDay } : undefined;
     } else {
-      next = outcome.fetched === 0 && !WEEKEND.has(weekdayOf(day)) ? { quietDay: day } : undefined;
+      next = outcome.fetched === 0 && !isWeekend(day) ? { quietDay: day } : undefined;
     }
   }
   return JSON.stringify(next ?? null) === JSON.stringify(previous ?? null) ? previous : next;

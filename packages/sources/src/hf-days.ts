@@ -5,7 +5,7 @@
  * validators, or the same items by content hash when the server ignores validators) contributes nothing,
  * and what is remembered about the days changes only when a day did: an unchanged day costs no writes.
  */
-import { addDays, sha256, weekdayOf, type ListingDayState, type ListingPageState, type PaperInput } from '@paperboy/core';
+import { addDays, isWeekend, sha256, type ListingDayState, type ListingPageState, type PaperInput } from '@paperboy/core';
 import { parseHfDaily } from './hf-daily.js';
 import { healthy, SourceError, type SkippedItem, type SourceHealth } from './types.js';
 
@@ -118,7 +118,7 @@ export async function readListingDays(
     pages += read.pages;
     if (read.changed) changedDays++;
     if (read.listed === 0) {
-      const weekend = ['SAT', 'SUN'].includes(weekdayOf(day));
+      const weekend = isWeekend(day);
       if (!weekend) out.health.empty = true;
       out.health.notes.push(weekend ? `${day}: no papers on a weekend (normal)` : `${day}: no papers listed for this day`);
     }

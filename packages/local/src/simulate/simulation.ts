@@ -32,13 +32,14 @@ import {
   seededBytes,
   seededRandom,
   seededStream,
-  weekdayOf,
+  isWeekend,
   type Clock,
   type DigestJob,
   type EmailMessage,
   type Mailer,
   type Paper,
 } from '@paperboy/core';
+import { decodeHTML } from 'entities';
 import { anchorId, paperGuid } from '@paperboy/feeds';
 import { buildRuntime, type Runtime } from '../../../../functions/commons/runtime.js';
 import { makeHandler as makeIngest } from '../../../../functions/ingest/index.js';
@@ -300,7 +301,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       health.checked++;
       if (health.hfFailed) health.checkedFailing++;
       if (expectQuiet) health.checkedQuiet++;
-      const text = body.replace(/&#39;|&#x27;|&apos;/g, "'").replace(/&amp;/g, '&');
+      const text = decodeHTML(body);
       const failing = occurrences(text, HF_FAILING);
       if (failing !== (health.hfFailed ? 1 : 0)) violations['health']!.push(`${clock.now().toISOString()} ${where}: the Hugging Face failure sentence ${failing} times, want ${health.hfFailed ? 1 : 0}`);
       if (text.includes(ARXIV_FAILING)) violations['health']!.push(`${clock.now().toISOString()} ${where}: arXiv called unreachable though it answered`);
@@ -340,7 +341,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
         const arxiv = result.value.sources.find((r) => r.source === 'arxiv-rss');
         if (hf) health.hfFailed = Boolean(hf.error);
         const today = dayInZone(clock.now(), TIME_ZONE);
-        if (arxiv && !arxiv.error && !arxiv.health?.notModified) health.arxivQuietDay = arxiv.fetched === 0 && !['SAT', 'SUN'].includes(weekdayOf(today)) ? today : '';
+        if (arxiv && !arxiv.error && !arxiv.health?.notModified) health.arxivQuietDay = arxiv.fetched === 0 && !isWeekend(today) ? today : '';
       }
       if (!result.ok) {
         if (attempt < ASYNC_RETRIES) at(clock.now().getTime() + 60_000 * (attempt + 1), 'ingest retry', runIngest(scheduled, attempt + 1));

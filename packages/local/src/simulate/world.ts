@@ -20,7 +20,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { addDays, cleanText, dayInZone, instantInZone, seededStream, weekdayOf } from '@paperboy/core';
+import { addDays, cleanText, dayInZone, instantInZone, isWeekend, seededStream, weekdayOf } from '@paperboy/core';
 import { startHfReplay, type HfDayState, type HfEntry, type HfFault, type HfReplayRequest } from '../upstream/hf-replay.js';
 import { readArxivListings, feedDayAt, startArxivRssReplay, type ArxivListingItem } from './arxiv-rss-replay.js';
 
@@ -96,13 +96,13 @@ export async function startWorld(options: WorldOptions): Promise<World> {
   // arXiv: the saved listings on the window's weekdays, in order.
   const arxivByDay = new Map<string, ArxivListingItem[]>();
   const savedListings = [...listings.values()];
-  window.filter((d) => !['SAT', 'SUN'].includes(weekdayOf(d))).forEach((d, k) => k < savedListings.length && arxivByDay.set(d, savedListings[k]!));
+  window.filter((d) => !isWeekend(d)).forEach((d, k) => k < savedListings.length && arxivByDay.set(d, savedListings[k]!));
   const arxivCategories = ['cs.LG', 'cs.CL', 'cs.AI'];
 
   // Faults: one seed-chosen weekday each, spread over distinct days when there are enough.
   const plan: Partial<Record<FaultKind, string>> = {};
   if (options.faults) {
-    const candidates = window.slice(0, -1).filter((d) => !['SAT', 'SUN'].includes(weekdayOf(d)));
+    const candidates = window.slice(0, -1).filter((d) => !isWeekend(d));
     const draw = seededStream(seed, 'fault-days');
     const shuffled = [...candidates];
     for (let i = shuffled.length - 1; i > 0; i--) {
