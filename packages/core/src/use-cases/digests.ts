@@ -3,6 +3,7 @@ import { addDays, dayInZone, isoWeek, weekdayOf, type Weekday } from '../dates.j
 import type { EmailMessage, Frequency, Paper, Subscriber } from '../model.js';
 import { followMatcher, type MatchReason } from '../follows.js';
 import { compareByRank } from '../ranking.js';
+import { ttlCache } from '../ttl-cache.js';
 import type { Clock, DigestJob, DigestJobStore, DigestLedger, LedgerHistory, LedgerWindow, Mailer, PaperRepository, SubscriberRepository } from '../ports.js';
 import { isPermanentRejection } from '../sending.js';
 import type { Topic } from '../taxonomy.js';
@@ -207,16 +208,10 @@ export type CandidateSource = (sinceDay: string) => Promise<{ papers: Paper[]; r
  * stored after the read is picked up by the next digest, and the ledger keeps anything from going twice.
  */
 export function cachedCandidates(papers: Pick<PaperRepository, 'listListedSince'>, clock: Clock, ttlMs = 60_000): CandidateSource {
-  const cache = new Map<string, { at: number; value: Promise<{ papers: Paper[]; readAt: string }> }>();
-  return (sinceDay) => {
-    const now = clock.now();
-    const hit = cache.get(sinceDay);
-    if (hit && now.getTime() - hit.at < ttlMs && now.getTime() >= hit.at) return hit.value;
-    const value = papers.listListedSince(sinceDay).then((list) => ({ papers: list, readAt: now.toISOString() }));
-    value.catch(() => cache.delete(sinceDay));
-    cache.set(sinceDay, { at: now.getTime(), value });
-    return value;
-  };
+  return ttlCache(clock, ttlMs, (sinceDay: string) => {
+    const readAt = clock.now().toISOString();
+    return papers.listListedSince(sinceDay).then((list) => ({ papers: list, readAt }));
+  });
 }
 
 export interface SendDigestDeps {

@@ -8,6 +8,7 @@ import { followMatcher, type Follows, type MatchReason } from '../follows.js';
 import type { Paper, Subscriber } from '../model.js';
 import type { Clock, FeedTokenRepository, PaperRepository, RandomBytes, SubscriberRepository } from '../ports.js';
 import { compareNewestDayFirst, wholeDays } from '../ranking.js';
+import { ttlCache } from '../ttl-cache.js';
 import { feedToken, hashFeedToken, isFeedToken, newFeedKey } from '../tokens.js';
 
 export type PrivateFeedFormat = 'rss' | 'atom' | 'json';
@@ -43,16 +44,8 @@ export async function privateFeedWindow(papers: Pick<PaperRepository, 'listLates
  * the same papers, so a publish shows in the private feeds within `ttlMs`, as in the public feeds' max-age.
  */
 export function cachedFeedWindow(papers: Pick<PaperRepository, 'listLatest'>, clock: Clock, maxItems: number, ttlMs: number): () => Promise<Paper[]> {
-  let cached: { at: number; value: Promise<Paper[]> } | undefined;
-  return () => {
-    const now = clock.now().getTime();
-    if (cached && now - cached.at < ttlMs && now >= cached.at) return cached.value;
-    const value = privateFeedWindow(papers, maxItems);
-    const entry = { at: now, value };
-    value.catch(() => cached === entry && (cached = undefined));
-    cached = entry;
-    return value;
-  };
+  const read = ttlCache(clock, ttlMs, () => privateFeedWindow(papers, maxItems));
+  return () => read(undefined);
 }
 
 /** The URL of a private feed in each format. The token is the only thing that names the subscriber. */
