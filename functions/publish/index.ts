@@ -1,6 +1,6 @@
 /** Lambda: render every feed and page, upload only what changed. */
 import { invokedAs } from '@paperboy/aws';
-import { fetchingSources, publishSite, readHealthNotices, type PublishCounts, type RenderSite } from '@paperboy/core';
+import { publishSite, readHealthNotices, type PublishCounts, type RenderSite } from '@paperboy/core';
 import { renderSite } from '@paperboy/feeds';
 import type { BaseRuntime, Runtime } from '../commons/runtime.js';
 import { lambdaObjectStore, lambdaRuntime } from '../commons/lambda-runtime.js';
@@ -8,13 +8,8 @@ import { lambdaObjectStore, lambdaRuntime } from '../commons/lambda-runtime.js';
 export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'objects'>, extras: { render?: RenderSite; onProgress?: (done: number, total: number) => void } = {}) {
   return invokedAs('publish', async (): Promise<PublishCounts> => {
     const startedAt = rt.clock.now();
-    const { site, feeds, schedule, deploy } = rt.config.owner;
-    const notices = await readHealthNotices({
-      sources: fetchingSources(rt.config.owner, rt.config.runsIn),
-      sourceStates: rt.sourceStates,
-      now: startedAt,
-      settings: { timezone: schedule.timezone, staleAfterHours: deploy.staleAfterHours },
-    });
+    const { site, feeds } = rt.config.owner;
+    const notices = await readHealthNotices({ owner: rt.config.owner, runsIn: rt.config.runsIn, sourceStates: rt.sourceStates, now: startedAt });
     const counts = await publishSite({
       papers: rt.papers,
       objects: rt.objects,

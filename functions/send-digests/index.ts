@@ -10,7 +10,6 @@ import {
   countMail,
   dayInZone,
   drainDigestJobs,
-  fetchingSources,
   readHealthNotices,
   ensureFeedToken,
   privateFeedUrls,
@@ -67,15 +66,10 @@ export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'mailer' | 'secret'>
 
   return invokedAs('send-digests', async (event: SendDigestsEvent = {}, context?: SendContext): Promise<DrainSummary> => {
     const secret = await rt.secret();
-    const { site, digest, schedule, deploy } = rt.config.owner;
+    const { site, digest, schedule } = rt.config.owner;
     // What readers are told about the sources (one failing, stale or quiet): read once per run, in every digest of it.
     const notices = (
-      await readHealthNotices({
-        sources: fetchingSources(rt.config.owner, rt.config.runsIn),
-        sourceStates: rt.sourceStates,
-        now: rt.clock.now(),
-        settings: { timezone: schedule.timezone, staleAfterHours: deploy.staleAfterHours },
-      })
+      await readHealthNotices({ owner: rt.config.owner, runsIn: rt.config.runsIn, sourceStates: rt.sourceStates, now: rt.clock.now() })
     ).map((n) => n.text);
     const render = ({ subscriber, topics, selection, followUps, period, feedToken }: RenderDigestInput) =>
       renderDigestEmail({

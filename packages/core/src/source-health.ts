@@ -14,7 +14,8 @@
  *   "arXiv published no listing today (a holiday)." A weekend is normal and says nothing.
  */
 import { dayInZone, isWeekend } from './dates.js';
-import type { SourceConfig } from './config.js';
+import type { OwnerConfig, SourceConfig } from './config.js';
+import { fetchingSources, type RunPlace } from './app-config.js';
 import type { SourceState } from './model.js';
 import type { SourceStateRepository } from './ports.js';
 
@@ -110,14 +111,15 @@ export function healthNotices(
   return notices;
 }
 
-/** Reads the states of the sources that fetch, and says what readers should be told now. */
+/** Reads the states of the sources that fetch where this runs, and says what readers should be told now. */
 export async function readHealthNotices(deps: {
-  sources: readonly (Pick<SourceConfig, 'id' | 'kind'> & { name?: string })[];
+  owner: Pick<OwnerConfig, 'sources' | 'schedule' | 'deploy'>;
+  runsIn: RunPlace;
   sourceStates: Pick<SourceStateRepository, 'get'>;
   now: Date;
-  settings: { timezone: string; staleAfterHours: number };
 }): Promise<HealthNotice[]> {
+  const sources = fetchingSources(deps.owner, deps.runsIn);
   const states = new Map<string, SourceState | undefined>();
-  for (const s of deps.sources) states.set(s.id, await deps.sourceStates.get(s.id));
-  return healthNotices(deps.sources, states, deps.now, deps.settings);
+  for (const s of sources) states.set(s.id, await deps.sourceStates.get(s.id));
+  return healthNotices(sources, states, deps.now, { timezone: deps.owner.schedule.timezone, staleAfterHours: deps.owner.deploy.staleAfterHours });
 }
