@@ -23,6 +23,27 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'GET', path: '/api/preferences', query: ['token'] },
   // Also carries the private feed's "new address" button (form field action=new-feed-url).
   { method: 'POST', path: '/api/preferences', query: [] },
-  // A subscriber's private feed (format rss, atom or json; rss when absent).
+  // A subscriber's private feed: /api/feed/<token>?format=rss|atom|json (rss when absent), cached at the edge.
+  { method: 'GET', path: '/api/feed/{token}', query: [] },
+  // The first form of its address (/api/feed?token=…&format=…), still in earlier digests and readers: a
+  // permanent redirect to the one above.
   { method: 'GET', path: '/api/feed', query: ['token'] },
 ];
+
+/** The private feeds' path prefix: `${PRIVATE_FEED_PREFIX}<token>`. */
+export const PRIVATE_FEED_PREFIX = '/api/feed/';
+
+/**
+ * How CloudFront keeps the private feeds: each `/api/feed/<token>` (one cached copy per `format`) for up to
+ * `ttlSeconds`. Publish invalidates them all (`pathPattern`) and every change to one subscriber's feed (new
+ * preferences, a new address, unsubscribing, suppression) invalidates its path, so the TTL only bounds how
+ * long a failed invalidation can leave a feed stale. The local gateway's edge keeps them the same way.
+ */
+export const PRIVATE_FEED_EDGE = { pathPattern: `${PRIVATE_FEED_PREFIX}*`, ttlSeconds: 86_400, cacheKeyQuery: ['format'] } as const;
+
+/** The route a path matches: `{name}` segments of a route's path match any one non-empty segment. */
+export function matchesRoutePath(routePath: string, path: string): boolean {
+  const want = routePath.split('/');
+  const got = path.split('/');
+  return want.length === got.length && want.every((w, i) => (/^\{\w+\}$/.test(w) ? got[i] !== '' : w === got[i]));
+}

@@ -25,6 +25,8 @@ export const ENV = {
   signupFunctionName: 'PAPERBOY_SIGNUP_FUNCTION',
   publishFunctionName: 'PAPERBOY_PUBLISH_FUNCTION',
   sesConfigurationSet: 'PAPERBOY_SES_CONFIGURATION_SET',
+  /** The CloudFront distribution in front of the site: publish and the subscription functions invalidate private feeds in it. Unset: no CDN (local runs without the gateway's edge). */
+  distributionId: 'PAPERBOY_DISTRIBUTION_ID',
   /** The HMAC secret itself (local only). */
   hmacSecret: 'PAPERBOY_HMAC_SECRET',
   /** Name of the SSM SecureString parameter that holds the HMAC key (cloud; created on first use). */
@@ -35,6 +37,8 @@ export const ENV = {
   dynamodbEndpoint: 'PAPERBOY_DYNAMODB_ENDPOINT',
   s3Endpoint: 'PAPERBOY_S3_ENDPOINT',
   sesEndpoint: 'PAPERBOY_SES_ENDPOINT',
+  /** The local CloudFront stand-in (the gateway's edge cache), for its invalidations. */
+  cloudfrontEndpoint: 'PAPERBOY_CLOUDFRONT_ENDPOINT',
   logLevel: 'POWERTOOLS_LOG_LEVEL',
   /** Local and test runs only: a folder where every AWS call is logged, to check it against the IAM roles. */
   awsCallLog: 'PAPERBOY_AWS_CALL_LOG',

@@ -272,3 +272,12 @@ export interface MailStatsRepository {
   /** The days from `fromDay` on that have counts, oldest first. */
   since(fromDay: string): Promise<import('./reputation.js').MailDayCounts[]>;
 }
+
+/** The CDN in front of the site (CloudFront): it keeps the private feeds until told to drop them. */
+export interface EdgeCache {
+  /**
+   * Asks every edge to drop what it keeps of these paths (exact, or ending in `*`), every query-string
+   * variant of each. Resolves once the request is accepted, before the edges have acted.
+   */
+  invalidate(paths: readonly string[]): Promise<void>;
+}
