@@ -18,13 +18,30 @@ import {
   S3ObjectStore,
   SesMailer,
   SsmHmacKey,
+  CloudFrontEdgeCache,
+  cloudFrontClientOnFirstUse,
   ssmOptions,
   makeClients,
   recordCalls,
   type Clients,
 } from '@paperboy/aws';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ENV, buildTagger, resolveExampleIds, systemClock, systemRandomBytes, type AppConfig, type Clock, type Mailer, type RandomBytes, type Tagger } from '@paperboy/core';
+import {
+  EDGE_LOG,
+  ENV,
+  NO_EDGE,
+  buildTagger,
+  reportingEdge,
+  resolveExampleIds,
+  systemClock,
+  systemRandomBytes,
+  type AppConfig,
+  type Clock,
+  type EdgeCache,
+  type Mailer,
+  type RandomBytes,
+  type Tagger,
+} from '@paperboy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 
 /** The logging the handlers use: Powertools' structured JSON logger in Lambda, terse lines locally. */
@@ -57,6 +74,11 @@ export interface BaseRuntime {
   /** Randomness for confirm tokens and subscriber ids: crypto, unless a simulation seeds it. */
   randomBytes: RandomBytes;
   logger: AppLogger;
+  /**
+   * The CDN that keeps the private feeds (CloudFront, when the config names a distribution; else none).
+   * Its failures are logged (EDGE_LOG), never thrown: see core's reportingEdge.
+   */
+  edge: EdgeCache;
 }
 
 /** Everything, for the tests and the local runner: every client, the site's object store, the mailer and the secret. */
@@ -100,8 +122,16 @@ export function baseRuntime(config: AppConfig, dynamo: DynamoDBDocumentClient, o
     clock: systemClock,
     randomBytes: systemRandomBytes,
     logger,
+    edge: edgeOf(config, logger),
     ...overrides,
   };
+}
+
+/** The distribution's invalidations, loaded on first use, with failures logged; none without a distribution. */
+function edgeOf(config: AppConfig, logger: AppLogger): EdgeCache {
+  if (!config.distributionId) return NO_EDGE;
+  const cloudFront = new CloudFrontEdgeCache(cloudFrontClientOnFirstUse(config.endpoints.cloudfront), config.distributionId);
+  return reportingEdge(cloudFront, (error, failed) => logger.error(EDGE_LOG, { ...failed, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }));
 }
 
 export function buildRuntime(config: AppConfig, overrides: Partial<Runtime> = {}): Runtime {

@@ -19,6 +19,7 @@ export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'objects'>, extras: 
       maxItems: feeds.maxItems,
       clock: rt.clock,
       notices,
+      edge: rt.edge,
       onProgress: extras.onProgress,
     });
     await rt.runs.record({

@@ -7,8 +7,8 @@
 import { invokedAs } from '@paperboy/aws';
 import * as z from '@paperboy/core/zod-mini';
 import { REPUTATION_LOG, countMail, dayInZone, suppressAddress } from '@paperboy/core';
-import type { BaseRuntime } from '../commons/runtime.js';
-import { lambdaRuntime } from '../commons/lambda-runtime.js';
+import type { BaseRuntime, Runtime } from '../commons/runtime.js';
+import { lambdaRuntime, lambdaSecret } from '../commons/lambda-runtime.js';
 
 const recipient = z.object({ emailAddress: z.string().check(z.minLength(3), z.maxLength(320)) });
 const sesMessage = z.object({
@@ -49,7 +49,8 @@ function suppression(message: z.infer<typeof sesMessage>): { reason: string; rec
   return undefined;
 }
 
-export function makeHandler(rt: BaseRuntime) {
+/** `secret`: the link key, from which a suppressed subscriber's private feed path (its token) is derived to drop it from the CDN. */
+export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'secret'>) {
   return invokedAs('ses-events', async (event: unknown): Promise<SesEventsResult> => {
     const result: SesEventsResult = { suppressed: 0, ignored: 0, invalid: 0 };
     const envelope = sesEvent.safeParse(event);
@@ -61,7 +62,7 @@ export function makeHandler(rt: BaseRuntime) {
       const suppress = suppression(parsed.data);
       if (!suppress) result.ignored++;
       for (const r of suppress?.recipients ?? []) {
-        if (await suppressAddress(bareAddress(r.emailAddress), suppress!.reason, { subscribers: rt.subscribers, clock: rt.clock })) result.suppressed++;
+        if (await suppressAddress(bareAddress(r.emailAddress), suppress!.reason, { subscribers: rt.subscribers, clock: rt.clock, secret: await rt.secret(), edge: rt.edge })) result.suppressed++;
       }
       if (suppress) {
         // Counted toward this week's rates; past the alert threshold, one ERROR line (the Problems alarm).
@@ -78,4 +79,9 @@ export function makeHandler(rt: BaseRuntime) {
 }
 
 let cached: ReturnType<typeof makeHandler> | undefined;
-export const handler = async (event: unknown) => (cached ??= makeHandler(lambdaRuntime()))(event);
+export const handler = async (event: unknown) => (cached ??= makeHandler(cloud()))(event);
+
+function cloud(): BaseRuntime & Pick<Runtime, 'secret'> {
+  const base = lambdaRuntime();
+  return { ...base, secret: lambdaSecret(base.config) };
+}

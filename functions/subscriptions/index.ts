@@ -10,16 +10,15 @@ import {
   checkConfirmToken,
   checkUnsubscribeToken,
   clientAddress,
-  cachedFeedWindow,
   confirmSubscription,
   FOLLOW_LIMITS,
   preferencesProblems,
   ensureFeedToken,
   PRIVATE_FEED_FORMATS,
-  privateFeedUrls,
-  readPrivateFeed,
-  revokeFeedToken,
+  PRIVATE_FEED_PREFIX,
   type PrivateFeedFormat,
+  privateFeedUrls,
+  revokeFeedToken,
   preferencesRequestSchema,
   readPreferences,
   requestSignup,
@@ -32,19 +31,16 @@ import {
   type SignupQueue,
   type Subscriber,
 } from '@paperboy/core';
-import { escapeHtml, renderPage, renderPrivateFeed, SECURITY_HEADERS, subscribeForm, topicView } from '@paperboy/feeds';
+import { escapeHtml, renderPage, SECURITY_HEADERS, subscribeForm, topicView } from '@paperboy/feeds';
 import type { BaseRuntime, Runtime } from '../commons/runtime.js';
 import { lambdaRuntime, lambdaSecret } from '../commons/lambda-runtime.js';
+import { privateFeedRoute } from './private-feed.js';
+
+export { PRIVATE_FEED_MAX_AGE } from './private-feed.js';
 
 type Result = APIGatewayProxyStructuredResultV2;
 
 const MAX_BODY = 16_384;
-/**
- * How long a private feed may be kept by the reader's own cache, seconds, and how long a warm container
- * reuses the papers it read. CloudFront keeps nothing of /api/* (caching disabled), so an unsubscribed or
- * revoked feed answers 404 at once; a reader that honours max-age may show its last copy for this long.
- */
-export const PRIVATE_FEED_MAX_AGE = 300;
 const FEED_LABELS: Record<PrivateFeedFormat, string> = { rss: 'RSS', atom: 'Atom', json: 'JSON Feed' };
 
 /** The preferences form's fields as shown: checked topics, the textareas' text, the frequency, and any problems. */
@@ -71,8 +67,7 @@ export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'secret'>, signups: 
   const prefsSchema = preferencesRequestSchema(topicSlugs);
   const settings = rt.config.owner.subscriptions;
   const signupDeps = { limiter: rt.limiter, clock: rt.clock, limits: settings, schema, queue: signups };
-  // The papers every private feed selects from, read at most once per max-age by a warm container.
-  const feedDeps = { subscribers: rt.subscribers, feedTokens: rt.feedTokens, window: cachedFeedWindow(rt.papers, rt.clock, rt.config.owner.feeds.maxItems, PRIVATE_FEED_MAX_AGE * 1000) };
+  const privateFeed = privateFeedRoute(rt);
 
   const page = (status: number, title: string, bodyHtml: string, extraHeaders: Record<string, string> = {}): Result => ({
     statusCode: status,
@@ -195,7 +190,7 @@ ${links}
 <p><button type="submit">Get a new feed address</button> (the current one stops working at once)</p>
 </form>`;
   }
-  const tokenDeps = async () => ({ subscribers: rt.subscribers, feedTokens: rt.feedTokens, secret: await rt.secret(), randomBytes: rt.randomBytes });
+  const tokenDeps = async () => ({ subscribers: rt.subscribers, feedTokens: rt.feedTokens, secret: await rt.secret(), randomBytes: rt.randomBytes, edge: rt.edge });
 
   return invokedAs('subscriptions', async (event: APIGatewayProxyEventV2): Promise<Result> => {
     const method = event.requestContext.http.method.toUpperCase();
@@ -292,7 +287,7 @@ ${links}
           : storedState(subscriber);
         return page(400, 'Please check the form', preferencesForm(token, { ...sent, errors: preferencesProblems(parsed.error) }));
       }
-      const outcome = await updatePreferences(token, parsed.data, { subscribers: rt.subscribers, secret });
+      const outcome = await updatePreferences(token, parsed.data, { subscribers: rt.subscribers, secret, edge: rt.edge });
       if (outcome === 'invalid') return invalidLink('preferences');
       if (outcome === 'inactive') return page(410, 'Not subscribed', '<p>This address is not subscribed any more.</p>');
       const { topics, keywords, authors, frequency } = parsed.data;
@@ -309,26 +304,8 @@ ${links}
       );
     }
 
-    // A subscriber's private feed: the token is the only thing in the URL that names them.
-    if (path === '/api/feed' && method === 'GET') {
-      const format = (query.get('format') ?? 'rss') as PrivateFeedFormat;
-      if (!PRIVATE_FEED_FORMATS.includes(format)) return text(400, `format must be one of ${PRIVATE_FEED_FORMATS.join(', ')}`);
-      const token = query.get('token') ?? '';
-      const answer = await readPrivateFeed(token, feedDeps);
-      if (answer.status === 'not-found') return text(404, 'This feed address is not valid: it was replaced by a new one, or the subscription ended.');
-      if (answer.status === 'gone') return text(410, 'This subscription has ended, and its feed with it.');
-      const feed = renderPrivateFeed(
-        {
-          site: site(),
-          topics: allTopics,
-          items: answer.items,
-          urls: privateFeedUrls(rt.config.siteUrl, token),
-          feedId: answer.tokenHash.slice(0, 32),
-          emptyUpdated: new Date(answer.subscriber.confirmedAt ?? answer.subscriber.createdAt),
-        },
-        format,
-      );
-      return { statusCode: 200, headers: { 'content-type': feed.contentType, 'cache-control': `private, max-age=${PRIVATE_FEED_MAX_AGE}`, ...SECURITY_HEADERS }, body: feed.body };
+    if (path === '/api/feed' || path.startsWith(PRIVATE_FEED_PREFIX)) {
+      if (method === 'GET' || method === 'HEAD') return privateFeed(path, query);
     }
 
     if (path === '/api/unsubscribe') {
@@ -345,7 +322,7 @@ ${links}
       }
       if (method === 'POST') {
         // RFC 8058 one-click: the body is "List-Unsubscribe=One-Click"; no cookie, no login.
-        const outcome = await unsubscribe(token, { subscribers: rt.subscribers, clock: rt.clock, secret });
+        const outcome = await unsubscribe(token, { subscribers: rt.subscribers, clock: rt.clock, secret, edge: rt.edge });
         if (outcome === 'invalid') return invalidLink('unsubscribe');
         return page(200, 'Unsubscribed', '<p role="status">You are unsubscribed and will get no more digests.</p>');
       }

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 export interface AwsCall {
   /** The function (folder name under functions/) whose invocation made the call. */
   fn?: string;
-  /** SDK client name without "Client": DynamoDB, S3, SESv2, Lambda, SSM. */
+  /** SDK client name without "Client": DynamoDB, S3, SESv2, Lambda, SSM, CloudFront. */
   service: string;
   /** Operation without "Command": PutItem, GetObject, SendEmail, ... */
   operation: string;
@@ -26,7 +26,7 @@ export interface AwsCall {
   /** S3: bucket and key. */
   bucket?: string;
   key?: string;
-  /** Lambda: function name. SSM: parameter name. */
+  /** Lambda: function name. SSM: parameter name. CloudFront: distribution id. */
   target?: string;
   /** SES: sender address and recipients. */
   from?: string;
@@ -90,7 +90,7 @@ function describe(service: string, operation: string, input: Input): AwsCall {
     const destination = (input['Destination'] ?? {}) as Input;
     call.to = ['ToAddresses', 'CcAddresses', 'BccAddresses'].flatMap((f) => (Array.isArray(destination[f]) ? (destination[f] as string[]) : []));
   } else {
-    call.target = str(input['FunctionName']) ?? str(input['Name']);
+    call.target = str(input['FunctionName']) ?? str(input['Name']) ?? str(input['DistributionId']);
   }
   return call;
 }

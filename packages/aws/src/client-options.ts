@@ -31,3 +31,8 @@ export function sesOptions(region: string, endpoint?: string) {
 export function ssmOptions(region: string, endpoint?: string) {
   return { region, ...(endpoint ? { endpoint, ...localCredentials('local') } : {}) };
 }
+
+/** CloudFront is global: its API is signed for us-east-1 whatever the stack's region. */
+export function cloudFrontOptions(endpoint?: string) {
+  return { region: 'us-east-1', ...(endpoint ? { endpoint, ...localCredentials('local') } : {}) };
+}

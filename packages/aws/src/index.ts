@@ -11,3 +11,4 @@ export * from './lambda-invoke.js';
 export * from './ssm-hmac-key.js';
 export * from './dynamo-mail-stats.js';
 export * from './dynamo-feed-tokens.js';
+export * from './cloudfront-edge-cache.js';

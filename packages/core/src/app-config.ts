@@ -64,7 +64,9 @@ export interface AppConfig {
   hmacSecret?: string;
   /** SSM SecureString parameter of the HMAC key (cloud): read, or created on first use. */
   hmacKeyParameter?: string;
-  endpoints: { dynamodb?: string; s3?: string; ses?: string; ssm?: string };
+  /** The CloudFront distribution that keeps the private feeds (cloud: set by the stack; local: the gateway's edge). */
+  distributionId?: string;
+  endpoints: { dynamodb?: string; s3?: string; ses?: string; ssm?: string; cloudfront?: string };
   dataDir: string;
   port: number;
   /** Local and test runs: where to log every AWS call (see @paperboy/aws call-recorder). */
@@ -115,7 +117,14 @@ function readEnvironment(env: Env) {
     sesConfigurationSet: text(ENV.sesConfigurationSet),
     hmacSecret: text(ENV.hmacSecret, minLength(32, 'must be at least 32 characters')),
     hmacKeyParameter: text(ENV.hmacKeyParameter, (v) => (/^\/[A-Za-z0-9_.\/-]{1,1000}$/.test(v) ? undefined : 'must be an SSM parameter name like /paperboy/hmac-key')),
-    endpoints: { dynamodb: text(ENV.dynamodbEndpoint, httpUrl), s3: text(ENV.s3Endpoint, httpUrl), ses: text(ENV.sesEndpoint, httpUrl), ssm: text(ENV.ssmEndpoint, httpUrl) },
+    distributionId: text(ENV.distributionId, (v) => (/^[A-Z0-9]{1,64}$/.test(v) ? undefined : 'must be a CloudFront distribution id (capital letters and digits)')),
+    endpoints: {
+      dynamodb: text(ENV.dynamodbEndpoint, httpUrl),
+      s3: text(ENV.s3Endpoint, httpUrl),
+      ses: text(ENV.sesEndpoint, httpUrl),
+      ssm: text(ENV.ssmEndpoint, httpUrl),
+      cloudfront: text(ENV.cloudfrontEndpoint, httpUrl),
+    },
     dataDir: text(ENV.dataDir, minLength(1)) ?? '.paperboy',
     port: portText === undefined ? 8787 : Number(portText),
     awsCallLog: text(ENV.awsCallLog, minLength(1)),
@@ -141,6 +150,7 @@ export function appConfigOf(owner: OwnerConfig, taxonomy: Taxonomy, env: Env, ba
     sesConfigurationSet: e.sesConfigurationSet,
     hmacSecret: e.hmacSecret,
     hmacKeyParameter: e.hmacKeyParameter,
+    distributionId: e.distributionId,
     endpoints: e.endpoints,
     dataDir: resolve(e.dataDir),
     port: e.port,

@@ -6,6 +6,7 @@ export * from './client-address.js';
 export * from './model.js';
 export * from './paper-schema.js';
 export * from './ports.js';
+export * from './edge-cache.js';
 export * from './errors.js';
 export * from './taxonomy.js';
 export * from './tagger.js';

@@ -1,7 +1,8 @@
 /**
  * The local origin, standing in for CloudFront: the site and feeds from the S3 stand-in at `/`,
  * the subscriptions handler at `/api/*` (called with an APIGatewayProxyEventV2, as in the cloud, with the
- * CloudFront-Viewer-Address CloudFront would add),
+ * CloudFront-Viewer-Address CloudFront would add), the private feeds through the edge cache that the
+ * CloudFront stand-in invalidates (edge.ts),
  * and the captured mail at `/_local/mail/`. Every answer carries the security headers CloudFront's
  * response headers policy adds (one definition, SECURITY_HEADERS), overriding the function's as it does;
  * internal objects (`_paperboy/`) are never served, as the bucket policy denies them to CloudFront.
@@ -93,9 +94,20 @@ async function handle(
       res.writeHead(413, { 'content-type': 'text/plain; charset=utf-8' }).end('request body too large');
       return;
     }
-    const result = await api(apiEventOf(req, url, method, body, ctx.rt.clock.now()));
-    res.writeHead(result.statusCode ?? 200, { ...(result.headers as Record<string, string>), ...SECURITY_HEADERS });
-    res.end(result.body ?? '');
+    // The private feeds' behaviour caches (CloudFront's cache policy, kept by the edge); the rest of /api/* does not.
+    const edge = ctx.services.edge;
+    const cacheKey = edge && (method === 'GET' || method === 'HEAD') ? edge.key(url) : undefined;
+    const now = ctx.rt.clock.now();
+    let answer = cacheKey ? edge!.get(cacheKey, now) : undefined;
+    if (!answer) {
+      // A caching behaviour sends the origin only its cache key: the path and the `format` query.
+      const originUrl = cacheKey ? new URL(cacheKey, url) : url;
+      const result = await api(apiEventOf(req, originUrl, method, body, now));
+      answer = { status: result.statusCode ?? 200, headers: { ...(result.headers as Record<string, string>) }, body: result.body ?? '' };
+      if (cacheKey) edge!.put(cacheKey, now, answer);
+    }
+    res.writeHead(answer.status, { ...answer.headers, ...SECURITY_HEADERS });
+    res.end(method === 'HEAD' ? undefined : answer.body);
     return;
   }
 

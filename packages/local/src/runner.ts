@@ -37,6 +37,7 @@ import { makeHandler as makeSend } from '../../../functions/send-digests/index.j
 import { makeHandler as makeSesEvents } from '../../../functions/ses-events/index.js';
 import { scheduledInvocation, sesEventBridgeEventOf } from '../../../functions/commons/events.js';
 import { startOrAttach, type RunningServices } from './services.js';
+import { LOCAL_DISTRIBUTION_ID } from './edge.js';
 import type { Progress } from './progress.js';
 
 export interface LocalContext {
@@ -143,7 +144,9 @@ export async function openLocal(env: Env, options: OpenOptions = {}): Promise<Lo
       ...base,
       siteUrl: services.owned ? base.siteUrl : (services.siteUrl ?? base.siteUrl),
       hmacSecret: await localSecret(base, options.randomBytes ?? systemRandomBytes),
-      endpoints: { dynamodb: services.endpoints.dynamodb, s3: services.endpoints.s3, ses: services.endpoints.ses },
+      endpoints: { dynamodb: services.endpoints.dynamodb, s3: services.endpoints.s3, ses: services.endpoints.ses, cloudfront: services.endpoints.cloudfront },
+      // The gateway's edge keeps the private feeds as CloudFront does; the handlers invalidate them there.
+      distributionId: LOCAL_DISTRIBUTION_ID,
     };
     const rt = buildRuntime(config, {
       logger: options.logger ?? terminalLogger,

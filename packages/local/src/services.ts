@@ -1,7 +1,8 @@
 /**
  * The embedded AWS stand-ins, started in-process on 127.0.0.1:
  * dynalite (DynamoDB on LevelDB), s3rver (S3 on a folder), aws-ses-v2-local (SES v2) behind a small tap
- * that saves every message it accepts, exactly as the stand-in renders it, as an .eml file in the outbox.
+ * that saves every message it accepts, exactly as the stand-in renders it, as an .eml file in the outbox,
+ * and a CloudFront stand-in whose invalidations apply to the gateway's edge cache (edge.ts).
  *
  * While one process runs them it writes `<data dir>/services.json`; another process (the CLI) finds it
  * and talks to the running services instead of opening the LevelDB store a second time. A process that
@@ -15,6 +16,7 @@ import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
 import sesLocalModule from 'aws-ses-v2-local';
+import { LocalEdgeCache, startCloudFrontStandIn } from './edge.js';
 
 export interface Endpoints {
   dynamodb: string;
@@ -22,6 +24,8 @@ export interface Endpoints {
   ses: string;
   /** The stand-in's own mail viewer. */
   sesViewer: string;
+  /** CloudFront's invalidations, applied to the edge of the process that runs the services (edge.ts). */
+  cloudfront: string;
 }
 
 export interface RunningServices {
@@ -32,6 +36,8 @@ export interface RunningServices {
   pid: number;
   /** The site URL of the process that runs them, when that process serves the site. */
   siteUrl?: string;
+  /** The edge cache the CloudFront stand-in invalidates: only in the process that runs the services, whose gateway serves through it. */
+  edge?: LocalEdgeCache;
   stop(): Promise<void>;
 }
 
@@ -121,12 +127,15 @@ async function start(dataDir: string, siteUrl: string | undefined): Promise<Runn
   const sesPort = (ses.address() as AddressInfo).port;
   const tap = createSesTap(`http://${HOST}:${sesPort}`, dataDir);
   const tapPort = await listen(tap);
+  const edge = new LocalEdgeCache();
+  const cloudfront = await startCloudFrontStandIn(edge);
 
   const endpoints: Endpoints = {
     dynamodb: `http://${HOST}:${dynPort}`,
     s3: `http://${HOST}:${s3Address.port}`,
     ses: `http://${HOST}:${tapPort}`,
     sesViewer: `http://${HOST}:${sesPort}/`,
+    cloudfront: cloudfront.endpoint,
   };
   const file: ServicesFile = { pid: process.pid, endpoints, startedAt: new Date().toISOString(), ...(siteUrl ? { siteUrl } : {}) };
   await writeFile(servicesFile(dataDir), JSON.stringify(file, null, 2));
@@ -137,11 +146,12 @@ async function start(dataDir: string, siteUrl: string | undefined): Promise<Runn
     owned: true,
     pid: process.pid,
     ...(siteUrl ? { siteUrl } : {}),
+    edge,
     async stop() {
       if (stopped) return;
       stopped = true;
       await rm(servicesFile(dataDir), { force: true });
-      await Promise.all([close(tap), close(ses), s3.close(), close(dyn)]);
+      await Promise.all([close(tap), close(ses), s3.close(), close(dyn), cloudfront.stop()]);
     },
   };
 }

@@ -6,7 +6,8 @@
  */
 import { followMatcher, type Follows, type MatchReason } from '../follows.js';
 import type { Paper, Subscriber } from '../model.js';
-import type { Clock, FeedTokenRepository, PaperRepository, RandomBytes, SubscriberRepository } from '../ports.js';
+import type { Clock, EdgeCache, FeedTokenRepository, PaperRepository, RandomBytes, SubscriberRepository } from '../ports.js';
+import { currentFeedPath, privateFeedPath } from '../edge-cache.js';
 import { compareNewestDayFirst, wholeDays } from '../ranking.js';
 import { ttlCache } from '../ttl-cache.js';
 import { feedToken, hashFeedToken, isFeedToken, newFeedKey } from '../tokens.js';
@@ -48,9 +49,13 @@ export function cachedFeedWindow(papers: Pick<PaperRepository, 'listLatest'>, cl
   return () => read(undefined);
 }
 
-/** The URL of a private feed in each format. The token is the only thing that names the subscriber. */
+/**
+ * The URL of a private feed in each format: `/api/feed/<token>?format=…`. The token is the only thing that
+ * names the subscriber, and it is in the path so that one invalidation of `/api/feed/<token>` drops every
+ * format of that feed at the edge (the format is the cache key's query string).
+ */
 export function privateFeedUrls(siteUrl: string, token: string): Record<PrivateFeedFormat, string> {
-  const u = (format: PrivateFeedFormat) => `${siteUrl}api/feed?token=${encodeURIComponent(token)}&format=${format}`;
+  const u = (format: PrivateFeedFormat) => `${siteUrl}${privateFeedPath(encodeURIComponent(token)).slice(1)}?format=${format}`;
   return { rss: u('rss'), atom: u('atom'), json: u('json') };
 }
 
@@ -82,9 +87,9 @@ export async function ensureFeedToken(subscriber: Subscriber, deps: FeedTokenDep
 
 /**
  * A new feed token for the subscriber; the old one answers "not found" from the moment the subscriber's
- * hash changes. Undefined when the subscriber is not active.
+ * hash changes, and the CDN (`edge`) is told to drop its copy of the old address. Undefined when the subscriber is not active.
  */
-export async function revokeFeedToken(subscriberId: string, deps: FeedTokenDeps): Promise<string | undefined> {
+export async function revokeFeedToken(subscriberId: string, deps: FeedTokenDeps & { edge: EdgeCache }): Promise<string | undefined> {
   const subscriber = await deps.subscribers.get(subscriberId);
   if (!subscriber || subscriber.status !== 'active') return undefined;
   const key = newFeedKey(deps.randomBytes);
@@ -98,6 +103,9 @@ export async function revokeFeedToken(subscriberId: string, deps: FeedTokenDeps)
     return now?.status === 'active' && now.feedKey ? feedToken(deps.secret, now.id, now.feedKey) : undefined;
   }
   if (subscriber.feedTokenHash) await deps.feedTokens.delete(subscriber.feedTokenHash);
+  // The old address answers 404 at the origin from the moment the hash changed; now at the edge too.
+  const oldPath = currentFeedPath(subscriber, deps.secret);
+  if (oldPath) await deps.edge.invalidate([oldPath]);
   return token;
 }
 

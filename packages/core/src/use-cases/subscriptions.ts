@@ -5,7 +5,8 @@
  */
 import * as z from '../zod-mini.js';
 import type { EmailMessage, Frequency, Subscriber } from '../model.js';
-import type { Clock, Mailer, RandomBytes, RateLimiter, SignupQueue, SubscriberRepository } from '../ports.js';
+import type { Clock, EdgeCache, Mailer, RandomBytes, RateLimiter, SignupQueue, SubscriberRepository } from '../ports.js';
+import { currentFeedPath } from '../edge-cache.js';
 import { authorKey } from '../follows.js';
 import { isPhrase, normalisePhrase, PHRASE_SYNTAX_MESSAGE } from '../tagging/phrase-syntax.js';
 import { oneLine, sha256 } from '../text.js';
@@ -350,9 +351,16 @@ export function checkUnsubscribeToken(token: string, secret: string): string | u
   return verifyLinkToken(secret, 'unsubscribe', token);
 }
 
+/** What a change to a subscription needs to drop the subscriber's private feed from the CDN. */
+export interface FeedEdgeDeps {
+  /** The link key: a feed's path is its token, derived from it. */
+  secret: string;
+  edge: EdgeCache;
+}
+
 export async function unsubscribe(
   token: string,
-  deps: Pick<SubscriptionDeps, 'subscribers' | 'clock'> & { secret: string },
+  deps: Pick<SubscriptionDeps, 'subscribers' | 'clock'> & FeedEdgeDeps,
 ): Promise<'unsubscribed' | 'invalid'> {
   const id = verifyLinkToken(deps.secret, 'unsubscribe', token);
   if (!id) return 'invalid';
@@ -361,6 +369,7 @@ export async function unsubscribe(
   if (subscriber.status === 'unsubscribed' || subscriber.status === 'suppressed') return 'unsubscribed';
   // The private feed goes with the subscription: its token reads nothing from now on, and a later sign-up gets a new one.
   await deps.subscribers.update({ ...subscriber, status: 'unsubscribed', unsubscribedAt: deps.clock.now().toISOString(), feedKey: undefined, feedTokenHash: undefined });
+  await forgetFeed(subscriber, deps);
   return 'unsubscribed';
 }
 
@@ -368,12 +377,19 @@ export async function unsubscribe(
 export async function suppressAddress(
   email: string,
   reason: string,
-  deps: Pick<SubscriptionDeps, 'subscribers' | 'clock'>,
+  deps: Pick<SubscriptionDeps, 'subscribers' | 'clock'> & FeedEdgeDeps,
 ): Promise<boolean> {
   const subscriber = await deps.subscribers.findByEmail(email);
   if (!subscriber || subscriber.status === 'suppressed') return false;
   await deps.subscribers.update({ ...subscriber, status: 'suppressed', unsubscribedAt: deps.clock.now().toISOString(), suppressedReason: reason, feedKey: undefined, feedTokenHash: undefined });
+  await forgetFeed(subscriber, deps);
   return true;
+}
+
+/** Drops the subscriber's private feed (as it was before the change just stored) from the CDN. */
+async function forgetFeed(before: Subscriber, deps: FeedEdgeDeps): Promise<void> {
+  const path = currentFeedPath(before, deps.secret);
+  if (path) await deps.edge.invalidate([path]);
 }
 
 /** The subscriber a preferences link belongs to, when the link is genuine. */
@@ -389,12 +405,15 @@ export async function readPreferences(
 export async function updatePreferences(
   token: string,
   request: PreferencesRequest,
-  deps: Pick<SubscriptionDeps, 'subscribers'> & { secret: string },
+  deps: Pick<SubscriptionDeps, 'subscribers'> & FeedEdgeDeps,
 ): Promise<'updated' | 'invalid' | 'inactive'> {
   const id = verifyLinkToken(deps.secret, 'preferences', token);
   if (!id) return 'invalid';
   const subscriber = await deps.subscribers.get(id);
   if (!subscriber) return 'invalid';
   if (subscriber.status !== 'active') return 'inactive';
-  return (await deps.subscribers.updatePreferences(id, request)) ? 'updated' : 'inactive';
+  if (!(await deps.subscribers.updatePreferences(id, request))) return 'inactive';
+  // The feed selects by these follows: the edge's copy was selected by the old ones.
+  await forgetFeed(subscriber, deps);
+  return 'updated';
 }
