@@ -1,6 +1,6 @@
 /** Lambda: render every feed and page, upload only what changed. */
 import { invokedAs } from '@paperboy/aws';
-import { publishSite, readHealthNotices, type PublishCounts, type RenderSite } from '@paperboy/core';
+import { publishSite, readHealthNotices, recordPublish, type PublishCounts, type RenderSite } from '@paperboy/core';
 import { renderSite } from '@paperboy/feeds';
 import type { BaseRuntime, Runtime } from '../commons/runtime.js';
 import { lambdaObjectStore, lambdaRuntime } from '../commons/lambda-runtime.js';
@@ -19,16 +19,18 @@ export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'objects'>, extras: 
       maxItems: feeds.maxItems,
       clock: rt.clock,
       notices,
-      edge: rt.edge,
       onProgress: extras.onProgress,
     });
-    await rt.runs.record({
-      kind: 'publish',
-      startedAt: startedAt.toISOString(),
-      finishedAt: rt.clock.now().toISOString(),
-      counts: { objects: counts.objects, uploaded: counts.uploaded, unchanged: counts.unchanged },
-      errors: [],
-    });
+    await recordPublish(
+      {
+        kind: 'publish',
+        startedAt: startedAt.toISOString(),
+        finishedAt: rt.clock.now().toISOString(),
+        counts: { objects: counts.objects, uploaded: counts.uploaded, unchanged: counts.unchanged },
+        errors: [],
+      },
+      rt,
+    );
     rt.logger.info('publish finished', { objects: counts.objects, uploaded: counts.uploaded });
     return counts;
   });

@@ -4,23 +4,22 @@
  * (PRIVATE_FEED_EDGE), so this runs about once per feed per publish, not once per poll.
  */
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { cachedFeedWindow, PRIVATE_FEED_FORMATS, PRIVATE_FEED_PREFIX, privateFeedUrls, readPrivateFeed, type PrivateFeedFormat } from '@paperboy/core';
+import { publishedFeedWindow, PRIVATE_FEED_FORMATS, PRIVATE_FEED_PREFIX, privateFeedUrls, readPrivateFeed, type PrivateFeedFormat } from '@paperboy/core';
 import { renderPrivateFeed, SECURITY_HEADERS } from '@paperboy/feeds';
 import type { BaseRuntime } from '../commons/runtime.js';
 
 type Result = APIGatewayProxyStructuredResultV2;
 
 /**
- * How long the reader's own cache may keep a feed, seconds, and how long a warm container reuses the window's
- * papers. `private`: no shared cache but the site's own CDN, which keeps it by its cache policy (its minimum
- * TTL overrides this header) and drops it on invalidation.
+ * How long the reader's own cache may keep a feed, seconds. `private`: no shared cache but the site's own CDN,
+ * which keeps it by its cache policy (its minimum TTL overrides this header) and drops it on invalidation.
  */
 export const PRIVATE_FEED_MAX_AGE = 300;
 
 export function privateFeedRoute(rt: BaseRuntime) {
   const site = () => ({ ...rt.config.owner.site, url: rt.config.siteUrl });
-  // The papers every private feed selects from, read at most once per max-age by a warm container.
-  const deps = { subscribers: rt.subscribers, feedTokens: rt.feedTokens, window: cachedFeedWindow(rt.papers, rt.clock, rt.config.owner.feeds.maxItems, PRIVATE_FEED_MAX_AGE * 1000) };
+  // The papers every private feed selects from, read once per publish by a warm container.
+  const deps = { subscribers: rt.subscribers, feedTokens: rt.feedTokens, window: publishedFeedWindow(rt.papers, rt.runs, rt.config.owner.feeds.maxItems) };
   const text = (status: number, body: string, headers: Record<string, string> = {}): Result => ({
     statusCode: status,
     headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', ...SECURITY_HEADERS, ...headers },

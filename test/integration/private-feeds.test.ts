@@ -81,12 +81,12 @@ describe('a private feed', () => {
     const links = feedLinks(digest.text);
     expect(links.rss && links.atom && links.json).toBeTruthy();
     for (const url of Object.values(links)) {
-      expect(url).toMatch(/^https:\/\/papers\.example\.com\/api\/feed\?token=[A-Za-z0-9_-]{43}&format=(rss|atom|json)$/);
+      expect(url).toMatch(/^https:\/\/papers\.example\.com\/api\/feed\/[A-Za-z0-9_-]{43}\?format=(rss|atom|json)$/);
       expect(url).not.toMatch(/reader|example\.org|@/);
       expect(url).not.toContain(subscriber.id);
       expect(digest.html).toContain(url!.replace(/&/g, '&amp;'));
     }
-    const feedToken = new URL(links.json!).searchParams.get('token')!;
+    const feedToken = new URL(links.json!).pathname.split('/').pop()!;
     // Stored only as its hash.
     const stored = (await rt.subscribers.get(subscriber.id))!;
     expect(JSON.stringify(stored)).not.toContain(feedToken);
@@ -115,6 +115,8 @@ describe('a private feed', () => {
     // A second digest (the next day, or a retry) links the same feed: the token is issued once.
     now = new Date('2026-11-27T07:00:00.000Z');
     await p('2611.10006', ['llm'], 8, 'Paper 2611.10006', '2026-11-27');
+    // As deployed: ingest stores the day, publish publishes it (the private feeds show the published window), then the digest.
+    await makePublish(rt)();
     await digestRun();
     const second = (await mailTo('reader@example.org'))[2]!;
     expect(feedLinks(second.text)).toEqual(links);
@@ -136,7 +138,7 @@ describe('a private feed', () => {
     expect(revokeForm.attribs.method).toBe('post');
     const revoked = await api(apiEvent('POST', new URL(revokeForm.attribs.action!, prefsUrl).pathname + new URL(revokeForm.attribs.action!, prefsUrl).search, form([['action', 'new-feed-url']])));
     expect(revoked.statusCode).toBe(200);
-    const newJson = /href="(https:\/\/papers\.example\.com\/api\/feed\?token=[A-Za-z0-9_-]{43}&amp;format=json)"/.exec(revoked.body!)![1]!.replace(/&amp;/g, '&');
+    const newJson = /href="(https:\/\/papers\.example\.com\/api\/feed\/[A-Za-z0-9_-]{43}\?format=json)"/.exec(revoked.body!)![1]!;
     expect(newJson).not.toBe(links.json);
     for (const url of Object.values(links)) expect([404, 410]).toContain((await feedAt(url!)).status);
     expect((await feedAt(newJson)).status).toBe(200);
@@ -153,11 +155,23 @@ describe('a private feed', () => {
   });
 
   it('answers a bad token 404 and a bad format 400, with a message', async () => {
-    expect((await api(apiEvent('GET', '/api/feed?token=nope&format=json'))).statusCode).toBe(404);
-    expect((await api(apiEvent('GET', '/api/feed'))).statusCode).toBe(404);
-    expect((await api(apiEvent('GET', `/api/feed?token=${'A'.repeat(43)}&format=json`))).statusCode).toBe(404);
-    const bad = await api(apiEvent('GET', `/api/feed?token=${'A'.repeat(43)}&format=html`));
+    expect((await api(apiEvent('GET', '/api/feed/nope?format=json'))).statusCode).toBe(404);
+    expect((await api(apiEvent('GET', `/api/feed/${'A'.repeat(43)}?format=json`))).statusCode).toBe(404);
+    expect((await api(apiEvent('GET', `/api/feed/${'A'.repeat(43)}/more?format=json`))).statusCode).toBe(404);
+    const bad = await api(apiEvent('GET', `/api/feed/${'A'.repeat(43)}?format=html`));
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toBe('format must be one of rss, atom, json');
+  });
+
+  it('redirects the first form of the address (/api/feed?token=…) for good, to the same format', async () => {
+    const token = 'A'.repeat(43);
+    const moved = await api(apiEvent('GET', `/api/feed?token=${token}&format=atom`));
+    expect(moved.statusCode).toBe(301);
+    expect(moved.headers?.location).toBe(`${SITE}api/feed/${token}?format=atom`);
+    expect((await api(apiEvent('GET', `/api/feed?token=${token}`))).headers?.location).toBe(`${SITE}api/feed/${token}?format=rss`);
+    // Nothing to redirect: no token, or one no token could be.
+    expect((await api(apiEvent('GET', '/api/feed'))).statusCode).toBe(404);
+    expect((await api(apiEvent('GET', '/api/feed?token=a%2Fb%3Fc'))).statusCode).toBe(404);
+    expect((await api(apiEvent('GET', `/api/feed?token=${token}&format=html`))).statusCode).toBe(400);
   });
 });

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { DynamoPaperRepository, S3ObjectStore } from '@paperboy/aws';
-import { INTERNAL_PREFIX, NO_EDGE, publishSite, type ObjectStore, type SiteSettings } from '@paperboy/core';
+import { INTERNAL_PREFIX, publishSite, type ObjectStore, type SiteSettings } from '@paperboy/core';
 import { renderSite } from '@paperboy/feeds';
 import { paper } from '../support/papers.js';
 import { startStandIns, type StandIns } from '../support/stand-ins.js';
@@ -59,7 +59,7 @@ async function freshBucket(): Promise<{ store: S3ObjectStore; bucket: string }> 
 }
 
 const publish = (objects: ObjectStore, title: string) =>
-  publishSite({ papers: repo, objects, render: renderSite, site: site(title), topics: config.taxonomy.topics, maxItems: 50, clock, edge: NO_EDGE });
+  publishSite({ papers: repo, objects, render: renderSite, site: site(title), topics: config.taxonomy.topics, maxItems: 50, clock });
 
 /** Every public object of a bucket: key -> content type, cache control and body. */
 async function snapshot(bucket: string): Promise<Record<string, string>> {

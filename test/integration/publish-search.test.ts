@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { DynamoPaperRepository, S3ObjectStore } from '@paperboy/aws';
-import { INTERNAL_PREFIX, NO_EDGE, publishSite, searchBucket, SEARCH_BUCKETS, SEARCH_INDEX_VERSION, searchTerms, type ObjectStore, type SiteSettings } from '@paperboy/core';
+import { INTERNAL_PREFIX, publishSite, searchBucket, SEARCH_BUCKETS, SEARCH_INDEX_VERSION, searchTerms, type ObjectStore, type SiteSettings } from '@paperboy/core';
 import { renderSite } from '@paperboy/feeds';
 import { paper } from '../support/papers.js';
 import { startStandIns, type StandIns } from '../support/stand-ins.js';
@@ -47,7 +47,7 @@ async function freshBucket(): Promise<{ store: S3ObjectStore; bucket: string }> 
   return { store: new S3ObjectStore(env.clients.s3, bucket), bucket };
 }
 
-const publish = (objects: ObjectStore) => publishSite({ papers: repo, objects, render: renderSite, site, topics: config.taxonomy.topics, maxItems: 50, clock, edge: NO_EDGE });
+const publish = (objects: ObjectStore) => publishSite({ papers: repo, objects, render: renderSite, site, topics: config.taxonomy.topics, maxItems: 50, clock });
 
 async function searchObjects(bucket: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};

@@ -10,7 +10,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoPaperRepository, S3ObjectStore } from '@paperboy/aws';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureTable } from '@paperboy/aws';
-import { ingestPapers, NO_EDGE, publishSite, retagPapers, topicSchema, type ObjectStore, type PaperInput, type PaperRepository, type RenderSiteInput, type Topic } from '@paperboy/core';
+import { ingestPapers, publishSite, retagPapers, topicSchema, type ObjectStore, type PaperInput, type PaperRepository, type RenderSiteInput, type Topic } from '@paperboy/core';
 import { renderSite } from '@paperboy/feeds';
 import { startStandIns, type StandIns } from '../support/stand-ins.js';
 
@@ -29,7 +29,7 @@ const SITE = { title: 'T', description: 'D', language: 'en', url: 'https://paper
 async function publishedCounts(papers: PaperRepository, objects: ObjectStore, topics: Topic[]) {
   let shown: RenderSiteInput['topicCounts'] | undefined;
   const render = (input: RenderSiteInput) => ((shown = input.topicCounts), renderSite(input));
-  await publishSite({ papers, objects, render, site: SITE, topics, maxItems: 50, clock, edge: NO_EDGE });
+  await publishSite({ papers, objects, render, site: SITE, topics, maxItems: 50, clock });
   return shown;
 }
 

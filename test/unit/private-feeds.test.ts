@@ -59,9 +59,9 @@ describe('private feed tokens', () => {
     const token = feedToken(SECRET, 'sub-123456', newFeedKey(seededBytes(3)));
     const urls = privateFeedUrls('https://papers.example.com/', token);
     expect(urls).toEqual({
-      rss: `https://papers.example.com/api/feed?token=${token}&format=rss`,
-      atom: `https://papers.example.com/api/feed?token=${token}&format=atom`,
-      json: `https://papers.example.com/api/feed?token=${token}&format=json`,
+      rss: `https://papers.example.com/api/feed/${token}?format=rss`,
+      atom: `https://papers.example.com/api/feed/${token}?format=atom`,
+      json: `https://papers.example.com/api/feed/${token}?format=json`,
     });
   });
 });

@@ -806,6 +806,8 @@ export class DynamoRunLog implements RunLog {
         ExpressionAttributeValues: { ':p': `RUN#${kind}` },
         ScanIndexForward: false,
         Limit: 1,
+        // The private feeds key their window on the latest publish, which invalidates them right after recording it.
+        ConsistentRead: true,
       }),
     );
     return stripKeys<RunRecord>(out.Items?.[0]);

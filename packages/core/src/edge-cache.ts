@@ -21,9 +21,18 @@ export function privateFeedPath(token: string): string {
 /** Every private feed: what publish invalidates, since each selects from the window it just published. */
 export const ALL_PRIVATE_FEEDS = PRIVATE_FEED_EDGE.pathPattern;
 
-/** The path of the subscriber's current private feed, if it has one (its key is set). */
-export function currentFeedPath(subscriber: Pick<Subscriber, 'id' | 'feedKey'>, secret: string): string | undefined {
-  return subscriber.feedKey ? privateFeedPath(feedToken(secret, subscriber.id, subscriber.feedKey)) : undefined;
+/**
+ * What drops every cached copy of one private feed: its path and a wildcard. CloudFront keeps one copy per
+ * `format` (the cache key's query string), and an invalidation path without `*` names one query string
+ * only. Tokens all have 43 characters, so the prefix is no other feed's.
+ */
+export function feedInvalidationPath(token: string): string {
+  return `${privateFeedPath(token)}*`;
+}
+
+/** The invalidation path of the subscriber's current private feed, if it has one (its key is set). */
+export function currentFeedInvalidation(subscriber: Pick<Subscriber, 'id' | 'feedKey'>, secret: string): string | undefined {
+  return subscriber.feedKey ? feedInvalidationPath(feedToken(secret, subscriber.id, subscriber.feedKey)) : undefined;
 }
 
 /**

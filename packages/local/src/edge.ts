@@ -8,7 +8,8 @@
  * it is about 120 lines. What it keeps of CloudFront's semantics:
  * - the cache key is the path plus the cache policy's query strings (`format`), nothing else;
  * - a 200 is kept for the policy's TTL, an error for CloudFront's default error caching minimum (10 s);
- * - an invalidation path drops every query-string variant of that path, and one ending in `*` every path it starts;
+ * - an invalidation path names one cached URI, query string included (`/p` is not `/p?format=rss`), and one
+ *   ending in `*` every URI it starts: the path and all its query strings for `/p*`;
  * - a CallerReference seen before with the same paths is the same invalidation (a retry), with other paths a 409.
  * One difference: CloudFront takes seconds to a minute or two to finish an invalidation; here it is done at once.
  */
@@ -31,7 +32,8 @@ export interface EdgeResponse {
 }
 
 interface Entry {
-  path: string;
+  /** The URI CloudFront keeps it under: the path, and `?` and the cache key's query strings when there are any. */
+  uri: string;
   expiresAt: number;
   response: EdgeResponse;
 }
@@ -47,7 +49,8 @@ export class LocalEdgeCache {
     if (!url.pathname.startsWith(this.prefix)) return undefined;
     const query = new URLSearchParams();
     for (const name of PRIVATE_FEED_EDGE.cacheKeyQuery) for (const value of url.searchParams.getAll(name)) query.append(name, value);
-    return `${url.pathname}?${query}`;
+    const text = query.toString();
+    return text ? `${url.pathname}?${text}` : url.pathname;
   }
 
   get(key: string, now: Date): EdgeResponse | undefined {
@@ -63,15 +66,15 @@ export class LocalEdgeCache {
 
   put(key: string, now: Date, response: EdgeResponse): void {
     const seconds = response.status === 200 ? PRIVATE_FEED_EDGE.ttlSeconds : ERROR_CACHING_SECONDS;
-    this.entries.set(key, { path: key.slice(0, key.indexOf('?')), expiresAt: now.getTime() + seconds * 1000, response });
+    this.entries.set(key, { uri: key, expiresAt: now.getTime() + seconds * 1000, response });
   }
 
-  /** Drops every cached variant of each path (exact, or a prefix ending in `*`). */
+  /** Drops what each path names: one URI, or every URI a path ending in `*` starts. */
   invalidate(paths: readonly string[]): void {
     this.stats.invalidations++;
     this.stats.paths += paths.length;
     for (const [key, entry] of this.entries) {
-      if (paths.some((p) => (p.endsWith('*') ? entry.path.startsWith(p.slice(0, -1)) : entry.path === p))) this.entries.delete(key);
+      if (paths.some((p) => (p.endsWith('*') ? entry.uri.startsWith(p.slice(0, -1)) : entry.uri === p))) this.entries.delete(key);
     }
   }
 

@@ -6,10 +6,10 @@
  */
 import { followMatcher, type Follows, type MatchReason } from '../follows.js';
 import type { Paper, Subscriber } from '../model.js';
-import type { Clock, EdgeCache, FeedTokenRepository, PaperRepository, RandomBytes, SubscriberRepository } from '../ports.js';
-import { currentFeedPath, privateFeedPath } from '../edge-cache.js';
+import type { EdgeCache, FeedTokenRepository, PaperRepository, RandomBytes, RunLog, SubscriberRepository } from '../ports.js';
+import type { RunRecord } from '../model.js';
+import { ALL_PRIVATE_FEEDS, currentFeedInvalidation, privateFeedPath } from '../edge-cache.js';
 import { compareNewestDayFirst, wholeDays } from '../ranking.js';
-import { ttlCache } from '../ttl-cache.js';
 import { feedToken, hashFeedToken, isFeedToken, newFeedKey } from '../tokens.js';
 
 export type PrivateFeedFormat = 'rss' | 'atom' | 'json';
@@ -41,12 +41,33 @@ export async function privateFeedWindow(papers: Pick<PaperRepository, 'listLates
 }
 
 /**
- * The window, read at most once per `ttlMs` by a warm container: every feed it serves meanwhile selects from
- * the same papers, so a publish shows in the private feeds within `ttlMs`, as in the public feeds' max-age.
+ * The window as the latest publish left it, read again only when another publish has run: every feed a warm
+ * container serves meanwhile selects from the same papers. Keyed on the latest publish run (one small read a
+ * request), never on time: behind the edge a feed is kept until the next publish invalidates it, so it must
+ * not be built from papers read before that publish. Publish records its run before it invalidates the feeds
+ * (`recordPublish`), so a request the invalidation lets through always sees the new run.
  */
-export function cachedFeedWindow(papers: Pick<PaperRepository, 'listLatest'>, clock: Clock, maxItems: number, ttlMs: number): () => Promise<Paper[]> {
-  const read = ttlCache(clock, ttlMs, () => privateFeedWindow(papers, maxItems));
-  return () => read(undefined);
+export function publishedFeedWindow(papers: Pick<PaperRepository, 'listLatest'>, runs: Pick<RunLog, 'latest'>, maxItems: number): () => Promise<Paper[]> {
+  let cached: { mark: string; window: Promise<Paper[]> } | undefined;
+  return async () => {
+    const latest = await runs.latest('publish');
+    const mark = latest ? `${latest.startedAt} ${latest.finishedAt}` : '';
+    if (cached?.mark !== mark) {
+      const entry = { mark, window: privateFeedWindow(papers, maxItems) };
+      entry.window.catch(() => cached === entry && (cached = undefined));
+      cached = entry;
+    }
+    return cached.window;
+  };
+}
+
+/**
+ * The end of a publish: its run recorded, then every private feed dropped from the edge, in this order (see
+ * `publishedFeedWindow`). Every run invalidates, a retry included: one wildcard path, free up to 1,000 a month.
+ */
+export async function recordPublish(run: RunRecord, deps: { runs: Pick<RunLog, 'record'>; edge: EdgeCache }): Promise<void> {
+  await deps.runs.record(run);
+  await deps.edge.invalidate([ALL_PRIVATE_FEEDS]);
 }
 
 /**
@@ -104,7 +125,7 @@ export async function revokeFeedToken(subscriberId: string, deps: FeedTokenDeps 
   }
   if (subscriber.feedTokenHash) await deps.feedTokens.delete(subscriber.feedTokenHash);
   // The old address answers 404 at the origin from the moment the hash changed; now at the edge too.
-  const oldPath = currentFeedPath(subscriber, deps.secret);
+  const oldPath = currentFeedInvalidation(subscriber, deps.secret);
   if (oldPath) await deps.edge.invalidate([oldPath]);
   return token;
 }
@@ -119,7 +140,7 @@ export type PrivateFeedAnswer =
 export interface PrivateFeedDeps {
   subscribers: Pick<SubscriberRepository, 'get'>;
   feedTokens: Pick<FeedTokenRepository, 'find'>;
-  /** The public feeds' window (privateFeedWindow, or cachedFeedWindow). */
+  /** The public feeds' window (privateFeedWindow, or publishedFeedWindow). */
   window: () => Promise<Paper[]>;
 }
 

@@ -1,7 +1,6 @@
 /** Use case: render every feed and page from the store, upload only the objects whose bytes changed. */
 import type { Paper, SiteObject } from '../model.js';
-import type { Clock, EdgeCache, ObjectStore, PaperRepository } from '../ports.js';
-import { ALL_PRIVATE_FEEDS } from '../edge-cache.js';
+import type { Clock, ObjectStore, PaperRepository } from '../ports.js';
 import type { Topic } from '../taxonomy.js';
 import { isoWeek } from '../dates.js';
 import { forEachLimited } from '../parallel.js';
@@ -128,11 +127,6 @@ export async function publishSite(deps: {
   clock: Clock;
   /** The sources' health sentences (source-health.ts), shown on the home page and in the feeds. */
   notices?: readonly HealthNotice[];
-  /**
-   * The CDN that keeps the private feeds: every one selects from the window just published, so each run
-   * invalidates them all (one wildcard path), a retry included.
-   */
-  edge: EdgeCache;
   onProgress?: (done: number, total: number) => void;
 }): Promise<PublishCounts> {
   // The feeds, home and topic pages show the newest whole days of each scope (at least `maxItems` papers).
@@ -320,7 +314,6 @@ export async function publishSite(deps: {
   await search.commit();
   const stateBody = JSON.stringify(nextState, null, 1);
   if (stateBody !== JSON.stringify(stored, null, 1)) await internal(DAYS_STATE_KEY, stateBody);
-  await deps.edge.invalidate([ALL_PRIVATE_FEEDS]);
   return counts;
 }
 

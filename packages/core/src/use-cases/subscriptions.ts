@@ -6,7 +6,7 @@
 import * as z from '../zod-mini.js';
 import type { EmailMessage, Frequency, Subscriber } from '../model.js';
 import type { Clock, EdgeCache, Mailer, RandomBytes, RateLimiter, SignupQueue, SubscriberRepository } from '../ports.js';
-import { currentFeedPath } from '../edge-cache.js';
+import { currentFeedInvalidation } from '../edge-cache.js';
 import { authorKey } from '../follows.js';
 import { isPhrase, normalisePhrase, PHRASE_SYNTAX_MESSAGE } from '../tagging/phrase-syntax.js';
 import { oneLine, sha256 } from '../text.js';
@@ -388,7 +388,7 @@ export async function suppressAddress(
 
 /** Drops the subscriber's private feed (as it was before the change just stored) from the CDN. */
 async function forgetFeed(before: Subscriber, deps: FeedEdgeDeps): Promise<void> {
-  const path = currentFeedPath(before, deps.secret);
+  const path = currentFeedInvalidation(before, deps.secret);
   if (path) await deps.edge.invalidate([path]);
 }
 

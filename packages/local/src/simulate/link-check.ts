@@ -10,7 +10,7 @@
  *   email address (a subscriber's address in a link leaks to every server it passes through).
  */
 import { Parser } from 'htmlparser2';
-import { API_ROUTES, INTERNAL_PREFIX } from '@paperboy/core';
+import { API_ROUTES, INTERNAL_PREFIX, matchesRoutePath } from '@paperboy/core';
 
 export interface LinkCheckInput {
   siteUrl: string;
@@ -195,7 +195,7 @@ export function checkLinks(input: LinkCheckInput): LinkCheckResult {
     if (url.username || url.password) return fail('credentials in the URL');
 
     if (url.origin === site.origin && url.pathname.startsWith('/api/')) {
-      const routes = API_ROUTES.filter((r) => r.path === url.pathname);
+      const routes = API_ROUTES.filter((r) => matchesRoutePath(r.path, url.pathname));
       if (!routes.length) return fail(`no API route ${url.pathname}`);
       const method = link.what.startsWith('form') ? 'POST' : 'GET';
       const route = routes.find((r) => r.method === method) ?? (link.what.startsWith('form') ? undefined : routes[0]);
