@@ -112,9 +112,10 @@ export class AppStack extends Stack {
     // The distribution's domain is known only at deploy time; functions that write links need it.
     // No cycle: the distribution depends on the HTTP API resource (its origin), and the functions
     // depend on the distribution (env var); the API's routes and integration depend on the
-    // function, but the distribution does not depend on those. Config `site.url` wins, then the
-    // custom domain, then the CloudFront domain. Every function gets it (the runtime config falls
-    // back to a localhost URL otherwise), so `subscriptions` needs no Host-header guessing.
+    // function, but the distribution does not depend on those (nor on the roles' invalidation grants,
+    // which name it). Config `site.url` wins, then the custom domain, then the CloudFront domain.
+    // Every function gets it (the runtime config falls back to a localhost URL otherwise), so
+    // `subscriptions` needs no Host-header guessing.
     const siteUrlFor = (distribution: Distribution): string =>
       owner.site.url ?? (domainName ? `https://${domainName}/` : `https://${distribution.distributionDomainName}/`);
 
@@ -300,7 +301,7 @@ export class AppStack extends Stack {
     const publish = new AppFunction(this, 'Publish', {
       ...common,
       name: 'publish',
-      description: 'paperboy: render feeds and pages, upload what changed',
+      description: 'paperboy: render feeds and pages, upload what changed, drop the private feeds from the edge',
       memorySize: FUNCTION_MEMORY_MB['publish'],
       timeout: Duration.minutes(5),
     });
@@ -335,7 +336,7 @@ export class AppStack extends Stack {
     const sesEvents = new AppFunction(this, 'SesEvents', {
       ...common,
       name: 'ses-events',
-      description: 'paperboy: suppress addresses on hard bounces and complaints',
+      description: 'paperboy: suppress addresses on hard bounces and complaints (and drop their private feeds from the edge)',
       memorySize: FUNCTION_MEMORY_MB['ses-events'],
       timeout: Duration.seconds(30),
     });
@@ -352,7 +353,13 @@ export class AppStack extends Stack {
       reason: 'Invoked synchronously by the HTTP API only; errors return to the caller and are alarmed on as API 5xx. A dead-letter queue only applies to asynchronous invocations.',
     });
     ingest.bindTable(props.table, { items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'] }).bindInvoke(publish).configureAsyncInvoke(asyncFailures);
-    publish.bindTable(props.table, { items: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'], indexes: { GSI1: ['Query'] } }).bindBucket(this.siteBucket, 'readWrite').configureAsyncInvoke(asyncFailures);
+    // Publish, subscriptions and ses-events invalidate private feeds (every one after a run; one subscriber's on
+    // a change to it) in this distribution.
+    publish
+      .bindTable(props.table, { items: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'], indexes: { GSI1: ['Query'] } })
+      .bindBucket(this.siteBucket, 'readWrite')
+      .bindInvalidation(this.distribution)
+      .configureAsyncInvoke(asyncFailures);
     // plan-digests stores the jobs (BatchWriteItem) and starts the sender, which owns the send lease while
     // it drains them (Query, UpdateItem, DeleteItem; PutItem for a job given up and for the ledger claim).
     planDigests
@@ -370,7 +377,8 @@ export class AppStack extends Stack {
     subscriptions
       .bindTable(props.table, { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], indexes: { GSI1: ['Query'] } })
       .bindHmacKey(props.hmacKeyParameterName)
-      .bindInvoke(processSignups, ENV.signupFunctionName);
+      .bindInvoke(processSignups, ENV.signupFunctionName)
+      .bindInvalidation(this.distribution);
     processSignups
       .bindTable(props.table, { items: ['GetItem', 'PutItem', 'UpdateItem'] })
       .bindSes(props.configurationSet, owner.mail.from)
@@ -379,7 +387,12 @@ export class AppStack extends Stack {
     // SES publishes bounces and complaints to the default event bus (see DataStack); this rule takes those of
     // this stack's configuration set only. EventBridge retries for up to a day, then the event lands in
     // FailedInvocationsQueue with the error.
-    sesEvents.bindTable(props.table, { items: ['GetItem', 'PutItem', 'UpdateItem', 'Query'] }).configureAsyncInvoke(asyncFailures);
+    // It signs nothing, but the private feed's path of a suppressed address is derived from the HMAC key.
+    sesEvents
+      .bindTable(props.table, { items: ['GetItem', 'PutItem', 'UpdateItem', 'Query'] })
+      .bindHmacKey(props.hmacKeyParameterName)
+      .bindInvalidation(this.distribution)
+      .configureAsyncInvoke(asyncFailures);
     new Rule(this, 'MailEventsRule', {
       description: 'paperboy: SES bounces and complaints of this stack\'s configuration set -> ses-events',
       eventBus: EventBus.fromEventBusName(this, 'DefaultEventBus', 'default'),

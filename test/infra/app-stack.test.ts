@@ -202,10 +202,10 @@ describe('PaperboyApp', () => {
     });
   });
 
-  it('lets the signing functions read or create exactly the HMAC key parameter, and nothing else of SSM', () => {
+  it('lets the functions that sign or derive tokens read or create exactly the HMAC key parameter, and nothing else of SSM', () => {
     const policies = Object.values(s.stateless.findResources('AWS::IAM::Policy'));
     const ssm = policies.flatMap((p) => p.Properties.PolicyDocument.Statement).filter((st) => JSON.stringify(st.Action).includes('ssm:'));
-    expect(ssm).toHaveLength(3); // subscriptions, process-signups, send-digests
+    expect(ssm).toHaveLength(4); // subscriptions, process-signups, send-digests, ses-events (a private feed's path)
     for (const st of ssm) {
       expect(st.Action).toEqual(['ssm:GetParameter', 'ssm:PutParameter']);
       expect(JSON.stringify(st.Resource)).toContain(':parameter/paperboy/PaperboyData/hmac-key');
