@@ -92,6 +92,9 @@ export class TemplateResolver {
         return `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${logicalId}:*`;
       case 'AWS::IAM::ManagedPolicy':
         return `arn:aws:iam::${ACCOUNT}:policy/${logicalId}`;
+      case 'AWS::CloudFront::Distribution':
+        // Global: no region in the ARN.
+        return `arn:aws:cloudfront::${ACCOUNT}:distribution/${logicalId}`;
       default:
         throw new Error(`no ARN form for ${type} (${logicalId})`);
     }
@@ -105,6 +108,7 @@ export class TemplateResolver {
       case 'AWS::DynamoDB::Table':
       case 'AWS::Lambda::Function':
       case 'AWS::SES::ConfigurationSet':
+      case 'AWS::CloudFront::Distribution': // the distribution id
         return logicalId;
       case 'AWS::S3::Bucket':
         return logicalId.toLowerCase();
@@ -197,6 +201,8 @@ export interface Deployed {
   publishFunction: string;
   sendFunction: string;
   signupFunction: string;
+  /** The CloudFront distribution the functions invalidate private feeds in. */
+  distribution: string;
   /** The sender identity SES authorises (the domain or the address, per deploy.sesIdentity). */
   senderIdentity: string;
   senderAddress: string;
@@ -221,6 +227,7 @@ export function deployedNames(stacks: PaperboyStacks, settings: PaperboySettings
     publishFunction: resolver.arnOf(idOf('AWS::Lambda::Function', 'Publish')),
     sendFunction: resolver.arnOf(idOf('AWS::Lambda::Function', 'SendDigests')),
     signupFunction: resolver.arnOf(idOf('AWS::Lambda::Function', 'ProcessSignups')),
+    distribution: resolver.arnOf(idOf('AWS::CloudFront::Distribution')),
     senderIdentity: `arn:aws:ses:${REGION}:${ACCOUNT}:identity/${settings.owner.deploy.sesIdentity === 'address' ? address : domain}`,
     senderAddress: address,
   };
@@ -259,6 +266,9 @@ export function requestsOf(call: AwsCall, deployed: Deployed): IamRequest[] {
     case 'SSM':
       // Every parameter the tests create stands for the one HMAC key parameter of the stack.
       return [{ action: `ssm:${call.operation}`, resource: deployed.hmacKeyParameter, context: {} }];
+    case 'CloudFront':
+      // Every distribution id the tests use stands for the one distribution of the stack (CreateInvalidation).
+      return [{ action: `cloudfront:${call.operation}`, resource: deployed.distribution, context: {} }];
     default:
       throw new Error(`no IAM mapping for ${call.service}:${call.operation}`);
   }

@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import { Aws, Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { IDistribution } from 'aws-cdk-lib/aws-cloudfront';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, ManagedPolicy, Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing, type IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -200,6 +201,16 @@ export class AppFunction extends NodejsFunction {
     // the AWS managed key aws/ssm, whose key policy already lets this account use it through SSM: no kms grant.
     const parameterArn = Stack.of(this).formatArn({ service: 'ssm', resource: 'parameter', resourceName: parameterName.replace(/^\//, '') });
     this.addToRolePolicy(new PolicyStatement({ actions: ['ssm:GetParameter', 'ssm:PutParameter'], resources: [parameterArn] }));
+    return this;
+  }
+
+  /**
+   * Sets the distribution's id and allows cloudfront:CreateInvalidation on exactly that distribution (the
+   * private feeds it keeps until told). No cycle: the distribution depends on the HTTP API, never on a function.
+   */
+  bindInvalidation(distribution: IDistribution): this {
+    this.addEnvironment(ENV.distributionId, distribution.distributionId);
+    this.addToRolePolicy(new PolicyStatement({ actions: ['cloudfront:CreateInvalidation'], resources: [distribution.distributionArn] }));
     return this;
   }
 

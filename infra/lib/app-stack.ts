@@ -13,7 +13,10 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
+  CacheCookieBehavior,
+  CacheHeaderBehavior,
   CachePolicy,
+  CacheQueryStringBehavior,
   Distribution,
   HeadersFrameOption,
   HeadersReferrerPolicy,
@@ -44,7 +47,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { IConfigurationSet } from 'aws-cdk-lib/aws-ses';
 import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { API_ROUTES as CORE_API_ROUTES, DIGEST_LOG, ENV, INTERNAL_PREFIX } from '@paperboy/core';
+import { API_ROUTES as CORE_API_ROUTES, DIGEST_LOG, ENV, INTERNAL_PREFIX, PRIVATE_FEED_EDGE } from '@paperboy/core';
 import { CONTENT_SECURITY_POLICY, FRAME_OPTIONS, HSTS, REFERRER_POLICY } from '@paperboy/feeds';
 import { AppFunction } from './app-function.js';
 import { VIEWER_ADDRESS_HEADER } from '@paperboy/core';
@@ -109,15 +112,16 @@ export class AppStack extends Stack {
     // The distribution's domain is known only at deploy time; functions that write links need it.
     // No cycle: the distribution depends on the HTTP API resource (its origin), and the functions
     // depend on the distribution (env var); the API's routes and integration depend on the
-    // function, but the distribution does not depend on those. Config `site.url` wins, then the
-    // custom domain, then the CloudFront domain. Every function gets it (the runtime config falls
-    // back to a localhost URL otherwise), so `subscriptions` needs no Host-header guessing.
+    // function, but the distribution does not depend on those (nor on the roles' invalidation grants,
+    // which name it). Config `site.url` wins, then the custom domain, then the CloudFront domain.
+    // Every function gets it (the runtime config falls back to a localhost URL otherwise), so
+    // `subscriptions` needs no Host-header guessing.
     const siteUrlFor = (distribution: Distribution): string =>
       owner.site.url ?? (domainName ? `https://${domainName}/` : `https://${distribution.distributionDomainName}/`);
 
     // --- API + CDN (built before the functions only to know the site URL) ----------------------
     this.api = new HttpApi(this, 'Api', {
-      description: 'paperboy subscriptions API (served under /api/* by CloudFront)',
+      description: 'paperboy subscriptions API (served under /api/* by CloudFront; private feeds cached there)',
       createDefaultStage: false,
     });
     const apiAccessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_MONTH });
@@ -194,7 +198,7 @@ export class AppStack extends Stack {
     });
 
     const apiDomain = `${this.api.apiId}.execute-api.${this.region}.${this.urlSuffix}`;
-    // What /api/* passes to the HTTP API. Not Host: API Gateway answers only to its own domain. The managed
+    // What the rest of /api/* passes to the HTTP API. Not Host: API Gateway answers only to its own domain. The managed
     // AllViewerExceptHostHeader policy ("allExcept: host") forwards viewer headers only, never the headers
     // CloudFront adds, and a policy that adds CloudFront headers ("allViewerAndWhitelistCloudFront") also
     // forwards Host. So an allow list: what the handler reads (Content-Type), plus CloudFront-Viewer-Address (the visitor's
@@ -205,6 +209,26 @@ export class AppStack extends Stack {
       queryStringBehavior: OriginRequestQueryStringBehavior.all(),
       cookieBehavior: OriginRequestCookieBehavior.none(),
     });
+    // The private feeds (/api/feed/<token>), kept at the edge until publish or a change to one subscriber's feed
+    // invalidates them; the TTL only bounds how long a failed invalidation leaves a feed stale. The cache key is
+    // the path and `format` alone: the token is in the path, and nothing about the viewer changes the answer.
+    // minTtl > 0 on purpose: the function sends `Cache-Control: private, max-age=300` for the reader's own
+    // cache, which CloudFront would obey (not keep the answer) with a minimum TTL of 0; with it, CloudFront
+    // keeps the answer for the TTL and still passes that header on to the reader.
+    const privateFeedTtl = Duration.seconds(PRIVATE_FEED_EDGE.ttlSeconds);
+    const privateFeedCache = new CachePolicy(this, 'PrivateFeedCachePolicy', {
+      comment: `paperboy ${PRIVATE_FEED_EDGE.pathPattern}: path + ${PRIVATE_FEED_EDGE.cacheKeyQuery.join(', ')}, kept until invalidated`,
+      minTtl: privateFeedTtl,
+      defaultTtl: privateFeedTtl,
+      maxTtl: privateFeedTtl,
+      queryStringBehavior: CacheQueryStringBehavior.allowList(...PRIVATE_FEED_EDGE.cacheKeyQuery),
+      headerBehavior: CacheHeaderBehavior.none(),
+      cookieBehavior: CacheCookieBehavior.none(),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+    });
+    // One origin object for both API behaviours: one origin in the distribution.
+    const apiOrigin = new HttpOrigin(apiDomain, { protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY });
     this.distribution = new Distribution(this, 'Cdn', {
       comment: 'paperboy site, feeds and API',
       defaultRootObject: 'index.html',
@@ -228,9 +252,21 @@ export class AppStack extends Stack {
         responseHeadersPolicy: securityHeaders,
         compress: true,
       },
+      // CloudFront matches behaviours in this order (CDK keeps it): the private feeds before the rest of /api/*.
       additionalBehaviors: {
+        // Read-only and cached. No origin request policy: the origin gets the cache key (the path and `format`)
+        // and Host set to its own domain; a feed needs no viewer address or other header.
+        [PRIVATE_FEED_EDGE.pathPattern]: {
+          origin: apiOrigin,
+          viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+          allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+          cachePolicy: privateFeedCache,
+          responseHeadersPolicy: securityHeaders,
+          compress: true,
+        },
+        // Everything else of the API (forms, sign-up, the legacy /api/feed?token= redirect): never cached.
         '/api/*': {
-          origin: new HttpOrigin(apiDomain, { protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY }),
+          origin: apiOrigin,
           viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
           allowedMethods: AllowedMethods.ALLOW_ALL,
           cachePolicy: CachePolicy.CACHING_DISABLED,
@@ -265,7 +301,7 @@ export class AppStack extends Stack {
     const publish = new AppFunction(this, 'Publish', {
       ...common,
       name: 'publish',
-      description: 'paperboy: render feeds and pages, upload what changed',
+      description: 'paperboy: render feeds and pages, upload what changed, drop the private feeds from the edge',
       memorySize: FUNCTION_MEMORY_MB['publish'],
       timeout: Duration.minutes(5),
     });
@@ -286,7 +322,7 @@ export class AppStack extends Stack {
     const subscriptions = new AppFunction(this, 'Subscriptions', {
       ...common,
       name: 'subscriptions',
-      description: 'paperboy: sign-up (handed to process-signups), confirm, preferences, unsubscribe (HTTP API)',
+      description: 'paperboy: sign-up (handed to process-signups), confirm, preferences, unsubscribe, private feeds (HTTP API)',
       memorySize: FUNCTION_MEMORY_MB['subscriptions'],
       timeout: Duration.seconds(10),
     });
@@ -300,7 +336,7 @@ export class AppStack extends Stack {
     const sesEvents = new AppFunction(this, 'SesEvents', {
       ...common,
       name: 'ses-events',
-      description: 'paperboy: suppress addresses on hard bounces and complaints',
+      description: 'paperboy: suppress addresses on hard bounces and complaints (and drop their private feeds from the edge)',
       memorySize: FUNCTION_MEMORY_MB['ses-events'],
       timeout: Duration.seconds(30),
     });
@@ -317,7 +353,13 @@ export class AppStack extends Stack {
       reason: 'Invoked synchronously by the HTTP API only; errors return to the caller and are alarmed on as API 5xx. A dead-letter queue only applies to asynchronous invocations.',
     });
     ingest.bindTable(props.table, { items: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'] }).bindInvoke(publish).configureAsyncInvoke(asyncFailures);
-    publish.bindTable(props.table, { items: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'], indexes: { GSI1: ['Query'] } }).bindBucket(this.siteBucket, 'readWrite').configureAsyncInvoke(asyncFailures);
+    // Publish, subscriptions and ses-events invalidate private feeds (every one after a run; one subscriber's on
+    // a change to it) in this distribution.
+    publish
+      .bindTable(props.table, { items: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'], indexes: { GSI1: ['Query'] } })
+      .bindBucket(this.siteBucket, 'readWrite')
+      .bindInvalidation(this.distribution)
+      .configureAsyncInvoke(asyncFailures);
     // plan-digests stores the jobs (BatchWriteItem) and starts the sender, which owns the send lease while
     // it drains them (Query, UpdateItem, DeleteItem; PutItem for a job given up and for the ledger claim).
     planDigests
@@ -335,7 +377,8 @@ export class AppStack extends Stack {
     subscriptions
       .bindTable(props.table, { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], indexes: { GSI1: ['Query'] } })
       .bindHmacKey(props.hmacKeyParameterName)
-      .bindInvoke(processSignups, ENV.signupFunctionName);
+      .bindInvoke(processSignups, ENV.signupFunctionName)
+      .bindInvalidation(this.distribution);
     processSignups
       .bindTable(props.table, { items: ['GetItem', 'PutItem', 'UpdateItem'] })
       .bindSes(props.configurationSet, owner.mail.from)
@@ -344,7 +387,12 @@ export class AppStack extends Stack {
     // SES publishes bounces and complaints to the default event bus (see DataStack); this rule takes those of
     // this stack's configuration set only. EventBridge retries for up to a day, then the event lands in
     // FailedInvocationsQueue with the error.
-    sesEvents.bindTable(props.table, { items: ['GetItem', 'PutItem', 'UpdateItem', 'Query'] }).configureAsyncInvoke(asyncFailures);
+    // It signs nothing, but the private feed's path of a suppressed address is derived from the HMAC key.
+    sesEvents
+      .bindTable(props.table, { items: ['GetItem', 'PutItem', 'UpdateItem', 'Query'] })
+      .bindHmacKey(props.hmacKeyParameterName)
+      .bindInvalidation(this.distribution)
+      .configureAsyncInvoke(asyncFailures);
     new Rule(this, 'MailEventsRule', {
       description: 'paperboy: SES bounces and complaints of this stack\'s configuration set -> ses-events',
       eventBus: EventBus.fromEventBusName(this, 'DefaultEventBus', 'default'),

@@ -26,8 +26,8 @@ const KEPT: [RegExp, string][] = [
     'Asynchronous invocations (ingest -> publish, plan-digests -> send-digests, send-digests -> itself at its timeout, the API -> process-signups); there is no Lambda stand-in, and locally the runner calls the handler itself.',
   ],
   [
-    /^(send-digests|process-signups): ssm:(GetParameter|PutParameter) on hmac-key-parameter$/,
-    'The same code reads or creates the HMAC key in every signing function (Runtime.secret -> SsmHmacKey); the tests run it against the SSM stand-in as the subscriptions API (test/integration/cloud-wiring.test.ts). The local runner keeps its key in the data dir.',
+    /^(send-digests|process-signups|ses-events): ssm:(GetParameter|PutParameter) on hmac-key-parameter$/,
+    'The same code reads or creates the HMAC key in every function that needs it (Runtime.secret -> SsmHmacKey; ses-events derives a private feed\'s path from it); the tests run it against the SSM stand-in as the subscriptions API (test/integration/cloud-wiring.test.ts). The local runner keeps its key in the data dir.',
   ],
   [/^publish: s3:ListBucket on site-bucket$/, 'Without it S3 answers a read of a missing key with 403, not 404; publish reads its manifest before the first one exists.'],
 ];
@@ -44,6 +44,7 @@ function label(resource: string, deployed: Deployed): string {
     [deployed.publishFunction, 'publish-function'],
     [deployed.sendFunction, 'send-function'],
     [deployed.signupFunction, 'signup-function'],
+    [deployed.distribution, 'distribution'],
   ];
   let out = resource;
   for (const [arn, name] of named) out = out.split(arn).join(name);

@@ -60,10 +60,21 @@ describe('PaperboyApp', () => {
     expect(sender!.Properties.ReservedConcurrentExecutions).toBeUndefined();
   });
 
-  it('routes the nine subscription endpoints (GET /api/subscribe redirects to the form; GET /api/confirm shows the button that POSTs; GET /api/feed is a private feed) to one Lambda integration, throttled', () => {
+  it('routes the ten subscription endpoints (GET /api/subscribe redirects to the form; GET /api/confirm shows the button that POSTs; GET /api/feed/{token} is a private feed, GET /api/feed its old address) to one Lambda integration, throttled', () => {
     const routes = Object.values(s.stateless.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties.RouteKey as string);
     expect(routes.sort()).toEqual(
-      ['GET /api/confirm', 'POST /api/confirm', 'GET /api/feed', 'GET /api/preferences', 'GET /api/subscribe', 'GET /api/unsubscribe', 'POST /api/preferences', 'POST /api/subscribe', 'POST /api/unsubscribe'].sort(),
+      [
+        'GET /api/confirm',
+        'POST /api/confirm',
+        'GET /api/feed',
+        'GET /api/feed/{token}',
+        'GET /api/preferences',
+        'GET /api/subscribe',
+        'GET /api/unsubscribe',
+        'POST /api/preferences',
+        'POST /api/subscribe',
+        'POST /api/unsubscribe',
+      ].sort(),
     );
     s.stateless.resourceCountIs('AWS::ApiGatewayV2::Integration', 1);
     s.stateless.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
@@ -73,7 +84,7 @@ describe('PaperboyApp', () => {
     });
   });
 
-  it('serves the bucket through Origin Access Control and /api/* uncached from the HTTP API', () => {
+  it('serves the bucket through Origin Access Control, the private feeds cached and the rest of /api/* uncached from the HTTP API', () => {
     s.stateless.hasResourceProperties('AWS::CloudFront::OriginAccessControl', {
       OriginAccessControlConfig: Match.objectLike({ OriginAccessControlOriginType: 's3', SigningBehavior: 'always' }),
     });
@@ -84,6 +95,7 @@ describe('PaperboyApp', () => {
         DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https', ResponseHeadersPolicyId: Match.anyValue() }),
         Origins: Match.arrayWith([Match.objectLike({ OriginAccessControlId: Match.anyValue(), S3OriginConfig: Match.anyValue() })]),
         CacheBehaviors: [
+          Match.objectLike({ PathPattern: '/api/feed/*', CachePolicyId: { Ref: Match.stringLikeRegexp('^PrivateFeedCachePolicy') } }),
           Match.objectLike({
             PathPattern: '/api/*',
             ViewerProtocolPolicy: 'redirect-to-https',
@@ -190,10 +202,10 @@ describe('PaperboyApp', () => {
     });
   });
 
-  it('lets the signing functions read or create exactly the HMAC key parameter, and nothing else of SSM', () => {
+  it('lets the functions that sign or derive tokens read or create exactly the HMAC key parameter, and nothing else of SSM', () => {
     const policies = Object.values(s.stateless.findResources('AWS::IAM::Policy'));
     const ssm = policies.flatMap((p) => p.Properties.PolicyDocument.Statement).filter((st) => JSON.stringify(st.Action).includes('ssm:'));
-    expect(ssm).toHaveLength(3); // subscriptions, process-signups, send-digests
+    expect(ssm).toHaveLength(4); // subscriptions, process-signups, send-digests, ses-events (a private feed's path)
     for (const st of ssm) {
       expect(st.Action).toEqual(['ssm:GetParameter', 'ssm:PutParameter']);
       expect(JSON.stringify(st.Resource)).toContain(':parameter/paperboy/PaperboyData/hmac-key');

@@ -64,8 +64,8 @@ describe('the edge', () => {
     expect(hsts.AccessControlMaxAgeSec).toBeGreaterThanOrEqual(365 * 24 * 3600);
     expect(headers.ContentSecurityPolicy.ContentSecurityPolicy).toContain("frame-ancestors 'none'");
     for (const header of Object.values(headers) as Array<{ Override: boolean }>) expect(header.Override).toBe(true);
-    // AND every behaviour, the site's and /api/*, uses it
-    expect(behaviors.map((b) => b.PathPattern ?? '(default)')).toEqual(['(default)', '/api/*']);
+    // AND every behaviour, the site's, the private feeds' and the rest of /api/*, uses it
+    expect(behaviors.map((b) => b.PathPattern ?? '(default)')).toEqual(['(default)', '/api/feed/*', '/api/*']);
     for (const b of behaviors) expect(b.ResponseHeadersPolicyId, b.PathPattern ?? 'default').toEqual({ Ref: policyId });
   });
 
