@@ -6,12 +6,18 @@
  */
 import { S3ObjectStore, SesMailer, makeDocumentClient, s3ClientOnFirstUse, sesClientOnFirstUse } from '@paperboy/aws';
 import type { AppConfig, Mailer } from '@paperboy/core';
-import { baseRuntime, secretOnFirstUse, type BaseRuntime } from './runtime.js';
+import { baseRuntime, edgeOf, secretOnFirstUse, type BaseRuntime } from './runtime.js';
 import { lambdaConfig } from './lambda-config.js';
 
 /** The base runtime of this function, built once per cold start. */
 export function lambdaRuntime(config: AppConfig = lambdaConfig()): BaseRuntime {
   return baseRuntime(config, makeDocumentClient(config.region));
+}
+
+/** The base runtime with the CDN's invalidations (publish, subscriptions, ses-events). */
+export function lambdaRuntimeWithEdge(config: AppConfig = lambdaConfig()): BaseRuntime {
+  const base = lambdaRuntime(config);
+  return { ...base, edge: edgeOf(config, base.logger) };
 }
 
 /** The HMAC key for links, read on first use (send-digests, subscriptions, process-signups). */

@@ -75,8 +75,9 @@ export interface BaseRuntime {
   randomBytes: RandomBytes;
   logger: AppLogger;
   /**
-   * The CDN that keeps the private feeds (CloudFront, when the config names a distribution; else none).
-   * Its failures are logged (EDGE_LOG), never thrown: see core's reportingEdge.
+   * The CDN that keeps the private feeds (`edgeOf`: CloudFront, when the config names a distribution) in the
+   * functions that invalidate them (publish, subscriptions, ses-events); none elsewhere. Its failures are
+   * logged (EDGE_LOG), never thrown: see core's reportingEdge.
    */
   edge: EdgeCache;
 }
@@ -122,13 +123,16 @@ export function baseRuntime(config: AppConfig, dynamo: DynamoDBDocumentClient, o
     clock: systemClock,
     randomBytes: systemRandomBytes,
     logger,
-    edge: edgeOf(config, logger),
+    edge: NO_EDGE,
     ...overrides,
   };
 }
 
-/** The distribution's invalidations, loaded on first use, with failures logged; none without a distribution. */
-function edgeOf(config: AppConfig, logger: AppLogger): EdgeCache {
+/**
+ * The distribution's invalidations, its client loaded on first use, with failures logged; none without a
+ * distribution. Only the functions that invalidate are given it, so no other bundle holds the CloudFront client.
+ */
+export function edgeOf(config: AppConfig, logger: AppLogger): EdgeCache {
   if (!config.distributionId) return NO_EDGE;
   const cloudFront = new CloudFrontEdgeCache(cloudFrontClientOnFirstUse(config.endpoints.cloudfront), config.distributionId);
   return reportingEdge(cloudFront, (error, failed) => logger.error(EDGE_LOG, { ...failed, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }));
@@ -136,8 +140,10 @@ function edgeOf(config: AppConfig, logger: AppLogger): EdgeCache {
 
 export function buildRuntime(config: AppConfig, overrides: Partial<Runtime> = {}): Runtime {
   const clients = makeClients(config);
+  const base = baseRuntime(config, clients.dynamo, overrides);
   return {
-    ...baseRuntime(config, clients.dynamo, overrides),
+    ...base,
+    edge: edgeOf(config, base.logger),
     clients,
     objects: new S3ObjectStore(clients.s3, config.bucketName),
     mailer: new SesMailer(clients.ses, config.owner.mail.from, config.sesConfigurationSet, config.owner.mail.replyTo),

@@ -3,7 +3,7 @@ import { invokedAs } from '@paperboy/aws';
 import { publishSite, readHealthNotices, recordPublish, type PublishCounts, type RenderSite } from '@paperboy/core';
 import { renderSite } from '@paperboy/feeds';
 import type { BaseRuntime, Runtime } from '../commons/runtime.js';
-import { lambdaObjectStore, lambdaRuntime } from '../commons/lambda-runtime.js';
+import { lambdaObjectStore, lambdaRuntimeWithEdge } from '../commons/lambda-runtime.js';
 
 export function makeHandler(rt: BaseRuntime & Pick<Runtime, 'objects'>, extras: { render?: RenderSite; onProgress?: (done: number, total: number) => void } = {}) {
   return invokedAs('publish', async (): Promise<PublishCounts> => {
@@ -40,6 +40,6 @@ let cached: ReturnType<typeof makeHandler> | undefined;
 export const handler = async () => (cached ??= makeHandler(cloud()))();
 
 function cloud(): BaseRuntime & Pick<Runtime, 'objects'> {
-  const rt = lambdaRuntime();
+  const rt = lambdaRuntimeWithEdge();
   return { ...rt, objects: lambdaObjectStore(rt.config) };
 }

@@ -8,7 +8,7 @@ import { invokedAs } from '@paperboy/aws';
 import * as z from '@paperboy/core/zod-mini';
 import { REPUTATION_LOG, countMail, dayInZone, suppressAddress } from '@paperboy/core';
 import type { BaseRuntime, Runtime } from '../commons/runtime.js';
-import { lambdaRuntime, lambdaSecret } from '../commons/lambda-runtime.js';
+import { lambdaRuntimeWithEdge, lambdaSecret } from '../commons/lambda-runtime.js';
 
 const recipient = z.object({ emailAddress: z.string().check(z.minLength(3), z.maxLength(320)) });
 const sesMessage = z.object({
@@ -82,6 +82,6 @@ let cached: ReturnType<typeof makeHandler> | undefined;
 export const handler = async (event: unknown) => (cached ??= makeHandler(cloud()))(event);
 
 function cloud(): BaseRuntime & Pick<Runtime, 'secret'> {
-  const base = lambdaRuntime();
+  const base = lambdaRuntimeWithEdge();
   return { ...base, secret: lambdaSecret(base.config) };
 }

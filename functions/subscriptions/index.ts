@@ -33,7 +33,7 @@ import {
 } from '@paperboy/core';
 import { escapeHtml, renderPage, SECURITY_HEADERS, subscribeForm, topicView } from '@paperboy/feeds';
 import type { BaseRuntime, Runtime } from '../commons/runtime.js';
-import { lambdaRuntime, lambdaSecret } from '../commons/lambda-runtime.js';
+import { lambdaRuntimeWithEdge, lambdaSecret } from '../commons/lambda-runtime.js';
 import { privateFeedRoute } from './private-feed.js';
 
 export { PRIVATE_FEED_MAX_AGE } from './private-feed.js';
@@ -356,7 +356,7 @@ let cached: ReturnType<typeof makeHandler> | undefined;
 export const handler = async (event: APIGatewayProxyEventV2) => (cached ??= makeHandler(...cloud()))(event);
 
 function cloud(): [BaseRuntime & Pick<Runtime, 'secret'>, SignupQueue] {
-  const base = lambdaRuntime();
+  const base = lambdaRuntimeWithEdge();
   const rt = { ...base, secret: lambdaSecret(base.config) };
   if (!rt.config.signupFunctionName) throw new Error('PAPERBOY_SIGNUP_FUNCTION is not set');
   return [rt, new LambdaSignupQueue(asyncInvoker(rt.config.region, rt.config.signupFunctionName))];

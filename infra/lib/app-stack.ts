@@ -373,9 +373,9 @@ export class AppStack extends Stack {
       .bindSelfInvoke()
       .configureAsyncInvoke(asyncFailures);
     // The API sends no email itself: it hands each sign-up to process-signups, which sends what it needs.
-    // Private feeds: the token's item (Get, Put, and Delete on revocation) and the window's papers (GSI1).
+    // Private feeds: the token's item (Get, Put, and Delete on revocation), the latest publish run (Query) and the window's papers (GSI1).
     subscriptions
-      .bindTable(props.table, { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], indexes: { GSI1: ['Query'] } })
+      .bindTable(props.table, { items: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], indexes: { GSI1: ['Query'] } })
       .bindHmacKey(props.hmacKeyParameterName)
       .bindInvoke(processSignups, ENV.signupFunctionName)
       .bindInvalidation(this.distribution);

@@ -23,6 +23,7 @@ const SDK_OF_SERVICE: Record<string, string[]> = {
   sqs: ['@aws-sdk/client-sqs'],
   lambda: ['@aws-sdk/client-lambda'],
   ssm: ['@aws-sdk/client-ssm'],
+  cloudfront: ['@aws-sdk/client-cloudfront'],
 };
 /** Granted for Lambda's own use (the queue trigger polls with the function's role), never called by the code. */
 const SERVICE_ONLY_ACTIONS = new Set(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl']);
