@@ -84,6 +84,25 @@ export class LocalEdgeCache {
   }
 }
 
+/**
+ * A request as the distribution answers it: a GET or HEAD under the caching behaviour from the edge's copy,
+ * else from `origin`, which (as from CloudFront) is sent only the cache key's path and query string, and
+ * whose answer the edge keeps. Everything else goes to `origin` as it came. No edge: straight to `origin`.
+ */
+export async function throughEdge(
+  edge: LocalEdgeCache | undefined,
+  request: { url: URL; method: string; now: Date },
+  origin: (url: URL) => Promise<EdgeResponse>,
+): Promise<EdgeResponse> {
+  const key = edge && (request.method === 'GET' || request.method === 'HEAD') ? edge.key(request.url) : undefined;
+  if (!edge || key === undefined) return origin(request.url);
+  const kept = edge.get(key, request.now);
+  if (kept) return kept;
+  const answer = await origin(new URL(key, request.url));
+  edge.put(key, request.now, answer);
+  return answer;
+}
+
 const NS = 'http://cloudfront.amazonaws.com/doc/2020-05-31/';
 const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, isArray: (name) => name === 'Path' });
 

@@ -18,6 +18,7 @@ import { makeHandler as makeSubscriptions } from '../../../functions/subscriptio
 import type { LocalContext } from './runner.js';
 import { LocalSignupQueue } from './signup-queue.js';
 import { apiEvent } from './api-event.js';
+import { throughEdge } from './edge.js';
 
 const MAX_BODY = 64 * 1024;
 
@@ -95,17 +96,11 @@ async function handle(
       return;
     }
     // The private feeds' behaviour caches (CloudFront's cache policy, kept by the edge); the rest of /api/* does not.
-    const edge = ctx.services.edge;
-    const cacheKey = edge && (method === 'GET' || method === 'HEAD') ? edge.key(url) : undefined;
     const now = ctx.rt.clock.now();
-    let answer = cacheKey ? edge!.get(cacheKey, now) : undefined;
-    if (!answer) {
-      // A caching behaviour sends the origin only its cache key: the path and the `format` query.
-      const originUrl = cacheKey ? new URL(cacheKey, url) : url;
+    const answer = await throughEdge(ctx.services.edge, { url, method, now }, async (originUrl) => {
       const result = await api(apiEventOf(req, originUrl, method, body, now));
-      answer = { status: result.statusCode ?? 200, headers: { ...(result.headers as Record<string, string>) }, body: result.body ?? '' };
-      if (cacheKey) edge!.put(cacheKey, now, answer);
-    }
+      return { status: result.statusCode ?? 200, headers: { ...(result.headers as Record<string, string>) }, body: result.body ?? '' };
+    });
     res.writeHead(answer.status, { ...answer.headers, ...SECURITY_HEADERS });
     res.end(method === 'HEAD' ? undefined : answer.body);
     return;

@@ -50,6 +50,7 @@ import { makeHandler as makeSubscriptions } from '../../../../functions/subscrip
 import { makeHandler as makeSesEvents } from '../../../../functions/ses-events/index.js';
 import { scheduledInvocation, sesEventBridgeEventOf } from '../../../../functions/commons/events.js';
 import { startOrAttach } from '../services.js';
+import { LOCAL_DISTRIBUTION_ID, throughEdge } from '../edge.js';
 import { apiEvent } from '../api-event.js';
 import { LocalSignupQueue } from '../signup-queue.js';
 import { checkLinks } from './link-check.js';
@@ -210,7 +211,8 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     const bucket = 'paperboy-sim-site';
     const base = resolveConfig(owner, { PAPERBOY_RUN: 'cloud', AWS_REGION: 'us-east-1', PAPERBOY_TABLE_NAME: table, PAPERBOY_BUCKET_NAME: bucket, PAPERBOY_SITE_URL: SITE_URL }, configFile, dataDir);
     const seedHex = (options.seed >>> 0).toString(16).padStart(8, '0');
-    const config = { ...base, hmacSecret: `simulation-secret-${seedHex}-${'s'.repeat(32)}`, endpoints: services.endpoints };
+    // The private feeds are read through the local edge, which the handlers invalidate through the CloudFront stand-in.
+    const config = { ...base, hmacSecret: `simulation-secret-${seedHex}-${'s'.repeat(32)}`, endpoints: services.endpoints, distributionId: LOCAL_DISTRIBUTION_ID };
 
     // --- Clock, randomness, crash points, recorded mail -------------------------------------------
     const start = new Date(`${firstDay}T00:00:00Z`).getTime() - 2 * 3600_000; // local midnight of day 1 (UTC+1/+2)
@@ -310,10 +312,13 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     };
     const publish = makePublish(rt);
     let publishPending = false;
+    let publishedWindow: Paper[] = [];
     const runPublish = (attempt: number) => async () => {
       publishPending = false;
       const result = await invoke('publish', () => publish());
       if (result.ok) {
+        // What the private feeds must now select from: the window this publish published (invalidated behind it).
+        publishedWindow = await privateFeedWindow(rt.papers, rt.config.owner.feeds.maxItems);
         const quiet = health.arxivQuietDay === dayInZone(clock.now(), TIME_ZONE);
         checkHealth('home page', (await rt.objects.get('index.html')) ?? '', quiet);
         checkHealth('feeds/all.xml', (await rt.objects.get('feeds/all.xml')) ?? '', quiet);
@@ -543,12 +548,22 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       }
     }
 
-    // --- Private feeds: half the readers poll theirs once a day; every sixth asks for a new address once ---
+    // --- Private feeds: half the readers poll theirs twice a day; every sixth asks for a new address once ---
     const feedReaders = people.filter((_, i) => i % 2 === 0);
     const feedLink = (text: string) => /^JSON Feed: (\S+)$/m.exec(text)?.[1];
     const feedState = { reads: 0, revoked: 0, endedReads: 0 };
+    // A reader's poll, as the distribution answers it: from the edge's copy, or from the function.
+    const edge = services.edge!;
+    const poll = async (url: string, person: Person) => {
+      const at = clock.now();
+      const answer = await throughEdge(edge, { url: new URL(url, SITE_URL), method: 'GET', now: at }, async (origin) => {
+        const result = await subscriptions(api('GET', origin.toString(), person));
+        return { status: result.statusCode ?? 200, headers: {}, body: result.body ?? '' };
+      });
+      return { statusCode: answer.status, body: answer.body };
+    };
     async function readFeeds(): Promise<void> {
-      const window = await privateFeedWindow(rt.papers, rt.config.owner.feeds.maxItems);
+      const window = publishedWindow;
       for (const [i, person] of feedReaders.entries()) {
         const digest = mailTo(person, true).filter((m) => m.at > (person.feedFrom ?? '')).at(-1);
         const linked = digest && feedLink(digest.message.text);
@@ -559,11 +574,11 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
         }
         for (const old of person.revokedFeeds) {
           feedState.endedReads++;
-          const answer = await subscriptions(api('GET', old, person));
+          const answer = await poll(old, person);
           if (answer.statusCode !== 404 && answer.statusCode !== 410) violations['endedFeeds']!.push(`${person.email}: a revoked feed answered ${answer.statusCode} at ${clock.now().toISOString()}`);
         }
         if (!person.feedUrl) continue;
-        const answer = await subscriptions(api('GET', person.feedUrl, person));
+        const answer = await poll(person.feedUrl, person);
         feedState.reads++;
         if (person.stoppedAt) {
           feedState.endedReads++;
@@ -575,7 +590,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
           violations['privateFeeds']!.push(`${person.email}: the feed answered ${answer.statusCode} at ${clock.now().toISOString()}`);
           continue;
         }
-        // What the digest logic selects from the same papers: followMatcher over the public feeds' window.
+        // What the digest logic selects from the same papers: followMatcher over the window the last publish published.
         const matcher = followMatcher(subscriber);
         const want = window.filter((p) => matcher.matches(p)).sort(compareNewestDayFirst).map((p) => paperGuid(p.id));
         const got = (JSON.parse(answer.body ?? '{}') as { items?: { id: string }[] }).items?.map((item) => item.id) ?? [];
@@ -585,7 +600,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
           const prefs = linkIn(digest.message, 'preferences');
           if (!prefs) continue;
           const page = await subscriptions(api('POST', prefs, person, 'action=new-feed-url', 'application/x-www-form-urlencoded'));
-          const fresh = /href="([^"]+format=json)"/.exec(page.body ?? '')?.[1]?.replace(/&amp;/g, '&');
+          const fresh = /href="([^"]+format=json)"/.exec(page.body ?? '')?.[1];
           if (page.statusCode !== 200 || !fresh) {
             violations['privateFeeds']!.push(`${person.email}: asking for a new feed address answered ${page.statusCode}`);
             continue;
@@ -599,7 +614,11 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     }
     violations['privateFeeds'] = [];
     violations['endedFeeds'] = [];
-    for (let d = 0; d <= options.days; d++) at(new Date(`${addDays(firstDay, d)}T11:00:00Z`).getTime(), 'read private feeds', readFeeds);
+    // Twice a day: the afternoon poll of an unchanged feed is the edge's copy, unless a change since invalidated it.
+    for (let d = 0; d <= options.days; d++) {
+      at(new Date(`${addDays(firstDay, d)}T11:00:00Z`).getTime(), 'read private feeds', readFeeds);
+      at(new Date(`${addDays(firstDay, d)}T17:00:00Z`).getTime(), 'read private feeds', readFeeds);
+    }
 
     // --- Run -----------------------------------------------------------------------------------------
     let lastDayLogged = '';
@@ -642,7 +661,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
 
     return {
       options: { days: options.days, subscribers: options.subscribers, seed: options.seed, faults: options.faults, firstDay },
-      ...(await judge({ rt, world, firstDay, days: options.days, stored, objects, sent, crashedSends, people, jobs, calls, violations, healthChecked: health, errors, outcomes, configFile, owner, feedReads: feedState.reads, feedsRevoked: feedState.revoked, endedFeedReads: feedState.endedReads })),
+      ...(await judge({ rt, world, firstDay, days: options.days, stored, objects, sent, crashedSends, people, jobs, calls, violations, healthChecked: health, errors, outcomes, configFile, owner, feedReads: feedState.reads, feedsRevoked: feedState.revoked, endedFeedReads: feedState.endedReads, feedOriginReads: services.edge!.stats.misses })),
       faults: { ...faults, ...world.faultsServed() },
       outbox: createHash('sha256').update(JSON.stringify(sent.map((m) => [m.at, m.message]))).digest('hex'),
     };
@@ -675,6 +694,8 @@ interface Evidence {
   owner: ReturnType<typeof parseOwnerConfig>;
   /** Private feed reads by the simulated readers, feeds they replaced, and reads of replaced or ended feeds. */
   feedReads: number;
+  /** Polls the edge passed to the function: the rest were answered from its copy. */
+  feedOriginReads: number;
   feedsRevoked: number;
   endedFeedReads: number;
 }
@@ -835,6 +856,7 @@ async function judge(e: Evidence): Promise<{ days: DayFigures[]; checks: Check[]
 
   // 4b. Private feeds: each read equals the selection (followMatcher over the same papers); a revoked or ended one is gone.
   check('private feed reads', [], 'any', e.feedReads);
+  check('private feed polls the edge passed to the function', [], 'any', e.feedOriginReads);
   check('private feed addresses replaced', [], 'any', e.feedsRevoked);
   check('reads of replaced or ended private feeds', [], 'any', e.endedFeedReads);
   check('private feeds that differ from the selection', e.violations['privateFeeds']!);
