@@ -18,14 +18,14 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { MetadataBearer } from '@smithy/types';
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { dayInZone, ensureFeedToken, fireTimes, newSubscriberId, privateFeedUrls, privateFeedWindow, processEnv, readPrivateFeed, type Frequency } from '@paperboy/core';
+import { dayInZone, ensureFeedToken, fireTimes, newSubscriberId, PRIVATE_FEED_EDGE, privateFeedUrls, privateFeedWindow, processEnv, readPrivateFeed, type Frequency } from '@paperboy/core';
 import { renderPrivateFeed } from '@paperboy/feeds';
 import { LEDGER_KEEP_DAYS, makeDocumentClient } from '@paperboy/aws';
 import { makeHandler as makeIngest } from '../functions/ingest/index.js';
 import { makeHandler as makePublish } from '../functions/publish/index.js';
 import { makeHandler as makePlan } from '../functions/plan-digests/index.js';
 import { makeHandler as makeSend } from '../functions/send-digests/index.js';
-import { makeHandler as makeSubscriptions, PRIVATE_FEED_MAX_AGE } from '../functions/subscriptions/index.js';
+import { makeHandler as makeSubscriptions } from '../functions/subscriptions/index.js';
 import { apiEvent } from '../packages/local/src/api-event.js';
 import { LocalSignupQueue } from '../packages/local/src/signup-queue.js';
 import { scheduledInvocation } from '../functions/commons/events.js';
@@ -72,10 +72,15 @@ const ASSUMPTIONS = {
    */
   publishTimeFeedObjects: 3,
   /**
-   * Edge-cached serving (not built, modelled): unsubscribes, suppressions, new feed addresses and preference
-   * changes a month, as a share of subscribers; each would be one CloudFront invalidation path.
+   * Unsubscribes, suppressions, new feed addresses and preference changes a month, as a share of subscribers:
+   * each is one invalidation path (the feed's path and a wildcard) and one more origin request for that feed.
    */
   feedLifecycleEventsPerSubscriberMonth: 0.1,
+  /**
+   * Edge caches that fetch each feed once after an invalidation: a reader polls from one place (its own
+   * server, or a hosted reader's), so one regional edge cache serves it.
+   */
+  edgeCachesPerFeed: 1,
 };
 
 type Prices = {
@@ -256,8 +261,9 @@ const send = await phase(async () => {
   })({});
   if (result.deferred + result.gaveUp) throw new Error(`${result.deferred + result.gaveUp} digests failed`);
 });
-// Private feeds, served per request (as deployed): one poll per subscriber through the API handler. A warm
-// container reads the window once per PRIVATE_FEED_MAX_AGE, so the polls share one read (measured apart).
+// Private feeds at the origin: one request per subscriber through the API handler, as CloudFront passes one
+// after an invalidation. A warm container reads the window once per publish, so the requests share one read
+// (measured apart); each reads the token item, the subscriber and the latest publish run.
 const feedUrls: string[] = [];
 for (const id of await rt.subscribers.listActiveIds('daily')) {
   const s = (await rt.subscribers.get(id))!;
@@ -278,7 +284,7 @@ const feedPolls = await phase(async () => {
 const windowPapers = await privateFeedWindow(rt.papers, ctx.config.owner.feeds.maxItems);
 const feedRender = await phase(async () => {
   for (const url of feedUrls) {
-    const answer = await readPrivateFeed(new URL(url).searchParams.get('token')!, { subscribers: rt.subscribers, feedTokens: rt.feedTokens, window: async () => windowPapers });
+    const answer = await readPrivateFeed(new URL(url).pathname.split('/').pop()!, { subscribers: rt.subscribers, feedTokens: rt.feedTokens, window: async () => windowPapers });
     if (answer.status !== 'ok') throw new Error('no private feed');
     const spec = { site: { ...ctx.config.owner.site, url: rt.config.siteUrl }, topics: ctx.config.taxonomy.topics, items: answer.items, urls: privateFeedUrls(rt.config.siteUrl, 'x'), feedId: 'x', emptyUpdated: new Date(0) };
     for (const format of ['rss', 'atom', 'json'] as const) renderPrivateFeed(spec, format);
@@ -315,7 +321,7 @@ show('plan-digests', plan, `${measuredSubscribers} subscribers`);
 show('send-digests', send, `${measuredSubscribers} digests`);
 show('feed tokens', issue, `${measuredSubscribers} issued, once each`);
 show('feed window', feedWindow, 'one read of the window');
-show('feed polls', feedPolls, `${measuredSubscribers} polls, ${feedItems} items`);
+show('feed origin', feedPolls, `${measuredSubscribers} requests, ${feedItems} items`);
 show('feed render', feedRender, `${measuredSubscribers} x 3 formats`);
 
 const gbSeconds = (ms: number, fn: keyof typeof FUNCTION_MEMORY_MB) => (ms / 1000) * (FUNCTION_MEMORY_MB[fn] / 1024);
@@ -334,46 +340,43 @@ const SENDER_RUN_MS = 14 * 60_000; // a sender hands over to a fresh invocation 
 
 const POLL_MEMORY = FUNCTION_MEMORY_MB.subscriptions;
 const perPoll = {
-  // The polls' own reads (token item, subscriber); the window's read is priced per container refresh below.
+  // Each origin request's own reads (token item, subscriber, latest publish run); the window's read is priced per publish below.
   rru: (feedPolls.counts.rru - feedWindow.counts.rru) / measuredSubscribers,
   ms: feedPolls.ms / measuredSubscribers,
 };
-const windowReadsPerMonth = Math.ceil((DAYS * 86_400) / PRIVATE_FEED_MAX_AGE);
 
-/** The private feeds' lines: served per request (as built), and publish-time generation (not built) for comparison. */
+/**
+ * The private feeds' lines. As built: behind CloudFront, which keeps each feed until publish (every run) or a
+ * change to its subscriber invalidates it, or for at most PRIVATE_FEED_EDGE.ttlSeconds; the function runs once
+ * per feed per invalidation. Priced beside it, not built: every poll served by the function, and every feed
+ * generated into S3 at publish.
+ */
 function privateFeeds(subscribers: number) {
   const polls = subscribers * ASSUMPTIONS.feedPollsPerSubscriberHour * 24 * DAYS;
-  // Containers serving at once, each with its own window cache (Little's law on the measured duration, at least one).
-  const containers = Math.max(1, Math.ceil((polls / (DAYS * 86_400)) * (perPoll.ms / 1000)));
   const cloudFront = (polls / 10_000) * prices.cloudfront.perTenThousandHttpsRequests;
-  const perRequest = {
-    api: (polls / 1e6) * prices.apiGatewayHttp.perMillionRequests,
-    lambda: (polls / 1e6) * prices.lambda.perMillionRequests + (polls * perPoll.ms / 1000) * (POLL_MEMORY / 1024) * prices.lambda.perGbSecondArm64,
-    dynamo: ((polls * perPoll.rru + containers * windowReadsPerMonth * feedWindow.counts.rru) / 1e6) * prices.dynamodb.perMillionReadRequestUnits,
-    logs: ((polls * (ASSUMPTIONS.logBytes.perInvocation + ASSUMPTIONS.apiAccessLogBytes)) / 1e9) * (prices.cloudwatch.logsIngestPerGb + prices.cloudwatch.logsStoragePerGbMonth),
-    cloudFront,
-  };
+  const lifecycle = subscribers * ASSUMPTIONS.feedLifecycleEventsPerSubscriberMonth;
+  // A feed is fetched again after each publish, after the TTL when no publish came first, and after a change to it.
+  const refreshes = Math.max(publishRuns, Math.ceil((DAYS * 86_400) / PRIVATE_FEED_EDGE.ttlSeconds));
+  const originPolls = Math.min(polls, subscribers * refreshes * ASSUMPTIONS.edgeCachesPerFeed + lifecycle);
+  // Containers serving at once, each reading the window once per publish (Little's law over the refresh burst, at least one).
+  const containers = Math.max(1, Math.ceil((subscribers * ASSUMPTIONS.feedPollsPerSubscriberHour) / 3600 * (perPoll.ms / 1000)));
+  const origin = (requests: number, windowReads: number) => ({
+    api: (requests / 1e6) * prices.apiGatewayHttp.perMillionRequests,
+    lambda: (requests / 1e6) * prices.lambda.perMillionRequests + ((requests * perPoll.ms) / 1000) * (POLL_MEMORY / 1024) * prices.lambda.perGbSecondArm64,
+    dynamo: ((requests * perPoll.rru + windowReads * feedWindow.counts.rru) / 1e6) * prices.dynamodb.perMillionReadRequestUnits,
+    logs: ((requests * (ASSUMPTIONS.logBytes.perInvocation + ASSUMPTIONS.apiAccessLogBytes)) / 1e9) * (prices.cloudwatch.logsIngestPerGb + prices.cloudwatch.logsStoragePerGbMonth),
+  });
+  // One wildcard path per publish, one path per lifecycle event; the first 1,000 a month are free.
+  const paths = publishRuns + lifecycle;
+  const edgeCached = { ...origin(originPolls, containers * publishRuns), invalidations: Math.max(0, paths - prices.cloudfront.freeInvalidationPathsMonth) * prices.cloudfront.perInvalidationPath };
+  const perRequest = origin(polls, containers * publishRuns);
   const puts = subscribers * ASSUMPTIONS.publishTimeFeedObjects * publishRuns;
   const publishTime = {
     s3: (puts / 1000) * prices.s3.perThousandPutRequests + (polls / 1000) * prices.s3.perThousandGetRequests,
     lambda: ((subscribers * publishRuns * feedRender.ms) / measuredSubscribers / 1000) * (FUNCTION_MEMORY_MB.publish / 1024) * prices.lambda.perGbSecondArm64,
-    cloudFront,
-  };
-  // Not built: the same function behind a CloudFront cache kept until the next publish, each lifecycle event
-  // invalidating its feed's path: one origin request per subscriber per publish.
-  const originPolls = subscribers * publishRuns;
-  const paths = subscribers * ASSUMPTIONS.feedLifecycleEventsPerSubscriberMonth;
-  const edgeCached = {
-    origin:
-      (originPolls / 1e6) * (prices.apiGatewayHttp.perMillionRequests + prices.lambda.perMillionRequests) +
-      (originPolls * perPoll.ms / 1000) * (POLL_MEMORY / 1024) * prices.lambda.perGbSecondArm64 +
-      ((originPolls * perPoll.rru + containers * windowReadsPerMonth * feedWindow.counts.rru) / 1e6) * prices.dynamodb.perMillionReadRequestUnits +
-      ((originPolls * (ASSUMPTIONS.logBytes.perInvocation + ASSUMPTIONS.apiAccessLogBytes)) / 1e9) * (prices.cloudwatch.logsIngestPerGb + prices.cloudwatch.logsStoragePerGbMonth),
-    invalidations: Math.max(0, paths - prices.cloudfront.freeInvalidationPathsMonth) * prices.cloudfront.perInvalidationPath,
-    cloudFront,
   };
   const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
-  return { polls, containers, puts, paths, perRequest, publishTime, edgeCached, perRequestTotal: sum(perRequest), publishTimeTotal: sum(publishTime), edgeCachedTotal: sum(edgeCached) };
+  return { polls, originPolls, containers, puts, paths, edgeCached, perRequest, publishTime, cloudFront, edgeCachedTotal: sum(edgeCached), perRequestTotal: sum(perRequest), publishTimeTotal: sum(publishTime) };
 }
 
 function month(subscribers: number): [string, number, string][] {
@@ -404,7 +407,7 @@ function month(subscribers: number): [string, number, string][] {
   // PITR is billed on the table's own size; indexes are storage only.
   const ledgerEntries = subscribers * Math.min(365, LEDGER_KEEP_DAYS);
   const feeds = privateFeeds(subscribers);
-  const pollsText = `${feeds.polls.toLocaleString('en')} polls (hourly)`;
+  const originText = `${Math.round(feeds.originPolls).toLocaleString('en')} of ${feeds.polls.toLocaleString('en')} hourly polls reach the function`;
   const tableGb = (PAPERS_PER_DAY * 365 * bytes.paper + subscribers * bytes.subscriber + ledgerEntries * bytes.digest) / 1e9;
   const indexGb = (PAPERS_PER_DAY * 365 * bytes.paper + subscribers * bytes.subscriber) / 1e9;
   return [
@@ -423,11 +426,11 @@ function month(subscribers: number): [string, number, string][] {
     ['CloudWatch logs', (logGb * (prices.cloudwatch.logsIngestPerGb + prices.cloudwatch.logsStoragePerGbMonth)), `${f(logGb, 3)} GB ingested, kept 30 days`],
     ['CloudWatch alarms', (ALARM_METRICS * prices.cloudwatch.perAlarmMonth), `${ALARM_METRICS} alarm metrics (infra/lib/alarms.ts)`],
     ['CloudWatch metrics', ((ASSUMPTIONS.problemHours / (DAYS * 24)) * prices.cloudwatch.perCustomMetricMonth), `Problems, billed only for hours with an error (${ASSUMPTIONS.problemHours} assumed)`],
-    ['Feeds: API requests', feeds.perRequest.api, `${pollsText} of /api/feed on the HTTP API`],
-    ['Feeds: Lambda', feeds.perRequest.lambda, `${pollsText}: ${f(perPoll.ms, 1)} ms each at ${POLL_MEMORY} MB`],
-    ['Feeds: DynamoDB reads', feeds.perRequest.dynamo, `${f(perPoll.rru, 1)} RRU a poll (token, subscriber); the window (${f(feedWindow.counts.rru, 1)} RRU) once per ${PRIVATE_FEED_MAX_AGE} s per container (${feeds.containers})`],
-    ['Feeds: logs', feeds.perRequest.logs, `START/END/REPORT and the API access log line per poll`],
-    ['Feeds: CloudFront', feeds.perRequest.cloudFront, `${pollsText} at the list price (CloudFront's always-free 10M requests a month would cover ${feeds.polls <= 1e7 ? 'them' : 'the first 10M'})`],
+    ['Feeds: API requests', feeds.edgeCached.api, `${originText} (once per feed per publish, and per change to it); the rest are the edge's copy`],
+    ['Feeds: Lambda', feeds.edgeCached.lambda, `${Math.round(feeds.originPolls).toLocaleString('en')} requests: ${f(perPoll.ms, 1)} ms each at ${POLL_MEMORY} MB`],
+    ['Feeds: DynamoDB reads', feeds.edgeCached.dynamo, `${f(perPoll.rru, 1)} RRU a request (token, subscriber, latest publish); the window (${f(feedWindow.counts.rru, 1)} RRU) once per publish per container (${feeds.containers})`],
+    ['Feeds: logs', feeds.edgeCached.logs, `START/END/REPORT and the API access log line per request that reaches the function`],
+    ['Feeds: invalidations', feeds.edgeCached.invalidations, `${Math.round(feeds.paths).toLocaleString('en')} paths (one per publish, one per change to a feed); ${prices.cloudfront.freeInvalidationPathsMonth.toLocaleString('en')} a month are free`],
     ['SSM parameter', 0, 'the HMAC key: a standard SecureString under aws/ssm, standard throughput'],
     ['KMS', 0, 'AWS managed keys only (no customer managed key)'],
   ];
@@ -435,31 +438,44 @@ function month(subscribers: number): [string, number, string][] {
 
 console.log(`\nassumed (bench/cost.ts ASSUMPTIONS): ${JSON.stringify(ASSUMPTIONS)}`);
 const totals: Record<string, number> = {};
-const feedTotals: Record<string, { perRequest: number; publishTime: number; edgeCached: number; cloudFront: number }> = {};
+const feedTotals: Record<string, { edgeCached: number; perRequest: number; publishTime: number; cloudFrontRequests: number }> = {};
 const nonSes: Record<string, number> = {};
+const nonSesWithFeedRequests: Record<string, number> = {};
 for (const subscribers of SCALES) {
   const lines = month(subscribers);
   const total = lines.reduce((n, [, usd]) => n + usd, 0);
   totals[String(subscribers)] = Number(total.toFixed(2));
   nonSes[String(subscribers)] = Number((total - lines.find(([item]) => item === 'SES emails')![1]).toFixed(2));
+  const feeds = privateFeeds(subscribers);
+  nonSesWithFeedRequests[String(subscribers)] = Number((nonSes[String(subscribers)]! + feeds.cloudFront).toFixed(2));
   console.log(`\n${subscribers.toLocaleString('en')} daily subscribers, ${PAPERS_PER_DAY} papers a day, ${DAYS}-day month:`);
   for (const [item, usd, what] of lines) console.log(`  ${item.padEnd(22)} $${f(usd).padStart(8)}   ${what}`);
-  console.log(`  ${'total'.padEnd(22)} $${f(total).padStart(8)}   per month (CloudFront and S3 storage for readers: see docs/deploy.md)`);
+  console.log(`  ${'total'.padEnd(22)} $${f(total).padStart(8)}   per month (not in it: readers' CloudFront and S3 traffic, the private feeds' polls included; see below and docs/deploy.md)`);
   console.log(`  ${'all but SES'.padEnd(22)} $${f(nonSes[String(subscribers)]!).padStart(8)}`);
-  const feeds = privateFeeds(subscribers);
   feedTotals[String(subscribers)] = {
+    edgeCached: Number(feeds.edgeCachedTotal.toFixed(2)),
     perRequest: Number(feeds.perRequestTotal.toFixed(2)),
     publishTime: Number(feeds.publishTimeTotal.toFixed(2)),
-    edgeCached: Number(feeds.edgeCachedTotal.toFixed(2)),
-    cloudFront: Number(feeds.perRequest.cloudFront.toFixed(2)),
+    cloudFrontRequests: Number(feeds.cloudFront.toFixed(2)),
   };
-  console.log(`  private feeds, served per request (built): $${f(feeds.perRequestTotal)} of the total, of which CloudFront $${f(feeds.perRequest.cloudFront)}`);
   console.log(
-    `  private feeds, generated at publish (not built): $${f(feeds.publishTimeTotal)}: ${feeds.puts.toLocaleString('en')} S3 puts and ${feeds.polls.toLocaleString('en')} S3 gets $${f(feeds.publishTime.s3)}, rendering $${f(feeds.publishTime.lambda)}, CloudFront $${f(feeds.publishTime.cloudFront)}`,
+    `  readers' CloudFront requests, not in the total: the private feeds' ${feeds.polls.toLocaleString('en')} polls are $${f(feeds.cloudFront)} at the list price, ` +
+      `${feeds.polls <= 1e7 ? 'all' : 'the first 10M'} within CloudFront's always-free 10M requests a month (all but SES with them at the list price: $${f(nonSesWithFeedRequests[String(subscribers)]!)})`,
   );
-  console.log(
-    `  private feeds, per request behind a cache kept until the next publish, invalidated per lifecycle event (not built): $${f(feeds.edgeCachedTotal)}: origin $${f(feeds.edgeCached.origin)}, ${Math.round(feeds.paths).toLocaleString('en')} invalidation paths $${f(feeds.edgeCached.invalidations)}, CloudFront $${f(feeds.edgeCached.cloudFront)}`,
-  );
+  console.log(`  private feeds, cached at the edge until invalidated (built): $${f(feeds.edgeCachedTotal)} of the total`);
+  console.log(`  private feeds, every poll served by the function (not built): $${f(feeds.perRequestTotal)}`);
+  console.log(`  private feeds, generated at publish into S3 (not built): $${f(feeds.publishTimeTotal)}: ${feeds.puts.toLocaleString('en')} S3 puts and ${feeds.polls.toLocaleString('en')} S3 gets $${f(feeds.publishTime.s3)}, rendering $${f(feeds.publishTime.lambda)}`);
 }
 // The figures as one JSON line, for scripts and comparisons.
-console.log(JSON.stringify({ bench: 'cost', nonSesPerMonth1k: nonSes['1000'], papersPerDay: PAPERS_PER_DAY, pricesAsOf: prices.asOf, monthlyUsdBySubscribers: totals, nonSesBySubscribers: nonSes, privateFeedsBySubscribers: feedTotals }));
+console.log(
+  JSON.stringify({
+    bench: 'cost',
+    nonSesPerMonth1k: nonSes['1000'],
+    nonSesPerMonth1kWithFeedRequestsAtListPrice: nonSesWithFeedRequests['1000'],
+    papersPerDay: PAPERS_PER_DAY,
+    pricesAsOf: prices.asOf,
+    monthlyUsdBySubscribers: totals,
+    nonSesBySubscribers: nonSes,
+    privateFeedsBySubscribers: feedTotals,
+  }),
+);
