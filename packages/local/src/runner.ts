@@ -145,8 +145,9 @@ export async function openLocal(env: Env, options: OpenOptions = {}): Promise<Lo
       siteUrl: services.owned ? base.siteUrl : (services.siteUrl ?? base.siteUrl),
       hmacSecret: await localSecret(base, options.randomBytes ?? systemRandomBytes),
       endpoints: { dynamodb: services.endpoints.dynamodb, s3: services.endpoints.s3, ses: services.endpoints.ses, cloudfront: services.endpoints.cloudfront },
-      // The gateway's edge keeps the private feeds as CloudFront does; the handlers invalidate them there.
-      distributionId: LOCAL_DISTRIBUTION_ID,
+      // The gateway's edge keeps the private feeds as CloudFront does; the handlers invalidate them there (never
+      // in a real account: without the stand-in's endpoint, as beside services an older version started, no CDN).
+      ...(services.endpoints.cloudfront ? { distributionId: LOCAL_DISTRIBUTION_ID } : {}),
     };
     const rt = buildRuntime(config, {
       logger: options.logger ?? terminalLogger,
