@@ -585,7 +585,7 @@ describe('following keyword phrases and authors', () => {
     await digestRun();
     const [digest, ...others] = await mailTo('follows@example.org');
     expect(others).toEqual([]);
-    expect(digest!.subject).toBe('3 new papers on your keywords and 1 more topic — paperboy');
+    expect(digest!.subject).toBe('3 new papers on your keywords and your authors — paperboy');
     expect([...digest!.text.matchAll(/^\d+\. (.+)\n.*\nWhy: (.+)$/gm)].map((m) => [m[1], m[2]])).toEqual([
       ['Speculative Decoding at Scale', 'keyword “speculative decod*” · author Y. LeCun'],
       ['Faster LLMs', 'keyword “speculative decod*”'],

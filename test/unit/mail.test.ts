@@ -285,9 +285,9 @@ describe('renderDigestEmail content', () => {
     const why = [...m.html.matchAll(/<strong>Why:<\/strong> ([^<]*)<\/p>/g)].map((x) => x[1]);
     expect(why).toEqual(['topic Large language models &middot; topic Computer vision &middot; keyword &#8220;speculative decod*&#8221;', 'author Y. LeCun']);
     expect(m.html).not.toContain('unrelated');
-    // The footer names what the subscriber follows; the intro and subject count the author-only paper under "your authors".
+    // The footer names what the subscriber follows; the intro and subject name the author-only paper's group, "your authors".
     expect(m.text).toContain('subscribed to daily papers on Large language models, Computer vision, Speech & audio, 1 keyword phrase and 1 author from paperboy.');
-    expect(m.subject).toBe('2 new papers on Large language models and 2 more topics — paperboy');
+    expect(m.subject).toBe('2 new papers on Large language models, 1 more topic and your authors — paperboy');
     expect(m.text).toContain('2 new papers on Large language models, Computer vision and your authors.');
   });
 
@@ -311,7 +311,7 @@ describe('renderDigestEmail content', () => {
         moreByDay: { '2026-11-26': { ':authors': 2, ':keywords': 3 } },
       }),
     );
-    expect(m.subject).toBe('1 new paper on your keywords and 1 more topic — paperboy');
+    expect(m.subject).toBe('1 new paper on your keywords and your authors — paperboy');
     expect(m.text).toContain('1 new paper on your keywords and your authors.');
     expect(m.text).toContain('Why: keyword “MoE”');
     expect(m.text).toContain('And 5 more from 26 Nov 2026 (3 matching your keywords, 2 by your authors):');

@@ -203,7 +203,10 @@ export function digestSubject(input: DigestInput): string {
   const [lead, ...others] = digestTopics(input);
   const siteTitle = oneLine(input.site.title);
   const on = lead ? ` on ${shorten(oneLine(lead.name), SUBJECT_TOPIC_CHARS)}` : '';
-  const more = others.length > 0 ? ` and ${plural(others.length, 'more topic', 'more topics')}` : '';
+  // Topics are counted; the keyword and author groups are named ("… and 1 more topic and your authors").
+  const moreTopics = others.filter((t) => !FOLLOW_BUCKETS.includes(t)).length;
+  const parts = [...(moreTopics > 0 ? [plural(moreTopics, 'more topic', 'more topics')] : []), ...others.filter((t) => FOLLOW_BUCKETS.includes(t)).map((t) => t.name)];
+  const more = parts.length === 0 ? '' : parts.length === 1 ? ` and ${parts[0]}` : `, ${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
   const updates = input.updates?.length ?? 0;
   const head =
     n === 0 && updates > 0
