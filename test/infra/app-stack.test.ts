@@ -60,7 +60,7 @@ describe('PaperboyApp', () => {
     expect(sender!.Properties.ReservedConcurrentExecutions).toBeUndefined();
   });
 
-  it('routes the ten subscription endpoints (GET /api/subscribe redirects to the form; GET /api/confirm shows the button that POSTs; GET /api/feed/{token} is a private feed, GET /api/feed its old address) to one Lambda integration, throttled', () => {
+  it('routes the eleven subscription endpoints (GET /api/subscribe redirects to the form; GET /api/confirm shows the button that POSTs; GET and HEAD /api/feed/{token} is a private feed, GET /api/feed its old address) to one Lambda integration, throttled', () => {
     const routes = Object.values(s.stateless.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties.RouteKey as string);
     expect(routes.sort()).toEqual(
       [
@@ -68,6 +68,7 @@ describe('PaperboyApp', () => {
         'POST /api/confirm',
         'GET /api/feed',
         'GET /api/feed/{token}',
+        'HEAD /api/feed/{token}',
         'GET /api/preferences',
         'GET /api/subscribe',
         'GET /api/unsubscribe',

@@ -102,7 +102,7 @@ describe('private feeds at the edge', () => {
     expect(behaviorFor('/api/feed')).toBe('/api/*');
     // Every route of the API: only the private feed's lands on the cached behaviour.
     const routed = API_ROUTES.map((r) => `${r.method} ${r.path} -> ${behaviorFor(r.path.replace(/\{\w+\}/g, 'x'))}`);
-    expect(routed.filter((r) => r.endsWith(PRIVATE_FEED_EDGE.pathPattern))).toEqual([`GET /api/feed/{token} -> ${PRIVATE_FEED_EDGE.pathPattern}`]);
+    expect(routed.filter((r) => r.endsWith(PRIVATE_FEED_EDGE.pathPattern))).toEqual([`GET /api/feed/{token} -> ${PRIVATE_FEED_EDGE.pathPattern}`, `HEAD /api/feed/{token} -> ${PRIVATE_FEED_EDGE.pathPattern}`]);
     expect(routed.filter((r) => r.endsWith('(default)'))).toEqual([]);
     expect(behaviorFor('/index.html')).toBe('(default)');
   });

@@ -111,6 +111,9 @@ describe('a private feed', () => {
     expect(atom.headers?.['content-type']).toBe('application/atom+xml; charset=utf-8');
     expect([...atom.body!.matchAll(/<entry>\s*<id>([^<]+)<\/id>/g)].map((m) => m[1])).toEqual(feed.ids);
     expect(rss.headers?.['cache-control']).toBe('private, max-age=300');
+    // A HEAD, as CloudFront passes one it has no copy for, is answered as the GET.
+    const head = await api(apiEvent('HEAD', local(links.rss!)));
+    expect([head.statusCode, head.headers?.['content-type']]).toEqual([200, rss.headers?.['content-type']]);
 
     // A second digest (the next day, or a retry) links the same feed: the token is issued once.
     now = new Date('2026-11-27T07:00:00.000Z');

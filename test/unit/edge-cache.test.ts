@@ -97,7 +97,7 @@ describe('API routes with a path parameter', () => {
     expect(matchesRoutePath('/api/feed/{token}', '/api/feed/')).toBe(false);
     expect(matchesRoutePath('/api/feed/{token}', '/api/feed/a/b')).toBe(false);
     expect(matchesRoutePath('/api/feed/{token}', '/api/feed')).toBe(false);
-    expect(API_ROUTES.filter((r) => matchesRoutePath(r.path, '/api/feed/abc')).map((r) => r.method)).toEqual(['GET']);
+    expect(API_ROUTES.filter((r) => matchesRoutePath(r.path, '/api/feed/abc')).map((r) => r.method)).toEqual(['GET', 'HEAD']);
   });
 });
 

@@ -3,7 +3,7 @@
  * app (which routes exactly these) and by whatever checks a link to them (the simulation's link checker).
  */
 export interface ApiRoute {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'HEAD' | 'POST';
   path: string;
   /** Query parameters a link to this route must carry (a GET link from an email or a page). */
   query: readonly string[];
@@ -25,6 +25,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/api/preferences', query: [] },
   // A subscriber's private feed: /api/feed/<token>?format=rss|atom|json (rss when absent), cached at the edge.
   { method: 'GET', path: '/api/feed/{token}', query: [] },
+  // CloudFront passes a HEAD it has no copy for to the origin as a HEAD: answered as the GET is.
+  { method: 'HEAD', path: '/api/feed/{token}', query: [] },
   // The first form of its address (/api/feed?token=…&format=…), still in earlier digests and readers: a
   // permanent redirect to the one above.
   { method: 'GET', path: '/api/feed', query: ['token'] },
