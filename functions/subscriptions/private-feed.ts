@@ -4,7 +4,7 @@
  * (PRIVATE_FEED_EDGE), so this runs about once per feed per publish, not once per poll.
  */
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { publishedFeedWindow, PRIVATE_FEED_FORMATS, PRIVATE_FEED_PREFIX, privateFeedUrls, readPrivateFeed, type PrivateFeedFormat } from '@paperboy/core';
+import { isFeedToken, publishedFeedWindow, PRIVATE_FEED_FORMATS, PRIVATE_FEED_PREFIX, privateFeedUrls, readPrivateFeed, type PrivateFeedFormat } from '@paperboy/core';
 import { renderPrivateFeed, SECURITY_HEADERS } from '@paperboy/feeds';
 import type { BaseRuntime } from '../commons/runtime.js';
 
@@ -33,7 +33,7 @@ export function privateFeedRoute(rt: BaseRuntime) {
     if (path === '/api/feed') {
       // Addresses from before the token moved into the path: readers follow a permanent redirect and keep the new URL.
       const token = query.get('token') ?? '';
-      if (!/^[A-Za-z0-9_-]{1,64}$/.test(token)) return text(404, 'This feed address is not valid.');
+      if (!isFeedToken(token)) return text(404, 'This feed address is not valid.');
       return text(301, 'This feed has moved.', { location: privateFeedUrls(rt.config.siteUrl, token)[format] });
     }
     const token = path.slice(PRIVATE_FEED_PREFIX.length);
