@@ -553,10 +553,8 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     const feedLink = (text: string) => /^JSON Feed: (\S+)$/m.exec(text)?.[1];
     const feedState = { reads: 0, revoked: 0, endedReads: 0 };
     // A reader's poll, as the distribution answers it: from the edge's copy, or from the function.
-    const edge = services.edge!;
     const poll = async (url: string, person: Person) => {
-      const at = clock.now();
-      const answer = await throughEdge(edge, { url: new URL(url, SITE_URL), method: 'GET', now: at }, async (origin) => {
+      const answer = await throughEdge(services.edge, { url: new URL(url, SITE_URL), method: 'GET', now: clock.now() }, async (origin) => {
         const result = await subscriptions(api('GET', origin.toString(), person));
         return { status: result.statusCode ?? 200, headers: {}, body: result.body ?? '' };
       });
@@ -661,7 +659,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
 
     return {
       options: { days: options.days, subscribers: options.subscribers, seed: options.seed, faults: options.faults, firstDay },
-      ...(await judge({ rt, world, firstDay, days: options.days, stored, objects, sent, crashedSends, people, jobs, calls, violations, healthChecked: health, errors, outcomes, configFile, owner, feedReads: feedState.reads, feedsRevoked: feedState.revoked, endedFeedReads: feedState.endedReads, feedOriginReads: services.edge!.stats.misses })),
+      ...(await judge({ rt, world, firstDay, days: options.days, stored, objects, sent, crashedSends, people, jobs, calls, violations, healthChecked: health, errors, outcomes, configFile, owner, feedReads: feedState.reads, feedsRevoked: feedState.revoked, endedFeedReads: feedState.endedReads, feedOriginReads: services.edge?.stats.misses ?? feedState.reads + feedState.endedReads })),
       faults: { ...faults, ...world.faultsServed() },
       outbox: createHash('sha256').update(JSON.stringify(sent.map((m) => [m.at, m.message]))).digest('hex'),
     };
